@@ -1,0 +1,38 @@
+/* ct-sim-server.h - An Odoo 19 + n8n simulator on a loopback port
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CT_TYPE_SIM_SERVER (ct_sim_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (CtSimServer, ct_sim_server, CT, SIM_SERVER, GObject)
+
+typedef struct
+{
+  guint        port;      /* 0 picks a free one */
+  guint64      seed;
+  guint        n_cases;
+  GDateTime   *now;       /* (nullable): fixed clock for tests; NULL is the wall clock */
+  const char  *faults;    /* (nullable): fault spec, see ct-sim-faults.h */
+  const char  *dataset;   /* (nullable): "generated" (default) or "recorded" */
+  gboolean     tls;       /* serve HTTPS with a self-signed certificate */
+} CtSimOptions;
+
+CtSimServer *ct_sim_server_new        (const CtSimOptions  *options,
+                                       GError             **error);
+/* Starts listening on 127.0.0.1 from a thread of its own with its own main
+ * context, so a caller's main loop never waits on the simulator. */
+gboolean     ct_sim_server_start      (CtSimServer         *self,
+                                       GError             **error);
+void         ct_sim_server_stop       (CtSimServer         *self);
+guint        ct_sim_server_get_port   (CtSimServer         *self);
+/* "http://127.0.0.1:PORT" (or https) */
+char        *ct_sim_server_dup_url    (CtSimServer         *self);
+const char  *ct_sim_server_get_database (CtSimServer       *self);
+
+G_END_DECLS
