@@ -35,4 +35,22 @@ guint        ct_sim_server_get_port   (CtSimServer         *self);
 char        *ct_sim_server_dup_url    (CtSimServer         *self);
 const char  *ct_sim_server_get_database (CtSimServer       *self);
 
+/* Fault rules a test may change while the server runs. */
+struct _CtSimFaults *ct_sim_server_get_faults (CtSimServer *self);
+/* How many requests whose path starts with @path_prefix the server has
+ * received since start (or since the last reset); NULL counts all. */
+guint        ct_sim_server_count_requests (CtSimServer      *self,
+                                           const char       *path_prefix);
+void         ct_sim_server_reset_counts   (CtSimServer      *self);
+/* Credentials of a user of the current dataset (generated: "admin",
+ * "manager", "approver", "requester", "noright"; recorded: as in
+ * shared/protocol/README.md). NULL when the user or key does not exist. */
+const char  *ct_sim_server_get_password   (CtSimServer      *self,
+                                           const char       *login);
+const char  *ct_sim_server_get_api_key    (CtSimServer      *self,
+                                           const char       *login);
+const char  *ct_sim_server_get_n8n_api_key (CtSimServer     *self);
+/* The PEM of the self-signed certificate when serving TLS (for pinning tests). */
+const char  *ct_sim_server_get_certificate_pem (CtSimServer *self);
+
 G_END_DECLS
