@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gi18n-lib.h>
 
 #include "ct-connection.h"
@@ -240,6 +242,16 @@ void
 ct_connection_save (const CtConnection *self,
                     GSettings          *settings)
 {
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GSettings) batch = NULL;
+
+  /* Write all keys at once through a settings object of our own: delaying
+   * the caller's object would hold back its later writes forever. */
+  g_object_get (settings, "settings-schema", &schema, "backend", &backend, "path", &path, NULL);
+  batch = g_settings_new_full (schema, backend, path);
+  settings = batch;
   g_settings_delay (settings);
   g_settings_set_string (settings, "odoo-url", self->odoo_url ? self->odoo_url : "");
   g_settings_set_string (settings, "odoo-database", self->database ? self->database : "");

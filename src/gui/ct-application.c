@@ -7,29 +7,249 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "ct-application.h"
+#include "ct-connection-dialog.h"
+#include "ct-preferences-window.h"
+#include "ct-sim-server.h"
 #include "ct-window.h"
+
+/* The embedded simulator backs the demo. Flip to FALSE only for a build
+ * without src/sim (there is none today); the welcome page hides the demo
+ * button rather than offer something that cannot work. */
+#define CT_DEMO_AVAILABLE TRUE
 
 struct _CtApplication
 {
   AdwApplication  parent_instance;
 
   GSettings      *settings;   /* (owned) */
+  CtSimServer    *sim;        /* (owned) (nullable): the demo backend */
+  gboolean        demo;
 };
 
 G_DEFINE_FINAL_TYPE (CtApplication, ct_application, ADW_TYPE_APPLICATION)
+
+static CtWindow *
+ct_application_get_main_window (CtApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (CT_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+ct_application_start_demo (CtApplication  *self,
+                           GError        **error)
+{
+  g_autoptr(CtSimServer) sim = NULL;
+  CtSimOptions options = { 0 };
+
+  if (self->sim != NULL)
+    return TRUE;
+
+  options.seed = 1;
+  options.n_cases = 2000;
+  sim = ct_sim_server_new (&options, error);
+  if (sim == NULL || !ct_sim_server_start (sim, error))
+    return FALSE;
+
+  self->sim = g_steal_pointer (&sim);
+  self->demo = TRUE;
+  return TRUE;
+}
 
 static void
 ct_application_activate (GApplication *app)
 {
   CtApplication *self = CT_APPLICATION (app);
-  GtkWindow *window;
+  CtWindow *window;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  window = ct_application_get_main_window (self);
   if (window == NULL)
-    window = GTK_WINDOW (ct_window_new (self));
-  gtk_window_present (window);
+    window = ct_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+ct_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      printf ("%s %s\n", "control-tower", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
+}
+
+static int
+ct_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *command_line)
+{
+  CtApplication *self = CT_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ct_application_start_demo (self, &error))
+        {
+          g_application_command_line_printerr (command_line,
+                                               _("Cannot start the demo backend: %s\n"),
+                                               error->message);
+          return 1;
+        }
+    }
+
+  g_application_activate (app);
+  return 0;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  const char *developers[] = { "SysGenPro", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Control Tower"),
+                        "application-icon", APP_ID,
+                        "developer-name", "SysGenPro",
+                        "version", PACKAGE_VERSION,
+                        "website", "https://sysgenpro.com/control-tower",
+                        "issue-url", "https://sysgenpro.com/control-tower/issues",
+                        "copyright", "© 2026 SysGenPro",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  CtPreferencesWindow *preferences;
+
+  preferences = ct_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+connection_saved_cb (CtApplication *self)
+{
+  CtWindow *window = ct_application_get_main_window (self);
+
+  /* A real connection replaces the demo. */
+  self->demo = FALSE;
+  if (window != NULL)
+    {
+      ct_window_refresh (window);
+      ct_window_add_toast (window, _("Connection saved"));
+    }
+}
+
+static void
+connect_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  CtConnectionDialog *dialog;
+
+  dialog = ct_connection_dialog_new (GTK_WINDOW (ct_application_get_main_window (self)),
+                                     self->settings);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (connection_saved_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+demo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  CtWindow *window = ct_application_get_main_window (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_application_start_demo (self, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot start the demo: %s"), error->message);
+
+      if (window != NULL)
+        ct_window_add_toast (window, message);
+      return;
+    }
+
+  if (window != NULL)
+    ct_window_refresh (window);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CtApplication *self = user_data;
+
+  /* Close windows first so they save their state. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    gtk_window_close (l->data);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "connect", connect_action },
+  { "demo", demo_action },
+  { "preferences", preferences_action },
+  { "quit", quit_action },
+};
+
+static void
+ct_application_startup (GApplication *app)
+{
+  CtApplication *self = CT_APPLICATION (app);
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
+  const char *connect_accels[] = { "<Control>l", NULL };
+  const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (ct_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.connect", connect_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+}
+
+static void
+ct_application_shutdown (GApplication *app)
+{
+  CtApplication *self = CT_APPLICATION (app);
+
+  if (self->sim != NULL)
+    ct_sim_server_stop (self->sim);
+  g_clear_object (&self->sim);
+
+  G_APPLICATION_CLASS (ct_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -37,6 +257,7 @@ ct_application_dispose (GObject *object)
 {
   CtApplication *self = CT_APPLICATION (object);
 
+  g_clear_object (&self->sim);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (ct_application_parent_class)->dispose (object);
 }
@@ -49,12 +270,27 @@ ct_application_class_init (CtApplicationClass *klass)
 
   object_class->dispose = ct_application_dispose;
   app_class->activate = ct_application_activate;
+  app_class->startup = ct_application_startup;
+  app_class->shutdown = ct_application_shutdown;
+  app_class->command_line = ct_application_command_line;
+  app_class->handle_local_options = ct_application_handle_local_options;
 }
 
 static void
 ct_application_init (CtApplication *self)
 {
+  const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Explore with demo data from the built-in simulator"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
   self->settings = g_settings_new (APP_ID);
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Govern approvals on Odoo: pending cases, service levels and stalled integrations."));
 }
 
 CtApplication *
@@ -62,7 +298,7 @@ ct_application_new (void)
 {
   return g_object_new (CT_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/com/sysgenpro/ControlTower",
                        NULL);
 }
@@ -70,5 +306,30 @@ ct_application_new (void)
 GSettings *
 ct_application_get_settings (CtApplication *self)
 {
+  g_return_val_if_fail (CT_IS_APPLICATION (self), NULL);
+
   return self->settings;
+}
+
+gboolean
+ct_application_get_demo (CtApplication *self)
+{
+  g_return_val_if_fail (CT_IS_APPLICATION (self), FALSE);
+
+  return self->demo;
+}
+
+gboolean
+ct_application_get_demo_available (CtApplication *self)
+{
+  return CT_DEMO_AVAILABLE;
+}
+
+/* The base address of the running demo backend, or NULL. */
+char *
+ct_application_dup_demo_url (CtApplication *self)
+{
+  g_return_val_if_fail (CT_IS_APPLICATION (self), NULL);
+
+  return self->sim != NULL ? ct_sim_server_dup_url (self->sim) : NULL;
 }

@@ -12,7 +12,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CtApplication, ct_application, CT, APPLICATION, AdwApplication)
 
-CtApplication *ct_application_new          (void);
-GSettings     *ct_application_get_settings (CtApplication *self);
+CtApplication *ct_application_new                (void);
+GSettings     *ct_application_get_settings       (CtApplication *self);
+gboolean       ct_application_get_demo           (CtApplication *self);
+gboolean       ct_application_get_demo_available (CtApplication *self);
+char          *ct_application_dup_demo_url       (CtApplication *self);
 
 G_END_DECLS

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CtWindow, ct_window, CT, WINDOW, AdwApplicationWindow)
 
-CtWindow *ct_window_new (CtApplication *application);
+CtWindow *ct_window_new       (CtApplication *application);
+void      ct_window_add_toast (CtWindow      *self,
+                               const char    *title);
+/* Shows the page that fits the saved connection or the demo. */
+void      ct_window_refresh   (CtWindow      *self);
 
 G_END_DECLS
