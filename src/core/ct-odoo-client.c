@@ -1,0 +1,1666 @@
+/* ct-odoo-client.c - Async Odoo client: JSON-RPC (16+) and JSON-2 (19+)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ct-odoo-client"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ct-odoo-client.h"
+#include "ct-odoo-wire.h"
+
+struct _CtOdooClient
+{
+  GObject        parent_instance;
+
+  CtHttp        *http;
+  CtOdooDialect  wanted_dialect;
+  guint          read_attempts;
+
+  /* connection */
+  char          *url;
+  char          *database;
+  char          *login;
+  char          *secret;       /* wiped on finalize; never logged */
+  CtSecretKind   secret_kind;
+  gboolean       connected;
+  gboolean       cookie_session;
+
+  /* what connecting found */
+  CtOdooDialect  dialect;
+  char          *server_version;
+  int            major_version;
+  gint64         uid;
+  char          *lang;
+  char          *tz;
+  GArray        *company_ids;
+
+  GHashTable    *fields_cache;  /* model → JsonObject */
+  gint64         next_id;
+};
+
+G_DEFINE_FINAL_TYPE (CtOdooClient, ct_odoo_client, G_TYPE_OBJECT)
+
+static const char * const read_methods[] = {
+  "search_read", "read", "search_count", "fields_get", "formatted_read_group",
+  "read_group", "web_read_group", "search", "name_search", "context_get",
+  "check_access_rights", "has_access", "web_search_read", "default_get", NULL,
+};
+
+gboolean
+ct_odoo_method_is_read (const char *method)
+{
+  return method != NULL && g_strv_contains (read_methods, method);
+}
+
+static void
+wipe_secret (char **secret)
+{
+  if (*secret != NULL)
+    {
+      explicit_bzero (*secret, strlen (*secret));
+      g_clear_pointer (secret, g_free);
+    }
+}
+
+static void
+ct_odoo_client_finalize (GObject *object)
+{
+  CtOdooClient *self = CT_ODOO_CLIENT (object);
+
+  g_clear_object (&self->http);
+  wipe_secret (&self->secret);
+  g_free (self->url);
+  g_free (self->database);
+  g_free (self->login);
+  g_free (self->server_version);
+  g_free (self->lang);
+  g_free (self->tz);
+  g_clear_pointer (&self->company_ids, g_array_unref);
+  g_clear_pointer (&self->fields_cache, g_hash_table_unref);
+  G_OBJECT_CLASS (ct_odoo_client_parent_class)->finalize (object);
+}
+
+static void
+ct_odoo_client_class_init (CtOdooClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ct_odoo_client_finalize;
+}
+
+static void
+ct_odoo_client_init (CtOdooClient *self)
+{
+  self->http = ct_http_new ("Odoo");
+  self->read_attempts = 3;
+  self->company_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) json_object_unref);
+  self->next_id = 1;
+}
+
+CtOdooClient *
+ct_odoo_client_new (void)
+{
+  return g_object_new (CT_TYPE_ODOO_CLIENT, NULL);
+}
+
+void
+ct_odoo_client_set_timeouts (CtOdooClient *self,
+                             guint         connect_ms,
+                             guint         call_ms)
+{
+  ct_http_set_timeouts (self->http, connect_ms, call_ms);
+}
+
+void
+ct_odoo_client_set_max_response_size (CtOdooClient *self,
+                                      gsize         max_size)
+{
+  ct_http_set_max_size (self->http, max_size);
+}
+
+void
+ct_odoo_client_set_retry_backoff (CtOdooClient *self,
+                                  guint         first_ms)
+{
+  ct_http_set_retry_backoff (self->http, first_ms);
+}
+
+void
+ct_odoo_client_set_read_attempts (CtOdooClient *self,
+                                  guint         attempts)
+{
+  self->read_attempts = MAX (1u, attempts);
+}
+
+void
+ct_odoo_client_set_pinned_certificate (CtOdooClient *self,
+                                       const char   *sha256)
+{
+  ct_http_set_pinned_certificate (self->http, sha256);
+}
+
+void
+ct_odoo_client_set_dialect (CtOdooClient  *self,
+                            CtOdooDialect  dialect)
+{
+  self->wanted_dialect = dialect;
+}
+
+gboolean
+ct_odoo_client_is_connected (CtOdooClient *self)
+{
+  return self->connected;
+}
+
+CtOdooDialect
+ct_odoo_client_get_dialect (CtOdooClient *self)
+{
+  return self->dialect;
+}
+
+const char *
+ct_odoo_client_get_server_version (CtOdooClient *self)
+{
+  return self->server_version;
+}
+
+int
+ct_odoo_client_get_major_version (CtOdooClient *self)
+{
+  return self->major_version;
+}
+
+gint64
+ct_odoo_client_get_uid (CtOdooClient *self)
+{
+  return self->uid;
+}
+
+const char *
+ct_odoo_client_get_url (CtOdooClient *self)
+{
+  return self->url;
+}
+
+const char *
+ct_odoo_client_get_database (CtOdooClient *self)
+{
+  return self->database;
+}
+
+const char *
+ct_odoo_client_get_lang (CtOdooClient *self)
+{
+  return self->lang;
+}
+
+const char *
+ct_odoo_client_get_tz (CtOdooClient *self)
+{
+  return self->tz;
+}
+
+const gint64 *
+ct_odoo_client_get_company_ids (CtOdooClient *self,
+                                guint        *n_ids)
+{
+  if (n_ids)
+    *n_ids = self->company_ids->len;
+  return (const gint64 *) (gpointer) self->company_ids->data;
+}
+
+void
+ct_odoo_client_set_company_ids (CtOdooClient *self,
+                                const gint64 *ids,
+                                guint         n_ids)
+{
+  g_array_set_size (self->company_ids, 0);
+  g_array_append_vals (self->company_ids, ids, n_ids);
+}
+
+CtHttp *
+ct_odoo_client_get_http (CtOdooClient *self)
+{
+  return self->http;
+}
+
+/* ---- one request ------------------------------------------------------ */
+
+typedef enum
+{
+  ROUTE_JSONRPC,     /* POST /jsonrpc */
+  ROUTE_WEB,         /* POST /web/...: JSON-RPC envelope, cookie session */
+  ROUTE_JSON2,       /* POST /json/2/model/method */
+} Route;
+
+typedef struct
+{
+  Route  route;
+  char  *label;
+} RequestData;
+
+static void
+request_data_free (RequestData *data)
+{
+  g_free (data->label);
+  g_free (data);
+}
+
+static void
+on_request_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestData *data = g_task_get_task_data (task);
+  g_autoptr(CtHttpResponse) response = NULL;
+  GError *error = NULL;
+  JsonNode *node = NULL;
+  gboolean ok;
+  gsize length;
+  const char *bytes;
+
+  response = ct_http_send_finish (CT_HTTP (source), result, &error);
+  if (response == NULL)
+    {
+      ct_odoo_error_set_request (error, data->label);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  bytes = g_bytes_get_data (response->body, &length);
+  if (data->route == ROUTE_JSON2)
+    ok = ct_odoo_wire_decode_json2 (bytes, length, response->status, response->content_type,
+                                    &node, &error);
+  else
+    ok = ct_odoo_wire_decode_jsonrpc (bytes, length, response->status, response->content_type,
+                                      &node, &error);
+  if (!ok)
+    {
+      ct_odoo_error_set_request (error, data->label);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static GBytes *
+node_to_bytes (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize length;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &length);
+  return g_bytes_new_take (text, length);
+}
+
+/* Sends @payload and decodes the answer; the task's pointer is the result
+ * node (NULL for None). */
+static void
+request_async (CtOdooClient        *self,
+               Route                route,
+               const char          *path,
+               JsonNode            *payload,
+               const char          *label,
+               guint                attempts,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  RequestData *data = g_new0 (RequestData, 1);
+  g_autofree char *uri = g_strconcat (self->url, path, NULL);
+  g_autofree char *bearer = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const char *headers[7] = { NULL, };
+  guint n = 0;
+
+  data->route = route;
+  data->label = g_strdup (label);
+  g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
+  g_task_set_source_tag (task, request_async);
+
+  /* Without the database header every /jsonrpc call makes real Odoo list
+   * its databases first (about 45 ms each). */
+  if (self->database != NULL)
+    {
+      headers[n++] = "X-Odoo-Database";
+      headers[n++] = self->database;
+    }
+  /* The key goes only where it is needed: never to /json/version. */
+  if (route == ROUTE_JSON2 && g_str_has_prefix (path, "/json/2/"))
+    {
+      bearer = g_strconcat ("bearer ", self->secret, NULL);
+      headers[n++] = "Authorization";
+      headers[n++] = bearer;
+    }
+  body = payload ? node_to_bytes (payload) : NULL;
+  ct_http_send_async (self->http, payload ? "POST" : "GET", uri, headers, body, label, attempts,
+                      cancellable, on_request_done, task);
+  if (bearer != NULL)
+    explicit_bzero (bearer, strlen (bearer));
+}
+
+static JsonNode *
+request_finish (CtOdooClient  *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static JsonNode *
+jsonrpc_envelope (CtOdooClient *self,
+                  const char   *service,
+                  const char   *method,
+                  JsonArray    *args)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "jsonrpc");
+  json_builder_add_string_value (builder, "2.0");
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "call");
+  json_builder_set_member_name (builder, "params");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "service");
+  json_builder_add_string_value (builder, service);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, method);
+  json_builder_set_member_name (builder, "args");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (), args));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->next_id++);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+web_envelope (CtOdooClient *self,
+              JsonObject   *params)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "jsonrpc");
+  json_builder_add_string_value (builder, "2.0");
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "call");
+  json_builder_set_member_name (builder, "params");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), params));
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->next_id++);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* ---- calls -------------------------------------------------------------- */
+
+static JsonObject *
+build_context (CtOdooClient *self,
+               JsonObject   *extra)
+{
+  JsonObject *context = json_object_new ();
+
+  if (self->lang != NULL)
+    json_object_set_string_member (context, "lang", self->lang);
+  if (self->tz != NULL)
+    json_object_set_string_member (context, "tz", self->tz);
+  if (self->company_ids->len > 0)
+    {
+      JsonArray *companies = json_array_new ();
+
+      for (guint i = 0; i < self->company_ids->len; i++)
+        json_array_add_int_element (companies, g_array_index (self->company_ids, gint64, i));
+      json_object_set_array_member (context, "allowed_company_ids", companies);
+    }
+  if (extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, extra);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (context, name, json_node_copy (value));
+    }
+  return context;
+}
+
+static JsonObject *
+copy_object (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+
+  if (object != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (copy, name, json_node_copy (value));
+    }
+  return copy;
+}
+
+typedef struct
+{
+  char       *model;
+  char       *method;
+  JsonArray  *ids;
+  JsonObject *kwargs;
+  JsonObject *context;
+  char       *label;
+  gboolean    reauthenticated;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_free (data->model);
+  g_free (data->method);
+  g_clear_pointer (&data->ids, json_array_unref);
+  g_clear_pointer (&data->kwargs, json_object_unref);
+  g_clear_pointer (&data->context, json_object_unref);
+  g_free (data->label);
+  g_free (data);
+}
+
+static void call_send (GTask *task);
+static void reauthenticate_async (CtOdooClient *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+static gboolean reauthenticate_finish (CtOdooClient *self, GAsyncResult *result,
+                                       GError **error);
+
+static void
+on_reauthenticated (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!reauthenticate_finish (CT_ODOO_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  call_send (g_steal_pointer (&task));
+}
+
+static void
+on_call_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtOdooClient *self = CT_ODOO_CLIENT (source);
+  CallData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  JsonNode *node;
+
+  node = request_finish (self, result, &error);
+  if (error != NULL)
+    {
+      /* An expired session failed before the method ran, so trying once
+       * more after signing in again is safe even for a write. */
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED) &&
+          !data->reauthenticated && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          g_debug ("%s: session expired, signing in again", data->label);
+          data->reauthenticated = TRUE;
+          g_clear_error (&error);
+          reauthenticate_async (self, g_task_get_cancellable (task), on_reauthenticated,
+                                g_steal_pointer (&task));
+          return;
+        }
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED))
+        {
+          g_free (error->message);
+          error->message = g_strdup (_("The Odoo session expired and signing in again did not help."));
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+call_send (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  guint attempts = ct_odoo_method_is_read (data->method) ? self->read_attempts : 1;
+  g_autoptr(JsonNode) payload = NULL;
+  JsonObject *kwargs = copy_object (data->kwargs);
+
+  json_object_set_object_member (kwargs, "context", build_context (self, data->context));
+
+  if (self->dialect == CT_ODOO_DIALECT_JSON2)
+    {
+      g_autofree char *path = g_strdup_printf ("/json/2/%s/%s", data->model, data->method);
+
+      if (data->ids != NULL)
+        json_object_set_array_member (kwargs, "ids", json_array_ref (data->ids));
+      payload = json_node_init_object (json_node_alloc (), kwargs);
+      json_object_unref (kwargs);
+      request_async (self, ROUTE_JSON2, path, payload, data->label, attempts,
+                     g_task_get_cancellable (task), on_call_done, task);
+    }
+  else
+    {
+      JsonArray *args = json_array_new ();
+      JsonArray *positional = json_array_new ();
+
+      if (data->ids != NULL)
+        json_array_add_array_element (positional, json_array_ref (data->ids));
+      json_array_add_string_element (args, self->database);
+      json_array_add_int_element (args, self->uid);
+      json_array_add_string_element (args, self->secret);
+      json_array_add_string_element (args, data->model);
+      json_array_add_string_element (args, data->method);
+      json_array_add_array_element (args, positional);
+      json_array_add_object_element (args, kwargs);
+      payload = jsonrpc_envelope (self, "object", "execute_kw", args);
+      json_array_unref (args);
+      request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, data->label, attempts,
+                     g_task_get_cancellable (task), on_call_done, task);
+    }
+}
+
+void
+ct_odoo_client_call_async (CtOdooClient        *self,
+                           const char          *model,
+                           const char          *method,
+                           JsonArray           *ids,
+                           JsonObject          *kwargs,
+                           JsonObject          *context,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  CallData *data;
+
+  g_return_if_fail (CT_IS_ODOO_CLIENT (self));
+  g_return_if_fail (model != NULL && method != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_odoo_client_call_async);
+  if (!self->connected)
+    {
+      g_task_return_new_error (task, CT_ODOO_ERROR, CT_ODOO_ERROR_AUTH,
+                               _("Not signed in to Odoo yet."));
+      g_object_unref (task);
+      return;
+    }
+
+  data = g_new0 (CallData, 1);
+  data->model = g_strdup (model);
+  data->method = g_strdup (method);
+  data->ids = ids ? json_array_ref (ids) : NULL;
+  data->kwargs = kwargs ? json_object_ref (kwargs) : NULL;
+  data->context = context ? json_object_ref (context) : NULL;
+  data->label = g_strdup_printf ("%s.%s", model, method);
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  call_send (task);
+}
+
+JsonNode *
+ct_odoo_client_call_finish (CtOdooClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- connecting ------------------------------------------------------- */
+
+typedef enum
+{
+  STEP_VERSION,
+  STEP_VERSION_RPC,
+  STEP_AUTHENTICATE,
+  STEP_CONTEXT,
+  STEP_COMPANIES,
+} ConnectStep;
+
+typedef struct
+{
+  ConnectStep step;
+  gboolean    reauth_only;
+} ConnectData;
+
+static void connect_next (GTask *task);
+
+static GError *
+wrong_type_error (const char *what)
+{
+  return ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL,
+                                 _("Odoo sent an answer of an unexpected type."),
+                                 200, -1, NULL, what, NULL);
+}
+
+static void
+on_connect_step (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtOdooClient *self = CT_ODOO_CLIENT (source);
+  ConnectData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = request_finish (self, result, &error);
+  if (error == NULL && node == NULL && data->step != STEP_AUTHENTICATE)
+    error = wrong_type_error ("null");
+
+  switch (data->step)
+    {
+    case STEP_VERSION:
+      if (error != NULL)
+        {
+          /* /json/version is new in recent versions; older ones answer 404
+           * or a web page: ask the way every version understands. */
+          if (error->domain == CT_ODOO_ERROR &&
+              (error->code == CT_ODOO_ERROR_NOT_FOUND || error->code == CT_ODOO_ERROR_SERVER ||
+               error->code == CT_ODOO_ERROR_PROTOCOL))
+            {
+              g_clear_error (&error);
+              data->step = STEP_VERSION_RPC;
+              connect_next (g_steal_pointer (&task));
+              return;
+            }
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case STEP_VERSION_RPC:
+      if (error != NULL)
+        break;
+      g_clear_pointer (&self->server_version, g_free);
+      if (!ct_odoo_wire_parse_version (node, &self->major_version, NULL, &self->server_version,
+                                       &error))
+        break;
+      if (self->wanted_dialect != CT_ODOO_DIALECT_AUTO)
+        self->dialect = self->wanted_dialect;
+      else if (self->major_version >= 19 && self->secret_kind == CT_SECRET_KIND_API_KEY)
+        self->dialect = CT_ODOO_DIALECT_JSON2;
+      else
+        self->dialect = CT_ODOO_DIALECT_JSONRPC;
+      if (self->dialect == CT_ODOO_DIALECT_JSON2 &&
+          (self->major_version < 19 || self->secret_kind != CT_SECRET_KIND_API_KEY))
+        {
+          error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
+                               _("JSON-2 needs Odoo 19 or later and an API key; this server runs %s."),
+                               self->server_version);
+          break;
+        }
+      g_debug ("Odoo %s (major %d), dialect %s", self->server_version, self->major_version,
+               self->dialect == CT_ODOO_DIALECT_JSON2 ? "JSON-2" : "JSON-RPC");
+      data->step = STEP_AUTHENTICATE;
+      connect_next (g_steal_pointer (&task));
+      return;
+
+    case STEP_AUTHENTICATE:
+      if (error != NULL)
+        break;
+      if (self->dialect == CT_ODOO_DIALECT_JSON2)
+        {
+          /* res.users.context_get doubles as the key check */
+          JsonObject *object;
+
+          if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+            {
+              error = wrong_type_error ("context_get");
+              break;
+            }
+          object = json_node_get_object (node);
+          self->uid = json_object_get_int_member_with_default (object, "uid", 0);
+          g_free (self->lang);
+          self->lang = g_strdup (json_object_get_string_member_with_default (object, "lang", NULL));
+          g_free (self->tz);
+          self->tz = g_strdup (json_object_get_string_member_with_default (object, "tz", NULL));
+          if (self->uid <= 0)
+            {
+              error = wrong_type_error ("uid");
+              break;
+            }
+          self->connected = TRUE;
+          data->step = data->reauth_only ? STEP_COMPANIES + 1 : STEP_COMPANIES;
+        }
+      else
+        {
+          /* common.authenticate answers false for a wrong login or
+           * password rather than an error */
+          if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+              json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) <= 0)
+            {
+              if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+                  json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+                error = ct_odoo_error_new_full (CT_ODOO_ERROR_AUTH,
+                                                _("Odoo did not accept the login or password."),
+                                                200, -1, NULL, "authenticate returned false",
+                                                NULL);
+              else
+                error = wrong_type_error ("authenticate");
+              break;
+            }
+          self->uid = json_node_get_int (node);
+          self->connected = TRUE;
+          data->step = data->reauth_only ? STEP_COMPANIES + 1 : STEP_CONTEXT;
+        }
+      if (data->step > STEP_COMPANIES)
+        {
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+      connect_next (g_steal_pointer (&task));
+      return;
+
+    case STEP_CONTEXT:
+      if (error != NULL)
+        break;
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          error = wrong_type_error ("context_get");
+          break;
+        }
+      g_free (self->lang);
+      self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                         "lang", NULL));
+      g_free (self->tz);
+      self->tz = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                       "tz", NULL));
+      data->step = STEP_COMPANIES;
+      connect_next (g_steal_pointer (&task));
+      return;
+
+    case STEP_COMPANIES:
+      if (error != NULL)
+        break;
+      {
+        JsonArray *records;
+        JsonObject *user;
+        JsonNode *companies;
+
+        if (!JSON_NODE_HOLDS_ARRAY (node) ||
+            json_array_get_length (records = json_node_get_array (node)) != 1 ||
+            !JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)))
+          {
+            error = wrong_type_error ("res.users.read");
+            break;
+          }
+        user = json_array_get_object_element (records, 0);
+        companies = json_object_get_member (user, "company_ids");
+        g_array_set_size (self->company_ids, 0);
+        if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies))
+          {
+            JsonArray *list = json_node_get_array (companies);
+
+            for (guint i = 0; i < json_array_get_length (list); i++)
+              {
+                JsonNode *element = json_array_get_element (list, i);
+
+                if (JSON_NODE_HOLDS_VALUE (element) &&
+                    json_node_get_value_type (element) == G_TYPE_INT64)
+                  {
+                    gint64 id = json_node_get_int (element);
+                    g_array_append_val (self->company_ids, id);
+                  }
+              }
+          }
+        g_task_return_boolean (task, TRUE);
+        return;
+      }
+    }
+
+  g_assert (error != NULL);
+  if (!data->reauth_only)
+    self->connected = FALSE;
+  g_task_return_error (task, error);
+}
+
+static void
+connect_next (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(JsonNode) payload = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  switch (data->step)
+    {
+    case STEP_VERSION:
+      request_async (self, ROUTE_JSON2, "/json/version", NULL, "version", self->read_attempts,
+                     cancellable, on_connect_step, task);
+      break;
+
+    case STEP_VERSION_RPC:
+      {
+        JsonArray *args = json_array_new ();
+
+        payload = jsonrpc_envelope (self, "common", "version", args);
+        json_array_unref (args);
+        request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, "common.version",
+                       self->read_attempts, cancellable, on_connect_step, task);
+      }
+      break;
+
+    case STEP_AUTHENTICATE:
+      if (self->dialect == CT_ODOO_DIALECT_JSON2)
+        {
+          JsonObject *body = json_object_new ();
+
+          payload = json_node_init_object (json_node_alloc (), body);
+          json_object_unref (body);
+          request_async (self, ROUTE_JSON2, "/json/2/res.users/context_get", payload,
+                         "res.users.context_get", self->read_attempts, cancellable,
+                         on_connect_step, task);
+        }
+      else
+        {
+          JsonArray *args = json_array_new ();
+
+          json_array_add_string_element (args, self->database);
+          json_array_add_string_element (args, self->login);
+          json_array_add_string_element (args, self->secret);
+          json_array_add_object_element (args, json_object_new ());
+          payload = jsonrpc_envelope (self, "common", "authenticate", args);
+          json_array_unref (args);
+          request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, "common.authenticate",
+                         self->read_attempts, cancellable, on_connect_step, task);
+        }
+      break;
+
+    case STEP_CONTEXT:
+      ct_odoo_client_call_async (self, "res.users", "context_get", NULL, NULL, NULL, cancellable,
+                                 on_connect_step, task);
+      break;
+
+    case STEP_COMPANIES:
+      {
+        JsonArray *ids = json_array_new ();
+        JsonObject *kwargs = json_object_new ();
+        JsonArray *fields = json_array_new ();
+
+        json_array_add_int_element (ids, self->uid);
+        json_array_add_string_element (fields, "company_id");
+        json_array_add_string_element (fields, "company_ids");
+        json_object_set_array_member (kwargs, "fields", fields);
+        ct_odoo_client_call_async (self, "res.users", "read", ids, kwargs, NULL, cancellable,
+                                   on_connect_step, task);
+        json_array_unref (ids);
+        json_object_unref (kwargs);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+ct_odoo_client_connect_async (CtOdooClient        *self,
+                              const CtConnection  *connection,
+                              const char          *secret,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  ConnectData *data;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (CT_IS_ODOO_CLIENT (self));
+  g_return_if_fail (connection != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_odoo_client_connect_async);
+
+  url = ct_connection_normalize_url (connection->odoo_url, connection->allow_insecure_http,
+                                     &error);
+  if (url == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (connection->database == NULL || *connection->database == '\0' ||
+      connection->login == NULL || *connection->login == '\0' ||
+      secret == NULL || *secret == '\0')
+    {
+      g_task_return_new_error (task, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_EMPTY,
+                               _("The database, login and password or key are all needed."));
+      g_object_unref (task);
+      return;
+    }
+
+  self->connected = FALSE;
+  self->cookie_session = FALSE;
+  g_free (self->url);
+  self->url = g_steal_pointer (&url);
+  g_free (self->database);
+  self->database = g_strdup (connection->database);
+  g_free (self->login);
+  self->login = g_strdup (connection->login);
+  wipe_secret (&self->secret);
+  self->secret = g_strdup (secret);
+  self->secret_kind = connection->secret_kind;
+  self->uid = 0;
+  self->dialect = CT_ODOO_DIALECT_AUTO;
+  g_array_set_size (self->company_ids, 0);
+  g_hash_table_remove_all (self->fields_cache);
+
+  data = g_new0 (ConnectData, 1);
+  data->step = STEP_VERSION;
+  g_task_set_task_data (task, data, g_free);
+  connect_next (task);
+}
+
+gboolean
+ct_odoo_client_connect_finish (CtOdooClient  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- cookie session --------------------------------------------------- */
+
+static void
+on_session_authenticated (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtOdooClient *self = CT_ODOO_CLIENT (source);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = request_finish (self, result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      json_object_get_int_member_with_default (json_node_get_object (node), "uid", 0) <= 0)
+    {
+      g_task_return_error (task, ct_odoo_error_new_full (CT_ODOO_ERROR_AUTH,
+                                                         _("Odoo did not open a session."),
+                                                         200, -1, NULL, NULL, NULL));
+      return;
+    }
+  self->cookie_session = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SoupSession *session = ct_http_get_session (self->http);
+  JsonObject *params;
+  g_autoptr(JsonNode) payload = NULL;
+
+  g_task_set_source_tag (task, ct_odoo_client_authenticate_session_async);
+  if (self->url == NULL || self->secret_kind != CT_SECRET_KIND_PASSWORD)
+    {
+      /* Odoo refuses an API key as a session password (AccessDenied). */
+      g_task_return_new_error (task, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
+                               _("A browser-style session needs the password, not an API key."));
+      g_object_unref (task);
+      return;
+    }
+  if (soup_session_get_feature (session, SOUP_TYPE_COOKIE_JAR) == NULL)
+    {
+      g_autoptr(SoupCookieJar) jar = soup_cookie_jar_new ();
+
+      soup_session_add_feature (session, SOUP_SESSION_FEATURE (jar));
+    }
+
+  params = json_object_new ();
+  json_object_set_string_member (params, "db", self->database);
+  json_object_set_string_member (params, "login", self->login);
+  json_object_set_string_member (params, "password", self->secret);
+  payload = web_envelope (self, params);
+  json_object_unref (params);
+  request_async (self, ROUTE_WEB, "/web/session/authenticate", payload, "session.authenticate",
+                 1, cancellable, on_session_authenticated, task);
+}
+
+gboolean
+ct_odoo_client_authenticate_session_finish (CtOdooClient  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Signing in again after an expired session: the same login as connecting,
+ * without re-reading version and companies. */
+static void
+on_reauth_session (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ct_odoo_client_authenticate_session_finish (CT_ODOO_CLIENT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+reauthenticate_async (CtOdooClient        *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ConnectData *data;
+
+  if (self->cookie_session)
+    {
+      ct_odoo_client_authenticate_session_async (self, cancellable, on_reauth_session, task);
+      return;
+    }
+  data = g_new0 (ConnectData, 1);
+  data->step = STEP_AUTHENTICATE;
+  data->reauth_only = TRUE;
+  g_task_set_task_data (task, data, g_free);
+  connect_next (task);
+}
+
+static gboolean
+reauthenticate_finish (CtOdooClient  *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static JsonArray *
+strv_to_array (const char * const *strv)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_array_add_string_element (array, strv[i]);
+  return array;
+}
+
+static JsonArray *
+domain_or_empty (JsonArray *domain)
+{
+  return domain ? json_array_ref (domain) : json_array_new ();
+}
+
+/* search_read with paging */
+
+typedef struct
+{
+  char       *model;
+  JsonArray  *domain;
+  JsonArray  *fields;
+  char       *order;
+  guint       limit;
+  guint       page_size;
+  guint       offset;
+  JsonArray  *records;
+} SearchReadData;
+
+static void
+search_read_data_free (SearchReadData *data)
+{
+  g_free (data->model);
+  json_array_unref (data->domain);
+  g_clear_pointer (&data->fields, json_array_unref);
+  g_free (data->order);
+  json_array_unref (data->records);
+  g_free (data);
+}
+
+static void search_read_page (GTask *task);
+
+static void
+on_search_read_page (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SearchReadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *page;
+  guint n;
+  guint asked;
+
+  node = ct_odoo_client_call_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_task_return_error (task, wrong_type_error ("search_read"));
+      return;
+    }
+  page = json_node_get_array (node);
+  n = json_array_get_length (page);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *record = json_array_get_element (page, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (record))
+        {
+          g_task_return_error (task, wrong_type_error ("search_read record"));
+          return;
+        }
+      json_array_add_element (data->records, json_node_ref (record));
+    }
+  data->offset += n;
+  asked = data->page_size;
+  if (data->limit > 0)
+    asked = MIN (asked, data->limit - (data->offset - n));
+
+  /* A short page is the last one. */
+  if (n < asked || n == 0 || (data->limit > 0 && data->offset >= data->limit))
+    {
+      g_task_return_pointer (task, json_array_ref (data->records),
+                             (GDestroyNotify) json_array_unref);
+      return;
+    }
+  search_read_page (g_steal_pointer (&task));
+}
+
+static void
+search_read_page (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  SearchReadData *data = g_task_get_task_data (task);
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  guint page = data->page_size;
+
+  if (data->limit > 0)
+    page = MIN (page, data->limit - data->offset);
+  json_object_set_array_member (kwargs, "domain", json_array_ref (data->domain));
+  if (data->fields != NULL)
+    json_object_set_array_member (kwargs, "fields", json_array_ref (data->fields));
+  json_object_set_string_member (kwargs, "order", data->order);
+  json_object_set_int_member (kwargs, "offset", data->offset);
+  json_object_set_int_member (kwargs, "limit", page);
+  ct_odoo_client_call_async (self, data->model, "search_read", NULL, kwargs, NULL,
+                             g_task_get_cancellable (task), on_search_read_page, task);
+}
+
+void
+ct_odoo_client_search_read_async (CtOdooClient        *self,
+                                  const char          *model,
+                                  JsonArray           *domain,
+                                  const char * const  *fields,
+                                  const char          *order,
+                                  guint                limit,
+                                  guint                page_size,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SearchReadData *data = g_new0 (SearchReadData, 1);
+
+  g_task_set_source_tag (task, ct_odoo_client_search_read_async);
+  data->model = g_strdup (model);
+  data->domain = domain_or_empty (domain);
+  /* Without fields JSON-2 returns every field of every record. */
+  data->fields = fields ? strv_to_array (fields) : NULL;
+  data->order = g_strdup (order ? order : "id");
+  data->limit = limit;
+  data->page_size = page_size > 0 ? page_size : 500;
+  data->records = json_array_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) search_read_data_free);
+  search_read_page (task);
+}
+
+JsonArray *
+ct_odoo_client_search_read_finish (CtOdooClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* read */
+
+static void
+on_array_result (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = ct_odoo_client_call_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    g_task_return_error (task, wrong_type_error ("array expected"));
+  else
+    g_task_return_pointer (task, json_array_ref (json_node_get_array (node)),
+                           (GDestroyNotify) json_array_unref);
+}
+
+void
+ct_odoo_client_read_async (CtOdooClient        *self,
+                           const char          *model,
+                           const gint64        *ids,
+                           guint                n_ids,
+                           const char * const  *fields,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonArray) id_array = json_array_new ();
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+
+  g_task_set_source_tag (task, ct_odoo_client_read_async);
+  for (guint i = 0; i < n_ids; i++)
+    json_array_add_int_element (id_array, ids[i]);
+  if (fields != NULL)
+    json_object_set_array_member (kwargs, "fields", strv_to_array (fields));
+  ct_odoo_client_call_async (self, model, "read", id_array, kwargs, NULL, cancellable,
+                             on_array_result, task);
+}
+
+JsonArray *
+ct_odoo_client_read_finish (CtOdooClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* search_count and message_post: one integer */
+
+static void
+on_int_result (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *value;
+
+  node = ct_odoo_client_call_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  value = node;
+  /* message_post answers [id] */
+  if (value != NULL && JSON_NODE_HOLDS_ARRAY (value) &&
+      json_array_get_length (json_node_get_array (value)) == 1)
+    value = json_array_get_element (json_node_get_array (value), 0);
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+      json_node_get_value_type (value) != G_TYPE_INT64)
+    {
+      g_task_return_error (task, wrong_type_error ("integer expected"));
+      return;
+    }
+  g_task_return_int (task, json_node_get_int (value));
+}
+
+void
+ct_odoo_client_search_count_async (CtOdooClient        *self,
+                                   const char          *model,
+                                   JsonArray           *domain,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+
+  g_task_set_source_tag (task, ct_odoo_client_search_count_async);
+  json_object_set_array_member (kwargs, "domain", domain_or_empty (domain));
+  ct_odoo_client_call_async (self, model, "search_count", NULL, kwargs, NULL, cancellable,
+                             on_int_result, task);
+}
+
+gboolean
+ct_odoo_client_search_count_finish (CtOdooClient  *self,
+                                    GAsyncResult  *result,
+                                    gint64        *count,
+                                    GError       **error)
+{
+  GError *local_error = NULL;
+  gssize value = g_task_propagate_int (G_TASK (result), &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (count)
+    *count = value;
+  return TRUE;
+}
+
+void
+ct_odoo_client_message_post_async (CtOdooClient        *self,
+                                   const char          *model,
+                                   gint64               id,
+                                   const char          *body,
+                                   gboolean             is_note,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+
+  g_task_set_source_tag (task, ct_odoo_client_message_post_async);
+  json_array_add_int_element (ids, id);
+  /* Plain text: Odoo escapes it, so markup in a user's words stays text. */
+  json_object_set_string_member (kwargs, "body", body);
+  json_object_set_string_member (kwargs, "message_type", "comment");
+  json_object_set_string_member (kwargs, "subtype_xmlid", is_note ? "mail.mt_note" : "mail.mt_comment");
+  ct_odoo_client_call_async (self, model, "message_post", ids, kwargs, NULL, cancellable,
+                             on_int_result, task);
+}
+
+gboolean
+ct_odoo_client_message_post_finish (CtOdooClient  *self,
+                                    GAsyncResult  *result,
+                                    gint64        *message_id,
+                                    GError       **error)
+{
+  return ct_odoo_client_search_count_finish (self, result, message_id, error);
+}
+
+/* fields_get, cached */
+
+typedef struct
+{
+  char *model;
+} FieldsData;
+
+static void
+fields_data_free (FieldsData *data)
+{
+  g_free (data->model);
+  g_free (data);
+}
+
+static void
+on_fields_get (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtOdooClient *self = CT_ODOO_CLIENT (source);
+  FieldsData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *fields;
+
+  node = ct_odoo_client_call_finish (self, result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_task_return_error (task, wrong_type_error ("fields_get"));
+      return;
+    }
+  fields = json_node_get_object (node);
+  g_hash_table_replace (self->fields_cache, g_strdup (data->model), json_object_ref (fields));
+  g_task_return_pointer (task, json_object_ref (fields), (GDestroyNotify) json_object_unref);
+}
+
+void
+ct_odoo_client_fields_get_async (CtOdooClient        *self,
+                                 const char          *model,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  static const char * const attributes[] = {
+    "string", "type", "relation", "selection", "required", "readonly", NULL,
+  };
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  JsonObject *cached = g_hash_table_lookup (self->fields_cache, model);
+  g_autoptr(JsonObject) kwargs = NULL;
+  FieldsData *data;
+
+  g_task_set_source_tag (task, ct_odoo_client_fields_get_async);
+  if (cached != NULL)
+    {
+      g_task_return_pointer (task, json_object_ref (cached), (GDestroyNotify) json_object_unref);
+      g_object_unref (task);
+      return;
+    }
+  data = g_new0 (FieldsData, 1);
+  data->model = g_strdup (model);
+  g_task_set_task_data (task, data, (GDestroyNotify) fields_data_free);
+  kwargs = json_object_new ();
+  json_object_set_array_member (kwargs, "attributes", strv_to_array (attributes));
+  ct_odoo_client_call_async (self, model, "fields_get", NULL, kwargs, NULL, cancellable,
+                             on_fields_get, task);
+}
+
+JsonObject *
+ct_odoo_client_fields_get_finish (CtOdooClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* grouped reads */
+
+typedef struct
+{
+  GStrv    groupby;
+  GStrv    aggregates;
+  gboolean formatted;
+} GroupData;
+
+static void
+group_data_free (GroupData *data)
+{
+  g_strfreev (data->groupby);
+  g_strfreev (data->aggregates);
+  g_free (data);
+}
+
+static JsonArray *
+normalize_groups (JsonArray  *raw,
+                  GroupData  *data,
+                  GError    **error)
+{
+  g_autoptr(JsonArray) groups = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (raw); i++)
+    {
+      JsonNode *element = json_array_get_element (raw, i);
+      JsonObject *in;
+      JsonObject *out;
+      JsonObject *keys;
+      JsonObject *values;
+      JsonNode *domain;
+      gint64 count = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          *error = wrong_type_error ("group");
+          return NULL;
+        }
+      in = json_node_get_object (element);
+      out = json_object_new ();
+      keys = json_object_new ();
+      values = json_object_new ();
+
+      for (guint g = 0; data->groupby[g] != NULL; g++)
+        {
+          JsonNode *value = json_object_get_member (in, data->groupby[g]);
+
+          json_object_set_member (keys, data->groupby[g],
+                                  value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+        }
+      /* 19's formatted_read_group counts in "__count"; read_group with
+       * lazy=false does too. */
+      count = json_object_get_int_member_with_default (in, "__count", 0);
+      for (guint a = 0; data->aggregates[a] != NULL; a++)
+        {
+          const char *spec = data->aggregates[a];
+          g_autofree char *field = g_strndup (spec, strcspn (spec, ":"));
+          JsonNode *value;
+
+          if (g_str_equal (spec, "__count"))
+            continue;
+          /* read_group keys aggregates by field name, formatted_read_group by spec */
+          value = json_object_get_member (in, data->formatted ? spec : field);
+          json_object_set_member (values, spec,
+                                  value ? json_node_copy (value) : json_node_new (JSON_NODE_NULL));
+        }
+      json_object_set_object_member (out, "groupby", keys);
+      json_object_set_int_member (out, "count", count);
+      json_object_set_object_member (out, "aggregates", values);
+      domain = json_object_get_member (in, data->formatted ? "__extra_domain" : "__domain");
+      if (domain != NULL && JSON_NODE_HOLDS_ARRAY (domain))
+        json_object_set_member (out, "domain", json_node_copy (domain));
+      json_array_add_object_element (groups, out);
+    }
+  return g_steal_pointer (&groups);
+}
+
+static void
+on_read_group (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GroupData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *groups;
+
+  node = ct_odoo_client_call_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_task_return_error (task, wrong_type_error ("read_group"));
+      return;
+    }
+  groups = normalize_groups (json_node_get_array (node), data, &error);
+  if (groups == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, groups, (GDestroyNotify) json_array_unref);
+}
+
+void
+ct_odoo_client_read_group_async (CtOdooClient        *self,
+                                 const char          *model,
+                                 JsonArray           *domain,
+                                 const char * const  *groupby,
+                                 const char * const  *aggregates,
+                                 const char          *order,
+                                 guint                limit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GroupData *data = g_new0 (GroupData, 1);
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  JsonArray *aggregate_array = json_array_new ();
+  const char *method;
+
+  g_task_set_source_tag (task, ct_odoo_client_read_group_async);
+  data->groupby = g_strdupv ((char **) groupby);
+  if (data->groupby == NULL)
+    data->groupby = g_new0 (char *, 1);
+  data->aggregates = g_strdupv ((char **) aggregates);
+  if (data->aggregates == NULL)
+    data->aggregates = g_new0 (char *, 1);
+  data->formatted = self->major_version >= 19;
+  g_task_set_task_data (task, data, (GDestroyNotify) group_data_free);
+
+  for (guint a = 0; data->aggregates[a] != NULL; a++)
+    if (!g_str_equal (data->aggregates[a], "__count"))
+      json_array_add_string_element (aggregate_array, data->aggregates[a]);
+
+  json_object_set_array_member (kwargs, "domain", domain_or_empty (domain));
+  json_object_set_array_member (kwargs, "groupby", strv_to_array (groupby));
+  if (data->formatted)
+    {
+      method = "formatted_read_group";
+      json_array_add_string_element (aggregate_array, "__count");
+      json_object_set_array_member (kwargs, "aggregates", aggregate_array);
+      if (order != NULL)
+        json_object_set_string_member (kwargs, "order", order);
+    }
+  else
+    {
+      /* read_group (16-18): aggregates are "fields"; lazy=false groups by
+       * every field at once and counts in __count. */
+      method = "read_group";
+      json_object_set_array_member (kwargs, "fields", aggregate_array);
+      json_object_set_boolean_member (kwargs, "lazy", FALSE);
+      if (order != NULL)
+        json_object_set_string_member (kwargs, "orderby", order);
+    }
+  if (limit > 0)
+    json_object_set_int_member (kwargs, "limit", limit);
+  ct_odoo_client_call_async (self, model, method, NULL, kwargs, NULL, cancellable,
+                             on_read_group, task);
+}
+
+JsonArray *
+ct_odoo_client_read_group_finish (CtOdooClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
