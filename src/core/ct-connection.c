@@ -184,7 +184,12 @@ ct_connection_validate (const CtConnection  *self,
   if (odoo == NULL)
     return FALSE;
 
-  /* An empty database is fine: a single-database server picks its own. */
+  if (self->database == NULL || *self->database == '\0')
+    {
+      g_set_error_literal (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_EMPTY,
+                           _("Enter the name of the Odoo database"));
+      return FALSE;
+    }
 
   if (self->login == NULL || *self->login == '\0')
     {

@@ -6,10 +6,12 @@
 
 #include "config.h"
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "ct-application.h"
+#include "ct-cli.h"
 #include "ct-connection-dialog.h"
 #include "ct-preferences-window.h"
 #include "ct-sim-server.h"
@@ -26,6 +28,7 @@ struct _CtApplication
 
   GSettings      *settings;   /* (owned) */
   CtSimServer    *sim;        /* (owned) (nullable): the demo backend */
+  CtCliOptions   *cli;        /* (owned): filled by the command line */
   gboolean        demo;
 };
 
@@ -77,10 +80,22 @@ static int
 ct_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
+  CtApplication *self = CT_APPLICATION (app);
+
   if (g_variant_dict_contains (options, "version"))
     {
       printf ("%s %s\n", "control-tower", PACKAGE_VERSION);
       return 0;
+    }
+
+  /* Checks and reports run here, in the calling process, before GTK is
+   * initialised: they need no display (over ssh, from cron). */
+  self->cli->demo = g_variant_dict_contains (options, "demo");
+  if (ct_cli_options_wants_run (self->cli))
+    {
+      g_autoptr(GOutputStream) out = g_unix_output_stream_new (1, FALSE);
+
+      return ct_cli_run (self->cli, self->settings, out);
     }
 
   return -1;
@@ -259,6 +274,7 @@ ct_application_dispose (GObject *object)
 
   g_clear_object (&self->sim);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->cli, ct_cli_options_free);
   G_OBJECT_CLASS (ct_application_parent_class)->dispose (object);
 }
 
@@ -288,7 +304,9 @@ ct_application_init (CtApplication *self)
   };
 
   self->settings = g_settings_new (APP_ID);
+  self->cli = ct_cli_options_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_add_option_group (G_APPLICATION (self), ct_cli_options_get_group (self->cli));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Govern approvals on Odoo: pending cases, service levels and stalled integrations."));
 }

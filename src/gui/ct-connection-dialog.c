@@ -109,6 +109,15 @@ read_fields (CtConnectionDialog  *self,
   connection->secret_kind = selected_kind (self);
   connection->allow_insecure_http = insecure;
 
+  set_row_error (self->database_row, FALSE);
+  if (*connection->database == '\0')
+    {
+      set_row_error (self->database_row, TRUE);
+      g_set_error_literal (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_EMPTY,
+                           _("Enter the name of the Odoo database"));
+      return NULL;
+    }
+
   if (*connection->login == '\0')
     {
       set_row_error (self->login_row, TRUE);
@@ -159,6 +168,7 @@ ct_connection_dialog_validate (CtConnectionDialog *self)
   if (!self->touched)
     {
       set_row_error (self->url_row, FALSE);
+      set_row_error (self->database_row, FALSE);
       set_row_error (self->login_row, FALSE);
       set_row_error (self->n8n_url_row, FALSE);
     }

@@ -100,3 +100,23 @@ ct_sim_server_get_database (CtSimServer *self)
 {
   return g_strcmp0 (self->dataset, "recorded") == 0 ? "ct" : "distribution";
 }
+
+const char *
+ct_sim_server_get_password (CtSimServer *self,
+                            const char  *login)
+{
+  return NULL;
+}
+
+const char *
+ct_sim_server_get_api_key (CtSimServer *self,
+                           const char  *login)
+{
+  return NULL;
+}
+
+const char *
+ct_sim_server_get_n8n_api_key (CtSimServer *self)
+{
+  return NULL;
+}

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ct-connection.h"
 
 typedef struct
@@ -88,6 +90,13 @@ test_validate (void)
 
   g_free (connection->login);
   connection->login = g_strdup ("controller");
+  g_assert_false (ct_connection_validate (connection, &error));
+  g_assert_error (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_EMPTY);
+  g_assert_nonnull (strstr (error->message, "database"));
+  g_clear_error (&error);
+
+  g_free (connection->database);
+  connection->database = g_strdup ("distribution");
   g_assert_true (ct_connection_validate (connection, &error));
   g_assert_no_error (error);
   g_assert_true (ct_connection_is_configured (connection));

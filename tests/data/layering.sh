@@ -10,11 +10,11 @@ src="$1"
 build="$2"
 status=0
 echo "1..2"
-if grep -rnE '#\s*include\s*[<"](gtk|gdk|gsk|adwaita|adw)[/.]' "$src/src/core" "$src/src/sim" ; then
-  echo "not ok 1 - src/core and src/sim include no GTK header"
+if grep -rnE '#\s*include\s*[<"](gtk|gdk|gsk|adwaita|adw)[/.]' "$src/src/core" "$src/src/sim" "$src/src/cli" ; then
+  echo "not ok 1 - src/core, src/sim and src/cli include no GTK header"
   status=1
 else
-  echo "ok 1 - src/core and src/sim include no GTK header"
+  echo "ok 1 - src/core, src/sim and src/cli include no GTK header"
 fi
 sim="$build/src/sim/ct-sim"
 if [ ! -x "$sim" ]; then

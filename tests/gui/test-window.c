@@ -254,6 +254,7 @@ test_connection_validation (Fixture       *fixture,
   type_into (dialog, "Login", "controller@example.com");
   type_into (dialog, "Server Address", "erp.example.com");
   g_assert_nonnull (message_of (dialog));
+  g_assert_nonnull (message_of (dialog));
   g_assert_nonnull (strstr (message_of (dialog), "https://"));
   g_assert_false (save_enabled (dialog));
 
@@ -269,12 +270,14 @@ test_connection_validation (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (insecure_switch)));
   png = ct_test_gui_render_png (dialog, "connection-insecure.png");
   gtk_switch_set_active (GTK_SWITCH (insecure_switch), TRUE);
-  g_assert_null (message_of (dialog));
-  g_assert_true (save_enabled (dialog));
+  g_assert_nonnull (strstr (message_of (dialog), "database"));
   gtk_switch_set_active (GTK_SWITCH (insecure_switch), FALSE);
 
-  /* Loopback over http:// is fine. */
+  /* Loopback over http:// is fine; the database is still needed. */
   type_into (dialog, "Server Address", "http://127.0.0.1:8069/");
+  g_assert_nonnull (strstr (message_of (dialog), "database"));
+  g_assert_false (save_enabled (dialog));
+  type_into (dialog, "Database", "distribution");
   g_assert_null (message_of (dialog));
   g_assert_true (save_enabled (dialog));
 

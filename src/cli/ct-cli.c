@@ -1,0 +1,383 @@
+/* ct-cli.c - The command-line face of Control Tower: checks and reports without a display
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ct-cli"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ct-cli.h"
+#include "ct-connection.h"
+#include "ct-connection-check.h"
+#include "ct-secrets.h"
+#include "ct-sim-server.h"
+
+CtCliOptions *
+ct_cli_options_new (void)
+{
+  return g_new0 (CtCliOptions, 1);
+}
+
+void
+ct_cli_options_free (CtCliOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free (options->report);
+  g_free (options->format);
+  g_free (options->server);
+  g_free (options->database);
+  g_free (options->login);
+  g_free (options->secret_env);
+  g_free (options->n8n_url);
+  g_free (options->n8n_key_env);
+  g_free (options);
+}
+
+GOptionGroup *
+ct_cli_options_get_group (CtCliOptions *options)
+{
+  GOptionGroup *group;
+  const GOptionEntry entries[] = {
+    { "check-connection", 0, 0, G_OPTION_ARG_NONE, &options->check_connection,
+      N_("Check the connection step by step and print the checklist"), NULL },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &options->server,
+      N_("Odoo server address (default: the saved connection)"), N_("URL") },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &options->database,
+      N_("Odoo database"), N_("NAME") },
+    { "login", 0, 0, G_OPTION_ARG_STRING, &options->login,
+      N_("Odoo login"), N_("LOGIN") },
+    { "secret-env", 0, 0, G_OPTION_ARG_STRING, &options->secret_env,
+      N_("Environment variable that holds the API key (or the password with --password)"),
+      N_("VARIABLE") },
+    { "password", 0, 0, G_OPTION_ARG_NONE, &options->password,
+      N_("The secret is a password, not an API key"), NULL },
+    { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &options->insecure,
+      N_("Accept sending credentials over unencrypted http:// to another host"), NULL },
+    { "n8n-url", 0, 0, G_OPTION_ARG_STRING, &options->n8n_url,
+      N_("n8n address"), N_("URL") },
+    { "n8n-key-env", 0, 0, G_OPTION_ARG_STRING, &options->n8n_key_env,
+      N_("Environment variable that holds the n8n API key"), N_("VARIABLE") },
+    { NULL }
+  };
+
+  group = g_option_group_new ("connection", _("Connection Options:"),
+                              _("Show the options that choose the servers for command-line runs"),
+                              NULL, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  return group;
+}
+
+gboolean
+ct_cli_options_wants_run (CtCliOptions *options)
+{
+  return options->check_connection || options->report != NULL;
+}
+
+/* Everything a command-line run needs to reach the servers. */
+typedef struct
+{
+  CtConnection *connection;
+  char         *secret;        /* (owned): wiped on free */
+  char         *n8n_api_key;   /* (owned) (nullable) */
+  CtSimServer  *sim;           /* (owned) (nullable): the demo backend */
+} CliTarget;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
+
+static void
+cli_target_free (CliTarget *target)
+{
+  if (target == NULL)
+    return;
+  ct_connection_free (target->connection);
+  wipe_free (target->secret);
+  wipe_free (target->n8n_api_key);
+  if (target->sim != NULL)
+    ct_sim_server_stop (target->sim);
+  g_clear_object (&target->sim);
+  g_free (target);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliTarget, cli_target_free)
+
+static char *
+secret_from_env (const char  *variable,
+                 const char  *what,
+                 GError     **error)
+{
+  const char *value = g_getenv (variable);
+
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The environment variable %s, which should hold the %s, is not set"),
+                   variable, what);
+      return NULL;
+    }
+  return g_strdup (value);
+}
+
+static CliTarget *
+resolve_target (CtCliOptions  *options,
+                GSettings     *settings,
+                GError       **error)
+{
+  g_autoptr(CliTarget) target = g_new0 (CliTarget, 1);
+
+  if (options->demo)
+    {
+      CtSimOptions sim_options = { 0 };
+      g_autofree char *url = NULL;
+      const char *key;
+
+      sim_options.seed = 1;
+      sim_options.n_cases = 2000;
+      target->sim = ct_sim_server_new (&sim_options, error);
+      if (target->sim == NULL || !ct_sim_server_start (target->sim, error))
+        return NULL;
+      url = ct_sim_server_dup_url (target->sim);
+      target->connection = ct_connection_new ();
+      g_free (target->connection->odoo_url);
+      target->connection->odoo_url = g_strdup (url);
+      g_free (target->connection->database);
+      target->connection->database = g_strdup (ct_sim_server_get_database (target->sim));
+      g_free (target->connection->login);
+      target->connection->login = g_strdup ("admin");
+      key = ct_sim_server_get_api_key (target->sim, "admin");
+      if (key != NULL)
+        {
+          target->connection->secret_kind = CT_SECRET_KIND_API_KEY;
+          target->secret = g_strdup (key);
+        }
+      else
+        {
+          target->connection->secret_kind = CT_SECRET_KIND_PASSWORD;
+          target->secret = g_strdup (ct_sim_server_get_password (target->sim, "admin"));
+        }
+      target->connection->n8n_url = g_strdup (url);
+      target->n8n_api_key = g_strdup (ct_sim_server_get_n8n_api_key (target->sim));
+      return g_steal_pointer (&target);
+    }
+
+  if (options->server != NULL)
+    {
+      target->connection = ct_connection_new ();
+      g_free (target->connection->odoo_url);
+      target->connection->odoo_url = ct_connection_normalize_url (options->server, options->insecure,
+                                                                  error);
+      if (target->connection->odoo_url == NULL)
+        return NULL;
+      g_free (target->connection->database);
+      target->connection->database = g_strdup (options->database ? options->database : "");
+      g_free (target->connection->login);
+      target->connection->login = g_strdup (options->login ? options->login : "");
+      target->connection->secret_kind = options->password ? CT_SECRET_KIND_PASSWORD
+                                                          : CT_SECRET_KIND_API_KEY;
+      target->connection->allow_insecure_http = options->insecure;
+      if (options->login == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("--server needs --login"));
+          return NULL;
+        }
+      if (options->secret_env == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("--server needs --secret-env naming the variable that holds the API key or password"));
+          return NULL;
+        }
+      target->secret = secret_from_env (options->secret_env,
+                                        options->password ? _("password") : _("API key"), error);
+      if (target->secret == NULL)
+        return NULL;
+    }
+  else
+    {
+      if (settings == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("No connection is set up: give --server, --login and --secret-env, or --demo"));
+          return NULL;
+        }
+      target->connection = ct_connection_load (settings);
+      if (!ct_connection_is_configured (target->connection))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("No connection is set up: give --server, --login and --secret-env, or --demo"));
+          return NULL;
+        }
+      if (options->secret_env != NULL)
+        target->secret = secret_from_env (options->secret_env, _("secret"), error);
+      else
+        {
+          g_autoptr(GError) local_error = NULL;
+          char *stored;
+
+          stored = ct_secrets_lookup_sync (target->connection->secret_kind == CT_SECRET_KIND_PASSWORD
+                                           ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
+                                           target->connection->odoo_url,
+                                           target->connection->login, NULL, &local_error);
+          if (stored == NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The keyring has no secret for %s on %s%s%s"),
+                           target->connection->login, target->connection->odoo_url,
+                           local_error ? ": " : "", local_error ? local_error->message : "");
+              return NULL;
+            }
+          target->secret = g_strdup (stored);
+          ct_secrets_free (stored);
+        }
+      if (target->secret == NULL)
+        return NULL;
+    }
+
+  if (options->n8n_url != NULL)
+    {
+      g_free (target->connection->n8n_url);
+      target->connection->n8n_url = ct_connection_normalize_url (options->n8n_url, options->insecure,
+                                                                 error);
+      if (target->connection->n8n_url == NULL)
+        return NULL;
+    }
+  if (target->connection->n8n_url != NULL && *target->connection->n8n_url != '\0')
+    {
+      if (options->n8n_key_env != NULL)
+        {
+          target->n8n_api_key = secret_from_env (options->n8n_key_env, _("n8n API key"), error);
+          if (target->n8n_api_key == NULL)
+            return NULL;
+        }
+      else if (options->server == NULL)
+        {
+          char *stored = ct_secrets_lookup_sync (CT_SECRET_N8N_API_KEY, target->connection->n8n_url,
+                                                 NULL, NULL, NULL);
+          if (stored != NULL)
+            {
+              target->n8n_api_key = g_strdup (stored);
+              ct_secrets_free (stored);
+            }
+        }
+    }
+
+  return g_steal_pointer (&target);
+}
+
+static void
+check_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *outer = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = ct_connection_check_finish (result, &error);
+
+  if (items == NULL)
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (outer, items, (GDestroyNotify)g_ptr_array_unref);
+}
+
+static const char *
+state_mark (CtCheckState state)
+{
+  switch (state)
+    {
+    case CT_CHECK_OK:
+      return "✓";
+    case CT_CHECK_WARNING:
+      return "!";
+    case CT_CHECK_ERROR:
+      return "✗";
+    case CT_CHECK_SKIPPED:
+    default:
+      return "-";
+    }
+}
+
+static gboolean
+print_to (GOutputStream *out,
+          const char    *text)
+{
+  return g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL);
+}
+
+static int
+run_check_connection (CliTarget     *target,
+                      GOutputStream *out)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  CtCheckOptions check = { 0 };
+
+  check.connection = target->connection;
+  check.secret = target->secret;
+  check.n8n_api_key = target->n8n_api_key;
+  ct_connection_check_async (&check, NULL, check_done_cb, task);
+  while (!g_task_get_completed (task))
+    g_main_context_iteration (NULL, TRUE);
+
+  items = g_task_propagate_pointer (task, &error);
+  if (items == NULL)
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return 1;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtCheckItem *item = items->pdata[i];
+      g_autofree char *line = g_strdup_printf ("%s %s: %s\n", state_mark (item->state),
+                                               item->title ? item->title : item->id,
+                                               item->text ? item->text : "");
+
+      print_to (out, line);
+    }
+
+  return ct_connection_check_passed (items) ? 0 : 1;
+}
+
+int
+ct_cli_run (CtCliOptions  *options,
+            GSettings     *settings,
+            GOutputStream *out)
+{
+  g_autoptr(CliTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (options->check_connection && options->report != NULL)
+    {
+      g_printerr ("control-tower: %s\n", _("Give either --check-connection or --report, not both"));
+      return 2;
+    }
+
+  target = resolve_target (options, settings, &error);
+  if (target == NULL)
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+             g_error_matches (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_INVALID_URL) ||
+             g_error_matches (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_EMPTY) ||
+             g_error_matches (error, CT_CONNECTION_ERROR, CT_CONNECTION_ERROR_INSECURE) ? 2 : 1;
+    }
+
+  if (options->check_connection)
+    return run_check_connection (target, out);
+
+  g_printerr ("control-tower: %s\n", _("Reports are not available in this build"));
+  return 2;
+}
