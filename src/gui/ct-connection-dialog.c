@@ -8,7 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "ct-connection.h"
+#include "ct-connection-check.h"
 #include "ct-connection-dialog.h"
 #include "ct-secrets.h"
 
@@ -19,10 +22,13 @@ struct _CtConnectionDialog
   GSettings    *settings;       /* (owned) */
   GCancellable *cancellable;    /* (owned) (nullable): the save in flight */
   CtConnection *pending;        /* (owned) (nullable): what the save in flight will write */
-  char         *pending_n8n_key; /* (owned) (nullable) */
+  char         *pending_secret;  /* (owned) (nullable): wiped when freed */
+  char         *pending_n8n_key; /* (owned) (nullable): wiped when freed */
+  GPtrArray    *check_rows;      /* (owned): rows of the last check */
   gboolean      touched;
 
   /* Template widgets */
+  GtkWidget    *check_group;
   GtkWidget    *database_row;
   GtkWidget    *insecure_group;
   GtkWidget    *insecure_switch;
@@ -44,6 +50,16 @@ enum {
 static guint signals [N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CtConnectionDialog, ct_connection_dialog, ADW_TYPE_WINDOW)
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
 
 static const char *
 row_text (GtkWidget *row)
@@ -201,7 +217,8 @@ set_busy (CtConnectionDialog *self,
     {
       g_clear_object (&self->cancellable);
       g_clear_pointer (&self->pending, ct_connection_free);
-      g_clear_pointer (&self->pending_n8n_key, ct_secrets_free);
+      g_clear_pointer (&self->pending_secret, wipe_free);
+      g_clear_pointer (&self->pending_n8n_key, wipe_free);
     }
   ct_connection_dialog_validate (self);
 }
@@ -210,9 +227,95 @@ static void
 save_failed (CtConnectionDialog *self,
              const char         *message)
 {
-  /* Nothing was written to the settings: the old connection stays. */
+  /* Nothing was written to the settings: the old connection stays, and
+   * what the user typed stays in the fields. */
   set_busy (self, FALSE);
   show_message (self, message);
+}
+
+/* @what says what failed, in the user's words; the error says why. */
+static gboolean
+report_error (CtConnectionDialog *self,
+              const GError       *error,
+              const char         *what)
+{
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return TRUE;
+  message = g_strdup_printf ("%s: %s", what, error->message);
+  save_failed (self, message);
+  return TRUE;
+}
+
+static void
+clear_check_rows (CtConnectionDialog *self)
+{
+  for (guint i = 0; i < self->check_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->check_group),
+                                  self->check_rows->pdata[i]);
+  g_ptr_array_set_size (self->check_rows, 0);
+  gtk_widget_set_visible (self->check_group, FALSE);
+}
+
+static const char *
+check_icon (CtCheckState state)
+{
+  switch (state)
+    {
+    case CT_CHECK_OK:
+      return "emblem-ok-symbolic";
+    case CT_CHECK_WARNING:
+      return "dialog-warning-symbolic";
+    case CT_CHECK_ERROR:
+      return "dialog-error-symbolic";
+    case CT_CHECK_SKIPPED:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+static const char *
+check_style (CtCheckState state)
+{
+  switch (state)
+    {
+    case CT_CHECK_OK:
+      return "success";
+    case CT_CHECK_WARNING:
+      return "warning";
+    case CT_CHECK_ERROR:
+      return "error";
+    case CT_CHECK_SKIPPED:
+    default:
+      return "dim-label";
+    }
+}
+
+static void
+show_check (CtConnectionDialog *self,
+            GPtrArray          *items)
+{
+  clear_check_rows (self);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtCheckItem *item = items->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (check_icon (item->state));
+
+      /* Server text (database names, company names) is data, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title ? item->title : item->id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), item->text ? item->text : "");
+      gtk_widget_add_css_class (icon, check_style (item->state));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      ct_check_state_to_string (item->state), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
+      g_ptr_array_add (self->check_rows, row);
+    }
+  gtk_widget_set_visible (self->check_group, items->len > 0);
 }
 
 static void
@@ -225,38 +328,119 @@ finish_save (CtConnectionDialog *self)
 }
 
 static void
-n8n_key_checked_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+n8n_key_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CtConnectionDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_secrets_store_finish (result, &error))
+    {
+      report_error (self, error, _("Could not keep the n8n API key in the keyring"));
+      return;
+    }
+  finish_save (self);
+}
+
+static void
+store_n8n_key (CtConnectionDialog *self)
+{
+  const char *typed = row_text (self->n8n_key_row);
+
+  if (self->pending->n8n_url != NULL && typed != NULL && *typed != '\0')
+    ct_secrets_store_async (CT_SECRET_N8N_API_KEY, self->pending->n8n_url, NULL, typed,
+                            self->cancellable, n8n_key_stored_cb, g_object_ref (self));
+  else
+    finish_save (self);
+}
+
+static void
+secret_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CtConnectionDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_secrets_store_finish (result, &error))
+    {
+      report_error (self, error, _("Could not keep the secret in the keyring"));
+      return;
+    }
+  store_n8n_key (self);
+}
+
+/* The check passed: only now do the secrets go to the keyring and the
+ * connection to the settings, so a failed attempt changes nothing. */
+static void
+store_everything (CtConnectionDialog *self)
+{
+  const char *typed = row_text (self->secret_row);
+
+  if (typed != NULL && *typed != '\0')
+    ct_secrets_store_async (self->pending->secret_kind == CT_SECRET_KIND_PASSWORD
+                            ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
+                            self->pending->odoo_url, self->pending->login, typed,
+                            self->cancellable, secret_stored_cb, g_object_ref (self));
+  else
+    store_n8n_key (self);
+}
+
+static void
+check_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CtConnectionDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  items = ct_connection_check_finish (result, &error);
+  if (items == NULL)
+    {
+      report_error (self, error, _("Could not check the connection"));
+      return;
+    }
+
+  show_check (self, items);
+  if (!ct_connection_check_passed (items))
+    {
+      save_failed (self, _("The connection does not work yet. Nothing was saved: see the check below."));
+      return;
+    }
+
+  store_everything (self);
+}
+
+static void
+run_check (CtConnectionDialog *self)
+{
+  CtCheckOptions options = { 0 };
+  g_autofree char *pinned = g_settings_get_string (self->settings, "pinned-certificate");
+
+  options.connection = self->pending;
+  options.secret = self->pending_secret;
+  options.n8n_api_key = self->pending_n8n_key;
+  options.pinned_sha256 = pinned != NULL && *pinned != '\0' ? pinned : NULL;
+  options.connect_timeout_ms = g_settings_get_uint (self->settings, "connect-timeout") * 1000;
+  options.call_timeout_ms = g_settings_get_uint (self->settings, "call-timeout") * 1000;
+  ct_connection_check_async (&options, self->cancellable, check_done_cb, g_object_ref (self));
+}
+
+static void
+n8n_key_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(CtConnectionDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   char *stored;
 
-  if (g_task_get_source_tag (G_TASK (result)) == ct_secrets_store_async)
-    {
-      if (!ct_secrets_store_finish (result, &error))
-        {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_autofree char *message = g_strdup_printf (_("Could not keep the n8n API key in the keyring: %s"),
-                                                          error->message);
-              save_failed (self, message);
-            }
-          return;
-        }
-      finish_save (self);
-      return;
-    }
-
   stored = ct_secrets_lookup_finish (result, &error);
   if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not read the keyring: %s"), error->message);
-          save_failed (self, message);
-        }
+      report_error (self, error, _("Could not read the keyring"));
       return;
     }
   if (stored == NULL)
@@ -265,62 +449,41 @@ n8n_key_checked_cb (GObject      *object,
       save_failed (self, _("Enter the n8n API key"));
       return;
     }
+  self->pending_n8n_key = g_strdup (stored);
   ct_secrets_free (stored);
-  finish_save (self);
+  run_check (self);
 }
 
 static void
-save_n8n_key (CtConnectionDialog *self)
+find_n8n_key (CtConnectionDialog *self)
 {
-  const char *key = row_text (self->n8n_key_row);
+  const char *typed = row_text (self->n8n_key_row);
 
   if (self->pending->n8n_url == NULL)
+    run_check (self);
+  else if (typed != NULL && *typed != '\0')
     {
-      finish_save (self);
-      return;
+      self->pending_n8n_key = g_strdup (typed);
+      run_check (self);
     }
-
-  if (key != NULL && *key != '\0')
-    ct_secrets_store_async (CT_SECRET_N8N_API_KEY, self->pending->n8n_url, NULL, key,
-                            self->cancellable, n8n_key_checked_cb, g_object_ref (self));
   else
     ct_secrets_lookup_async (CT_SECRET_N8N_API_KEY, self->pending->n8n_url, NULL,
-                             self->cancellable, n8n_key_checked_cb, g_object_ref (self));
+                             self->cancellable, n8n_key_found_cb, g_object_ref (self));
 }
 
 static void
-odoo_secret_checked_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+secret_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(CtConnectionDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   char *stored;
 
-  if (g_task_get_source_tag (G_TASK (result)) == ct_secrets_store_async)
-    {
-      if (!ct_secrets_store_finish (result, &error))
-        {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_autofree char *message = g_strdup_printf (_("Could not keep the secret in the keyring: %s"),
-                                                          error->message);
-              save_failed (self, message);
-            }
-          return;
-        }
-      save_n8n_key (self);
-      return;
-    }
-
   stored = ct_secrets_lookup_finish (result, &error);
   if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not read the keyring: %s"), error->message);
-          save_failed (self, message);
-        }
+      report_error (self, error, _("Could not read the keyring"));
       return;
     }
   if (stored == NULL)
@@ -330,8 +493,9 @@ odoo_secret_checked_cb (GObject      *object,
                          ? _("Enter the password") : _("Enter the API key"));
       return;
     }
+  self->pending_secret = g_strdup (stored);
   ct_secrets_free (stored);
-  save_n8n_key (self);
+  find_n8n_key (self);
 }
 
 static void
@@ -342,8 +506,7 @@ save_action (GtkWidget  *widget,
   CtConnectionDialog *self = CT_CONNECTION_DIALOG (widget);
   g_autoptr(GError) error = NULL;
   CtConnection *connection;
-  CtSecretSlot slot;
-  const char *secret;
+  const char *typed;
 
   if (self->cancellable != NULL)
     return;
@@ -361,17 +524,21 @@ save_action (GtkWidget  *widget,
   set_row_error (self->secret_row, FALSE);
   set_row_error (self->n8n_key_row, FALSE);
   show_message (self, NULL);
+  clear_check_rows (self);
   set_busy (self, TRUE);
 
-  slot = connection->secret_kind == CT_SECRET_KIND_PASSWORD
-         ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY;
-  secret = row_text (self->secret_row);
-  if (secret != NULL && *secret != '\0')
-    ct_secrets_store_async (slot, connection->odoo_url, connection->login, secret,
-                            self->cancellable, odoo_secret_checked_cb, g_object_ref (self));
+  /* A key field left empty means the one already in the keyring. */
+  typed = row_text (self->secret_row);
+  if (typed != NULL && *typed != '\0')
+    {
+      self->pending_secret = g_strdup (typed);
+      find_n8n_key (self);
+    }
   else
-    ct_secrets_lookup_async (slot, connection->odoo_url, connection->login,
-                             self->cancellable, odoo_secret_checked_cb, g_object_ref (self));
+    ct_secrets_lookup_async (connection->secret_kind == CT_SECRET_KIND_PASSWORD
+                             ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
+                             connection->odoo_url, connection->login,
+                             self->cancellable, secret_found_cb, g_object_ref (self));
 }
 
 static void
@@ -398,7 +565,9 @@ ct_connection_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending, ct_connection_free);
-  g_clear_pointer (&self->pending_n8n_key, ct_secrets_free);
+  g_clear_pointer (&self->pending_secret, wipe_free);
+  g_clear_pointer (&self->pending_n8n_key, wipe_free);
+  g_clear_pointer (&self->check_rows, g_ptr_array_unref);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_CONNECTION_DIALOG);
 
@@ -419,6 +588,7 @@ ct_connection_dialog_class_init (CtConnectionDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/sysgenpro/ControlTower/ct-connection-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, check_group);
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, database_row);
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, insecure_group);
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, insecure_switch);
@@ -441,6 +611,7 @@ static void
 ct_connection_dialog_init (CtConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->check_rows = g_ptr_array_new ();
 }
 
 CtConnectionDialog *
