@@ -449,6 +449,9 @@ ct_sim_faults_after (CtSimFaults       *self,
       const char *data = g_bytes_get_data (bytes, &size);
       g_autofree char *half = g_strndup (data, size / 2);
 
+      /* set_response appends to what is there: empty the body first. */
+      soup_message_body_truncate (body);
+
       /* The headers then announce the shortened length: a proxy that cut
        * the upstream's answer short sends a complete but incomplete body. */
       soup_server_message_set_response (msg, content_type != NULL ? content_type
@@ -457,6 +460,7 @@ ct_sim_faults_after (CtSimFaults       *self,
     }
   else if (badjson)
     {
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
       soup_server_message_set_response (msg, "application/json; charset=utf-8",
                                         SOUP_MEMORY_STATIC, bad_json, strlen (bad_json));
     }

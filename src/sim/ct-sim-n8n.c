@@ -139,6 +139,7 @@ struct _CtSimN8n
   GHashTable *by_id;         /* (owned): gint64 id → Execution */
   gint64      next_id;
   GArray     *links;         /* (owned) (element-type CtSimN8nLink), strings owned */
+  guint       replay_stage;  /* recorded only: events of replay_events() applied */
 };
 
 G_DEFINE_FINAL_TYPE (CtSimN8n, ct_sim_n8n, G_TYPE_OBJECT)
@@ -269,11 +270,11 @@ static const WorkflowDef recorded_workflows[] = {
   },
 };
 
-/* Executions as the transcripts show them. Waiting 12 and 14–16 are held in
- * memory (hidden from lists, 030/032); 13 is already canceled (110 stopped
- * it through /rest, which the simulator does not serve); 25 is running,
- * 27 is the schedule's run and 29 crashed. Retries made during a replay get
- * the ids 21–24 as in the recording. */
+/* Executions as they were when the public API transcripts start (030):
+ * waiting 12–16 are held in memory, which hides them from lists (030, 032).
+ * Retries made during a replay get the ids 21–24 as in the recording; what
+ * happened outside the public API later (a long run, a /rest stop, a
+ * restart) comes with ct_sim_n8n_replay_until(). */
 typedef struct
 {
   gint64      id;
@@ -312,8 +313,8 @@ static const RecordedExecution recorded_executions[] = {
     "2026-11-26T15:36:36.079Z" },
   { 12, 1, STATUS_WAITING, "webhook", "2026-11-26T15:36:35.446Z", "2026-11-26T15:36:35.592Z",
     "2026-11-26T15:36:36.092Z", "2026-11-27T15:36:36.091Z", TRUE },
-  { 13, 1, STATUS_CANCELED, "webhook", "2026-11-26T15:36:36.108Z", "2026-11-26T15:36:36.302Z",
-    "2026-11-26T15:41:18.856Z", NULL, FALSE },
+  { 13, 1, STATUS_WAITING, "webhook", "2026-11-26T15:36:36.108Z", "2026-11-26T15:36:36.302Z",
+    "2026-11-26T15:36:36.399Z", "2026-11-27T15:36:36.398Z", TRUE },
   { 14, 1, STATUS_WAITING, "webhook", "2026-11-26T15:36:36.320Z", "2026-11-26T15:36:36.401Z",
     "2026-11-26T15:36:36.512Z", "2026-11-27T15:36:36.511Z", TRUE },
   { 15, 5, STATUS_WAITING, "webhook", "2026-11-26T15:36:36.777Z", "2026-11-26T15:36:36.881Z",
@@ -328,12 +329,6 @@ static const RecordedExecution recorded_executions[] = {
     "2026-11-26T15:36:39.069Z" },
   { 20, 6, STATUS_ERROR, "webhook", "2026-11-26T15:36:38.516Z", "2026-11-26T15:36:38.584Z",
     "2026-11-26T15:36:39.084Z" },
-  { 25, 7, STATUS_RUNNING, "webhook", "2026-11-26T15:40:02.036Z", "2026-11-26T15:40:02.092Z",
-    NULL, NULL, TRUE },
-  { 27, 2, STATUS_SUCCESS, "trigger", "2026-11-26T15:41:00.004Z", "2026-11-26T15:41:00.011Z",
-    "2026-11-26T15:41:00.024Z" },
-  { 29, 7, STATUS_CRASHED, "webhook", "2026-11-26T15:41:33.516Z", "2026-11-26T15:41:33.603Z",
-    "2026-11-26T15:41:33.892Z" },
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1458,9 +1453,14 @@ execution_data_json (CtSimN8n        *self,
       JsonObject *entry = json_object_new ();
       guint next = execution->status == STATUS_RUNNING ? 0 : stop;
 
+      /* A run that has not started a node yet, or one rebuilt after a crash,
+       * waits at its trigger with unpaired items (102, 120). */
+      if (crashed)
+        next = 0;
       json_object_set_object_member (entry, "node", node_json (execution->workflow, next));
       json_object_set_object_member (entry, "data",
-                                     items_json (trigger_item_json (self, execution), TRUE));
+                                     items_json (trigger_item_json (self, execution),
+                                                 next != 0));
       if (next == 0)
         {
           json_object_set_null_member (entry, "source");
@@ -2306,6 +2306,100 @@ load_recorded (CtSimN8n *self)
   self->next_id = 21;
 }
 
+static Execution *
+add_recorded (CtSimN8n   *self,
+              gint64      id,
+              const char *workflow_id,
+              ExecStatus  status,
+              const char *mode,
+              gint64      retry_of,
+              const char *started,
+              const char *stopped)
+{
+  Execution *execution = g_new0 (Execution, 1);
+
+  execution->id = id;
+  execution->workflow = find_workflow (self, workflow_id);
+  g_assert (execution->workflow != NULL);
+  execution->status = status;
+  execution->mode = mode;
+  execution->retry_of = retry_of;
+  execution->started_ms = parse_iso_ms (started);
+  execution->created_ms = execution->started_ms - 56;
+  execution->stopped_ms = parse_iso_ms (stopped);
+  execution->salt = (guint64) id;
+  add_execution (self, execution);
+  return execution;
+}
+
+/* What the recorded instance went through between transcripts without the
+ * public API being asked: run 25 started (100), 13 was stopped through
+ * /rest (110), then n8n was killed and restarted (120), which finished or
+ * crashed what ran and put the waiting runs back into lists (123). */
+static void
+replay_events (CtSimN8n   *self,
+               const char *name)
+{
+  Execution *execution;
+
+  if (self->replay_stage < 1 && strcmp (name, "100") >= 0)
+    {
+      execution = add_recorded (self, 25, "y7d4YRgWKHzCIbd1", STATUS_RUNNING, "webhook", 0,
+                                "2026-11-26T15:40:02.092Z", NULL);
+      execution->in_memory = TRUE;
+      self->replay_stage = 1;
+    }
+
+  if (self->replay_stage < 2 && strcmp (name, "110") >= 0)
+    {
+      execution = find_execution (self, 13);
+      if (execution != NULL && execution->status == STATUS_WAITING)
+        {
+          execution->status = STATUS_CANCELED;
+          execution->stopped_ms = parse_iso_ms ("2026-11-26T15:41:18.856Z");
+          execution->wait_till_ms = 0;
+          execution->in_memory = FALSE;
+        }
+      self->replay_stage = 2;
+    }
+
+  if (self->replay_stage < 3 && strcmp (name, "120") >= 0)
+    {
+      Execution *original;
+
+      execution = find_execution (self, 25);
+      if (execution != NULL && execution->status == STATUS_RUNNING)
+        {
+          execution->status = STATUS_SUCCESS;
+          execution->stopped_ms = parse_iso_ms ("2026-11-26T15:40:52.405Z");
+        }
+      if (find_execution (self, 26) == NULL)
+        {
+          add_recorded (self, 26, "y7d4YRgWKHzCIbd1", STATUS_SUCCESS, "retry", 25,
+                        "2026-11-26T15:40:12.714Z", "2026-11-26T15:41:02.735Z");
+          if (execution != NULL)
+            execution->retry_success_id = 26;
+        }
+      if (find_execution (self, 27) == NULL)
+        add_recorded (self, 27, "iNmukRovJskhTOQF", STATUS_SUCCESS, "trigger", 0,
+                      "2026-11-26T15:40:29.041Z", "2026-11-26T15:40:29.092Z");
+      original = find_execution (self, 13);
+      if (find_execution (self, 28) == NULL)
+        {
+          add_recorded (self, 28, "OARcEqmtrJbF2Gm2", STATUS_SUCCESS, "retry", 13,
+                        "2026-11-26T15:41:24.699Z", "2026-11-26T15:41:24.715Z");
+          if (original != NULL)
+            original->retry_success_id = 28;
+        }
+      if (find_execution (self, 29) == NULL)
+        add_recorded (self, 29, "y7d4YRgWKHzCIbd1", STATUS_CRASHED, "webhook", 0,
+                      "2026-11-26T15:41:33.603Z", "2026-11-26T15:41:33.892Z");
+      for (guint i = 0; i < self->executions->len; i++)
+        ((Execution *) g_ptr_array_index (self->executions, i))->in_memory = FALSE;
+      self->replay_stage = 3;
+    }
+}
+
 static ExecStatus
 pick_status (const WorkflowDef *def,
              guint64            h)
@@ -2347,6 +2441,8 @@ load_generated (CtSimN8n *self)
   guint total_weight = 0;
   g_autoptr(GArray) starts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_executions);
   Execution *pending_retry_of = NULL;
+  Execution *last_running = NULL;
+  Execution *newest_runnable = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (generated_workflows); i++)
     {
@@ -2412,9 +2508,15 @@ load_generated (CtSimN8n *self)
           execution->mode = generated_workflows[w].mode;
           execution->status = pick_status (&generated_workflows[w], hash3 (self->seed, i, 6));
           execution->error_index = (guint) (hash3 (self->seed, i, 8) % 2);
-          /* Only recent runs can still be running; older ones finished. */
-          if (execution->status == STATUS_RUNNING && age > 3 * 3600000)
+          /* Only recent runs can still be running; older ones finished. A
+           * few recent ones of the slow integrations are still going. */
+          if (execution->status == STATUS_RUNNING && age > 6 * 3600000)
             execution->status = STATUS_SUCCESS;
+          else if (age <= 6 * 3600000 && generated_workflows[w].status_weights[STATUS_RUNNING] > 0
+                   && hash3 (self->seed, i, 10) % 10 < 3)
+            execution->status = STATUS_RUNNING;
+          if (execution->status == STATUS_RUNNING)
+            last_running = execution;
         }
 
       switch (execution->status)
@@ -2445,8 +2547,21 @@ load_generated (CtSimN8n *self)
       if (execution->status == STATUS_ERROR && execution->retry_of == 0
           && hash3 (self->seed, i, 9) % 10 < 3)
         pending_retry_of = execution;
+      if (execution->retry_of == 0 && execution->status != STATUS_RUNNING
+          && execution->workflow->def->status_weights[STATUS_RUNNING] > 0)
+        newest_runnable = execution;
 
       add_execution (self, execution);
+    }
+  /* However small the dataset, one integration is busy right now. */
+  if (last_running == NULL && newest_runnable != NULL)
+    {
+      if (newest_runnable->retry_success_id == 0 && newest_runnable->n_retries == 0)
+        {
+          newest_runnable->status = STATUS_RUNNING;
+          newest_runnable->stopped_ms = 0;
+          newest_runnable->wait_till_ms = 0;
+        }
     }
   self->next_id = n_executions + 1;
 }
@@ -2620,6 +2735,29 @@ ct_sim_n8n_handle (CtSimN8n          *self,
 
   g_mutex_lock (&self->lock);
   handle_api_v1 (self, msg, method, path + strlen (API_PREFIX "/"), query);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * ct_sim_n8n_replay_until:
+ * @name: a transcript's file name, such as "100-api-executions-list-status-running.txt"
+ *
+ * For the "recorded" dataset: brings the executions to where they were when
+ * transcript @name was recorded, for what happened outside the public API
+ * (a run starting, a stop through /rest, a restart). Only moves forward.
+ * Does nothing for the generated dataset.
+ */
+void
+ct_sim_n8n_replay_until (CtSimN8n   *self,
+                         const char *name)
+{
+  g_return_if_fail (CT_IS_SIM_N8N (self));
+  g_return_if_fail (name != NULL);
+
+  if (!self->recorded)
+    return;
+  g_mutex_lock (&self->lock);
+  replay_events (self, name);
   g_mutex_unlock (&self->lock);
 }
 
