@@ -41,5 +41,11 @@ void        ct_sim_n8n_handle       (CtSimN8n            *self,
 const char *ct_sim_n8n_get_api_key  (CtSimN8n            *self);
 /* Whether @path belongs to the n8n side. */
 gboolean    ct_sim_n8n_owns_path    (const char          *path);
+/* A key the n8n side knows but refuses as expired (401 "unauthorized"). */
+const char *ct_sim_n8n_get_expired_api_key (CtSimN8n       *self);
+/* "recorded" dataset only: the state at the time transcript @name (a file
+ * name of shared/protocol/n8n-1.123) was recorded; only moves forward. */
+void        ct_sim_n8n_replay_until (CtSimN8n            *self,
+                                     const char          *name);
 
 G_END_DECLS
