@@ -379,7 +379,7 @@ test_file_keeps_last_good (void)
   g_assert_cmpuint (ct_profile_get_n_areas (second), ==, 1);
 
   /* A broken edit: the last good profile stays in force. */
-  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  oops\n}", -1, NULL));
+  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"name\": \"t\" \"x\"\n}", -1, NULL));
   third = ct_profile_load_or_keep (file, second, &error);
   g_assert_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX);
   g_assert_true (third == second);
