@@ -1,0 +1,210 @@
+/* ct-case.h - One pending record (or one incident) as the tower shows it
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "ct-profile.h"
+#include "ct-sla.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CT_CASE_KIND_APPROVAL,     /* a record waiting for one or more approvals */
+  CT_CASE_KIND_INCIDENT,     /* a stalled integration (see ct-incident.h) */
+} CtCaseKind;
+
+typedef enum
+{
+  CT_CASE_STATUS_PENDING,
+  CT_CASE_STATUS_UPCOMING,           /* e.g. a tier review still `waiting` for an earlier tier */
+  CT_CASE_STATUS_AWAITING_REVISION,  /* sent back to the requester: SLA paused */
+  CT_CASE_STATUS_DECIDED,
+} CtCaseStatus;
+
+typedef enum
+{
+  CT_APPROVER_STATE_PENDING,
+  CT_APPROVER_STATE_WAITING,         /* not their turn yet (sequential) */
+  CT_APPROVER_STATE_APPROVED,
+  CT_APPROVER_STATE_REJECTED,
+} CtApproverState;
+
+/* One open (or settled) requirement on the record: who must act, through
+ * which mechanism. A purchase order under tier review and in `to approve`
+ * carries two requirements, not two cases. */
+typedef struct
+{
+  CtSourceKind     source;
+  char            *source_ref;       /* (owned) e.g. "tier.review:17", "approval.approver:4" */
+  gint64           approver_id;      /* res.users id, 0 for a group */
+  char            *approver;         /* (owned) display name, or group name */
+  CtApproverState  state;
+  guint            sequence;         /* order for sequential approvals */
+} CtRequirement;
+
+typedef struct
+{
+  gint64  id;
+  char   *name;                      /* (owned) (nullable) */
+  char   *tier;                      /* (owned) (nullable) "strategic", … */
+  double  credit_limit;
+  double  exposure;                  /* receivables + open orders */
+  double  overdue;
+} CtPartner;
+
+typedef struct
+{
+  char   *name;                      /* (owned) "value", "cutoff", "tier", "stock" */
+  double  points;
+  char   *explanation;               /* (owned) words for the user */
+} CtPriorityComponent;
+
+typedef struct
+{
+  char   *code;                      /* (owned) "discount-vs-salesperson", … */
+  double  score;                     /* robust z-score */
+  char   *explanation;               /* (owned) */
+} CtAnomaly;
+
+/* Incident kinds; see ct-incident.h for how they are detected. */
+typedef enum
+{
+  CT_INCIDENT_NONE,
+  CT_INCIDENT_N8N_ERROR,
+  CT_INCIDENT_N8N_CRASHED,
+  CT_INCIDENT_N8N_RUNNING_TOO_LONG,
+  CT_INCIDENT_N8N_WAITING_TOO_LONG,
+  CT_INCIDENT_CRON_OVERDUE,
+  CT_INCIDENT_CRON_FAILING,
+  CT_INCIDENT_CRON_DEACTIVATED,
+  CT_INCIDENT_QUEUE_JOB_FAILED,
+  CT_INCIDENT_QUEUE_JOB_STUCK,
+} CtIncidentKind;
+
+#define CT_TYPE_CASE (ct_case_get_type ())
+
+G_DECLARE_FINAL_TYPE (CtCase, ct_case, CT, CASE, GObject)
+
+/* The struct is public so list sorters and filters read fields directly
+ * (TOOLCHAIN.md: GValue property lookups dominate at 100 000 rows). Write
+ * fields only before the case is put in a store; after that a case is
+ * replaced, not edited, except for the derived fields the engine refreshes
+ * (sla, priority, position). */
+struct _CtCase
+{
+  GObject          parent_instance;
+
+  char            *key;              /* (owned) "model:id" */
+  CtCaseKind       kind;
+  char            *model;            /* (owned) */
+  gint64           record_id;
+  char            *reference;        /* (owned) (nullable) "P00013" */
+  char            *title;            /* (owned) (nullable) */
+  char            *area_id;          /* (owned) (nullable) */
+  char            *queue_id;         /* (owned) (nullable) */
+  gint64           requester_id;
+  char            *requester;        /* (owned) (nullable) */
+  GPtrArray       *requirements;     /* (owned) (element-type CtRequirement) */
+  double           amount;
+  char            *currency;         /* (owned) (nullable) */
+  CtPartner        partner;
+  char            *company;          /* (owned) (nullable) */
+  char            *branch;           /* (owned) (nullable) branch or warehouse */
+  gint64           requested_at;     /* Unix seconds */
+  gint64           decided_at;       /* 0 unless decided */
+  char            *outcome;          /* (owned) (nullable) for decided cases */
+  gboolean         breached_when_decided;
+  GPtrArray       *reasons;          /* (owned) (element-type utf8) */
+  CtCaseStatus     status;
+  GArray          *pauses;           /* (owned) (element-type CtPeriod) */
+  gboolean         urgent;           /* urgent shipment: shorter SLA */
+  gint64           shipment_cutoff;  /* 0 if none */
+  double           stock_criticality;/* 0–1 */
+  double           discount;         /* percent, for anomaly checks; NAN if none */
+
+  /* Incidents only. */
+  CtIncidentKind   incident_kind;
+  char            *detail;           /* (owned) (nullable) error text from the server */
+  GPtrArray       *linked_keys;      /* (owned) (element-type utf8) cases it holds up */
+
+  /* Derived: refreshed by the engine. */
+  CtSlaState       sla;
+  double           priority;
+  GPtrArray       *priority_components; /* (owned) (element-type CtPriorityComponent) */
+  GPtrArray       *anomalies;        /* (owned) (element-type CtAnomaly) */
+  char            *search_text;      /* (owned) casefolded, see ct_case_update_search_text() */
+  guint            position;         /* index in its CtCaseStore */
+};
+
+CtCase          *ct_case_new                    (const char     *model,
+                                                 gint64          record_id);
+CtCase          *ct_case_new_incident           (CtIncidentKind  kind,
+                                                 const char     *model,
+                                                 gint64          record_id);
+/* "model:id", the key of a case in every store. */
+char            *ct_case_make_key               (const char     *model,
+                                                 gint64          record_id);
+CtCase          *ct_case_copy                   (CtCase         *self);
+
+const char      *ct_case_get_key                (CtCase         *self);
+const char      *ct_case_get_title              (CtCase         *self);
+const char      *ct_case_get_area_id            (CtCase         *self);
+CtCaseStatus     ct_case_get_status             (CtCase         *self);
+const CtSlaState *ct_case_get_sla               (CtCase         *self);
+
+void             ct_case_set_text               (char          **field,
+                                                 const char     *value);
+/* Adds a requirement; one with the same source_ref is replaced, so merging
+ * the same record from two sources never lists a requirement twice. */
+void             ct_case_add_requirement        (CtCase         *self,
+                                                 CtSourceKind    source,
+                                                 const char     *source_ref,
+                                                 gint64          approver_id,
+                                                 const char     *approver,
+                                                 CtApproverState state,
+                                                 guint           sequence);
+/* Merges the requirements, reasons and pauses of @other (same key) into
+ * @self: one record pending through several mechanisms stays one case. */
+void             ct_case_merge                  (CtCase         *self,
+                                                 CtCase         *other);
+gboolean         ct_case_has_source             (CtCase         *self,
+                                                 CtSourceKind    source);
+guint            ct_case_count_open_requirements (CtCase        *self);
+void             ct_case_add_reason             (CtCase         *self,
+                                                 const char     *reason);
+void             ct_case_add_pause              (CtCase         *self,
+                                                 gint64          start,
+                                                 gint64          end);
+void             ct_case_add_anomaly            (CtCase         *self,
+                                                 const char     *code,
+                                                 double          score,
+                                                 const char     *explanation);
+void             ct_case_add_linked_key         (CtCase         *self,
+                                                 const char     *key);
+
+/* Builds the casefolded text the fast filter searches. */
+void             ct_case_update_search_text     (CtCase         *self);
+/* Folds user input the same way as the search text. */
+char            *ct_case_fold_text              (const char     *text);
+/* Plain byte search of a folded needle in the folded text: what a
+ * GtkCustomFilter calls per row. An empty needle matches. */
+gboolean         ct_case_matches                (CtCase         *self,
+                                                 const char     *folded_needle);
+
+/* Snapshot form (a GVariant of type CT_CASE_VARIANT_TYPE). Deserialising
+ * checks the type and returns NULL for anything else, never crashing. */
+#define CT_CASE_VARIANT_TYPE_STRING \
+  "(usxsssssxa(usxsuu)ds(xssddd)ssxxsbasua(xx)bxddusasa(sds))"
+GVariant        *ct_case_serialize              (CtCase         *self);
+CtCase          *ct_case_deserialize            (GVariant       *variant);
+
+const char      *ct_case_status_to_string       (CtCaseStatus    status);
+gboolean         ct_case_status_from_string     (const char     *str,
+                                                 CtCaseStatus   *status);
+const char      *ct_approver_state_to_string    (CtApproverState state);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* ct-incident.h - Stalled integrations as cases: n8n runs, crons, queue jobs
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ct-case.h"
+#include "ct-profile.h"
+
+G_BEGIN_DECLS
+
+/* An incident is a CtCase of kind CT_CASE_KIND_INCIDENT, so one store, one
+ * list model and one filter hold everything the tower shows; metrics skip
+ * incidents. Keys: "n8n.execution:<id>", "ir.cron:<id>", "queue.job:<id>".
+ *
+ * Each function below is pure: it reads one record as the server sent it and
+ * returns the incident it amounts to at @now, or NULL when the record is
+ * healthy (or malformed: a record without an id is no incident). */
+
+/* An n8n public-API execution (GET /api/v1/executions[/id]). Linked case keys
+ * come from customData: "caseKey" ("sale.order:42"), or "model" with "recordId"
+ * or "res_id". @workflow_name may be NULL. */
+CtCase      *ct_incident_from_n8n_execution (JsonObject                 *execution,
+                                             const char                 *workflow_name,
+                                             const CtIncidentThresholds *thresholds,
+                                             gint64                      now);
+/* An ir.cron record (search_read with active, nextcall, lastcall and, on
+ * 18.0+, failure_count / first_failure_date). */
+CtCase      *ct_incident_from_cron          (JsonObject                 *cron,
+                                             const CtIncidentThresholds *thresholds,
+                                             gint64                      now);
+/* An OCA queue.job record (state, date_started, date_enqueued, model_name,
+ * record_ids, exc_message / exc_info). */
+CtCase      *ct_incident_from_queue_job     (JsonObject                 *job,
+                                             const CtIncidentThresholds *thresholds,
+                                             gint64                      now);
+
+const char  *ct_incident_kind_to_string     (CtIncidentKind kind);
+/* A short sentence for the user, e.g. "Workflow run failed". */
+const char  *ct_incident_kind_get_label     (CtIncidentKind kind);
+
+/* Odoo sends UTC "YYYY-MM-DD HH:MM:SS" (or false); n8n ISO 8601 with Z.
+ * Both return 0 for anything else. */
+gint64       ct_parse_odoo_datetime         (JsonNode      *node);
+gint64       ct_parse_iso8601               (const char    *text);
+
+G_END_DECLS

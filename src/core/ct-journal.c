@@ -1,0 +1,522 @@
+/* ct-journal.c - Decision journal and offline snapshot, in SQLite
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ct-journal"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "ct-case.h"
+#include "ct-journal.h"
+
+#define SNAPSHOT_FORMAT 1
+
+struct _CtJournal
+{
+  GObject    parent_instance;
+
+  char      *dir;           /* (owned) */
+  sqlite3   *journal;       /* (owned) */
+  sqlite3   *snapshot;      /* (owned) */
+  GPtrArray *recovered;     /* (owned) NULL-terminated paths */
+};
+
+G_DEFINE_FINAL_TYPE (CtJournal, ct_journal, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (ct-journal-error-quark, ct_journal_error)
+
+static const char journal_schema[] =
+  "CREATE TABLE IF NOT EXISTS decisions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  at INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL,"
+  "  case_key TEXT NOT NULL,"
+  "  comment TEXT,"
+  "  conditions TEXT,"
+  "  correlation_id TEXT NOT NULL,"
+  "  server_answer TEXT,"
+  "  succeeded INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS decisions_case ON decisions (case_key, id);"
+  /* Append-only: history is never rewritten, even by a bug of ours. */
+  "CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions"
+  "  BEGIN SELECT RAISE (ABORT, 'the decision journal is append-only'); END;"
+  "CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions"
+  "  BEGIN SELECT RAISE (ABORT, 'the decision journal is append-only'); END;";
+
+static const char snapshot_schema[] =
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS cases (key TEXT PRIMARY KEY, data BLOB NOT NULL);";
+
+void
+ct_journal_entry_free (CtJournalEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor);
+  g_free (entry->outcome);
+  g_free (entry->case_key);
+  g_free (entry->comment);
+  g_free (entry->conditions);
+  g_free (entry->correlation_id);
+  g_free (entry->server_answer);
+  g_free (entry);
+}
+
+static gboolean
+is_corruption (int rc)
+{
+  rc &= 0xFF;
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+static void
+set_sql_error (GError    **error,
+               sqlite3    *db,
+               int         rc,
+               const char *what)
+{
+  g_set_error (error, CT_JOURNAL_ERROR,
+               is_corruption (rc) ? CT_JOURNAL_ERROR_CORRUPT : CT_JOURNAL_ERROR_SQL,
+               "%s: %s", what, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+}
+
+/* Opens @path and proves it is a sound database of ours: a damaged file
+ * fails here (SQLITE_NOTADB on the first read, or quick_check), not halfway
+ * through a sync. */
+static int
+try_open (const char  *path,
+          const char  *schema,
+          sqlite3    **out)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *out = NULL;
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  sqlite3_busy_timeout (db, 2000);
+  sqlite3_extended_result_codes (db, 1);
+  rc = sqlite3_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    goto fail;
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      rc = SQLITE_CORRUPT;
+      goto fail;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  rc = sqlite3_exec (db, schema, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  *out = db;
+  return SQLITE_OK;
+
+fail:
+  g_debug ("Opening %s failed: %s", path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  if (stmt)
+    sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return rc;
+}
+
+static gboolean
+move_aside (CtJournal   *self,
+            const char  *path,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.corrupt-%s", path, stamp);
+  static const char *suffixes[] = { "-wal", "-shm" };
+
+  /* Two recoveries within one second must not overwrite the first. */
+  for (guint n = 2; g_file_test (target, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (target);
+      target = g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, n);
+    }
+  if (g_rename (path, target) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_IO,
+                   _("Could not move the damaged file %s aside: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *side_target = g_strconcat (target, suffixes[i], NULL);
+
+      if (g_file_test (side, G_FILE_TEST_EXISTS))
+        g_rename (side, side_target);
+    }
+  g_message ("Moved damaged %s to %s and started a new one", path, target);
+  g_ptr_array_insert (self->recovered, self->recovered->len - 1, g_steal_pointer (&target));
+  return TRUE;
+}
+
+static sqlite3 *
+open_or_rebuild (CtJournal   *self,
+                 const char  *name,
+                 const char  *schema,
+                 GError     **error)
+{
+  g_autofree char *path = g_build_filename (self->dir, name, NULL);
+  sqlite3 *db = NULL;
+  int rc = try_open (path, schema, &db);
+
+  if (rc == SQLITE_OK)
+    return db;
+  if (!is_corruption (rc))
+    {
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_SQL,
+                   _("Could not open %s: %s"), path, sqlite3_errstr (rc));
+      return NULL;
+    }
+  if (!move_aside (self, path, error))
+    return NULL;
+  rc = try_open (path, schema, &db);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_SQL,
+                   _("Could not rebuild %s: %s"), path, sqlite3_errstr (rc));
+      return NULL;
+    }
+  return db;
+}
+
+static void
+ct_journal_finalize (GObject *object)
+{
+  CtJournal *self = (CtJournal *) object;
+
+  sqlite3_close (self->journal);
+  sqlite3_close (self->snapshot);
+  g_ptr_array_unref (self->recovered);
+  g_free (self->dir);
+
+  G_OBJECT_CLASS (ct_journal_parent_class)->finalize (object);
+}
+
+static void
+ct_journal_class_init (CtJournalClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ct_journal_finalize;
+}
+
+static void
+ct_journal_init (CtJournal *self)
+{
+  self->recovered = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->recovered, NULL);
+}
+
+CtJournal *
+ct_journal_open (const char  *dir,
+                 GError     **error)
+{
+  g_autoptr(CtJournal) self = NULL;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_IO,
+                   _("Could not create %s: %s"), dir, g_strerror (errsv));
+      return NULL;
+    }
+  self = g_object_new (CT_TYPE_JOURNAL, NULL);
+  self->dir = g_strdup (dir);
+  self->journal = open_or_rebuild (self, "journal.sqlite", journal_schema, error);
+  if (self->journal == NULL)
+    return NULL;
+  self->snapshot = open_or_rebuild (self, "snapshot.sqlite", snapshot_schema, error);
+  if (self->snapshot == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char * const *
+ct_journal_get_recovered_files (CtJournal *self)
+{
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  return (const char * const *) self->recovered->pdata;
+}
+
+gboolean
+ct_journal_was_recovered (CtJournal *self)
+{
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  return self->recovered->len > 1;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+gboolean
+ct_journal_append (CtJournal             *self,
+                   const CtJournalEntry  *entry,
+                   GError               **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (entry->actor == NULL || entry->outcome == NULL || entry->case_key == NULL ||
+      entry->correlation_id == NULL)
+    {
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_SQL,
+                   _("A decision needs who, what, which case and a correlation id"));
+      return FALSE;
+    }
+  rc = sqlite3_prepare_v2 (self->journal,
+                           "INSERT INTO decisions (at, actor, outcome, case_key, comment,"
+                           " conditions, correlation_id, server_answer, succeeded)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, entry->at);
+      bind_text (stmt, 2, entry->actor);
+      bind_text (stmt, 3, entry->outcome);
+      bind_text (stmt, 4, entry->case_key);
+      bind_text (stmt, 5, entry->comment);
+      bind_text (stmt, 6, entry->conditions);
+      bind_text (stmt, 7, entry->correlation_id);
+      bind_text (stmt, 8, entry->server_answer);
+      sqlite3_bind_int (stmt, 9, entry->succeeded ? 1 : 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->journal, rc, _("Could not write to the decision journal"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           i)
+{
+  const unsigned char *t = sqlite3_column_text (stmt, i);
+
+  return t ? g_strdup ((const char *) t) : NULL;
+}
+
+GPtrArray *
+ct_journal_list (CtJournal   *self,
+                 const char  *case_key,
+                 guint        limit,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_journal_entry_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+
+  rc = sqlite3_prepare_v2 (self->journal,
+                           "SELECT id, at, actor, outcome, case_key, comment, conditions,"
+                           " correlation_id, server_answer, succeeded FROM decisions"
+                           " WHERE (?1 IS NULL OR case_key = ?1) ORDER BY id DESC LIMIT ?2",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      sqlite3_bind_int64 (stmt, 2, limit ? (gint64) limit : -1);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          CtJournalEntry *e = g_new0 (CtJournalEntry, 1);
+
+          e->id = sqlite3_column_int64 (stmt, 0);
+          e->at = sqlite3_column_int64 (stmt, 1);
+          e->actor = column_text (stmt, 2);
+          e->outcome = column_text (stmt, 3);
+          e->case_key = column_text (stmt, 4);
+          e->comment = column_text (stmt, 5);
+          e->conditions = column_text (stmt, 6);
+          e->correlation_id = column_text (stmt, 7);
+          e->server_answer = column_text (stmt, 8);
+          e->succeeded = sqlite3_column_int (stmt, 9) != 0;
+          g_ptr_array_add (out, e);
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->journal, rc, _("Could not read the decision journal"));
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* After the snapshot proved damaged mid-use: start it over. */
+static void
+rebuild_snapshot (CtJournal *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "snapshot.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+
+  sqlite3_close (self->snapshot);
+  self->snapshot = NULL;
+  if (!move_aside (self, path, &error))
+    g_debug ("%s", error->message);
+  if (try_open (path, snapshot_schema, &self->snapshot) != SQLITE_OK)
+    g_debug ("Could not rebuild %s", path);
+}
+
+gboolean
+ct_journal_write_snapshot (CtJournal  *self,
+                           GPtrArray  *cases,
+                           gint64      synced_at,
+                           GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+
+  if (self->snapshot == NULL)
+    rebuild_snapshot (self);
+  if (self->snapshot == NULL)
+    {
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_IO, _("The snapshot is unavailable"));
+      return FALSE;
+    }
+
+  rc = sqlite3_exec (self->snapshot, "BEGIN IMMEDIATE; DELETE FROM cases;", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->snapshot, "INSERT OR REPLACE INTO cases (key, data) VALUES (?, ?)",
+                             -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+      g_autoptr(GVariant) v = g_variant_ref_sink (ct_case_serialize (c));
+
+      sqlite3_bind_text (stmt, 1, c->key, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, g_variant_get_data (v), (int) g_variant_get_size (v),
+                         SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->snapshot,
+                             "INSERT OR REPLACE INTO meta (key, value) VALUES"
+                             " ('synced_at', ?), ('format', ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, synced_at);
+      sqlite3_bind_int (stmt, 2, SNAPSHOT_FORMAT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->snapshot, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sql_error (error, self->snapshot, rc, _("Could not save the offline snapshot"));
+      sqlite3_exec (self->snapshot, "ROLLBACK", NULL, NULL, NULL);
+      if (is_corruption (rc))
+        rebuild_snapshot (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+ct_journal_read_snapshot (CtJournal  *self,
+                          gint64     *synced_at,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
+  const GVariantType *type = G_VARIANT_TYPE (CT_CASE_VARIANT_TYPE_STRING);
+  sqlite3_stmt *stmt = NULL;
+  gint64 at = 0, format = 0;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+
+  if (synced_at)
+    *synced_at = 0;
+  if (self->snapshot == NULL)
+    return g_steal_pointer (&out);
+
+  rc = sqlite3_prepare_v2 (self->snapshot, "SELECT key, value FROM meta", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (key, "synced_at") == 0)
+        at = sqlite3_column_int64 (stmt, 1);
+      else if (g_strcmp0 (key, "format") == 0)
+        format = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc == SQLITE_DONE && format == SNAPSHOT_FORMAT)
+    {
+      rc = sqlite3_prepare_v2 (self->snapshot, "SELECT data FROM cases", -1, &stmt, NULL);
+      while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const void *blob = sqlite3_column_blob (stmt, 0);
+          int len = sqlite3_column_bytes (stmt, 0);
+          g_autoptr(GBytes) bytes = g_bytes_new (blob, len);
+          g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
+          CtCase *c = ct_case_deserialize (v);
+
+          if (c != NULL)
+            g_ptr_array_add (out, c);
+          else
+            g_debug ("Skipped a snapshot row that does not decode");
+        }
+      sqlite3_finalize (stmt);
+    }
+  else if (rc == SQLITE_DONE)
+    {
+      /* No snapshot yet, or one from another format: start without it. */
+      return g_steal_pointer (&out);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->snapshot, rc, _("Could not read the offline snapshot"));
+      if (is_corruption (rc))
+        rebuild_snapshot (self);
+      return NULL;
+    }
+  if (synced_at)
+    *synced_at = at;
+  return g_steal_pointer (&out);
+}

@@ -1,0 +1,79 @@
+/* ct-journal.h - Decision journal and offline snapshot, in SQLite
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CT_JOURNAL_ERROR (ct_journal_error_quark ())
+
+typedef enum
+{
+  CT_JOURNAL_ERROR_IO,        /* the directory or a file cannot be created */
+  CT_JOURNAL_ERROR_CORRUPT,   /* a file was damaged; it has been moved aside and rebuilt */
+  CT_JOURNAL_ERROR_SQL,       /* SQLite refused (disk full, locked, …) */
+} CtJournalError;
+
+/* One decision taken in the tower. Every string is copied. */
+typedef struct
+{
+  gint64    id;              /* set by the journal */
+  gint64    at;              /* Unix seconds */
+  char     *actor;           /* login of who decided */
+  char     *outcome;         /* "approve", "reject", … */
+  char     *case_key;        /* "model:id" */
+  char     *comment;         /* (nullable) */
+  char     *conditions;      /* (nullable) */
+  char     *correlation_id;  /* also in the Odoo chatter message */
+  char     *server_answer;   /* (nullable) what the server said, for the record */
+  gboolean  succeeded;
+} CtJournalEntry;
+
+void ct_journal_entry_free (CtJournalEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtJournalEntry, ct_journal_entry_free)
+
+#define CT_TYPE_JOURNAL (ct_journal_get_type ())
+
+G_DECLARE_FINAL_TYPE (CtJournal, ct_journal, CT, JOURNAL, GObject)
+
+GQuark      ct_journal_error_quark          (void);
+
+/* Opens (creating if needed) journal.sqlite and snapshot.sqlite in @dir, in
+ * WAL mode. The two are separate files so a damaged snapshot — a cache —
+ * never costs the audit trail. A damaged file is renamed
+ * "<name>.corrupt-YYYYMMDD-HHMMSS" and rebuilt empty; see
+ * ct_journal_get_recovered_files() to tell the user. */
+CtJournal  *ct_journal_open                 (const char      *dir,
+                                             GError         **error);
+/* The paths damaged files were moved to, since opening (NULL-terminated,
+ * empty when nothing happened). */
+const char * const *ct_journal_get_recovered_files (CtJournal *self);
+gboolean    ct_journal_was_recovered        (CtJournal       *self);
+
+/* Appends a decision. The table refuses UPDATE and DELETE (triggers). */
+gboolean    ct_journal_append               (CtJournal       *self,
+                                             const CtJournalEntry *entry,
+                                             GError         **error);
+/* Most recent first; @case_key NULL for all. (element-type CtJournalEntry) */
+GPtrArray  *ct_journal_list                 (CtJournal       *self,
+                                             const char      *case_key,
+                                             guint            limit,
+                                             GError         **error);
+
+/* Replaces the snapshot with @cases (element-type CtCase) as of @synced_at,
+ * in one transaction: a crash leaves the previous snapshot whole. */
+gboolean    ct_journal_write_snapshot       (CtJournal       *self,
+                                             GPtrArray       *cases,
+                                             gint64           synced_at,
+                                             GError         **error);
+/* The last snapshot's cases (element-type CtCase), empty with *synced_at 0
+ * when there is none. Rows that do not decode are skipped. A damaged file
+ * is moved aside and rebuilt, and CT_JOURNAL_ERROR_CORRUPT returned. */
+GPtrArray  *ct_journal_read_snapshot        (CtJournal       *self,
+                                             gint64          *synced_at,
+                                             GError         **error);
+
+G_END_DECLS

@@ -1,0 +1,302 @@
+/* test-case.c - Cases: one record one case, search text, snapshot form,
+ * priority and anomaly explanations
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-case"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ct-anomaly.h"
+#include "ct-case.h"
+#include "ct-priority.h"
+
+static CtCase *
+purchase_order (void)
+{
+  CtCase *c = ct_case_new ("purchase.order", 110);
+
+  c->reference = g_strdup ("P00110");
+  c->title = g_strdup ("TIER-003");
+  c->area_id = g_strdup ("procurement");
+  c->queue_id = g_strdup ("purchase-tier");
+  c->requester_id = 7;
+  c->requester = g_strdup ("Purchaser");
+  c->amount = 9600;
+  c->currency = g_strdup ("EUR");
+  c->partner.id = 42;
+  c->partner.name = g_strdup ("Société Générale de Distribution");
+  c->partner.tier = g_strdup ("strategic");
+  c->partner.credit_limit = 50000;
+  c->partner.exposure = 41000;
+  c->partner.overdue = 12400;
+  c->company = g_strdup ("YourCompany");
+  c->branch = g_strdup ("Antwerp warehouse");
+  c->requested_at = 1795000000;
+  ct_case_add_requirement (c, CT_SOURCE_KIND_TIER_VALIDATION, "tier.review:3", 7, "Purchaser",
+                           CT_APPROVER_STATE_PENDING, 1);
+  ct_case_add_reason (c, "order 9 600 EUR ≥ 5 000 EUR double-validation threshold");
+  return c;
+}
+
+static void
+test_key (void)
+{
+  g_autoptr(CtCase) c = ct_case_new ("sale.order", 42);
+  g_autofree char *k = ct_case_make_key ("account.move", 7);
+
+  g_assert_cmpstr (ct_case_get_key (c), ==, "sale.order:42");
+  g_assert_cmpstr (k, ==, "account.move:7");
+  g_assert_cmpint (c->kind, ==, CT_CASE_KIND_APPROVAL);
+  g_assert_cmpint (c->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_true (isnan (c->discount));
+}
+
+static void
+test_one_record_one_case (void)
+{
+  g_autoptr(CtCase) tier = purchase_order ();
+  g_autoptr(CtCase) dv = ct_case_new ("purchase.order", 110);
+
+  /* The same order in `to approve` by double validation, seen by another
+   * source: merging lists both requirements on one case. */
+  dv->requested_at = tier->requested_at - 600;
+  dv->amount = 9600;
+  ct_case_add_requirement (dv, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION, "purchase.order:110",
+                           0, "Purchase managers", CT_APPROVER_STATE_PENDING, 2);
+  ct_case_add_reason (dv, "order 9 600 EUR ≥ 5 000 EUR double-validation threshold");
+  ct_case_merge (tier, dv);
+
+  g_assert_cmpuint (tier->requirements->len, ==, 2);
+  g_assert_cmpuint (ct_case_count_open_requirements (tier), ==, 2);
+  g_assert_true (ct_case_has_source (tier, CT_SOURCE_KIND_TIER_VALIDATION));
+  g_assert_true (ct_case_has_source (tier, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION));
+  g_assert_false (ct_case_has_source (tier, CT_SOURCE_KIND_APPROVALS));
+  /* The same reason is not listed twice; the earliest request starts the clock. */
+  g_assert_cmpuint (tier->reasons->len, ==, 1);
+  g_assert_cmpint (tier->requested_at, ==, dv->requested_at);
+
+  /* Merging the same source again (next sync) updates, never duplicates. */
+  ct_case_add_requirement (dv, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION, "purchase.order:110",
+                           2, "Mitchell Admin", CT_APPROVER_STATE_APPROVED, 2);
+  ct_case_merge (tier, dv);
+  g_assert_cmpuint (tier->requirements->len, ==, 2);
+  g_assert_cmpuint (ct_case_count_open_requirements (tier), ==, 1);
+}
+
+static void
+test_search_text (void)
+{
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autofree char *n1 = ct_case_fold_text ("SOCIETE");
+  g_autofree char *n2 = ct_case_fold_text ("générale");
+  g_autofree char *n3 = ct_case_fold_text ("p00110");
+  g_autofree char *n4 = ct_case_fold_text ("antwerp WARE");
+  g_autofree char *n5 = ct_case_fold_text ("rotterdam");
+  g_autofree char *n6 = ct_case_fold_text ("double-validation");
+
+  ct_case_update_search_text (c);
+  g_assert_true (ct_case_matches (c, n1));
+  g_assert_true (ct_case_matches (c, n2));
+  g_assert_true (ct_case_matches (c, n3));
+  g_assert_true (ct_case_matches (c, n4));
+  g_assert_false (ct_case_matches (c, n5));
+  g_assert_true (ct_case_matches (c, n6));
+  g_assert_true (ct_case_matches (c, ""));
+  g_assert_cmpstr (n2, ==, "generale");
+  /* Fields are separated: a needle does not match across two of them. */
+  {
+    g_autofree char *across = ct_case_fold_text ("p00110tier");
+    g_assert_false (ct_case_matches (c, across));
+  }
+}
+
+static void
+test_serialize_round_trip (void)
+{
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autoptr(GVariant) v = NULL;
+  g_autoptr(CtCase) back = NULL;
+  CtRequirement *r;
+
+  c->status = CT_CASE_STATUS_AWAITING_REVISION;
+  c->urgent = TRUE;
+  c->shipment_cutoff = 1795100000;
+  c->stock_criticality = 0.8;
+  c->discount = 12.5;
+  ct_case_add_pause (c, 1795000100, 0);
+  ct_case_add_anomaly (c, "amount-vs-customer", 5.2, "Amount 9 600 is far above …");
+  ct_case_add_linked_key (c, "n8n.execution:20");
+
+  v = g_variant_ref_sink (ct_case_serialize (c));
+  back = ct_case_deserialize (v);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->key, ==, "purchase.order:110");
+  g_assert_cmpstr (back->reference, ==, "P00110");
+  g_assert_cmpstr (back->partner.name, ==, "Société Générale de Distribution");
+  g_assert_cmpstr (back->partner.tier, ==, "strategic");
+  g_assert_cmpfloat (back->partner.overdue, ==, 12400);
+  g_assert_cmpfloat (back->amount, ==, 9600);
+  g_assert_cmpint (back->status, ==, CT_CASE_STATUS_AWAITING_REVISION);
+  g_assert_true (back->urgent);
+  g_assert_cmpint (back->shipment_cutoff, ==, 1795100000);
+  g_assert_cmpfloat (back->discount, ==, 12.5);
+  g_assert_cmpuint (back->requirements->len, ==, 1);
+  r = back->requirements->pdata[0];
+  g_assert_cmpstr (r->source_ref, ==, "tier.review:3");
+  g_assert_cmpint (r->source, ==, CT_SOURCE_KIND_TIER_VALIDATION);
+  g_assert_cmpint (r->approver_id, ==, 7);
+  g_assert_cmpuint (back->pauses->len, ==, 1);
+  g_assert_cmpint (g_array_index (back->pauses, CtPeriod, 0).end, ==, 0);
+  g_assert_cmpuint (back->anomalies->len, ==, 1);
+  g_assert_cmpstr (back->linked_keys->pdata[0], ==, "n8n.execution:20");
+  g_assert_cmpstr (back->reasons->pdata[0], ==, c->reasons->pdata[0]);
+  g_assert_nonnull (back->search_text);
+  /* Empty strings come back as NULL, not "". */
+  g_assert_null (back->outcome);
+}
+
+static void
+test_deserialize_garbage (void)
+{
+  g_autoptr(GVariant) wrong_type = g_variant_ref_sink (g_variant_new_string ("hello"));
+  g_autoptr(GBytes) junk = g_bytes_new_static ("\x01\x02garbage\xff\xff\xff\xff", 14);
+  g_autoptr(GVariant) truncated =
+    g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CT_CASE_VARIANT_TYPE_STRING),
+                                                  junk, FALSE));
+
+  g_assert_null (ct_case_deserialize (NULL));
+  g_assert_null (ct_case_deserialize (wrong_type));
+  /* Untrusted bytes of the right type read as defaults: an empty model is
+   * refused rather than turned into a case keyed ":0". */
+  g_assert_null (ct_case_deserialize (truncated));
+}
+
+static void
+test_priority (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autoptr(CtCase) small = ct_case_new ("sale.order", 1);
+  gint64 now = 1795000000;
+  CtPriorityComponent *pc;
+
+  c->shipment_cutoff = now + 6 * 3600;
+  c->stock_criticality = 0.5;
+  ct_priority_compute (p, c, now);
+  g_assert_cmpuint (c->priority_components->len, ==, 4);
+  pc = c->priority_components->pdata[0];
+  g_assert_cmpstr (pc->name, ==, "value");
+  g_assert_cmpstr (pc->explanation, ==, "Value 9 600 EUR");
+  /* log1p (9600) / log1p (10000) of 40 points. */
+  g_assert_cmpfloat_with_epsilon (pc->points, 39.8, 0.05);
+  pc = c->priority_components->pdata[1];
+  g_assert_cmpstr (pc->name, ==, "cutoff");
+  g_assert_cmpstr (pc->explanation, ==, "Shipment cut-off in 6 h");
+  g_assert_cmpfloat_with_epsilon (pc->points, 22.5, 0.01);  /* 30 × (1 − 6/24) */
+  pc = c->priority_components->pdata[2];
+  g_assert_cmpstr (pc->explanation, ==, "Strategic customer Société Générale de Distribution");
+  g_assert_cmpfloat (pc->points, ==, 20);
+  pc = c->priority_components->pdata[3];
+  g_assert_cmpstr (pc->explanation, ==, "Stock criticality 50 %");
+  g_assert_cmpfloat (pc->points, ==, 5);
+  g_assert_cmpfloat_with_epsilon (c->priority, 39.8 + 22.5 + 20 + 5, 0.11);
+
+  /* Nothing to say: score 0 and no components. */
+  ct_priority_compute (p, small, now);
+  g_assert_cmpfloat (small->priority, ==, 0);
+  g_assert_cmpuint (small->priority_components->len, ==, 0);
+
+  /* A passed cut-off earns the full weight. */
+  c->shipment_cutoff = now - 2 * 3600;
+  ct_priority_compute (p, c, now);
+  pc = c->priority_components->pdata[1];
+  g_assert_cmpstr (pc->explanation, ==, "Shipment cut-off passed 2 h ago");
+  g_assert_cmpfloat (pc->points, ==, 30);
+}
+
+static void
+test_baseline (void)
+{
+  const double v[] = { 5, 3, 4, 4, 6, 40, 5, 4 };
+  CtBaseline b;
+
+  g_assert_false (ct_baseline_compute (v, 0, &b));
+  g_assert_true (ct_baseline_compute (v, G_N_ELEMENTS (v), &b));
+  /* Sorted: 3 4 4 4 5 5 6 40 → median 4.5; deviations .5 .5 .5 .5 .5 1.5 1.5 35.5 → MAD 0.5. */
+  g_assert_cmpfloat (b.median, ==, 4.5);
+  g_assert_cmpfloat (b.mad, ==, 0.5);
+  g_assert_cmpfloat_with_epsilon (ct_baseline_score (&b, 18), 0.6745 * 13.5 / 0.5, 1e-9);
+  /* The 40 % outlier in the history does not drag the median. */
+  g_assert_cmpfloat_with_epsilon (ct_baseline_score (&b, 5), 0.6745, 1e-9);
+}
+
+static void
+test_anomaly (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtAnomalyDetector) det = ct_anomaly_detector_new ();
+  g_autoptr(CtCase) odd = ct_case_new ("sale.order", 900);
+  g_autoptr(CtCase) usual = ct_case_new ("sale.order", 901);
+  g_autoptr(CtCase) newcomer = ct_case_new ("sale.order", 902);
+  const double past[] = { 3, 4, 5, 4, 3, 5, 4, 6, 4, 5, 3, 4 };
+  CtAnomaly *a;
+
+  for (guint i = 0; i < G_N_ELEMENTS (past); i++)
+    {
+      g_autoptr(CtCase) h = ct_case_new ("sale.order", i + 1);
+
+      h->status = CT_CASE_STATUS_DECIDED;
+      h->requester_id = 7;
+      h->partner.id = 100 + i % 2;   /* two customers, six orders each */
+      h->discount = past[i];
+      h->amount = 1000;
+      ct_anomaly_detector_learn (det, h);
+    }
+
+  odd->requester_id = 7;
+  odd->partner.id = 100;
+  odd->discount = 18;
+  odd->amount = 1000;
+  g_assert_cmpuint (ct_anomaly_detector_check (det, ct_profile_get_anomaly_settings (p), odd),
+                    ==, 1);
+  a = odd->anomalies->pdata[0];
+  g_assert_cmpstr (a->code, ==, "discount-vs-salesperson");
+  g_assert_cmpstr (a->explanation, ==,
+                   "Discount 18 % is far above this salesperson’s usual 4 % (median of 12 orders)");
+  g_assert_cmpfloat (a->score, >, 3.5);
+  /* Six orders per customer are fewer than the 8 the profile asks for, so
+   * the customer comparison says nothing. */
+
+  usual->requester_id = 7;
+  usual->discount = 5;
+  g_assert_cmpuint (ct_anomaly_detector_check (det, ct_profile_get_anomaly_settings (p), usual),
+                    ==, 0);
+  g_assert_cmpuint (usual->anomalies->len, ==, 0);
+
+  newcomer->requester_id = 99;
+  newcomer->discount = 60;
+  g_assert_cmpuint (ct_anomaly_detector_check (det, ct_profile_get_anomaly_settings (p),
+                                               newcomer), ==, 0);
+}
+
+int
+main (int argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ct/core/case/key", test_key);
+  g_test_add_func ("/ct/core/case/one-record-one-case", test_one_record_one_case);
+  g_test_add_func ("/ct/core/case/search-text", test_search_text);
+  g_test_add_func ("/ct/core/case/serialize", test_serialize_round_trip);
+  g_test_add_func ("/ct/core/case/deserialize-garbage", test_deserialize_garbage);
+  g_test_add_func ("/ct/core/case/priority", test_priority);
+  g_test_add_func ("/ct/core/case/baseline", test_baseline);
+  g_test_add_func ("/ct/core/case/anomaly", test_anomaly);
+
+  return g_test_run ();
+}
