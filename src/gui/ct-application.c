@@ -343,6 +343,46 @@ ct_application_get_demo_available (CtApplication *self)
   return CT_DEMO_AVAILABLE;
 }
 
+/* The connection to the running demo backend, or NULL. */
+CtConnection *
+ct_application_dup_demo_connection (CtApplication *self)
+{
+  CtConnection *connection;
+
+  g_return_val_if_fail (CT_IS_APPLICATION (self), NULL);
+
+  if (self->sim == NULL)
+    return NULL;
+  connection = ct_connection_new ();
+  g_free (connection->odoo_url);
+  connection->odoo_url = ct_sim_server_dup_url (self->sim);
+  g_free (connection->database);
+  connection->database = g_strdup (ct_sim_server_get_database (self->sim));
+  g_free (connection->login);
+  connection->login = g_strdup ("admin");
+  connection->secret_kind = ct_sim_server_get_api_key (self->sim, "admin") != NULL
+                            ? CT_SECRET_KIND_API_KEY : CT_SECRET_KIND_PASSWORD;
+  connection->n8n_url = ct_sim_server_dup_url (self->sim);
+  return connection;
+}
+
+char *
+ct_application_dup_demo_secret (CtApplication *self)
+{
+  const char *key;
+
+  if (self->sim == NULL)
+    return NULL;
+  key = ct_sim_server_get_api_key (self->sim, "admin");
+  return g_strdup (key != NULL ? key : ct_sim_server_get_password (self->sim, "admin"));
+}
+
+char *
+ct_application_dup_demo_n8n_key (CtApplication *self)
+{
+  return self->sim != NULL ? g_strdup (ct_sim_server_get_n8n_api_key (self->sim)) : NULL;
+}
+
 /* The base address of the running demo backend, or NULL. */
 char *
 ct_application_dup_demo_url (CtApplication *self)

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "ct-connection.h"
+
 G_BEGIN_DECLS
 
 #define CT_TYPE_APPLICATION (ct_application_get_type ())
@@ -17,5 +19,8 @@ GSettings     *ct_application_get_settings       (CtApplication *self);
 gboolean       ct_application_get_demo           (CtApplication *self);
 gboolean       ct_application_get_demo_available (CtApplication *self);
 char          *ct_application_dup_demo_url       (CtApplication *self);
+CtConnection  *ct_application_dup_demo_connection (CtApplication *self);
+char          *ct_application_dup_demo_secret    (CtApplication *self);
+char          *ct_application_dup_demo_n8n_key   (CtApplication *self);
 
 G_END_DECLS
