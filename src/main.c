@@ -14,6 +14,10 @@ main (int    argc,
 {
   g_autoptr(CtApplication) app = NULL;
 
+  /* Standard output is for reports and checks a script reads; log
+   * messages, debug ones included, go to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
