@@ -600,7 +600,9 @@ ct_sim_model_value_to_json (CtSimModel *model,
   CtSimValue v = ct_sim_model_get (model, row, field);
   JsonNode *node;
 
-  if (model->compute != NULL && !field->store)
+  /* Computed values: fields without a column of their own (non-stored, or
+   * stored fields the dataset never fills, like Odoo's presentation fields). */
+  if (model->compute != NULL && (!field->store || row >= field->column_len) && field->index != 0)
     {
       JsonNode *computed = model->compute (model, row, field);
 

@@ -456,8 +456,107 @@ compute_default (CtSimModel *m,
                  CtSimField *field)
 {
   if (g_strcmp0 (field->name, "message_partner_ids") == 0)
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+    {
+      /* The partners of the followers. */
+      CtSimModel *followers = model (m->db, "mail.followers");
+      CtSimField *ids_field = ct_sim_model_get_field (m, "message_follower_ids");
+      CtSimValue v = ids_field != NULL ? ct_sim_model_get (m, row, ids_field) : (CtSimValue) { 0 };
+      JsonArray *partners = json_array_new ();
+
+      for (guint i = 0; v.ids != NULL && i < v.ids->len; i++)
+        {
+          guint f;
+
+          if (ct_sim_model_lookup (followers, g_array_index (v.ids, gint64, i), &f))
+            json_array_add_int_element (partners, ct_sim_model_get_int (followers, f, "partner_id"));
+        }
+      return json_node_init_array (json_node_alloc (), partners);
+    }
   return compute_tier (m, row, field);
+}
+
+static JsonNode *
+pair_node (gint64      id,
+           const char *name)
+{
+  JsonArray *pair = json_array_new ();
+
+  json_array_add_int_element (pair, id);
+  json_array_add_string_element (pair, name);
+  return json_node_init_array (json_node_alloc (), pair);
+}
+
+static JsonNode *
+compute_purchase (CtSimModel *m,
+                  guint       row,
+                  CtSimField *field)
+{
+  const char *name = field->name;
+
+  if (g_strcmp0 (name, "access_url") == 0)
+    {
+      g_autofree char *url = g_strdup_printf ("/my/purchase/%" G_GINT64_FORMAT, ct_sim_model_row_id (m, row));
+
+      return json_node_init_string (json_node_alloc (), url);
+    }
+  if (g_strcmp0 (name, "access_warning") == 0 || g_strcmp0 (name, "purchase_warning_text") == 0)
+    return json_node_init_string (json_node_alloc (), "");
+  if (g_strcmp0 (name, "date_calendar_start") == 0)
+    {
+      const char *d = ct_sim_model_get_str (m, row, "date_approve");
+
+      d = d != NULL ? d : ct_sim_model_get_str (m, row, "date_order");
+      return d != NULL ? json_node_init_string (json_node_alloc (), d) : bool_node (FALSE);
+    }
+  if (g_strcmp0 (name, "tax_totals") == 0)
+    {
+      double total = ct_sim_model_get_float (m, row, "amount_total");
+      g_autofree char *json = g_strdup_printf (
+        "{\"currency_id\":1,\"currency_pd\":0.01,\"company_currency_id\":1,"
+        "\"company_currency_pd\":0.01,\"has_tax_groups\":false,\"subtotals\":[{\"tax_groups\":[],"
+        "\"tax_amount_currency\":0,\"tax_amount\":0,\"base_amount_currency\":%.2f,"
+        "\"base_amount\":%.2f,\"name\":\"Untaxed Amount\"}],\"base_amount_currency\":%.2f,"
+        "\"base_amount\":%.2f,\"tax_amount_currency\":0,\"tax_amount\":0,\"same_tax_base\":true,"
+        "\"total_amount_currency\":%.2f,\"total_amount\":%.2f}", total, total, total, total, total, total);
+
+      return json_from_string (json, NULL);
+    }
+  if (g_strcmp0 (name, "tax_country_id") == 0)
+    return pair_node (233, "United States");
+  if (g_strcmp0 (name, "tax_calculation_rounding_method") == 0)
+    return json_node_init_string (json_node_alloc (), "round_globally");
+  if (g_strcmp0 (name, "company_currency_id") == 0)
+    return pair_node (1, "USD");
+  if (g_strcmp0 (name, "country_code") == 0)
+    return json_node_init_string (json_node_alloc (), "US");
+  if (g_strcmp0 (name, "company_price_include") == 0)
+    return json_node_init_string (json_node_alloc (), "tax_excluded");
+  if (g_strcmp0 (name, "default_location_dest_id_usage") == 0)
+    return json_node_init_string (json_node_alloc (), "internal");
+  if (g_strcmp0 (name, "on_time_rate") == 0)
+    return json_node_init_int (json_node_alloc (), -1);
+  if (g_strcmp0 (name, "currency_rate") == 0)
+    return json_node_init_int (json_node_alloc (), 1);
+  if (g_strcmp0 (name, "amount_total_cc") == 0)
+    return ct_sim_model_value_to_json (m, row, ct_sim_model_get_field (m, "amount_total"));
+  if (g_strcmp0 (name, "product_id") == 0)
+    {
+      CtSimModel *lines = model (m->db, "purchase.order.line");
+      CtSimModel *products = model (m->db, "product.product");
+      CtSimValue v = ct_sim_model_get (m, row, ct_sim_model_get_field (m, "order_line"));
+      guint l, p;
+
+      if (v.ids != NULL && v.ids->len > 0 &&
+          ct_sim_model_lookup (lines, g_array_index (v.ids, gint64, 0), &l) &&
+          ct_sim_model_lookup (products, ct_sim_model_get_int (lines, l, "product_id"), &p))
+        {
+          g_autofree char *display = ct_sim_model_display_name (products, p);
+
+          return pair_node (ct_sim_model_row_id (products, p), display);
+        }
+      return bool_node (FALSE);
+    }
+  return compute_default (m, row, field);
 }
 
 void ct_sim_models_install_computes (CtSimDb *db);
@@ -472,6 +571,7 @@ ct_sim_models_install_computes (CtSimDb *db)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((CtSimModel *) value)->compute = compute_default;
   model (db, "tier.review")->compute = compute_review;
+  model (db, "purchase.order")->compute = compute_purchase;
   model (db, "mail.activity")->compute = compute_activity;
   model (db, "approval.request")->compute = compute_approval;
 }

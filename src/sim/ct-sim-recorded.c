@@ -171,9 +171,14 @@ ct_sim_dataset_add_base (CtSimDb    *db,
   ct_sim_model_set_str (m, row, "field_description", "Status");
   ct_sim_model_set_str (m, row, "ttype", "selection");
 
+  m = ct_sim_db_get_model (db, "res.country");
+  row = ct_sim_model_new_row (m, 233);
+  ct_sim_model_set_str (m, row, "name", "United States");
+  ct_sim_model_set_str (m, row, "code", "US");
+
   m = ct_sim_db_get_model (db, "stock.picking.type");
   row = ct_sim_model_new_row (m, 1);
-  ct_sim_model_set_str (m, row, "name", "Receipts");
+  ct_sim_model_set_str (m, row, "name", "YourCompany: Receipts");
   ct_sim_model_set_str (m, row, "code", "incoming");
 }
 
@@ -219,13 +224,23 @@ add_po (CtSimDb    *db,
     ct_sim_model_set_str (po, row, "date_approve", when);
   ct_sim_model_set_int (lines, l, "order_id", id);
   ct_sim_model_set_int (lines, l, "product_id", 20);
-  ct_sim_model_set_str (lines, l, "name", "[FURN_8888] Office Lamp");
+  ct_sim_model_set_str (lines, l, "name", "[E-COM07] Large Cabinet");
   ct_sim_model_set_float (lines, l, "product_qty", qty);
   ct_sim_model_set_float (lines, l, "price_unit", price);
   ct_sim_model_set_float (lines, l, "price_subtotal", qty * price);
   ct_sim_model_set_float (lines, l, "price_total", qty * price);
   ct_sim_model_set_str (lines, l, "state", state);
   ct_sim_model_add_id (po, row, "order_line", ct_sim_model_row_id (lines, l));
+  {
+    /* The creator follows the order. */
+    CtSimModel *followers = ct_sim_db_get_model (db, "mail.followers");
+    guint f = ct_sim_model_new_row (followers, 0);
+
+    ct_sim_model_set_str (followers, f, "res_model", "purchase.order");
+    ct_sim_model_set_int (followers, f, "res_id", id);
+    ct_sim_model_set_int (followers, f, "partner_id", user_id == 7 ? 45 : 3);
+    ct_sim_model_add_id (po, row, "message_follower_ids", ct_sim_model_row_id (followers, f));
+  }
 }
 
 static void
@@ -354,6 +369,15 @@ ct_sim_dataset_add_crons (CtSimDb *db,
         }
       add_cron (db, i + 1, crons[i].name, crons[i].model, crons[i].n, crons[i].unit,
                 crons[i].prio, last, next, failures);
+      if (i == 3)
+        {
+          /* A cron that never ran yet: lastcall is False. */
+          CtSimModel *m = ct_sim_db_get_model (db, "ir.cron");
+          guint row;
+
+          ct_sim_model_lookup (m, 4, &row);
+          ct_sim_model_set_str (m, row, "lastcall", NULL);
+        }
     }
 }
 
@@ -403,8 +427,8 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
 
   m = ct_sim_db_get_model (db, "product.product");
   row = ct_sim_model_new_row (m, 20);
-  ct_sim_model_set_str (m, row, "name", "Office Lamp");
-  ct_sim_model_set_str (m, row, "default_code", "FURN_8888");
+  ct_sim_model_set_str (m, row, "name", "Large Cabinet");
+  ct_sim_model_set_str (m, row, "default_code", "E-COM07");
   ct_sim_model_set_float (m, row, "standard_price", 800);
   ct_sim_model_set_int (m, row, "active", 1);
 
@@ -422,13 +446,14 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
     }
   for (guint i = 0; i < 4; i++)
     add_po (db, 101 + i, 12 + i, "to approve", NULL, 13 + i, 600, 7, -280);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 2; i++)
     add_po (db, 105 + i, 9 + i, "draft", NULL, 2, 450, 2, -250);
+  add_po (db, 107, 11, "purchase", "TIER-000", 6, 1000, 7, -240);
   add_po (db, 108, 9, "draft", "TIER-001", 8, 800, 7, -200);
   add_po (db, 109, 10, "to approve", "TIER-002", 9, 800, 7, -190);
-  add_po (db, 110, 11, "to approve", "TIER-003", 10, 800, 7, -180);
-  add_po (db, 111, 12, "to approve", "TIER-004", 11, 800, 7, -170);
-  add_po (db, 112, 13, "to approve", "TIER-005", 10, 800, 7, -160);
+  add_po (db, 110, 11, "to approve", "TIER-003", 6, 1000, 7, -180);
+  add_po (db, 111, 12, "to approve", "TIER-004", 7, 1000, 7, -170);
+  add_po (db, 112, 13, "to approve", "TIER-005", 7, 800, 7, -160);
   m = ct_sim_db_get_model (db, "purchase.order");
   ct_sim_model_lookup (m, 14, &row);
   ct_sim_model_set_str (m, row, "partner_ref", NULL);
@@ -450,6 +475,26 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
   {
     CtSimModel *reviews = ct_sim_db_get_model (db, "tier.review");
     CtSimModel *po = ct_sim_db_get_model (db, "purchase.order");
+
+    guint r0 = ct_sim_model_new_row (reviews, 1);
+    guint p0;
+
+    /* An approved review (107 went through tier validation before). */
+    ct_sim_model_set_str (reviews, r0, "name", "PO TIER-* over 5000: Paula Purchaser reviews");
+    ct_sim_model_set_str (reviews, r0, "model", "purchase.order");
+    ct_sim_model_set_int (reviews, r0, "res_id", 107);
+    ct_sim_model_set_int (reviews, r0, "definition_id", 1);
+    ct_sim_model_set_str (reviews, r0, "status", "approved");
+    ct_sim_model_set_int (reviews, r0, "sequence", 1);
+    ct_sim_model_set_int (reviews, r0, "reviewer_id", 7);
+    ct_sim_model_add_id (reviews, r0, "reviewer_ids", 7);
+    ct_sim_model_set_int (reviews, r0, "requested_by", 2);
+    ct_sim_model_set_int (reviews, r0, "done_by", 2);
+    ct_sim_model_set_str (reviews, r0, "reviewed_date", ct_sim_db_datetime (db, -230));
+    ct_sim_model_set_str (reviews, r0, "todo_by", "Paula Purchaser");
+    ct_sim_model_set_int (reviews, r0, "company_id", 1);
+    ct_sim_model_lookup (po, 107, &p0);
+    ct_sim_model_add_id (po, p0, "review_ids", 1);
 
     for (guint i = 0; i < 3; i++)
       {

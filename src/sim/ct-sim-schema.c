@@ -96,6 +96,18 @@ display_message (CtSimModel *model,
 }
 
 static char *
+display_product (CtSimModel *model,
+                 guint       row)
+{
+  const char *code = ct_sim_model_get_str (model, row, "default_code");
+  const char *name = ct_sim_model_get_str (model, row, "name");
+
+  if (code != NULL)
+    return g_strdup_printf ("[%s] %s", code, name != NULL ? name : "");
+  return g_strdup (name);
+}
+
+static char *
 display_cron (CtSimModel *model,
               guint       row)
 {
@@ -190,12 +202,14 @@ ct_sim_schema_build (CtSimDb *db)
        "partner_id|many2one|Related Partner|res.partner|r");
   add (db, "product.category", "Product Category",
        "name|char|Name||r;parent_id|many2one|Parent Category|product.category|");
-  add (db, "product.product", "Product Variant",
+  add (db, "res.country", "Country", "name|char|Country Name||r;code|char|Country Code||");
+  m = add (db, "product.product", "Product Variant",
        "name|char|Name||r;default_code|char|Internal Reference||;categ_id|many2one|Product Category|product.category|;"
        "list_price|float|Sales Price||;standard_price|float|Cost||;active|boolean|Active||;"
        "type|selection|Product Type|consu=Goods,service=Service,combo=Combo|;"
        "tracking|selection|Tracking|serial=By Unique Serial Number,lot=By Lots,none=By Quantity|;"
        "x_ct_regulated|boolean|Regulated||;x_ct_high_value|boolean|High Value||");
+  m->display = display_product;
 
   m = add (db, "purchase.order", "Purchase Order", TIER_MIXIN);
   m->display = display_purchase;
