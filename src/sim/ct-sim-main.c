@@ -55,7 +55,9 @@ main (int    argc,
   options.tls = tls;
   if (now != NULL)
     {
-      options.now = g_date_time_new_from_iso8601 (now, g_time_zone_new_utc ());
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+      options.now = g_date_time_new_from_iso8601 (now, utc);
       if (options.now == NULL)
         {
           g_printerr ("ct-sim: --now: not an ISO 8601 date and time: %s\n", now);

@@ -1,0 +1,1419 @@
+/* ct-sim-odoo.c - The Odoo 19 side of the simulator: routes, sessions, ORM calls
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every status code, key and error class here is the one shared/protocol/odoo-19
+ * recorded from a real Odoo 19: JSON-RPC errors are HTTP 200 envelopes, JSON-2
+ * errors are bare objects with HTTP status codes, and a method returning None
+ * has no "result" key.
+ */
+
+#define G_LOG_DOMAIN "ct-sim"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ct-sim-odoo.h"
+#include "ct-sim-orm.h"
+
+/* How Odoo's res.users._on_login_cooldown behaves by default
+ * (base.login_cooldown_after = 5, base.login_cooldown_duration = 60). */
+#define COOLDOWN_AFTER    5
+#define COOLDOWN_SECONDS 60
+
+/* json_object_set_string_member that takes the string. */
+#define json_object_set_string_member_take(o, k, s) \
+  G_STMT_START { char *_s = (s); json_object_set_string_member ((o), (k), _s); g_free (_s); } G_STMT_END
+
+typedef struct
+{
+  gint64 uid;   /* 0: anonymous */
+} Session;
+
+typedef struct
+{
+  guint  failures;
+  gint64 last_us;
+} LoginFailures;
+
+struct _CtSimOdoo
+{
+  CtSimDb    *db;
+  GPtrArray  *users;     /* CtSimUser */
+  GHashTable *sessions;  /* sid -> Session */
+  GHashTable *failures;  /* remote address -> LoginFailures */
+};
+
+/* The recorded answer of /web/session/authenticate; per-user keys are patched in. */
+static const char session_info_template[] =
+  "{\"uid\":2,\"is_system\":true,\"is_admin\":true,\"is_public\":false,\"is_internal_user\":true,\"user_"
+  "context\":{\"lang\":\"en_US\",\"tz\":\"Europe/Brussels\",\"uid\":2},\"db\":\"ct\",\"registry_hash\":\"f0b7db"
+  "d22897912910d574d83e93058d07164767021fb6ed1d02073400e37011\",\"user_settings\":{\"id\":1,\"embed"
+  "ded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss_sid"
+  "ebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice_act"
+  "ive_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",[]]]}"
+  ",\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,\"final\",0,\"\"],\"support_url\":\"https:"
+  "//www.odoo.com/buy\",\"name\":\"Mitchell Admin\",\"username\":\"admin\",\"quick_login\":true,\"partner"
+  "_write_date\":\"2026-11-26 15:18:05\",\"partner_display_name\":\"YourCompany, Mitchell Admin\",\"p"
+  "artner_id\":3,\"web.base.url\":\"http://127.0.0.1:8069\",\"active_ids_limit\":20000,\"profile_sess"
+  "ion\":null,\"profile_collectors\":null,\"profile_params\":null,\"max_file_upload_size\":134217728"
+  ",\"home_action_id\":false,\"currencies\":{\"1\":{\"name\":\"USD\",\"symbol\":\"$\",\"position\":\"before\",\""
+  "digits\":[69,2]}},\"bundle_params\":{\"lang\":\"en_US\"},\"test_mode\":false,\"view_info\":{\"list\":{\""
+  "display_name\":\"List\",\"icon\":\"oi oi-view-list\",\"multi_record\":true},\"form\":{\"display_name\":"
+  "\"Form\",\"icon\":\"fa fa-address-card\",\"multi_record\":false},\"graph\":{\"display_name\":\"Graph\",\""
+  "icon\":\"fa fa-area-chart\",\"multi_record\":true},\"pivot\":{\"display_name\":\"Pivot\",\"icon\":\"oi o"
+  "i-view-pivot\",\"multi_record\":true},\"calendar\":{\"display_name\":\"Calendar\",\"icon\":\"fa fa-cal"
+  "endar\",\"multi_record\":true},\"kanban\":{\"display_name\":\"Kanban\",\"icon\":\"oi oi-view-kanban\",\""
+  "multi_record\":true},\"search\":{\"display_name\":\"Search\",\"icon\":\"oi oi-search\",\"multi_record\""
+  ":true},\"activity\":{\"display_name\":\"Activity\",\"icon\":\"fa fa-clock-o\",\"multi_record\":true}},"
+  "\"groups\":{\"base.group_allow_export\":true},\"user_companies\":{\"current_company\":1,\"allowed_c"
+  "ompanies\":{\"3\":{\"id\":3,\"name\":\"My Company (Chicago)\",\"sequence\":10,\"child_ids\":[],\"parent_"
+  "id\":false,\"currency_id\":1},\"2\":{\"id\":2,\"name\":\"My US Company\",\"sequence\":10,\"child_ids\":[]"
+  ",\"parent_id\":false,\"currency_id\":1},\"1\":{\"id\":1,\"name\":\"My Company (San Francisco)\",\"seque"
+  "nce\":0,\"child_ids\":[],\"parent_id\":false,\"currency_id\":1}},\"disallowed_ancestor_companies\":"
+  "{}},\"show_effect\":true,\"max_time_between_keys_in_ms\":150,\"websocket_worker_version\":\"19.0-"
+  "2\",\"tour_enabled\":false,\"current_tour\":null,\"storeData\":{\"Store\":{\"action_discuss_id\":125,"
+  "\"channel_types_with_seen_infos\":[\"chat\",\"group\"],\"hasCannedResponses\":true,\"hasGifPickerFe"
+  "ature\":false,\"hasLinkPreviewFeature\":true,\"hasMessageTranslationFeature\":false,\"internalUs"
+  "erGroupId\":1,\"mt_comment\":1,\"mt_note\":2,\"odoobot\":2,\"self_partner\":3,\"settings\":{\"id\":1,\"e"
+  "mbedded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss"
+  "_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice"
+  "_active_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",["
+  "]]]}},\"res.partner\":[{\"active\":false,\"avatar_128_access_token\":\"9d3ab38f19541c2935573e9d49"
+  "6ce79b4428fe36c68001ce9034f94f6d7c396co0x6b2f2f51\",\"email\":\"odoobot@example.com\",\"id\":2,\"i"
+  "m_status\":\"bot\",\"im_status_access_token\":\"be53088f7afb3de7a74ebe8a41d984016cda2eafbfb1e27c"
+  "13512bcb2bfc7bd2o0x6b2ea475\",\"is_company\":false,\"main_user_id\":1,\"name\":\"OdooBot\",\"write_d"
+  "ate\":\"2026-11-26 15:18:05\"},{\"active\":true,\"avatar_128_access_token\":\"d3f428b53e118ca153af"
+  "0fc222b062dd46ed08d09a3d62b7223a0b11406fd3afo0x6b2f3078\",\"id\":3,\"im_status\":\"offline\",\"im_"
+  "status_access_token\":\"febde458daa4f90dd8adb81098324daa4c1846f5064e9edefa6bb86d1d3cb1d5o0x6"
+  "b2ea589\",\"main_user_id\":2,\"name\":\"Mitchell Admin\",\"write_date\":\"2026-11-26 15:18:05\"}],\"re"
+  "s.users\":[{\"id\":1,\"share\":false},{\"id\":2,\"is_admin\":true,\"notification_type\":\"email\",\"shar"
+  "e\":false,\"signature\":[\"markup\",\"<div>Mitchell Admin</div>\"]}]},\"iap_company_enrich\":true,\""
+  "can_insert_in_spreadsheet\":false}";
+
+static void
+user_free (gpointer data)
+{
+  CtSimUser *user = data;
+
+  g_free (user->login);
+  g_free (user->name);
+  g_free (user->password);
+  g_ptr_array_unref (user->api_keys);
+  g_strfreev (user->groups);
+  g_free (user);
+}
+
+CtSimOdoo *
+ct_sim_odoo_new (CtSimDb *db)
+{
+  CtSimOdoo *self = g_new0 (CtSimOdoo, 1);
+
+  self->db = db;
+  self->users = g_ptr_array_new_with_free_func (user_free);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self;
+}
+
+void
+ct_sim_odoo_free (CtSimOdoo *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->users);
+  g_hash_table_unref (self->sessions);
+  g_hash_table_unref (self->failures);
+  ct_sim_db_free (self->db);
+  g_free (self);
+}
+
+CtSimDb *
+ct_sim_odoo_get_db (CtSimOdoo *self)
+{
+  return self->db;
+}
+
+CtSimUser *
+ct_sim_odoo_add_user (CtSimOdoo  *self,
+                      gint64      uid,
+                      const char *login,
+                      const char *name,
+                      const char *password,
+                      const char *api_key,
+                      const char *groups)
+{
+  CtSimUser *user = g_new0 (CtSimUser, 1);
+
+  user->uid = uid;
+  user->login = g_strdup (login);
+  user->name = g_strdup (name);
+  user->password = g_strdup (password);
+  user->api_keys = g_ptr_array_new_with_free_func (g_free);
+  if (api_key != NULL)
+    g_ptr_array_add (user->api_keys, g_strdup (api_key));
+  user->groups = g_strsplit (groups != NULL ? groups : "", ",", -1);
+  g_ptr_array_add (self->users, user);
+  return user;
+}
+
+CtSimUser *
+ct_sim_odoo_find_user (CtSimOdoo  *self,
+                       const char *login)
+{
+  for (guint i = 0; i < self->users->len; i++)
+    {
+      CtSimUser *user = g_ptr_array_index (self->users, i);
+
+      if (g_strcmp0 (user->login, login) == 0)
+        return user;
+    }
+  return NULL;
+}
+
+CtSimUser *
+ct_sim_odoo_get_user (CtSimOdoo *self,
+                      gint64     uid)
+{
+  for (guint i = 0; i < self->users->len; i++)
+    {
+      CtSimUser *user = g_ptr_array_index (self->users, i);
+
+      if (user->uid == uid)
+        return user;
+    }
+  return NULL;
+}
+
+gboolean
+ct_sim_user_has_group (CtSimUser  *user,
+                       const char *group)
+{
+  return user != NULL && g_strv_contains ((const char * const *) user->groups, group);
+}
+
+static gboolean
+user_has_api_key (CtSimUser  *user,
+                  const char *key)
+{
+  for (guint i = 0; key != NULL && i < user->api_keys->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (user->api_keys, i), key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static CtSimUser *
+user_for_api_key (CtSimOdoo  *self,
+                  const char *key)
+{
+  for (guint i = 0; i < self->users->len; i++)
+    if (user_has_api_key (g_ptr_array_index (self->users, i), key))
+      return g_ptr_array_index (self->users, i);
+  return NULL;
+}
+
+gboolean
+ct_sim_odoo_owns_path (const char *path)
+{
+  return g_strcmp0 (path, "/jsonrpc") == 0 ||
+    g_str_has_prefix (path, "/web/") ||
+    g_str_has_prefix (path, "/json/") ||
+    g_str_has_prefix (path, "/mail/");
+}
+
+/* Answers */
+
+static void
+set_json_body (SoupServerMessage *msg,
+               guint              status,
+               JsonNode          *root)
+{
+  g_autofree char *body = json_to_string (root, FALSE);
+  gsize len = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_steal_pointer (&body), len);
+}
+
+static void
+set_text_body (SoupServerMessage *msg,
+               guint              status,
+               const char        *content_type,
+               const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static void
+not_found_html (SoupServerMessage *msg)
+{
+  set_text_body (msg, SOUP_STATUS_NOT_FOUND, "text/html; charset=utf-8",
+                 "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n"
+                 "<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you "
+                 "entered the URL manually please check your spelling and try again.</p>\n");
+}
+
+static char *
+fake_traceback (const char *class_name,
+                const char *message)
+{
+  const char *short_name = strrchr (class_name, '.');
+
+  short_name = short_name != NULL ? short_name + 1 : class_name;
+  return g_strdup_printf ("Traceback (most recent call last):\n"
+                          "  File \"/opt/odoo/odoo/http.py\", line 2273, in _serve_db\n"
+                          "    return service_model.retrying(serve_func, env=self.env)\n"
+                          "%s: %s\n", short_name, message);
+}
+
+static JsonObject *
+error_data (const GError *error,
+            gboolean      with_status,
+            guint         status)
+{
+  JsonObject *data = json_object_new ();
+  JsonArray *arguments = json_array_new ();
+  const char *cls = ct_sim_odoo_error_class_name (error->code);
+
+  json_object_set_string_member (data, "name", cls);
+  json_object_set_string_member (data, "message", error->message);
+  json_array_add_string_element (arguments, error->message);
+  if (with_status)
+    json_array_add_int_element (arguments, status);
+  json_object_set_array_member (data, "arguments", arguments);
+  json_object_set_object_member (data, "context", json_object_new ());
+  json_object_set_string_member_take (data, "debug", fake_traceback (cls, error->message));
+  return data;
+}
+
+
+static void
+jsonrpc_answer (SoupServerMessage *msg,
+                JsonNode          *id,
+                JsonNode          *result,   /* (transfer full) (nullable): None */
+                const GError      *error)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (root, "jsonrpc", "2.0");
+  if (error != NULL && (error->code == CT_SIM_ODOO_SESSION_EXPIRED ||
+                        error->code == CT_SIM_ODOO_NOT_FOUND))
+    json_object_set_null_member (root, "id");
+  else if (id != NULL)
+    json_object_set_member (root, "id", json_node_copy (id));
+  else
+    json_object_set_null_member (root, "id");
+
+  if (error != NULL)
+    {
+      JsonObject *err = json_object_new ();
+      JsonObject *data;
+
+      if (error->code == CT_SIM_ODOO_SESSION_EXPIRED)
+        {
+          json_object_set_int_member (err, "code", 100);
+          json_object_set_string_member (err, "message", "Odoo Session Expired");
+          data = error_data (error, FALSE, 0);
+        }
+      else if (error->code == CT_SIM_ODOO_NOT_FOUND)
+        {
+          json_object_set_int_member (err, "code", 404);
+          json_object_set_string_member (err, "message", "404: Not Found");
+          data = error_data (error, FALSE, 0);
+          json_object_set_array_member (data, "arguments", json_array_new ());
+        }
+      else
+        {
+          json_object_set_int_member (err, "code", 0);
+          json_object_set_string_member (err, "message", "Odoo Server Error");
+          data = error_data (error, FALSE, 0);
+        }
+      json_object_set_object_member (err, "data", data);
+      json_object_set_object_member (root, "error", err);
+    }
+  else if (result != NULL)
+    json_object_set_member (root, "result", result);
+
+  json_node_set_object (node, root);
+  set_json_body (msg, SOUP_STATUS_OK, node);
+}
+
+static guint
+json2_status (int code)
+{
+  switch ((CtSimOdooError) code)
+    {
+    case CT_SIM_ODOO_ACCESS_DENIED:
+    case CT_SIM_ODOO_ACCESS_ERROR:
+      return 403;
+    case CT_SIM_ODOO_MISSING_ERROR:
+    case CT_SIM_ODOO_NOT_FOUND:
+      return 404;
+    case CT_SIM_ODOO_USER_ERROR:
+    case CT_SIM_ODOO_VALIDATION_ERROR:
+    case CT_SIM_ODOO_UNPROCESSABLE:
+      return 422;
+    case CT_SIM_ODOO_SESSION_EXPIRED:
+      return 401;
+    default:
+      return 500;
+    }
+}
+
+static void
+json2_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *class_name,
+             const char        *message,
+             gboolean           werkzeug)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *body = json_object_new ();
+  JsonArray *arguments = json_array_new ();
+
+  json_object_set_string_member (body, "name", class_name);
+  json_object_set_string_member (body, "message", message);
+  json_array_add_string_element (arguments, message);
+  if (werkzeug)
+    json_array_add_int_element (arguments, status);
+  json_object_set_array_member (body, "arguments", arguments);
+  json_object_set_object_member (body, "context", json_object_new ());
+  json_object_set_string_member_take (body, "debug", fake_traceback (class_name, message));
+  json_node_take_object (node, body);
+  set_json_body (msg, status, node);
+  if (status == 401)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer ");
+}
+
+static void
+json2_gerror (SoupServerMessage *msg,
+              const GError      *error)
+{
+  guint status = json2_status (error->code);
+  gboolean werkzeug = error->code == CT_SIM_ODOO_NOT_FOUND || error->code == CT_SIM_ODOO_UNPROCESSABLE;
+
+  json2_error (msg, status, ct_sim_odoo_error_class_name (error->code), error->message, werkzeug);
+}
+
+/* Sessions */
+
+static char *
+new_session_id (void)
+{
+  static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  GString *sid = g_string_sized_new (84);
+
+  for (guint i = 0; i < 84; i++)
+    g_string_append_c (sid, alphabet[g_random_int_range (0, 64)]);
+  return g_string_free (sid, FALSE);
+}
+
+static void
+set_session_cookie (SoupServerMessage *msg,
+                    const char        *sid)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expires = g_date_time_add_days (now, 365);
+  g_autofree char *date = g_date_time_format (expires, "%a, %d %b %Y %H:%M:%S GMT");
+  g_autofree char *cookie = g_strdup_printf ("session_id=%s; Expires=%s; Max-Age=604800; "
+                                             "HttpOnly; Path=/", sid, date);
+
+  soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                               "Set-Cookie", cookie);
+}
+
+static char *
+create_session (CtSimOdoo *self,
+                gint64     uid)
+{
+  char *sid = new_session_id ();
+  Session *session = g_new0 (Session, 1);
+
+  session->uid = uid;
+  g_hash_table_insert (self->sessions, g_strdup (sid), session);
+  return sid;
+}
+
+static char *
+request_session_id (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                      "Cookie");
+  g_auto(GStrv) pairs = NULL;
+  char *sid = NULL;
+
+  if (header == NULL)
+    return NULL;
+  pairs = g_strsplit (header, ";", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      char *pair = g_strstrip (pairs[i]);
+
+      if (g_str_has_prefix (pair, "session_id="))
+        {
+          g_free (sid);
+          sid = g_strdup (pair + strlen ("session_id="));
+        }
+    }
+  return sid;
+}
+
+static CtSimUser *
+session_user (CtSimOdoo         *self,
+              SoupServerMessage *msg,
+              char             **sid_out)
+{
+  g_autofree char *sid = request_session_id (msg);
+  Session *session = sid != NULL ? g_hash_table_lookup (self->sessions, sid) : NULL;
+
+  if (session == NULL || session->uid == 0)
+    return NULL;
+  if (sid_out != NULL)
+    *sid_out = g_steal_pointer (&sid);
+  return ct_sim_odoo_get_user (self, session->uid);
+}
+
+static JsonNode *
+session_info (CtSimOdoo *self,
+              CtSimUser *user,
+              SoupServerMessage *msg)
+{
+  JsonNode *node = json_from_string (session_info_template, NULL);
+  JsonObject *info = json_node_get_object (node);
+  gboolean admin = ct_sim_user_has_group (user, "base.group_system");
+  CtSimModel *partners = ct_sim_db_get_model (self->db, "res.partner");
+  g_autofree char *partner_name = NULL;
+  g_autofree char *base_url = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  guint row;
+
+  if (partners != NULL && ct_sim_model_lookup (partners, user->partner_id, &row))
+    partner_name = ct_sim_model_display_name (partners, row);
+  base_url = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                              g_uri_get_port (uri));
+  json_object_set_int_member (info, "uid", user->uid);
+  json_object_set_boolean_member (info, "is_system", admin);
+  json_object_set_boolean_member (info, "is_admin", admin);
+  json_object_set_int_member (json_object_get_object_member (info, "user_context"), "uid", user->uid);
+  json_object_set_int_member (json_object_get_object_member (
+                                json_object_get_object_member (info, "user_settings"), "user_id"),
+                              "id", user->uid);
+  json_object_set_string_member (info, "db", self->db->name);
+  json_object_set_string_member (info, "name", user->name);
+  json_object_set_string_member (info, "username", user->login);
+  json_object_set_string_member (info, "partner_display_name",
+                                 partner_name != NULL ? partner_name : user->name);
+  json_object_set_int_member (info, "partner_id", user->partner_id);
+  json_object_set_string_member (info, "web.base.url", base_url);
+  json_object_set_int_member (json_object_get_object_member (
+                                json_object_get_object_member (info, "storeData"), "Store"),
+                              "self_partner", user->partner_id);
+  return node;
+}
+
+/* Parsing */
+
+static gboolean
+content_type_is_json (SoupServerMessage *msg)
+{
+  const char *ct = soup_message_headers_get_content_type (
+    soup_server_message_get_request_headers (msg), NULL);
+
+  return ct != NULL && (g_ascii_strcasecmp (ct, "application/json") == 0 ||
+                        g_ascii_strcasecmp (ct, "application/json-rpc") == 0);
+}
+
+static JsonNode *
+parse_body (SoupServerMessage  *msg,
+            GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", (gssize) len, error))
+    return NULL;
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "Expecting value: line 1 column 1 (char 0)");
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static gsize
+body_length (SoupServerMessage *msg)
+{
+  return (gsize) soup_server_message_get_request_body (msg)->length;
+}
+
+/* Returns the JSON-RPC params object, or answers the message itself. */
+static gboolean
+read_jsonrpc (SoupServerMessage  *msg,
+              JsonNode          **root_out,
+              JsonNode          **id_out,
+              JsonObject        **params_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST || !content_type_is_json (msg))
+    {
+      g_autofree char *html = g_strdup_printf (
+        "<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n"
+        "<h1>Unsupported Media Type</h1>\n<p>Request inferred type is compatible with "
+        "[&#39;http&#39;] but &#39;%s&#39; is type=&#39;jsonrpc&#39;.<br><br>Please verify the "
+        "Content-Type request header and try again.</p>\n",
+        g_uri_get_path (soup_server_message_get_uri (msg)));
+
+      set_text_body (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "text/html; charset=utf-8", html);
+      return FALSE;
+    }
+  root = parse_body (msg, &error);
+  if (root == NULL)
+    {
+      set_text_body (msg, SOUP_STATUS_BAD_REQUEST, "text/html; charset=utf-8", "Invalid JSON data");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_text_body (msg, SOUP_STATUS_BAD_REQUEST, "text/html; charset=utf-8",
+                     "Invalid JSON-RPC data");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  *id_out = json_object_get_member (object, "id");
+  if (json_object_has_member (object, "params") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "params")))
+    *params_out = json_object_get_object_member (object, "params");
+  else
+    *params_out = NULL;
+  *root_out = g_steal_pointer (&root);
+  return TRUE;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+check_database (CtSimOdoo   *self,
+                const char  *db,
+                GError     **error)
+{
+  if (g_strcmp0 (db, self->db->name) == 0)
+    return TRUE;
+  g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_OPERATIONAL_ERROR,
+               "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database "
+               "\"%s\" does not exist\n", db != NULL ? db : "None");
+  return FALSE;
+}
+
+static JsonNode *
+version_info (gboolean json_version)
+{
+  return json_from_string (json_version ?
+                           "{\"version_info\":[19,0,0,\"final\",0,\"\"],\"version\":\"19.0\"}" :
+                           "{\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,"
+                           "\"final\",0,\"\"],\"server_serie\":\"19.0\",\"protocol_version\":1}",
+                           NULL);
+}
+
+/* /jsonrpc */
+
+static CtSimUser *
+check_credentials (CtSimOdoo  *self,
+                   CtSimUser  *user,
+                   const char *password)
+{
+  if (user == NULL || password == NULL)
+    return NULL;
+  if (g_strcmp0 (user->password, password) == 0 || user_has_api_key (user, password))
+    return user;
+  return NULL;
+}
+
+static JsonNode *
+dispatch_common (CtSimOdoo   *self,
+                 const char  *method,
+                 JsonArray   *args,
+                 GError     **error)
+{
+  guint n = args != NULL ? json_array_get_length (args) : 0;
+
+  if (g_strcmp0 (method, "version") == 0)
+    return version_info (FALSE);
+  if (g_strcmp0 (method, "login") == 0 || g_strcmp0 (method, "authenticate") == 0)
+    {
+      gboolean is_login = method[0] == 'l';
+      guint want = is_login ? 3 : 4;
+      CtSimUser *user;
+
+      if (n != want)
+        {
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                       "exp_%s() takes %u positional arguments but %u were given",
+                       method, want, n);
+          return NULL;
+        }
+      if (!check_database (self, json_array_get_string_element (args, 0), error))
+        return NULL;
+      user = check_credentials (self,
+                                ct_sim_odoo_find_user (self, json_array_get_string_element (args, 1)),
+                                json_array_get_string_element (args, 2));
+      if (user == NULL)
+        return json_node_init_boolean (json_node_alloc (), FALSE);
+      return json_node_init_int (json_node_alloc (), user->uid);
+    }
+  g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_EXCEPTION, "Method not found: %s", method);
+  return NULL;
+}
+
+static JsonNode *
+dispatch_object (CtSimOdoo   *self,
+                 const char  *method,
+                 JsonArray   *args,
+                 gboolean    *none,
+                 GError     **error)
+{
+  guint n = args != NULL ? json_array_get_length (args) : 0;
+  gboolean kw = g_strcmp0 (method, "execute_kw") == 0;
+  g_autoptr(JsonArray) positional = NULL;
+  JsonObject *kwargs = NULL;
+  JsonNode *uid_node;
+  CtSimUser *user;
+  JsonNode *result;
+  g_autoptr(GError) local = NULL;
+
+  *none = FALSE;
+  if (!kw && g_strcmp0 (method, "execute") != 0)
+    {
+      g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_EXCEPTION, "Method not found: %s", method);
+      return NULL;
+    }
+  if (n < 5)
+    {
+      g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                   "%s() missing %u required positional arguments", method, 5 - n);
+      return NULL;
+    }
+  if (!check_database (self, json_array_get_string_element (args, 0), error))
+    return NULL;
+  uid_node = json_array_get_element (args, 1);
+  user = NULL;
+  if (JSON_NODE_HOLDS_VALUE (uid_node) && json_node_get_value_type (uid_node) == G_TYPE_INT64)
+    user = check_credentials (self, ct_sim_odoo_get_user (self, json_node_get_int (uid_node)),
+                              JSON_NODE_HOLDS_VALUE (json_array_get_element (args, 2)) &&
+                              json_node_get_value_type (json_array_get_element (args, 2)) == G_TYPE_STRING ?
+                              json_array_get_string_element (args, 2) : NULL);
+  if (user == NULL)
+    {
+      g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_ACCESS_DENIED, "Access Denied");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (json_array_get_element (args, 3)) ||
+      !JSON_NODE_HOLDS_VALUE (json_array_get_element (args, 4)))
+    {
+      g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                           "model and method must be strings");
+      return NULL;
+    }
+
+  positional = json_array_new ();
+  if (kw)
+    {
+      if (n >= 6)
+        {
+          JsonNode *a = json_array_get_element (args, 5);
+
+          if (!JSON_NODE_HOLDS_ARRAY (a))
+            {
+              g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                                   "execute_kw: args must be a list");
+              return NULL;
+            }
+          for (guint i = 0; i < json_array_get_length (json_node_get_array (a)); i++)
+            json_array_add_element (positional,
+                                    json_node_copy (json_array_get_element (json_node_get_array (a), i)));
+        }
+      if (n >= 7)
+        {
+          JsonNode *k = json_array_get_element (args, 6);
+
+          if (JSON_NODE_HOLDS_OBJECT (k))
+            kwargs = json_node_get_object (k);
+          else if (!JSON_NODE_HOLDS_NULL (k))
+            {
+              g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                                   "execute_kw: kwargs must be a dict");
+              return NULL;
+            }
+        }
+    }
+  else
+    for (guint i = 5; i < n; i++)
+      json_array_add_element (positional, json_node_copy (json_array_get_element (args, i)));
+
+  result = ct_sim_odoo_call (self, user, json_array_get_string_element (args, 3),
+                             json_array_get_string_element (args, 4), positional, kwargs, FALSE,
+                             &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  *none = result == NULL;
+  return result;
+}
+
+static void
+handle_jsonrpc (CtSimOdoo         *self,
+                SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *id = NULL;
+  JsonObject *params = NULL;
+  const char *service, *method;
+  JsonArray *args = NULL;
+  JsonNode *result = NULL;
+  gboolean none = FALSE;
+
+  if (!read_jsonrpc (msg, &root, &id, &params))
+    return;
+  service = get_string (params, "service");
+  method = get_string (params, "method");
+  if (params != NULL && json_object_has_member (params, "args") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (params, "args")))
+    args = json_object_get_array_member (params, "args");
+
+  if (g_strcmp0 (service, "common") == 0)
+    result = dispatch_common (self, method, args, &error);
+  else if (g_strcmp0 (service, "object") == 0)
+    result = dispatch_object (self, method, args, &none, &error);
+  else
+    g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_KEY_ERROR,
+                         service != NULL ? service : "service");
+
+  if (error == NULL && result == NULL && !none)
+    result = json_node_init_boolean (json_node_alloc (), FALSE);
+  jsonrpc_answer (msg, id, result, error);
+}
+
+/* /web/session/... */
+
+static gboolean
+on_cooldown (CtSimOdoo  *self,
+             const char *source)
+{
+  LoginFailures *f = g_hash_table_lookup (self->failures, source);
+
+  return f != NULL && f->failures >= COOLDOWN_AFTER &&
+    g_get_monotonic_time () - f->last_us < (gint64) COOLDOWN_SECONDS * G_USEC_PER_SEC;
+}
+
+static void
+register_failure (CtSimOdoo  *self,
+                  const char *source)
+{
+  LoginFailures *f = g_hash_table_lookup (self->failures, source);
+
+  if (f == NULL)
+    {
+      f = g_new0 (LoginFailures, 1);
+      g_hash_table_insert (self->failures, g_strdup (source), f);
+    }
+  f->failures++;
+  f->last_us = g_get_monotonic_time ();
+}
+
+static void
+handle_session_authenticate (CtSimOdoo         *self,
+                             SoupServerMessage *msg,
+                             JsonNode          *id,
+                             JsonObject        *params)
+{
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "db", "login", "password" };
+  const char *source = soup_server_message_get_remote_host (msg);
+  g_autofree char *sid = NULL;
+  CtSimUser *user;
+  guint missing = 0;
+  GString *missing_names = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (params == NULL || !json_object_has_member (params, names[i]))
+      {
+        if (missing++ > 0)
+          g_string_append (missing_names, " and ");
+        g_string_append_printf (missing_names, "'%s'", names[i]);
+      }
+  if (missing > 0)
+    {
+      g_set_error (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                   "Session.authenticate() missing %u required positional argument%s: %s",
+                   missing, missing > 1 ? "s" : "", missing_names->str);
+      g_string_free (missing_names, TRUE);
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  g_string_free (missing_names, TRUE);
+  if (!check_database (self, get_string (params, "db"), &error))
+    {
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  if (source == NULL)
+    source = "unknown";
+  if (on_cooldown (self, source))
+    {
+      g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_ACCESS_DENIED,
+                           "Too many login failures, please wait a bit before trying again.");
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  /* Only the password: Odoo refuses API keys for interactive sessions. */
+  user = ct_sim_odoo_find_user (self, get_string (params, "login"));
+  if (user == NULL || get_string (params, "password") == NULL ||
+      g_strcmp0 (user->password, get_string (params, "password")) != 0)
+    {
+      register_failure (self, source);
+      g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_ACCESS_DENIED, "Access Denied");
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  g_hash_table_remove (self->failures, source);
+  sid = create_session (self, user->uid);
+  set_session_cookie (msg, sid);
+  jsonrpc_answer (msg, id, session_info (self, user, msg), NULL);
+}
+
+static void
+session_expired (GError **error)
+{
+  g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_SESSION_EXPIRED, "Session expired");
+}
+
+static void
+handle_session (CtSimOdoo         *self,
+                SoupServerMessage *msg,
+                const char        *what,
+                gboolean           expire)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sid = NULL;
+  JsonNode *id = NULL;
+  JsonObject *params = NULL;
+  CtSimUser *user;
+
+  if (!read_jsonrpc (msg, &root, &id, &params))
+    return;
+  if (g_strcmp0 (what, "authenticate") == 0)
+    {
+      handle_session_authenticate (self, msg, id, params);
+      return;
+    }
+  user = session_user (self, msg, &sid);
+  if (user != NULL && expire)
+    {
+      g_hash_table_remove (self->sessions, sid);
+      user = NULL;
+    }
+  if (user == NULL)
+    {
+      session_expired (&error);
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  if (g_strcmp0 (what, "get_session_info") == 0)
+    {
+      set_session_cookie (msg, sid);
+      jsonrpc_answer (msg, id, session_info (self, user, msg), NULL);
+    }
+  else if (g_strcmp0 (what, "check") == 0)
+    jsonrpc_answer (msg, id, NULL, NULL);
+  else if (g_strcmp0 (what, "destroy") == 0)
+    {
+      g_autofree char *anonymous = NULL;
+
+      g_hash_table_remove (self->sessions, sid);
+      anonymous = create_session (self, 0);
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie",
+                                   "cids=; Max-Age=0; Path=/");
+      set_session_cookie (msg, anonymous);
+      jsonrpc_answer (msg, id, NULL, NULL);
+    }
+  else
+    not_found_html (msg);
+}
+
+/* /web/dataset/call_kw and call_button */
+
+static void
+handle_call_kw (CtSimOdoo         *self,
+                SoupServerMessage *msg,
+                gboolean           button,
+                gboolean           expire)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sid = NULL;
+  JsonNode *id = NULL;
+  JsonObject *params = NULL;
+  JsonArray *args = NULL;
+  JsonObject *kwargs = NULL;
+  CtSimUser *user;
+  JsonNode *result;
+  const char *model;
+
+  if (!read_jsonrpc (msg, &root, &id, &params))
+    return;
+  user = session_user (self, msg, &sid);
+  if (user != NULL && expire)
+    {
+      g_hash_table_remove (self->sessions, sid);
+      user = NULL;
+    }
+  if (user == NULL)
+    {
+      session_expired (&error);
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  model = get_string (params, "model");
+  if (ct_sim_db_get_model (self->db, model) == NULL)
+    {
+      g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_NOT_FOUND,
+                           "404 Not Found: The requested URL was not found on the server. If you "
+                           "entered the URL manually please check your spelling and try again.");
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  if (json_object_has_member (params, "args") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (params, "args")))
+    args = json_object_get_array_member (params, "args");
+  if (json_object_has_member (params, "kwargs") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "kwargs")))
+    kwargs = json_object_get_object_member (params, "kwargs");
+
+  result = ct_sim_odoo_call (self, user, model, get_string (params, "method"), args, kwargs,
+                             FALSE, &error);
+  if (error != NULL)
+    {
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  if (button)
+    {
+      /* call_button: an action dict gets its type filled in; anything else is False. */
+      if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
+        {
+          JsonObject *action = json_node_get_object (result);
+
+          if (!json_object_has_member (action, "type"))
+            json_object_set_string_member (action, "type", "ir.actions.act_window_close");
+        }
+      else
+        {
+          g_clear_pointer (&result, json_node_unref);
+          result = json_node_init_boolean (json_node_alloc (), FALSE);
+        }
+    }
+  jsonrpc_answer (msg, id, result, NULL);
+}
+
+/* /json/2 */
+
+static void
+handle_json2 (CtSimOdoo         *self,
+              SoupServerMessage *msg,
+              const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *database = soup_message_headers_get_one (headers, "X-Odoo-Database");
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  g_auto(GStrv) parts = g_strsplit (path + strlen ("/json/2/"), "/", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *sid = NULL;
+  CtSimUser *user;
+  CtSimUser *cookie_user;
+  JsonNode *result;
+
+  if (g_strv_length (parts) != 2 || parts[0][0] == '\0' || parts[1][0] == '\0')
+    {
+      json2_error (msg, 404, "werkzeug.exceptions.NotFound",
+                   "404 Not Found: The requested URL was not found on the server. If you entered "
+                   "the URL manually please check your spelling and try again.", TRUE);
+      return;
+    }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      json2_error (msg, 404, "werkzeug.exceptions.NotFound",
+                   "Did you mean POST /json/2/<model>/<method>?", TRUE);
+      return;
+    }
+  if (database != NULL && g_strcmp0 (database, self->db->name) != 0)
+    {
+      set_text_body (msg, SOUP_STATUS_NOT_FOUND, "text/html; charset=utf-8",
+                     "<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+                     "<p>No database is selected and the requested URL was not found in the "
+                     "server-wide controllers.</p>\n<p>Please verify the hostname, <a "
+                     "href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, use "
+                     "the X-Odoo-Database header. -->\n");
+      return;
+    }
+  cookie_user = session_user (self, msg, &sid);
+  if (auth == NULL)
+    {
+      g_autofree char *cookie_sid = request_session_id (msg);
+
+      json2_error (msg, 401, "werkzeug.exceptions.Unauthorized",
+                   cookie_sid != NULL ?
+                   "Missing \"Authorization\" or Sec-headers for interactive usage." :
+                   "User not authenticated, use an API Key with a Bearer Authorization header.",
+                   TRUE);
+      return;
+    }
+  if (g_ascii_strncasecmp (auth, "bearer ", 7) == 0)
+    {
+      g_autofree char *key = g_strstrip (g_strdup (auth + 7));
+
+      user = user_for_api_key (self, key);
+    }
+  else
+    user = NULL;
+  if (user == NULL)
+    {
+      json2_error (msg, 401, "werkzeug.exceptions.Unauthorized", "Invalid apikey", TRUE);
+      return;
+    }
+  if (cookie_user != NULL && cookie_user != user)
+    {
+      json2_error (msg, 403, "odoo.exceptions.AccessDenied",
+                   "Session user does not match the used apikey.", FALSE);
+      return;
+    }
+  if (body_length (msg) == 0)
+    body = json_node_init_object (json_node_alloc (), json_object_new ());
+  else
+    {
+      g_autoptr(GError) parse_error = NULL;
+
+      body = parse_body (msg, &parse_error);
+      if (body == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("could not parse the body as json: %s",
+                                                   parse_error->message);
+
+          json2_error (msg, 400, "werkzeug.exceptions.BadRequest", text, TRUE);
+          return;
+        }
+      if (!JSON_NODE_HOLDS_OBJECT (body))
+        {
+          json2_error (msg, 400, "werkzeug.exceptions.BadRequest",
+                       "could not parse the body, expecting a json object", TRUE);
+          return;
+        }
+    }
+  if (ct_sim_db_get_model (self->db, parts[0]) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("the model '%s' does not exist", parts[0]);
+
+      json2_error (msg, 404, "werkzeug.exceptions.NotFound", text, TRUE);
+      return;
+    }
+  result = ct_sim_odoo_call (self, user, parts[0], parts[1], NULL, json_node_get_object (body),
+                             TRUE, &error);
+  if (error != NULL)
+    {
+      json2_gerror (msg, error);
+      return;
+    }
+  if (result == NULL)
+    result = json_node_init_null (json_node_alloc ());
+  set_json_body (msg, SOUP_STATUS_OK, result);
+  json_node_unref (result);
+}
+
+void
+ct_sim_odoo_handle (CtSimOdoo         *self,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    gboolean           expire_session)
+{
+  if (g_strcmp0 (path, "/jsonrpc") == 0)
+    handle_jsonrpc (self, msg);
+  else if (g_strcmp0 (path, "/json/version") == 0 || g_strcmp0 (path, "/web/version") == 0)
+    {
+      g_autoptr(JsonNode) info = version_info (TRUE);
+      g_autofree char *sid = create_session (self, 0);
+
+      set_session_cookie (msg, sid);
+      set_json_body (msg, SOUP_STATUS_OK, info);
+    }
+  else if (g_str_has_prefix (path, "/json/2/"))
+    handle_json2 (self, msg, path);
+  else if (g_str_has_prefix (path, "/web/session/"))
+    handle_session (self, msg, path + strlen ("/web/session/"), expire_session);
+  else if (g_strcmp0 (path, "/web/dataset/call_kw") == 0 ||
+           g_str_has_prefix (path, "/web/dataset/call_kw/"))
+    handle_call_kw (self, msg, FALSE, expire_session);
+  else if (g_strcmp0 (path, "/web/dataset/call_button") == 0 ||
+           g_str_has_prefix (path, "/web/dataset/call_button/"))
+    handle_call_kw (self, msg, TRUE, expire_session);
+  else
+    not_found_html (msg);
+}
+
+/* Dispatch with Odoo's rules */
+
+static gboolean
+node_is_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+    json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static gboolean
+parse_ids (JsonNode  *node,
+           GArray    *ids,
+           GError   **error)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (node_is_int (node))
+    {
+      gint64 id = json_node_get_int (node);
+
+      g_array_append_val (ids, id);
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          gint64 id;
+
+          if (!node_is_int (item))
+            {
+              g_autoptr(GString) repr = g_string_new (NULL);
+
+              ct_sim_py_repr (repr, item);
+              g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                           "Invalid record id %s", repr->str);
+              return FALSE;
+            }
+          id = json_node_get_int (item);
+          g_array_append_val (ids, id);
+        }
+      return TRUE;
+    }
+  g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                       "Record ids must be a list of integers");
+  return FALSE;
+}
+
+JsonNode *
+ct_sim_odoo_call (CtSimOdoo   *self,
+                  CtSimUser   *user,
+                  const char  *model_name,
+                  const char  *method_name,
+                  JsonArray   *args,
+                  JsonObject  *kwargs,
+                  gboolean     json2,
+                  GError     **error)
+{
+  CtSimModel *model = ct_sim_db_get_model (self->db, model_name);
+  const CtSimMethod *method;
+  g_auto(GStrv) params = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonObject) bound = json_object_new ();
+  g_autofree char *unexpected = NULL;
+  JsonObject *context = NULL;
+  gboolean var_kw = FALSE;
+  guint n_params, n_args, first_arg = 0;
+  CtSimCall call = { 0 };
+
+  if (model == NULL)
+    {
+      if (json2)
+        g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_NOT_FOUND,
+                     "the model '%s' does not exist", model_name);
+      else
+        g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_USER_ERROR,
+                     "Object %s doesn't exist", model_name != NULL ? model_name : "None");
+      return NULL;
+    }
+  if (method_name == NULL || method_name[0] == '\0')
+    {
+      g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                           "call_kw() missing 1 required positional argument: 'method'");
+      return NULL;
+    }
+  if (method_name[0] == '_')
+    {
+      g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_ACCESS_ERROR,
+                   "Private methods (such as '%s.%s') cannot be called remotely.",
+                   model->name, method_name);
+      return NULL;
+    }
+  method = ct_sim_orm_find_method (model, method_name);
+  if (method == NULL)
+    {
+      g_set_error (error, CT_SIM_ODOO_ERROR,
+                   json2 ? CT_SIM_ODOO_NOT_FOUND : CT_SIM_ODOO_ATTRIBUTE_ERROR,
+                   "The method '%s.%s' does not exist", model->name, method_name);
+      return NULL;
+    }
+
+  params = g_strsplit (method->params, ",", -1);
+  n_params = 0;
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      if (g_strcmp0 (params[i], "**") == 0)
+        {
+          var_kw = TRUE;
+          g_free (params[i]);
+          params[i] = NULL;
+          break;
+        }
+      if (params[i][0] != '\0')
+        n_params = i + 1;
+    }
+
+  if (kwargs != NULL && json_object_has_member (kwargs, "context") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (kwargs, "context")))
+    context = json_object_get_object_member (kwargs, "context");
+
+  /* Record ids */
+  if (json2)
+    {
+      if (kwargs != NULL && json_object_has_member (kwargs, "ids"))
+        {
+          if (method->api_model)
+            {
+              g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_UNPROCESSABLE,
+                           "cannot call %s.%s with ids", model->name, method_name);
+              return NULL;
+            }
+          if (!parse_ids (json_object_get_member (kwargs, "ids"), ids, error))
+            return NULL;
+        }
+    }
+  else if (!method->api_model)
+    {
+      if (args == NULL || json_array_get_length (args) == 0)
+        {
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                       "%s.%s() missing 1 required positional argument: 'ids'",
+                       model->name, method_name);
+          return NULL;
+        }
+      if (!parse_ids (json_array_get_element (args, 0), ids, error))
+        return NULL;
+      first_arg = 1;
+    }
+
+  /* Bind positional arguments, then keywords, like Python's signature.bind */
+  n_args = args != NULL ? json_array_get_length (args) : 0;
+  if (n_args - first_arg > n_params && n_args > first_arg)
+    {
+      g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                   "BaseModel.%s() takes %u positional arguments but %u were given",
+                   method_name, n_params + 1, n_args - first_arg + 1);
+      return NULL;
+    }
+  for (guint i = first_arg; i < n_args; i++)
+    {
+      const char *name = params[i - first_arg];
+
+      json_object_set_member (bound, name[0] == '?' ? name + 1 : name,
+                              json_node_copy (json_array_get_element (args, i)));
+    }
+  if (kwargs != NULL)
+    {
+      GList *members = json_object_get_members (kwargs);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          const char *key = l->data;
+          gboolean known = FALSE;
+
+          if (g_strcmp0 (key, "context") == 0 || (json2 && g_strcmp0 (key, "ids") == 0))
+            continue;
+          for (guint i = 0; i < n_params && !known; i++)
+            known = g_strcmp0 (params[i][0] == '?' ? params[i] + 1 : params[i], key) == 0;
+          if (known && json_object_has_member (bound, key))
+            {
+              g_list_free (members);
+              g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                           "BaseModel.%s() got multiple values for argument '%s'",
+                           method_name, key);
+              return NULL;
+            }
+          if (!known && !var_kw && unexpected == NULL)
+            unexpected = g_strdup (key);
+          json_object_set_member (bound, key, json_node_copy (json_object_get_member (kwargs, key)));
+        }
+      g_list_free (members);
+    }
+  for (guint i = 0; i < n_params; i++)
+    if (params[i][0] != '?' && !json_object_has_member (bound, params[i]))
+      {
+        if (json2)
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_UNPROCESSABLE,
+                       "missing a required argument: '%s'", params[i]);
+        else
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                       "BaseModel.%s() missing 1 required positional argument: '%s'",
+                       method_name, params[i]);
+        return NULL;
+      }
+  if (unexpected != NULL)
+    {
+      if (json2)
+        g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_UNPROCESSABLE,
+                     "got an unexpected keyword argument '%s'", unexpected);
+      else
+        g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_TYPE_ERROR,
+                     "BaseModel.%s() got an unexpected keyword argument '%s'",
+                     method_name, unexpected);
+      return NULL;
+    }
+
+  if (!ct_sim_orm_check_access (self, user, model, method->writes, error))
+    return NULL;
+
+  self->db->current_uid = user->uid;
+  call.odoo = self;
+  call.db = self->db;
+  call.model = model;
+  call.method = method_name;
+  call.user = user;
+  call.ids = ids;
+  call.kwargs = bound;
+  call.context = context;
+  call.json2 = json2;
+  return method->func (&call, error);
+}

@@ -1,0 +1,97 @@
+/* ct-sim-orm.h - Odoo's model methods over the record store
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ct-sim-odoo.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  CtSimOdoo   *odoo;
+  CtSimDb     *db;
+  CtSimModel  *model;
+  const char  *method;
+  CtSimUser   *user;
+  GArray      *ids;      /* gint64; empty for @api.model methods */
+  JsonObject  *kwargs;   /* bound parameters by name */
+  JsonObject  *context;  /* (nullable) */
+  gboolean     json2;
+} CtSimCall;
+
+typedef JsonNode *(*CtSimMethodFunc) (CtSimCall *call, GError **error);
+
+typedef struct
+{
+  const char      *model;   /* NULL: every model */
+  const char      *name;
+  gboolean         api_model;
+  /* Parameter names in positional order; a leading '?' marks an optional
+   * one. "**" at the end accepts any other keyword. */
+  const char      *params;
+  gboolean         writes;  /* needs write access */
+  CtSimMethodFunc  func;
+} CtSimMethod;
+
+const CtSimMethod *ct_sim_orm_find_method (CtSimModel *model,
+                                           const char *name);
+
+/* Helpers shared by the business methods. */
+JsonNode *ct_sim_orm_kwarg             (CtSimCall   *call,
+                                        const char  *name);
+gboolean  ct_sim_orm_check_exists      (CtSimCall   *call,
+                                        GError     **error);
+gboolean  ct_sim_orm_ensure_one        (CtSimCall   *call,
+                                        guint       *row,
+                                        GError     **error);
+gboolean  ct_sim_orm_check_access      (CtSimOdoo   *odoo,
+                                        CtSimUser   *user,
+                                        CtSimModel  *model,
+                                        gboolean     write,
+                                        GError     **error);
+/* Searches @model; rows come back sorted and paged. */
+GArray   *ct_sim_orm_search_rows       (CtSimModel  *model,
+                                        JsonNode    *domain,
+                                        JsonObject  *context,
+                                        const char  *order,
+                                        gint64       offset,
+                                        gint64       limit,
+                                        GError     **error);
+JsonNode *ct_sim_orm_read_rows         (CtSimModel  *model,
+                                        GArray      *rows,
+                                        JsonNode    *fields,
+                                        GError     **error);
+/* create() of one record from a JSON object of values. Returns the row. */
+gboolean  ct_sim_orm_create_one        (CtSimCall   *call,
+                                        CtSimModel  *model,
+                                        JsonObject  *vals,
+                                        guint       *row,
+                                        GError     **error);
+gboolean  ct_sim_orm_write_row         (CtSimCall   *call,
+                                        CtSimModel  *model,
+                                        guint        row,
+                                        JsonObject  *vals,
+                                        GError     **error);
+/* Posts a message on a record; returns the mail.message id. */
+gint64    ct_sim_orm_post_message      (CtSimDb     *db,
+                                        const char  *model,
+                                        gint64       res_id,
+                                        gint64       author_partner_id,
+                                        const char  *body_html,
+                                        const char  *message_type,
+                                        gint64       subtype_id);
+/* Writes a new state and records the change in the chatter like Odoo's
+ * tracking does. */
+void      ct_sim_orm_track_state       (CtSimDb     *db,
+                                        CtSimModel  *model,
+                                        guint        row,
+                                        const char  *new_state,
+                                        gint64       author_partner_id,
+                                        gint64       subtype_id);
+
+/* Business methods of the simulated modules (ct-sim-models.c). */
+extern const CtSimMethod ct_sim_business_methods[];
+
+G_END_DECLS
