@@ -672,6 +672,70 @@ test_recorded_lists (void)
                    !=, NULL);
 }
 
+typedef struct
+{
+  CtSimN8n *n8n;
+  gint      stop;
+} LinkerState;
+
+static gpointer
+relink_thread (gpointer data)
+{
+  LinkerState *state = data;
+  guint round = 0;
+
+  while (!g_atomic_int_get (&state->stop))
+    {
+      g_autofree char *name = g_strdup_printf ("S%05u", round);
+      const CtSimN8nLink links[] = {
+        { "sale.order", round + 1, name },
+        { "stock.picking", 9, "WH/OUT/00009" },
+      };
+
+      ct_sim_n8n_set_links (state->n8n, links, G_N_ELEMENTS (links));
+      round++;
+    }
+  return GUINT_TO_POINTER (round);
+}
+
+static void
+test_concurrent_links (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (4, 100, NULL, "generated");
+  LinkerState state = { server->n8n, 0 };
+  GThread *thread = g_thread_new ("relink", relink_thread, &state);
+  guint rounds;
+
+  /* The links change under the server's feet: every answer stays whole. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(TestN8nReply) reply = test_n8n_server_get (server, "/api/v1/executions?"
+                                                                   "limit=50&includeData=true");
+
+      g_assert_cmpuint (reply->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (data_of (reply)), ==, 50);
+    }
+  g_atomic_int_set (&state.stop, 1);
+  rounds = GPOINTER_TO_UINT (g_thread_join (thread));
+  g_assert_cmpuint (rounds, >, 0);
+}
+
+static void
+test_wall_clock (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (4, 100, NULL, "generated");
+  g_autoptr(TestN8nReply) newest = test_n8n_server_get (server, "/api/v1/executions?limit=1");
+  JsonObject *e = json_array_get_object_element (data_of (newest), 0);
+  g_autoptr(GDateTime) started = g_date_time_new_from_iso8601 (
+    json_object_get_string_member (e, "startedAt"), NULL);
+  g_autoptr(GDateTime) wall = g_date_time_new_now_utc ();
+  GTimeSpan age = g_date_time_difference (wall, started);
+
+  /* Without a fixed clock the runs are recent relative to now. */
+  g_assert_cmpint (age, >=, 0);
+  g_assert_cmpint (age, <, 8 * G_TIME_SPAN_DAY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +753,8 @@ main (int   argc,
   g_test_add_func ("/ct/sim/n8n/recorded/retry-and-delete", test_retry_and_delete);
   g_test_add_func ("/ct/sim/n8n/recorded/workflows", test_workflows);
   g_test_add_func ("/ct/sim/n8n/recorded/lists", test_recorded_lists);
+  g_test_add_func ("/ct/sim/n8n/generated/concurrent-links", test_concurrent_links);
+  g_test_add_func ("/ct/sim/n8n/generated/wall-clock", test_wall_clock);
 
   return g_test_run ();
 }
