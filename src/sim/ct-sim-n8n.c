@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-sim-n8n.h"
@@ -1645,6 +1646,13 @@ query_get (GHashTable *query,
   return query != NULL ? g_hash_table_lookup (query, key) : NULL;
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* The first parameter (in byte order, so the answer does not depend on
  * hash order) that the route does not declare. */
 static char *
@@ -1657,15 +1665,7 @@ find_unknown_param (GHashTable        *query,
   if (query == NULL)
     return NULL;
   keys = (const char **) g_hash_table_get_keys_as_array (query, &n);
-  for (guint i = 0; i + 1 < n; i++)
-    for (guint j = i + 1; j < n; j++)
-      if (strcmp (keys[j], keys[i]) < 0)
-        {
-          const char *swap = keys[i];
-
-          keys[i] = keys[j];
-          keys[j] = swap;
-        }
+  qsort (keys, n, sizeof (char *), compare_strings);
   for (guint i = 0; i < n; i++)
     if (!g_strv_contains (allowed, keys[i]))
       return g_strdup (keys[i]);

@@ -672,6 +672,47 @@ test_recorded_lists (void)
                    !=, NULL);
 }
 
+static void
+test_hostile (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (1, 20, NULL, "recorded");
+  const char *key = ct_sim_n8n_get_api_key (server->n8n);
+  g_autoptr(GString) query = g_string_new ("/api/v1/executions?limit=1");
+  g_autoptr(GString) body = g_string_new ("{\"loadWorkflow\": false, \"pad\": \"");
+  g_autoptr(GString) long_id = g_string_new ("/api/v1/workflows/");
+  g_autoptr(TestN8nReply) many = NULL;
+  g_autoptr(TestN8nReply) big = NULL;
+  g_autoptr(TestN8nReply) nested = NULL;
+  g_autoptr(TestN8nReply) long_path = NULL;
+
+  /* Thousands of parameters: the first unknown one in byte order is named. */
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (query, "&p%04u=x", i);
+  many = test_n8n_server_get (server, query->str);
+  g_assert_cmpuint (many->status, ==, 400);
+  g_assert_cmpstr (message_of (many), ==, "Unknown query parameter 'p0000'");
+
+  /* A megabyte of body on a retry is read and ignored. */
+  for (guint i = 0; i < 1024 * 1024; i++)
+    g_string_append_c (body, 'a');
+  g_string_append (body, "\"}");
+  big = test_n8n_server_fetch (server, "POST", "/api/v1/executions/5/retry", key, body->str,
+                               NULL);
+  g_assert_cmpuint (big->status, ==, 200);
+
+  /* A body that is JSON but not an object. */
+  nested = test_n8n_server_fetch (server, "POST", "/api/v1/executions/5/retry", key,
+                                  "[[[[[[[[[[1]]]]]]]]]]", NULL);
+  g_assert_cmpuint (nested->status, ==, 400);
+  g_assert_cmpstr (message_of (nested), ==, "request/body must be object");
+
+  for (guint i = 0; i < 8000; i++)
+    g_string_append_c (long_id, 'w');
+  long_path = test_n8n_server_get (server, long_id->str);
+  g_assert_cmpuint (long_path->status, ==, 404);
+  g_assert_cmpstr (message_of (long_path), ==, "Not Found");
+}
+
 typedef struct
 {
   CtSimN8n *n8n;
@@ -745,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/ct/sim/n8n/auth", test_auth);
   g_test_add_func ("/ct/sim/n8n/health-and-routes", test_health_and_routes);
   g_test_add_func ("/ct/sim/n8n/validation", test_validation);
+  g_test_add_func ("/ct/sim/n8n/hostile", test_hostile);
   g_test_add_func ("/ct/sim/n8n/pagination", test_pagination);
   g_test_add_func ("/ct/sim/n8n/generated/runs", test_generated_runs);
   g_test_add_func ("/ct/sim/n8n/generated/deterministic", test_generated_deterministic);
