@@ -23,6 +23,7 @@
 #define MAX_LIMIT         250
 #define DEFAULT_LIMIT     100
 #define WAIT_FOREVER_MS   G_GINT64_CONSTANT (32503680000000) /* 3000-01-01T00:00:00Z */
+#define LAST_RESTART_MS   (12 * 3600000)  /* generated instance: uptime at `now` */
 #define PROJECT_ID        "Sbe0CWQuBfBPqdbh"
 #define OWNER_ID          "5b4a774e-c4a1-4691-9f59-a037a0858553"
 #define JSON_TYPE         "application/json; charset=utf-8"
@@ -2546,6 +2547,10 @@ load_generated (CtSimN8n *self)
           execution->stopped_ms = execution->started_ms + 200 + (gint64) (h % 400);
           execution->wait_till_ms = execution->workflow->def->wait_forever
             ? WAIT_FOREVER_MS : execution->stopped_ms + 86400000;
+          /* This n8n last restarted 12 hours ago: the waiting runs it began
+           * since are held in memory and missing from lists, as on a real
+           * n8n 1.x (030, 032); older ones are listed (123). */
+          execution->in_memory = age < LAST_RESTART_MS;
           break;
         case STATUS_CANCELED:
           execution->stopped_ms = execution->started_ms + 3600000
