@@ -17,7 +17,17 @@
  * each endpoint leaves out, ids as strings in most answers but as numbers in
  * a few (DELETE, retryOf of a retry), the messages of the OpenAPI validator,
  * and the quirks of n8n 1.x (running executions and waiting executions the
- * process holds in memory do not show up in lists). */
+ * process holds in memory do not show up in lists).
+ *
+ * Served: GET /healthz, /healthz/readiness; with X-N8N-API-KEY, GET
+ * /api/v1/workflows, GET /api/v1/workflows/{id}, POST .../activate and
+ * .../deactivate, GET /api/v1/executions, GET and DELETE
+ * /api/v1/executions/{id}, POST /api/v1/executions/{id}/retry. Not served
+ * (404 {"message":"not found"} like an unknown route): creating, updating
+ * or deleting workflows, and the public API's credentials, tags, users,
+ * variables, projects and audit routes, which Control Tower does not use;
+ * the editor's /rest/* and the /webhook/* routes are not the n8n side's
+ * paths at all (ct_sim_n8n_owns_path). */
 
 #define API_PREFIX        "/api/v1"
 #define MAX_LIMIT         250
