@@ -26,7 +26,7 @@
  * (404 {"message":"not found"} like an unknown route): creating, updating
  * or deleting workflows, and the public API's credentials, tags, users,
  * variables, projects and audit routes, which Control Tower does not use;
- * the editor's /rest/* and the /webhook/* routes are not the n8n side's
+ * the editor's /rest/ and the /webhook/ routes are not the n8n side's
  * paths at all (ct_sim_n8n_owns_path). */
 
 #define API_PREFIX        "/api/v1"
