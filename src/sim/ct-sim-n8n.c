@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-sim-n8n.h"
@@ -16,12 +17,23 @@
  * each endpoint leaves out, ids as strings in most answers but as numbers in
  * a few (DELETE, retryOf of a retry), the messages of the OpenAPI validator,
  * and the quirks of n8n 1.x (running executions and waiting executions the
- * process holds in memory do not show up in lists). */
+ * process holds in memory do not show up in lists).
+ *
+ * Served: GET /healthz, /healthz/readiness; with X-N8N-API-KEY, GET
+ * /api/v1/workflows, GET /api/v1/workflows/{id}, POST .../activate and
+ * .../deactivate, GET /api/v1/executions, GET and DELETE
+ * /api/v1/executions/{id}, POST /api/v1/executions/{id}/retry. Not served
+ * (404 {"message":"not found"} like an unknown route): creating, updating
+ * or deleting workflows, and the public API's credentials, tags, users,
+ * variables, projects and audit routes, which Control Tower does not use;
+ * the editor's /rest/ and the /webhook/ routes are not the n8n side's
+ * paths at all (ct_sim_n8n_owns_path). */
 
 #define API_PREFIX        "/api/v1"
 #define MAX_LIMIT         250
 #define DEFAULT_LIMIT     100
 #define WAIT_FOREVER_MS   G_GINT64_CONSTANT (32503680000000) /* 3000-01-01T00:00:00Z */
+#define LAST_RESTART_MS   (12 * 3600000)  /* generated instance: uptime at `now` */
 #define PROJECT_ID        "Sbe0CWQuBfBPqdbh"
 #define OWNER_ID          "5b4a774e-c4a1-4691-9f59-a037a0858553"
 #define JSON_TYPE         "application/json; charset=utf-8"
@@ -361,7 +373,7 @@ static const WorkflowDef generated_workflows[] = {
         "settings", 0, "ETIMEDOUT", "timeout of 30000ms exceeded", NULL },
       { ERROR_HTTP, 2, NULL,
         "Service unavailable - try again later or consider setting this node to retry "
-        "automatically (in the node settings)", 0, "503", NULL,
+        "automatically (in the node settings)", 0, "503", "bureau maintenance window",
         "{\"error\":\"bureau maintenance window\"}" },
     }, .n_errors = 2, .retry_success_permille = 700, .link_model = "sale.order",
   },
@@ -384,7 +396,7 @@ static const WorkflowDef generated_workflows[] = {
     .status_weights = { 650, 300, 0, 0, 50, 0 },
     .errors = {
       { ERROR_HTTP, 2, NULL, "Bad gateway - the service failed to handle your request", 0,
-        "502", NULL,
+        "502", "502 Bad Gateway from api-eu.dhl.com",
         "<html><head><title>502 Bad Gateway</title></head><body>upstream error</body></html>" },
       { ERROR_CODE, 1, "TypeError", "Cannot read properties of undefined (reading 'reduce')",
         3 },
@@ -410,7 +422,8 @@ static const WorkflowDef generated_workflows[] = {
     .errors = {
       { ERROR_CODE, 2, "TypeError", "Cannot read properties of undefined (reading 'map')", 1 },
       { ERROR_HTTP, 3, NULL,
-        "Your request is invalid or could not be processed by the service", 0, "422", NULL,
+        "Your request is invalid or could not be processed by the service", 0, "422",
+        "Product SKU-4471 is archived",
         "{\"name\":\"odoo.exceptions.ValidationError\",\"message\":\"Product SKU-4471 is "
         "archived\"}" },
     }, .n_errors = 2, .retry_success_permille = 500, .link_model = "sale.order",
@@ -433,7 +446,7 @@ static const WorkflowDef generated_workflows[] = {
     .status_weights = { 700, 100, 100, 0, 100, 0 },
     .errors = {
       { ERROR_HTTP, 3, NULL, "Authorization failed - please check your credentials", 0, "401",
-        NULL, "{\"error\":{\"code\":\"TokenExpired\",\"message\":\"Access token has expired\"}}" },
+        "Access token has expired", "{\"error\":{\"code\":\"TokenExpired\",\"message\":\"Access token has expired\"}}" },
     }, .n_errors = 1, .retry_success_permille = 800,
   },
   {
@@ -1183,6 +1196,20 @@ items_json (JsonObject *item_json,
   return data;
 }
 
+static gint64
+timeout_of (JsonObject *parameters)
+{
+  JsonObject *options;
+
+  /* HTTP Request nodes wait 5 minutes unless their options say otherwise. */
+  if (!json_object_has_member (parameters, "options"))
+    return 300000;
+  options = json_object_get_object_member (parameters, "options");
+  if (options == NULL || !json_object_has_member (options, "timeout"))
+    return 300000;
+  return json_object_get_int_member (options, "timeout");
+}
+
 static JsonObject *
 error_json (const Execution *execution,
             const ErrorDef  *error,
@@ -1261,7 +1288,7 @@ error_json (const Execution *execution,
       json_object_set_boolean_member (request, "resolveWithFullResponse", TRUE);
       json_object_set_boolean_member (request, "sendCredentialsOnCrossOriginRedirect", TRUE);
       json_object_set_boolean_member (request, "followAllRedirects", TRUE);
-      json_object_set_int_member (request, "timeout", 5000);
+      json_object_set_int_member (request, "timeout", timeout_of (parameters));
       json_object_set_null_member (request, "encoding");
       json_object_set_boolean_member (request, "json", FALSE);
       json_object_set_boolean_member (request, "useStream", TRUE);
@@ -1630,6 +1657,13 @@ query_get (GHashTable *query,
   return query != NULL ? g_hash_table_lookup (query, key) : NULL;
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* The first parameter (in byte order, so the answer does not depend on
  * hash order) that the route does not declare. */
 static char *
@@ -1642,15 +1676,7 @@ find_unknown_param (GHashTable        *query,
   if (query == NULL)
     return NULL;
   keys = (const char **) g_hash_table_get_keys_as_array (query, &n);
-  for (guint i = 0; i + 1 < n; i++)
-    for (guint j = i + 1; j < n; j++)
-      if (strcmp (keys[j], keys[i]) < 0)
-        {
-          const char *swap = keys[i];
-
-          keys[i] = keys[j];
-          keys[j] = swap;
-        }
+  qsort (keys, n, sizeof (char *), compare_strings);
   for (guint i = 0; i < n; i++)
     if (!g_strv_contains (allowed, keys[i]))
       return g_strdup (keys[i]);
@@ -2058,6 +2084,9 @@ retry_succeeds (CtSimN8n        *self,
 {
   guint64 h = hash3 (self->seed, (guint64) original->id, original->n_retries);
 
+  /* A workflow that cannot fail (no error to show) always succeeds. */
+  if (original->workflow->def->n_errors == 0)
+    return TRUE;
   return h % 1000 < original->workflow->def->retry_success_permille;
 }
 
@@ -2528,6 +2557,10 @@ load_generated (CtSimN8n *self)
           execution->stopped_ms = execution->started_ms + 200 + (gint64) (h % 400);
           execution->wait_till_ms = execution->workflow->def->wait_forever
             ? WAIT_FOREVER_MS : execution->stopped_ms + 86400000;
+          /* This n8n last restarted 12 hours ago: the waiting runs it began
+           * since are held in memory and missing from lists, as on a real
+           * n8n 1.x (030, 032); older ones are listed (123). */
+          execution->in_memory = age < LAST_RESTART_MS;
           break;
         case STATUS_CANCELED:
           execution->stopped_ms = execution->started_ms + 3600000

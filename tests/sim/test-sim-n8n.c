@@ -401,6 +401,23 @@ test_generated_runs (void)
   g_assert_true (g_hash_table_contains (statuses, "waiting"));
   g_assert_true (g_hash_table_contains (statuses, "crashed"));
   g_assert_true (g_hash_table_contains (statuses, "canceled"));
+  /* Waiting runs begun since the instance's last restart (12 h ago) are
+   * missing from lists, older ones are there (n8n 1.x). */
+  {
+    g_autoptr(TestN8nReply) waiting = test_n8n_server_get (server, "/api/v1/executions?"
+                                                                   "status=waiting&limit=250");
+    JsonArray *w = data_of (waiting);
+
+    g_assert_cmpuint (json_array_get_length (w), >, 0);
+    for (guint i = 0; i < json_array_get_length (w); i++)
+      {
+        g_autoptr(GDateTime) started = g_date_time_new_from_iso8601 (
+          json_object_get_string_member (json_array_get_object_element (w, i), "startedAt"),
+          NULL);
+
+        g_assert_cmpint (now_ms - g_date_time_to_unix (started) * 1000, >=, 12 * 3600000);
+      }
+  }
   /* Running runs only show up when asked for by status (n8n 1.x). */
   g_assert_false (g_hash_table_contains (statuses, "running"));
   g_assert_cmpuint (json_array_get_length (data_of (running)), >, 0);
@@ -672,6 +689,111 @@ test_recorded_lists (void)
                    !=, NULL);
 }
 
+static void
+test_hostile (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (1, 20, NULL, "recorded");
+  const char *key = ct_sim_n8n_get_api_key (server->n8n);
+  g_autoptr(GString) query = g_string_new ("/api/v1/executions?limit=1");
+  g_autoptr(GString) body = g_string_new ("{\"loadWorkflow\": false, \"pad\": \"");
+  g_autoptr(GString) long_id = g_string_new ("/api/v1/workflows/");
+  g_autoptr(TestN8nReply) many = NULL;
+  g_autoptr(TestN8nReply) big = NULL;
+  g_autoptr(TestN8nReply) nested = NULL;
+  g_autoptr(TestN8nReply) long_path = NULL;
+
+  /* Thousands of parameters: the first unknown one in byte order is named. */
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (query, "&p%04u=x", i);
+  many = test_n8n_server_get (server, query->str);
+  g_assert_cmpuint (many->status, ==, 400);
+  g_assert_cmpstr (message_of (many), ==, "Unknown query parameter 'p0000'");
+
+  /* A megabyte of body on a retry is read and ignored. */
+  for (guint i = 0; i < 1024 * 1024; i++)
+    g_string_append_c (body, 'a');
+  g_string_append (body, "\"}");
+  big = test_n8n_server_fetch (server, "POST", "/api/v1/executions/5/retry", key, body->str,
+                               NULL);
+  g_assert_cmpuint (big->status, ==, 200);
+
+  /* A body that is JSON but not an object. */
+  nested = test_n8n_server_fetch (server, "POST", "/api/v1/executions/5/retry", key,
+                                  "[[[[[[[[[[1]]]]]]]]]]", NULL);
+  g_assert_cmpuint (nested->status, ==, 400);
+  g_assert_cmpstr (message_of (nested), ==, "request/body must be object");
+
+  for (guint i = 0; i < 8000; i++)
+    g_string_append_c (long_id, 'w');
+  long_path = test_n8n_server_get (server, long_id->str);
+  g_assert_cmpuint (long_path->status, ==, 404);
+  g_assert_cmpstr (message_of (long_path), ==, "Not Found");
+}
+
+typedef struct
+{
+  CtSimN8n *n8n;
+  gint      stop;
+} LinkerState;
+
+static gpointer
+relink_thread (gpointer data)
+{
+  LinkerState *state = data;
+  guint round = 0;
+
+  while (!g_atomic_int_get (&state->stop))
+    {
+      g_autofree char *name = g_strdup_printf ("S%05u", round);
+      const CtSimN8nLink links[] = {
+        { "sale.order", round + 1, name },
+        { "stock.picking", 9, "WH/OUT/00009" },
+      };
+
+      ct_sim_n8n_set_links (state->n8n, links, G_N_ELEMENTS (links));
+      round++;
+    }
+  return GUINT_TO_POINTER (round);
+}
+
+static void
+test_concurrent_links (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (4, 100, NULL, "generated");
+  LinkerState state = { server->n8n, 0 };
+  GThread *thread = g_thread_new ("relink", relink_thread, &state);
+  guint rounds;
+
+  /* The links change under the server's feet: every answer stays whole. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(TestN8nReply) reply = test_n8n_server_get (server, "/api/v1/executions?"
+                                                                   "limit=50&includeData=true");
+
+      g_assert_cmpuint (reply->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (data_of (reply)), ==, 50);
+    }
+  g_atomic_int_set (&state.stop, 1);
+  rounds = GPOINTER_TO_UINT (g_thread_join (thread));
+  g_assert_cmpuint (rounds, >, 0);
+}
+
+static void
+test_wall_clock (void)
+{
+  g_autoptr(TestN8nServer) server = test_n8n_server_new (4, 100, NULL, "generated");
+  g_autoptr(TestN8nReply) newest = test_n8n_server_get (server, "/api/v1/executions?limit=1");
+  JsonObject *e = json_array_get_object_element (data_of (newest), 0);
+  g_autoptr(GDateTime) started = g_date_time_new_from_iso8601 (
+    json_object_get_string_member (e, "startedAt"), NULL);
+  g_autoptr(GDateTime) wall = g_date_time_new_now_utc ();
+  GTimeSpan age = g_date_time_difference (wall, started);
+
+  /* Without a fixed clock the runs are recent relative to now. */
+  g_assert_cmpint (age, >=, 0);
+  g_assert_cmpint (age, <, 8 * G_TIME_SPAN_DAY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -681,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/ct/sim/n8n/auth", test_auth);
   g_test_add_func ("/ct/sim/n8n/health-and-routes", test_health_and_routes);
   g_test_add_func ("/ct/sim/n8n/validation", test_validation);
+  g_test_add_func ("/ct/sim/n8n/hostile", test_hostile);
   g_test_add_func ("/ct/sim/n8n/pagination", test_pagination);
   g_test_add_func ("/ct/sim/n8n/generated/runs", test_generated_runs);
   g_test_add_func ("/ct/sim/n8n/generated/deterministic", test_generated_deterministic);
@@ -689,6 +812,8 @@ main (int   argc,
   g_test_add_func ("/ct/sim/n8n/recorded/retry-and-delete", test_retry_and_delete);
   g_test_add_func ("/ct/sim/n8n/recorded/workflows", test_workflows);
   g_test_add_func ("/ct/sim/n8n/recorded/lists", test_recorded_lists);
+  g_test_add_func ("/ct/sim/n8n/generated/concurrent-links", test_concurrent_links);
+  g_test_add_func ("/ct/sim/n8n/generated/wall-clock", test_wall_clock);
 
   return g_test_run ();
 }
