@@ -597,11 +597,17 @@ on_read (GObject      *source,
 
       soup_message_headers_foreach (soup_message_get_response_headers (data->msg),
                                     append_header_for_log, headers);
-      g_debug ("%s %s%s%s → HTTP %u, %" G_GSIZE_FORMAT " bytes, %.1f ms, attempt %u;%s",
+      g_debug ("%s %s%s%s -> HTTP %u, %" G_GSIZE_FORMAT " bytes, %.1f ms, attempt %u;%s",
                data->method, data->host, data->path, data->label, response->status,
                g_bytes_get_size (response->body), response->elapsed_us / 1000.0,
                data->attempt, headers->str);
     }
+
+  /* Closing the body now hands the connection back to the pool before the
+   * caller's callback runs, so a follow-up request reuses it (keep-alive). */
+  g_input_stream_close (data->stream, NULL, NULL);
+  g_clear_object (&data->stream);
+  g_clear_object (&data->msg);
 
   g_task_return_pointer (task, response, (GDestroyNotify) ct_http_response_free);
   g_object_unref (task);

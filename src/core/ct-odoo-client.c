@@ -17,6 +17,7 @@ struct _CtOdooClient
   GObject        parent_instance;
 
   CtHttp        *http;
+  SoupCookieJar *cookie_jar;
   CtOdooDialect  wanted_dialect;
   guint          read_attempts;
 
@@ -72,6 +73,7 @@ ct_odoo_client_finalize (GObject *object)
   CtOdooClient *self = CT_ODOO_CLIENT (object);
 
   g_clear_object (&self->http);
+  g_clear_object (&self->cookie_jar);
   wipe_secret (&self->secret);
   g_free (self->url);
   g_free (self->database);
@@ -94,6 +96,12 @@ static void
 ct_odoo_client_init (CtOdooClient *self)
 {
   self->http = ct_http_new ("Odoo");
+  /* The jar is there from the start but takes no cookie until a session is
+   * asked for: a stray anonymous session_id next to a bearer key only
+   * confuses Odoo. */
+  self->cookie_jar = soup_cookie_jar_new ();
+  soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_NEVER);
+  soup_session_add_feature (ct_http_get_session (self->http), SOUP_SESSION_FEATURE (self->cookie_jar));
   self->read_attempts = 3;
   self->company_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -520,8 +528,9 @@ on_call_done (GObject      *source,
           g_debug ("%s: session expired, signing in again", data->label);
           data->reauthenticated = TRUE;
           g_clear_error (&error);
-          reauthenticate_async (self, g_task_get_cancellable (task), on_reauthenticated,
-                                g_steal_pointer (&task));
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          reauthenticate_async (self, cancellable, on_reauthenticated, g_steal_pointer (&task));
           return;
         }
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED))
@@ -1035,12 +1044,9 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
       g_object_unref (task);
       return;
     }
-  if (soup_session_get_feature (session, SOUP_TYPE_COOKIE_JAR) == NULL)
-    {
-      g_autoptr(SoupCookieJar) jar = soup_cookie_jar_new ();
-
-      soup_session_add_feature (session, SOUP_SESSION_FEATURE (jar));
-    }
+  soup_cookie_jar_set_accept_policy (SOUP_COOKIE_JAR (soup_session_get_feature (session,
+                                                                              SOUP_TYPE_COOKIE_JAR)),
+                                     SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 
   params = json_object_new ();
   json_object_set_string_member (params, "db", self->database);
@@ -1176,6 +1182,11 @@ on_search_read_page (GObject      *source,
     }
   page = json_node_get_array (node);
   n = json_array_get_length (page);
+  asked = data->page_size;
+  if (data->limit > 0)
+    asked = MIN (asked, data->limit - data->offset);
+  /* never more than asked for, even from a server that ignores the limit */
+  n = MIN (n, asked);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *record = json_array_get_element (page, i);
@@ -1188,9 +1199,6 @@ on_search_read_page (GObject      *source,
       json_array_add_element (data->records, json_node_ref (record));
     }
   data->offset += n;
-  asked = data->page_size;
-  if (data->limit > 0)
-    asked = MIN (asked, data->limit - (data->offset - n));
 
   /* A short page is the last one. */
   if (n < asked || n == 0 || (data->limit > 0 && data->offset >= data->limit))
