@@ -64,6 +64,7 @@ typedef struct
 } SendData;
 
 static void start_attempt (GTask *task);
+static gboolean return_response (gpointer user_data);
 
 void
 ct_http_response_free (CtHttpResponse *response)
@@ -609,8 +610,23 @@ on_read (GObject      *source,
   g_clear_object (&data->stream);
   g_clear_object (&data->msg);
 
+  g_object_set_data_full (G_OBJECT (task), "ct-http-response", response,
+                          (GDestroyNotify) ct_http_response_free);
+  g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
+}
+
+/* libsoup puts the connection back in its pool from the main loop once the
+ * message is done; returning one iteration later lets the caller's next
+ * request reuse it instead of opening another. */
+static gboolean
+return_response (gpointer user_data)
+{
+  GTask *task = user_data;
+  CtHttpResponse *response = g_object_steal_data (G_OBJECT (task), "ct-http-response");
+
   g_task_return_pointer (task, response, (GDestroyNotify) ct_http_response_free);
   g_object_unref (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
