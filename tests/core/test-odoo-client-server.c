@@ -577,6 +577,16 @@ normalize_request (const char *method,
   g_autofree char *joined = NULL;
 
   for (guint i = 0; pairs[i]; i++)
+    {
+      char *plain = g_uri_unescape_string (pairs[i], NULL);
+
+      if (plain != NULL)
+        {
+          g_free (pairs[i]);
+          pairs[i] = plain;
+        }
+    }
+  for (guint i = 0; pairs[i]; i++)
     if (g_str_has_prefix (pairs[i], "cursor="))
       has_cursor = TRUE;
   for (guint i = 0; pairs[i]; i++)
