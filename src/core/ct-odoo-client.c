@@ -797,6 +797,18 @@ on_connect_step (GObject      *source,
       return;
 
     case STEP_COMPANIES:
+      /* Not knowing the companies is no reason to refuse the connection:
+       * without allowed_company_ids Odoo uses the user's current company. */
+      if (error != NULL && error->domain == CT_ODOO_ERROR &&
+          (error->code == CT_ODOO_ERROR_ACCESS || error->code == CT_ODOO_ERROR_PROTOCOL ||
+           error->code == CT_ODOO_ERROR_USER || error->code == CT_ODOO_ERROR_SERVER))
+        {
+          g_debug ("could not read the user's companies: %s", error->message);
+          g_clear_error (&error);
+          g_array_set_size (self->company_ids, 0);
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
       if (error != NULL)
         break;
       {

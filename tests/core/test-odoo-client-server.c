@@ -677,6 +677,10 @@ handle_n8n (TestServer        *self,
     respond_transcript (msg, name);
   else if (g_str_has_prefix (key, "GET /api/v1/executions?") && strstr (key, "cursor="))
     respond_transcript (msg, "087-api-executions-bad-cursor.txt");
+  else if (g_str_has_prefix (key, "GET /api/v1/executions?"))
+    /* a page size the recording did not use: the recorded list, which the
+     * client cuts to what it asked for */
+    respond_transcript (msg, "030-api-executions-list-default.txt");
   else if (g_str_has_prefix (key, "GET /api/v1/executions/"))
     respond_transcript (msg, "080-api-executions-nonexistent-id.txt");
   else
