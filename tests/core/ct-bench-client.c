@@ -251,8 +251,11 @@ run (const char *url,
   gint64 start;
   double seconds, decoding;
 
+  g_free (connection->odoo_url);
   connection->odoo_url = g_strdup (url);
+  g_free (connection->database);
   connection->database = g_strdup (database);
+  g_free (connection->login);
   connection->login = g_strdup ("admin");
   connection->secret_kind = json2 ? CT_SECRET_KIND_API_KEY : CT_SECRET_KIND_PASSWORD;
   ct_odoo_client_connect_async (client, connection, secret, NULL, on_done, &result);

@@ -36,12 +36,15 @@ run_check (TestServer   *server,
   GAsyncResult *result = NULL;
   GPtrArray *items;
 
+  g_free (connection->odoo_url);
   connection->odoo_url = g_strdup (url);
+  g_free (connection->database);
   connection->database = g_strdup (database);
+  g_free (connection->login);
   connection->login = g_strdup (login);
   connection->secret_kind = kind;
   if (with_n8n)
-    connection->n8n_url = g_strdup (url);
+    connection->n8n_url = g_strdup (url);   /* NULL from ct_connection_new */
   options.connection = connection;
   options.secret = secret;
   options.n8n_api_key = with_n8n ? test_server_get_n8n_api_key (server) : NULL;
@@ -207,9 +210,12 @@ test_bad_n8n_key (void)
   CtCheckOptions options = { 0, };
   GAsyncResult *result = NULL;
 
+  g_free (connection->odoo_url);
   connection->odoo_url = g_strdup (url);
   connection->n8n_url = g_strdup (url);
+  g_free (connection->database);
   connection->database = g_strdup ("ct");
+  g_free (connection->login);
   connection->login = g_strdup ("admin");
   options.connection = connection;
   options.secret = test_server_get_password (server, "admin");

@@ -90,8 +90,11 @@ fixture_setup_full (Fixture                 *fx,
   fx->client = ct_odoo_client_new ();
   ct_odoo_client_set_retry_backoff (fx->client, 10);
   fx->connection = ct_connection_new ();
+  g_free (fx->connection->odoo_url);
   fx->connection->odoo_url = test_server_dup_url (fx->server);
+  g_free (fx->connection->database);
   fx->connection->database = g_strdup (test_server_get_database (fx->server));
+  g_free (fx->connection->login);
   fx->connection->login = g_strdup (params->login);
   fx->connection->secret_kind = params->json2 ? CT_SECRET_KIND_API_KEY : CT_SECRET_KIND_PASSWORD;
   fx->secret = g_strdup (params->json2 ? test_server_get_api_key (fx->server, params->login)
@@ -260,8 +263,11 @@ test_connect_unreachable (void)
   g_assert_no_error (error);
   g_socket_listener_close (listener);
 
+  g_free (connection->odoo_url);
   connection->odoo_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_free (connection->database);
   connection->database = g_strdup ("ct");
+  g_free (connection->login);
   connection->login = g_strdup ("admin");
   ct_odoo_client_set_retry_backoff (client, 5);
   ct_odoo_client_connect_async (client, connection, "admin", NULL, on_done, &result);
