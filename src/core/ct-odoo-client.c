@@ -1521,12 +1521,31 @@ typedef struct
   gboolean formatted;
 } GroupData;
 
+static JsonArray *normalize_groups (JsonArray *raw, GroupData *data, GError **error);
+
 static void
 group_data_free (GroupData *data)
 {
   g_strfreev (data->groupby);
   g_strfreev (data->aggregates);
   g_free (data);
+}
+
+JsonArray *
+ct_odoo_normalize_groups (JsonArray           *raw,
+                          const char * const  *groupby,
+                          const char * const  *aggregates,
+                          gboolean             formatted,
+                          GError             **error)
+{
+  GroupData data = { (GStrv) groupby, (GStrv) aggregates, formatted };
+  static const char * const none[] = { NULL };
+
+  if (data.groupby == NULL)
+    data.groupby = (GStrv) none;
+  if (data.aggregates == NULL)
+    data.aggregates = (GStrv) none;
+  return normalize_groups (raw, &data, error);
 }
 
 static JsonArray *
@@ -1565,7 +1584,16 @@ normalize_groups (JsonArray  *raw,
         }
       /* 19's formatted_read_group counts in "__count"; read_group with
        * lazy=false does too. */
-      count = json_object_get_int_member_with_default (in, "__count", 0);
+      count = json_object_get_int_member_with_default (in, "__count", -1);
+      if (count < 0 && data->groupby[0] != NULL)
+        {
+          /* lazy read_group counts in "<first groupby>_count" */
+          g_autofree char *field = g_strndup (data->groupby[0], strcspn (data->groupby[0], ":"));
+          g_autofree char *name = g_strconcat (field, "_count", NULL);
+
+          count = json_object_get_int_member_with_default (in, name, 0);
+        }
+      count = MAX (count, 0);
       for (guint a = 0; data->aggregates[a] != NULL; a++)
         {
           const char *spec = data->aggregates[a];

@@ -18,6 +18,28 @@ typedef struct
   CtN8nClient *client;
 } Fixture;
 
+/* Everything logged while the suite runs, to look for the key at the end. */
+static GString *captured_log;
+static char *replay_key;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append_len (captured_log, fields[i].value,
+                             fields[i].length < 0 ? (gssize) strlen (fields[i].value) : fields[i].length);
+        g_string_append_c (captured_log, '\n');
+      }
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 static void
 on_done (GObject      *source,
          GAsyncResult *result,
@@ -45,6 +67,8 @@ fixture_setup (Fixture       *fx,
 
   fx->server = test_server_start (NULL);
   url = test_server_dup_url (fx->server);
+  if (replay_key == NULL)
+    replay_key = g_strdup (test_server_get_n8n_api_key (fx->server));
   fx->client = ct_n8n_client_new (url, data ? data : test_server_get_n8n_api_key (fx->server),
                                   FALSE, &error);
   g_assert_no_error (error);
@@ -428,9 +452,22 @@ test_decode_every_transcript (void)
   g_assert_cmpuint (executions, >, 10);
 }
 
+static void
+test_no_key_in_log (void)
+{
+  g_assert_nonnull (strstr (captured_log->str, "executions.list"));
+  g_assert_nonnull (strstr (captured_log->str, "X-N8N-API-KEY=[redacted]"));
+  g_assert_nonnull (replay_key);
+  g_assert_null (strstr (captured_log->str, replay_key));
+  g_assert_null (strstr (captured_log->str, "not-the-key"));
+}
+
 int
 main (int argc, char **argv)
 {
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, data, func) \
@@ -450,6 +487,7 @@ main (int argc, char **argv)
   ADD ("workflows/list", NULL, test_workflows);
   g_test_add_func ("/ct/core/n8n-client/common/insecure-refused", test_insecure_refused);
   g_test_add_func ("/ct/core/n8n-client/common/decode-every-transcript", test_decode_every_transcript);
+  g_test_add_func ("/ct/core/n8n-client/secrets/no-key-in-log", test_no_key_in_log);
 #undef ADD
   return g_test_run ();
 }

@@ -960,6 +960,138 @@ test_cookie_session (Fixture       *fx,
                                               SOUP_TYPE_COOKIE_JAR));
 }
 
+/* read_group (16-18, and 19's deprecated one) normalised into the shape of
+ * formatted_read_group, from the recorded answer */
+static void
+test_read_group_legacy_shape (void)
+{
+  static const char * const groupby[] = { "state", NULL };
+  static const char * const aggregates[] = { "amount_total:sum", NULL };
+  g_autoptr(TestTranscript) t = test_transcript_load ("02-jsonrpc-execute_kw-read_group.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonArray) groups = NULL;
+  JsonObject *first;
+  gsize length;
+  const char *data = g_bytes_get_data (t->body, &length);
+
+  g_assert_true (ct_odoo_wire_decode_jsonrpc (data, length, t->status, t->content_type, &node,
+                                              &error));
+  groups = ct_odoo_normalize_groups (json_node_get_array (node), groupby, aggregates, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (groups), ==, 3);
+  first = json_array_get_object_element (groups, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first, "groupby"),
+                                                  "state"), ==, "draft");
+  g_assert_cmpint (json_object_get_int_member (first, "count"), ==, 92);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (first,
+                                                                                               "aggregates"),
+                                                                 "amount_total:sum"),
+                                  218571.2, 0.001);
+  g_assert_true (json_object_has_member (first, "domain"));
+}
+
+/* ---- gzip -------------------------------------------------------------------- */
+
+static GBytes *
+gzip_bytes (const char *data,
+            gsize       length)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) zipped = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (zipped, data, length, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (zipped, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+typedef struct
+{
+  GBytes *body;
+  char   *accept_encoding;
+} GzipServer;
+
+static void
+gzip_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  GzipServer *gz = user_data;
+
+  g_free (gz->accept_encoding);
+  gz->accept_encoding = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                "Accept-Encoding"));
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "Content-Encoding",
+                               "gzip");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (gz->body, NULL), g_bytes_get_size (gz->body));
+}
+
+static CtHttpResponse *
+fetch (CtHttp      *http,
+       const char  *url,
+       GError     **error)
+{
+  GAsyncResult *result = NULL;
+  CtHttpResponse *response;
+
+  ct_http_send_async (http, "GET", url, NULL, NULL, "gzip", 1, NULL, on_done, &result);
+  response = ct_http_send_finish (http, wait_result (&result), error);
+  g_object_unref (result);
+  return response;
+}
+
+static void
+test_gzip (void)
+{
+  g_autoptr(TestTranscript) t = test_transcript_load ("04-json2-fields_get-purchase.order.txt", NULL);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(CtHttp) http = ct_http_new ("Odoo");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtHttpResponse) response = NULL;
+  g_autoptr(CtHttpResponse) bomb = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *zeros = NULL;
+  GzipServer gz = { 0, };
+  GSList *uris;
+
+  gz.body = gzip_bytes (g_bytes_get_data (t->body, NULL), g_bytes_get_size (t->body));
+  soup_server_add_handler (server, NULL, gzip_handler, &gz, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* a gzipped answer is accepted and arrives unzipped */
+  response = fetch (http, url, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (gz.accept_encoding, "gzip"));
+  g_assert_cmpuint (g_bytes_get_size (gz.body), <, g_bytes_get_size (t->body));
+  g_assert_true (g_bytes_equal (response->body, t->body));
+
+  /* the ceiling counts unzipped bytes: 8 MB of zeros in a few KB is refused */
+  g_bytes_unref (gz.body);
+  zeros = g_malloc0 (8 * 1024 * 1024);
+  gz.body = gzip_bytes (zeros, 8 * 1024 * 1024);
+  g_assert_cmpuint (g_bytes_get_size (gz.body), <, 64 * 1024);
+  ct_http_set_max_size (http, 1024 * 1024);
+  bomb = fetch (http, url, &error);
+  g_assert_null (bomb);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL);
+
+  soup_server_disconnect (server);
+  g_bytes_unref (gz.body);
+  g_free (gz.accept_encoding);
+}
+
 /* ---- secrets never in the log: runs last ---------------------------------------- */
 
 static void
@@ -1033,6 +1165,9 @@ main (int argc, char **argv)
   ADD ("jsonrpc/cancel-mid-call", &rpc_admin, fixture_setup, test_cancel_mid_call);
   ADD ("json2/cancel-mid-call", &json2_admin, fixture_setup, test_cancel_mid_call);
   g_test_add_func ("/ct/core/odoo-client/common/tls", test_tls);
+  g_test_add_func ("/ct/core/odoo-client/common/read-group-legacy-shape",
+                   test_read_group_legacy_shape);
+  g_test_add_func ("/ct/core/odoo-client/common/gzip", test_gzip);
   ADD ("jsonrpc/cookie-session", &rpc_admin, fixture_setup, test_cookie_session);
   g_test_add_func ("/ct/core/odoo-client/secrets/no-secret-in-log", test_no_secret_in_log);
 #undef ADD
