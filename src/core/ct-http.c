@@ -389,6 +389,15 @@ add_timeout (guint        ms,
 }
 
 static char *
+describe_duration (guint ms)
+{
+  if (ms < 1000)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms), ms);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", ms / 1000),
+                          ms / 1000);
+}
+
+static char *
 describe_tls_errors (GTlsCertificateFlags flags)
 {
   GString *out = g_string_new (NULL);
@@ -487,16 +496,17 @@ handle_transport_error (GTask  *task,
     }
   else if (data->timed_out)
     {
+      g_autofree char *limit = describe_duration (data->self->call_timeout_ms);
       g_autofree char *message =
-        g_strdup_printf (_("%s at %s did not answer within %u seconds."), data->self->what,
-                         data->host, MAX (1u, data->self->call_timeout_ms / 1000));
+        g_strdup_printf (_("%s at %s did not answer within %s."), data->self->what,
+                         data->host, limit);
       mapped = ct_odoo_error_new_full (CT_ODOO_ERROR_TIMEOUT, message, 0, -1, NULL, NULL, NULL);
     }
   else if (data->connect_timed_out)
     {
+      g_autofree char *limit = describe_duration (data->self->connect_timeout_ms);
       g_autofree char *message =
-        g_strdup_printf (_("Could not connect to %s within %u seconds."), data->host,
-                         MAX (1u, data->self->connect_timeout_ms / 1000));
+        g_strdup_printf (_("Could not connect to %s within %s."), data->host, limit);
       mapped = ct_odoo_error_new_full (CT_ODOO_ERROR_TIMEOUT, message, 0, -1, NULL, NULL, NULL);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

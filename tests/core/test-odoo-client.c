@@ -277,6 +277,40 @@ test_connect_unreachable (void)
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
 }
 
+
+/* A server that takes the TCP connection but never answers the TLS
+ * handshake: the connect timeout fires, not the (long) call timeout. */
+static void
+test_connect_timeout (void)
+{
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(CtConnection) connection = ct_connection_new ();
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  guint16 port;
+  gint64 start;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_free (connection->odoo_url);
+  connection->odoo_url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  g_free (connection->database);
+  connection->database = g_strdup ("ct");
+  g_free (connection->login);
+  connection->login = g_strdup ("admin");
+  ct_odoo_client_set_timeouts (client, 300, 20000);
+  ct_odoo_client_set_read_attempts (client, 1);
+  start = g_get_monotonic_time ();
+  ct_odoo_client_connect_async (client, connection, "admin", NULL, on_done, &result);
+  ct_odoo_client_connect_finish (client, wait_result (&result), &error);
+  g_object_unref (result);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "connect"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_socket_listener_close (listener);
+}
+
 /* ---- calls ------------------------------------------------------------------ */
 
 static void
@@ -1139,6 +1173,7 @@ main (int argc, char **argv)
   ADD ("jsonrpc/insecure-http-refused", &rpc_admin, fixture_setup_unconnected,
        test_connect_insecure_refused);
   g_test_add_func ("/ct/core/odoo-client/common/unreachable", test_connect_unreachable);
+  g_test_add_func ("/ct/core/odoo-client/common/connect-timeout", test_connect_timeout);
   ADD ("jsonrpc/search-read", &rpc_admin, fixture_setup, test_search_read);
   ADD ("json2/search-read", &json2_admin, fixture_setup, test_search_read);
   ADD ("jsonrpc/search-read-paging", &rpc_admin, fixture_setup, test_search_read_paging);
