@@ -65,6 +65,7 @@ struct _TestServer
   char        *tmpdir;
   GPtrArray   *faults;
   GPtrArray   *paths;           /* every request path received */
+  GHashTable  *client_ports;    /* distinct client connections seen */
   GHashTable  *overrides;       /* key → transcript name */
   GHashTable  *last_bodies;     /* key → JSON text */
   GHashTable  *last_headers;    /* key → SoupMessageHeaders */
@@ -804,6 +805,13 @@ handler (SoupServer        *server,
   Fault *fault;
 
   g_ptr_array_add (self->paths, g_strdup (path));
+  {
+    GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+    if (G_IS_INET_SOCKET_ADDRESS (remote))
+      g_hash_table_add (self->client_ports,
+                        GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))));
+  }
 
   while ((fault = take_fault (self, path, FALSE)) != NULL)
     {
@@ -945,6 +953,7 @@ test_server_start (const TestServerOptions *options)
 
   self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) fault_free);
   self->paths = g_ptr_array_new_with_free_func (g_free);
+  self->client_ports = g_hash_table_new (NULL, NULL);
   self->overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -998,6 +1007,7 @@ test_server_free (TestServer *self)
   g_object_unref (self->server);
   g_ptr_array_unref (self->faults);
   g_ptr_array_unref (self->paths);
+  g_hash_table_unref (self->client_ports);
   g_hash_table_unref (self->overrides);
   g_hash_table_unref (self->last_bodies);
   g_hash_table_unref (self->last_headers);
@@ -1102,7 +1112,17 @@ test_server_reset_counts (TestServer *self)
   if (self->sim)
     ct_sim_server_reset_counts (self->sim);
   else
-    g_ptr_array_set_size (self->paths, 0);
+    {
+      g_ptr_array_set_size (self->paths, 0);
+      g_hash_table_remove_all (self->client_ports);
+    }
+}
+
+guint
+test_server_count_connections (TestServer *self)
+{
+  g_assert_null (self->sim);
+  return g_hash_table_size (self->client_ports);
 }
 
 void

@@ -45,6 +45,9 @@ void        test_server_reset_counts    (TestServer   *server);
 void        test_server_answer_with     (TestServer   *server,
                                          const char   *key,
                                          const char   *transcript);
+/* Replay only: how many client connections requests came in on since the
+ * last reset (keep-alive reuses one). */
+guint       test_server_count_connections (TestServer *server);
 /* Replay only: the last request body received for @key (JSON text). */
 const char *test_server_last_body       (TestServer   *server,
                                          const char   *key);

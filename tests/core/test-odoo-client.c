@@ -311,6 +311,27 @@ test_connect_timeout (void)
   g_socket_listener_close (listener);
 }
 
+
+/* Servers without /json/version (before 19) are asked common.version. */
+static void
+test_version_fallback (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!test_server_is_replay (fx->server))
+    {
+      g_test_skip ("needs the replay server to hide /json/version");
+      return;
+    }
+  test_server_answer_with (fx->server, "version", "04-json2-GET-method-404.txt");
+  fixture_connect (fx, data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ct_odoo_client_get_server_version (fx->client), ==, "19.0");
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/json/version"), ==, 1);
+  g_assert_nonnull (test_server_last_body (fx->server, "common.version"));
+}
+
 /* ---- calls ------------------------------------------------------------------ */
 
 static void
@@ -380,6 +401,9 @@ test_search_read_paging (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (records), ==, params->json2 ? 9 : 15);
   g_assert_cmpuint (test_server_count_requests (fx->server, route), ==, 3);
+  /* keep-alive: the three pages came over one connection */
+  if (test_server_is_replay (fx->server))
+    g_assert_cmpuint (test_server_count_connections (fx->server), ==, 1);
   if (test_server_is_replay (fx->server) && params->json2)
     {
       g_autoptr(JsonNode) sent = json_from_string (test_server_last_body (fx->server,
@@ -1173,6 +1197,7 @@ main (int argc, char **argv)
   ADD ("jsonrpc/insecure-http-refused", &rpc_admin, fixture_setup_unconnected,
        test_connect_insecure_refused);
   g_test_add_func ("/ct/core/odoo-client/common/unreachable", test_connect_unreachable);
+  ADD ("jsonrpc/version-fallback", &rpc_admin, fixture_setup_unconnected, test_version_fallback);
   g_test_add_func ("/ct/core/odoo-client/common/connect-timeout", test_connect_timeout);
   ADD ("jsonrpc/search-read", &rpc_admin, fixture_setup, test_search_read);
   ADD ("json2/search-read", &json2_admin, fixture_setup, test_search_read);
