@@ -294,6 +294,7 @@ on_retry_done (GObject      *source,
   g_autoptr(CtN8nExecution) execution = ct_n8n_client_retry_finish (CT_N8N_CLIENT (source), result,
                                                                     NULL);
 
+  g_assert_nonnull (execution);
   g_ptr_array_add (state->order, (gpointer) "retry");
 }
 
