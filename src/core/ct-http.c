@@ -60,10 +60,13 @@ typedef struct
 
   GInputStream         *stream;
   GByteArray           *buffer;
+  gboolean              finished;              /* the message's "finished" was emitted */
+  GTask                *return_when_finished;  /* body read, waiting for "finished" */
   gint64                start_us;
 } SendData;
 
 static void start_attempt (GTask *task);
+static gboolean return_response (gpointer user_data);
 
 void
 ct_http_response_free (CtHttpResponse *response)
@@ -95,6 +98,8 @@ send_data_free (SendData *data)
     g_cancellable_disconnect (data->user_cancellable, data->user_cancel_id);
   g_clear_object (&data->user_cancellable);
   g_clear_object (&data->op_cancellable);
+  if (data->msg != NULL)
+    g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->buffer, g_byte_array_unref);
@@ -388,6 +393,15 @@ add_timeout (guint        ms,
 }
 
 static char *
+describe_duration (guint ms)
+{
+  if (ms < 1000)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms), ms);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", ms / 1000),
+                          ms / 1000);
+}
+
+static char *
 describe_tls_errors (GTlsCertificateFlags flags)
 {
   GString *out = g_string_new (NULL);
@@ -461,6 +475,7 @@ maybe_retry (GTask *task)
            data->path, data->label, delay, data->attempt + 1, data->max_attempts);
   destroy_source (&data->call_timeout);
   destroy_source (&data->connect_timeout);
+  g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   data->backoff = add_timeout (delay, on_backoff_done, task);
@@ -486,16 +501,17 @@ handle_transport_error (GTask  *task,
     }
   else if (data->timed_out)
     {
+      g_autofree char *limit = describe_duration (data->self->call_timeout_ms);
       g_autofree char *message =
-        g_strdup_printf (_("%s at %s did not answer within %u seconds."), data->self->what,
-                         data->host, MAX (1u, data->self->call_timeout_ms / 1000));
+        g_strdup_printf (_("%s at %s did not answer within %s."), data->self->what,
+                         data->host, limit);
       mapped = ct_odoo_error_new_full (CT_ODOO_ERROR_TIMEOUT, message, 0, -1, NULL, NULL, NULL);
     }
   else if (data->connect_timed_out)
     {
+      g_autofree char *limit = describe_duration (data->self->connect_timeout_ms);
       g_autofree char *message =
-        g_strdup_printf (_("Could not connect to %s within %u seconds."), data->host,
-                         MAX (1u, data->self->connect_timeout_ms / 1000));
+        g_strdup_printf (_("Could not connect to %s within %s."), data->host, limit);
       mapped = ct_odoo_error_new_full (CT_ODOO_ERROR_TIMEOUT, message, 0, -1, NULL, NULL, NULL);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -597,14 +613,52 @@ on_read (GObject      *source,
 
       soup_message_headers_foreach (soup_message_get_response_headers (data->msg),
                                     append_header_for_log, headers);
-      g_debug ("%s %s%s%s → HTTP %u, %" G_GSIZE_FORMAT " bytes, %.1f ms, attempt %u;%s",
+      g_debug ("%s %s%s%s -> HTTP %u, %" G_GSIZE_FORMAT " bytes, %.1f ms, attempt %u;%s",
                data->method, data->host, data->path, data->label, response->status,
                g_bytes_get_size (response->body), response->elapsed_us / 1000.0,
                data->attempt, headers->str);
     }
 
+  /* Closing the body now hands the connection back to the pool before the
+   * caller's callback runs, so a follow-up request reuses it (keep-alive). */
+  g_input_stream_close (data->stream, NULL, NULL);
+  g_clear_object (&data->stream);
+
+  g_object_set_data_full (G_OBJECT (task), "ct-http-response", response,
+                          (GDestroyNotify) ct_http_response_free);
+  if (data->finished)
+    g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
+  else
+    data->return_when_finished = task;
+}
+
+static void
+on_finished (SoupMessage *msg,
+             gpointer     user_data)
+{
+  SendData *data = user_data;
+
+  data->finished = TRUE;
+  if (data->return_when_finished != NULL)
+    {
+      GTask *task = g_steal_pointer (&data->return_when_finished);
+
+      g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
+    }
+}
+
+/* libsoup puts the connection back in its pool from the main loop once the
+ * message is done; returning one iteration later lets the caller's next
+ * request reuse it instead of opening another. */
+static gboolean
+return_response (gpointer user_data)
+{
+  GTask *task = user_data;
+  CtHttpResponse *response = g_object_steal_data (G_OBJECT (task), "ct-http-response");
+
   g_task_return_pointer (task, response, (GDestroyNotify) ct_http_response_free);
   g_object_unref (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -662,9 +716,16 @@ start_attempt (GTask *task)
   data->attempt++;
   data->self->request_count++;
   data->tls_errors = 0;
+  data->finished = FALSE;
   g_clear_pointer (&data->buffer, g_byte_array_unref);
 
   data->msg = soup_message_new (data->method, data->uri);
+  /* libsoup sends a POST over a fresh connection unless told it may be
+   * replayed. Reads may (we retry them anyway): they reuse kept-alive
+   * connections. Writes keep the fresh connection, so a stale one can never
+   * make a change fail half-way. */
+  if (data->max_attempts > 1)
+    soup_message_add_flags (data->msg, SOUP_MESSAGE_IDEMPOTENT);
   request_headers = soup_message_get_request_headers (data->msg);
   soup_message_headers_replace (request_headers, "Accept", "application/json");
   for (guint i = 0; data->headers != NULL && data->headers[i] && data->headers[i + 1]; i += 2)
@@ -675,6 +736,7 @@ start_attempt (GTask *task)
   g_signal_connect (data->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), data);
   g_signal_connect (data->msg, "network-event", G_CALLBACK (on_network_event), data);
   g_signal_connect (data->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), data);
+  g_signal_connect (data->msg, "finished", G_CALLBACK (on_finished), data);
 
   if (data->self->call_timeout_ms > 0)
     data->call_timeout = add_timeout (data->self->call_timeout_ms, on_call_timeout, data);

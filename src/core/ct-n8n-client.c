@@ -583,8 +583,8 @@ on_list_page (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  GTask *outer = g_task_get_task_data (task);
+  GTask *task = G_TASK (result);
+  GTask *outer = user_data;
   ListData *data = g_task_get_task_data (outer);
   GError *error = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -663,7 +663,6 @@ list_page (GTask *outer)
     ADD_PARAM ("cursor", data->cursor);
 #undef ADD_PARAM
 
-  g_task_set_task_data (inner, outer, NULL);
   n8n_request (self, self->http, "GET", path->str, NULL,
                workflows ? "workflows.list" : "executions.list", 3, inner);
 }
@@ -732,8 +731,8 @@ on_execution (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GTask) task = G_TASK (user_data);
-  GTask *outer = g_task_get_task_data (task);
+  GTask *task = G_TASK (result);
+  GTask *outer = user_data;
   GError *error = NULL;
   g_autoptr(JsonNode) node = NULL;
   CtN8nExecution *execution;
@@ -769,7 +768,6 @@ ct_n8n_client_get_execution_async (CtN8nClient         *self,
 
   g_task_set_source_tag (task, ct_n8n_client_get_execution_async);
   g_task_set_source_tag (inner, ct_n8n_client_get_execution_async);
-  g_task_set_task_data (inner, task, NULL);
   n8n_request (self, self->http, "GET", path, NULL, "executions.get", 3, inner);
 }
 
@@ -799,7 +797,6 @@ ct_n8n_client_retry_async (CtN8nClient         *self,
   g_task_set_source_tag (task, ct_n8n_client_retry_async);
   /* on_n8n_response maps the retry's own refusals by this tag */
   g_task_set_source_tag (inner, ct_n8n_client_retry_async);
-  g_task_set_task_data (inner, task, NULL);
   json_object_set_boolean_member (object, "loadWorkflow", load_workflow);
   body = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);

@@ -17,6 +17,7 @@ struct _CtOdooClient
   GObject        parent_instance;
 
   CtHttp        *http;
+  SoupCookieJar *cookie_jar;
   CtOdooDialect  wanted_dialect;
   guint          read_attempts;
 
@@ -72,6 +73,7 @@ ct_odoo_client_finalize (GObject *object)
   CtOdooClient *self = CT_ODOO_CLIENT (object);
 
   g_clear_object (&self->http);
+  g_clear_object (&self->cookie_jar);
   wipe_secret (&self->secret);
   g_free (self->url);
   g_free (self->database);
@@ -94,6 +96,12 @@ static void
 ct_odoo_client_init (CtOdooClient *self)
 {
   self->http = ct_http_new ("Odoo");
+  /* The jar is there from the start but takes no cookie until a session is
+   * asked for: a stray anonymous session_id next to a bearer key only
+   * confuses Odoo. */
+  self->cookie_jar = soup_cookie_jar_new ();
+  soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_NEVER);
+  soup_session_add_feature (ct_http_get_session (self->http), SOUP_SESSION_FEATURE (self->cookie_jar));
   self->read_attempts = 3;
   self->company_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -520,8 +528,9 @@ on_call_done (GObject      *source,
           g_debug ("%s: session expired, signing in again", data->label);
           data->reauthenticated = TRUE;
           g_clear_error (&error);
-          reauthenticate_async (self, g_task_get_cancellable (task), on_reauthenticated,
-                                g_steal_pointer (&task));
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          reauthenticate_async (self, cancellable, on_reauthenticated, g_steal_pointer (&task));
           return;
         }
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED))
@@ -788,6 +797,18 @@ on_connect_step (GObject      *source,
       return;
 
     case STEP_COMPANIES:
+      /* Not knowing the companies is no reason to refuse the connection:
+       * without allowed_company_ids Odoo uses the user's current company. */
+      if (error != NULL && error->domain == CT_ODOO_ERROR &&
+          (error->code == CT_ODOO_ERROR_ACCESS || error->code == CT_ODOO_ERROR_PROTOCOL ||
+           error->code == CT_ODOO_ERROR_USER || error->code == CT_ODOO_ERROR_SERVER))
+        {
+          g_debug ("could not read the user's companies: %s", error->message);
+          g_clear_error (&error);
+          g_array_set_size (self->company_ids, 0);
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
       if (error != NULL)
         break;
       {
@@ -1035,12 +1056,9 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
       g_object_unref (task);
       return;
     }
-  if (soup_session_get_feature (session, SOUP_TYPE_COOKIE_JAR) == NULL)
-    {
-      g_autoptr(SoupCookieJar) jar = soup_cookie_jar_new ();
-
-      soup_session_add_feature (session, SOUP_SESSION_FEATURE (jar));
-    }
+  soup_cookie_jar_set_accept_policy (SOUP_COOKIE_JAR (soup_session_get_feature (session,
+                                                                              SOUP_TYPE_COOKIE_JAR)),
+                                     SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 
   params = json_object_new ();
   json_object_set_string_member (params, "db", self->database);
@@ -1176,6 +1194,11 @@ on_search_read_page (GObject      *source,
     }
   page = json_node_get_array (node);
   n = json_array_get_length (page);
+  asked = data->page_size;
+  if (data->limit > 0)
+    asked = MIN (asked, data->limit - data->offset);
+  /* never more than asked for, even from a server that ignores the limit */
+  n = MIN (n, asked);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *record = json_array_get_element (page, i);
@@ -1188,9 +1211,6 @@ on_search_read_page (GObject      *source,
       json_array_add_element (data->records, json_node_ref (record));
     }
   data->offset += n;
-  asked = data->page_size;
-  if (data->limit > 0)
-    asked = MIN (asked, data->limit - (data->offset - n));
 
   /* A short page is the last one. */
   if (n < asked || n == 0 || (data->limit > 0 && data->offset >= data->limit))
@@ -1501,12 +1521,31 @@ typedef struct
   gboolean formatted;
 } GroupData;
 
+static JsonArray *normalize_groups (JsonArray *raw, GroupData *data, GError **error);
+
 static void
 group_data_free (GroupData *data)
 {
   g_strfreev (data->groupby);
   g_strfreev (data->aggregates);
   g_free (data);
+}
+
+JsonArray *
+ct_odoo_normalize_groups (JsonArray           *raw,
+                          const char * const  *groupby,
+                          const char * const  *aggregates,
+                          gboolean             formatted,
+                          GError             **error)
+{
+  GroupData data = { (GStrv) groupby, (GStrv) aggregates, formatted };
+  static const char * const none[] = { NULL };
+
+  if (data.groupby == NULL)
+    data.groupby = (GStrv) none;
+  if (data.aggregates == NULL)
+    data.aggregates = (GStrv) none;
+  return normalize_groups (raw, &data, error);
 }
 
 static JsonArray *
@@ -1545,7 +1584,16 @@ normalize_groups (JsonArray  *raw,
         }
       /* 19's formatted_read_group counts in "__count"; read_group with
        * lazy=false does too. */
-      count = json_object_get_int_member_with_default (in, "__count", 0);
+      count = json_object_get_int_member_with_default (in, "__count", -1);
+      if (count < 0 && data->groupby[0] != NULL)
+        {
+          /* lazy read_group counts in "<first groupby>_count" */
+          g_autofree char *field = g_strndup (data->groupby[0], strcspn (data->groupby[0], ":"));
+          g_autofree char *name = g_strconcat (field, "_count", NULL);
+
+          count = json_object_get_int_member_with_default (in, name, 0);
+        }
+      count = MAX (count, 0);
       for (guint a = 0; data->aggregates[a] != NULL; a++)
         {
           const char *spec = data->aggregates[a];

@@ -193,6 +193,15 @@ gboolean       ct_odoo_client_message_post_finish (CtOdooClient       *self,
                                                    gint64             *message_id,
                                                    GError            **error);
 
+/* The normalisation read_group_async applies, for callers holding a raw
+ * answer: @formatted says whether @raw came from formatted_read_group (19+)
+ * or read_group (16-18, lazy or not). */
+JsonArray     *ct_odoo_normalize_groups          (JsonArray           *raw,
+                                                  const char * const  *groupby,
+                                                  const char * const  *aggregates,
+                                                  gboolean             formatted,
+                                                  GError             **error);
+
 /* TRUE for the methods that only read and may be retried. */
 gboolean       ct_odoo_method_is_read            (const char          *method);
 

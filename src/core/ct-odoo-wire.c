@@ -128,6 +128,8 @@ ct_odoo_wire_error_for_status (guint       http_status,
     code = CT_ODOO_ERROR_ACCESS;
   else if (http_status == 404)
     code = CT_ODOO_ERROR_NOT_FOUND;
+  else if (http_status == 400 || http_status == 405 || http_status == 415 || http_status == 422)
+    code = CT_ODOO_ERROR_PROTOCOL;   /* about our request, even when said in HTML */
   else if (http_status >= 500 || html)
     code = CT_ODOO_ERROR_SERVER;   /* HTML instead of data: a proxy or crash page */
   else
