@@ -474,33 +474,38 @@ ct_journal_read_snapshot (CtJournal  *self,
     return g_steal_pointer (&out);
 
   rc = sqlite3_prepare_v2 (self->snapshot, "SELECT key, value FROM meta", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        const char *key = (const char *) sqlite3_column_text (stmt, 0);
 
-      if (g_strcmp0 (key, "synced_at") == 0)
-        at = sqlite3_column_int64 (stmt, 1);
-      else if (g_strcmp0 (key, "format") == 0)
-        format = sqlite3_column_int64 (stmt, 1);
-    }
+        if (g_strcmp0 (key, "synced_at") == 0)
+          at = sqlite3_column_int64 (stmt, 1);
+        else if (g_strcmp0 (key, "format") == 0)
+          format = sqlite3_column_int64 (stmt, 1);
+      }
   sqlite3_finalize (stmt);
   stmt = NULL;
   if (rc == SQLITE_DONE && format == SNAPSHOT_FORMAT)
     {
       rc = sqlite3_prepare_v2 (self->snapshot, "SELECT data FROM cases", -1, &stmt, NULL);
-      while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const void *blob = sqlite3_column_blob (stmt, 0);
-          int len = sqlite3_column_bytes (stmt, 0);
-          g_autoptr(GBytes) bytes = g_bytes_new (blob, len);
-          g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
-          CtCase *c = ct_case_deserialize (v);
+      if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            const void *blob = sqlite3_column_blob (stmt, 0);
+            int len = sqlite3_column_bytes (stmt, 0);
+            g_autoptr(GBytes) bytes = g_bytes_new (blob, len);
+            g_autoptr(GVariant) v =
+              g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
+            CtCase *c = ct_case_deserialize (v);
 
-          if (c != NULL)
-            g_ptr_array_add (out, c);
-          else
-            g_debug ("Skipped a snapshot row that does not decode");
-        }
+            /* Rows are untrusted bytes: GVariant reads malformed data as
+             * defaults, and a row that makes no case is skipped. */
+            if (c != NULL)
+              g_ptr_array_add (out, c);
+            else
+              g_debug ("Skipped a snapshot row that does not decode");
+          }
       sqlite3_finalize (stmt);
     }
   else if (rc == SQLITE_DONE)
