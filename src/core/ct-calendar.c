@@ -425,3 +425,16 @@ ct_calendar_add_business_seconds (CtCalendar *self,
     }
   return G_MAXINT64;
 }
+
+gint64
+ct_calendar_instant_at_offset_or_add (CtCalendar *self,
+                                      gint64      from,
+                                      gint64      from_offset,
+                                      gint64      seconds)
+{
+  if (seconds <= 0)
+    return from;
+  if (self->built && self->n > 0 && from_offset + seconds <= self->prefix[self->n])
+    return ct_calendar_instant_at_offset (self, from_offset + seconds);
+  return ct_calendar_add_business_seconds (self, from, seconds);
+}

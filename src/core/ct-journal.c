@@ -397,6 +397,7 @@ ct_journal_write_snapshot (CtJournal  *self,
                            gint64      synced_at,
                            GError    **error)
 {
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new (1024);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -417,11 +418,11 @@ ct_journal_write_snapshot (CtJournal  *self,
   for (guint i = 0; rc == SQLITE_OK && i < cases->len; i++)
     {
       CtCase *c = cases->pdata[i];
-      g_autoptr(GVariant) v = g_variant_ref_sink (ct_case_serialize (c));
 
+      g_byte_array_set_size (buf, 0);
+      ct_case_serialize_to (c, buf);
       sqlite3_bind_text (stmt, 1, c->key, -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, g_variant_get_data (v), (int) g_variant_get_size (v),
-                         SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, buf->data, (int) buf->len, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
@@ -461,7 +462,6 @@ ct_journal_read_snapshot (CtJournal  *self,
                           GError    **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
-  const GVariantType *type = G_VARIANT_TYPE (CT_CASE_VARIANT_TYPE_STRING);
   sqlite3_stmt *stmt = NULL;
   gint64 at = 0, format = 0;
   int rc;
@@ -492,15 +492,11 @@ ct_journal_read_snapshot (CtJournal  *self,
       if (rc == SQLITE_OK)
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           {
-            const void *blob = sqlite3_column_blob (stmt, 0);
+            const guint8 *blob = sqlite3_column_blob (stmt, 0);
             int len = sqlite3_column_bytes (stmt, 0);
-            g_autoptr(GBytes) bytes = g_bytes_new (blob, len);
-            g_autoptr(GVariant) v =
-              g_variant_ref_sink (g_variant_new_from_bytes (type, bytes, FALSE));
-            CtCase *c = ct_case_deserialize (v);
+            CtCase *c = ct_case_deserialize (blob, len > 0 ? (gsize) len : 0);
 
-            /* Rows are untrusted bytes: GVariant reads malformed data as
-             * defaults, and a row that makes no case is skipped. */
+            /* Rows are untrusted bytes: one that makes no case is skipped. */
             if (c != NULL)
               g_ptr_array_add (out, c);
             else
