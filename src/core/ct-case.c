@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ct-case.h"
+#include "ct-incident.h"
 
 enum {
   PROP_0,
@@ -410,6 +411,145 @@ ct_case_merge (CtCase *self,
   if (self->reference == NULL)
     ct_case_set_text (&self->reference, other->reference);
   self->urgent |= other->urgent;
+}
+
+/* Record values as Odoo sends them. */
+
+static JsonNode *
+member (JsonObject *record,
+        const char *field)
+{
+  if (record == NULL || field == NULL || *field == '\0')
+    return NULL;
+  return json_object_get_member (record, field);
+}
+
+static gboolean
+node_number (JsonNode *node,
+             double   *out)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64 &&
+      json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return FALSE;
+  *out = json_node_get_double (node);
+  return isfinite (*out);
+}
+
+/* A char field, or a many2one's display name; id to *id_out when a many2one. */
+static const char *
+node_text (JsonNode *node,
+           gint64   *id_out)
+{
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      JsonNode *id, *name;
+
+      if (json_array_get_length (a) != 2)
+        return NULL;
+      id = json_array_get_element (a, 0);
+      name = json_array_get_element (a, 1);
+      if (id_out && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_INT64)
+        *id_out = json_node_get_int (id);
+      if (JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING)
+        return json_node_get_string (name);
+    }
+  return NULL;
+}
+
+void
+ct_case_fill_from_record (CtCase        *self,
+                          CtProfile     *profile,
+                          const CtQueue *queue,
+                          JsonObject    *record)
+{
+  const CtQueueFields *f;
+  g_autoptr(JsonObject) facts = NULL;
+  JsonObject *partner;
+  g_autoptr(GPtrArray) reasons = NULL;
+  const CtArea *area;
+  const char *text;
+  double v;
+  gint64 id;
+
+  g_return_if_fail (CT_IS_CASE (self));
+  g_return_if_fail (CT_IS_PROFILE (profile));
+  g_return_if_fail (queue != NULL);
+
+  if (record == NULL)
+    return;
+  f = &queue->fields;
+
+  if ((text = node_text (member (record, f->reference), NULL)) != NULL)
+    ct_case_set_text (&self->reference, text);
+  if ((text = node_text (member (record, f->title), NULL)) != NULL)
+    ct_case_set_text (&self->title, text);
+  if (node_number (member (record, f->amount), &v))
+    self->amount = v;
+  if ((text = node_text (member (record, f->currency), NULL)) != NULL)
+    ct_case_set_text (&self->currency, text);
+  id = 0;
+  if ((text = node_text (member (record, f->requester), &id)) != NULL)
+    {
+      ct_case_set_text (&self->requester, text);
+      self->requester_id = id;
+    }
+  id = 0;
+  if ((text = node_text (member (record, f->partner), &id)) != NULL)
+    {
+      ct_case_set_text (&self->partner.name, text);
+      self->partner.id = id;
+    }
+  if ((text = node_text (member (record, f->company), NULL)) != NULL)
+    ct_case_set_text (&self->company, text);
+  if ((text = node_text (member (record, f->branch), NULL)) != NULL)
+    ct_case_set_text (&self->branch, text);
+  if (node_number (member (record, f->discount), &v))
+    self->discount = v;
+  if (f->shipment_date != NULL)
+    {
+      gint64 t = ct_parse_odoo_datetime (member (record, f->shipment_date));
+      if (t > 0)
+        self->shipment_cutoff = t;
+    }
+  ct_case_set_text (&self->queue_id, queue->id);
+
+  area = ct_profile_area_for_record (profile, queue, record);
+  ct_case_set_text (&self->area_id, area ? area->id : NULL);
+
+  /* The rules see the record plus what the case knows beyond it. Copies of
+   * object and array nodes share their contents, so this is cheap. */
+  facts = json_object_new ();
+  {
+    g_autoptr(GList) names = json_object_get_members (record);
+
+    for (GList *l = names; l; l = l->next)
+      json_object_set_member (facts, l->data, json_node_copy (json_object_get_member (record, l->data)));
+  }
+  json_object_set_double_member (facts, "amount", self->amount);
+  if (isfinite (self->discount))
+    json_object_set_double_member (facts, "discount", self->discount);
+  partner = json_object_new ();
+  json_object_set_double_member (partner, "credit_limit", self->partner.credit_limit);
+  json_object_set_double_member (partner, "exposure", self->partner.exposure);
+  json_object_set_double_member (partner, "overdue", self->partner.overdue);
+  if (self->partner.credit_limit > 0)
+    json_object_set_double_member (partner, "exposure_ratio",
+                                   100.0 * self->partner.exposure / self->partner.credit_limit);
+  json_object_set_object_member (facts, "partner", partner);
+
+  if (area != NULL)
+    {
+      reasons = ct_profile_explain (profile, area->id, facts, self->currency);
+      for (guint i = 0; i < reasons->len; i++)
+        ct_case_add_reason (self, reasons->pdata[i]);
+    }
 }
 
 static void

@@ -186,6 +186,18 @@ void             ct_case_add_anomaly            (CtCase         *self,
 void             ct_case_add_linked_key         (CtCase         *self,
                                                  const char     *key);
 
+/* Fills what a record says through @queue's field mapping (an Odoo
+ * search_read row of queue->model: many2one as [id, "name"], false for
+ * empty): reference, title, amount, currency, requester, partner, company,
+ * branch, discount, shipment cut-off; then the area (ct_profile_area_for_record)
+ * and the reasons (ct_profile_explain, which also sees "amount" and a
+ * "partner" object with the case's credit figures — so set those first).
+ * Missing fields and wrong types leave a field empty; never fails. */
+void             ct_case_fill_from_record       (CtCase         *self,
+                                                 CtProfile      *profile,
+                                                 const CtQueue  *queue,
+                                                 JsonObject     *record);
+
 /* Builds the casefolded text the fast filter searches. */
 void             ct_case_update_search_text     (CtCase         *self);
 /* Folds user input the same way as the search text. */

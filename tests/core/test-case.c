@@ -42,6 +42,84 @@ purchase_order (void)
   return c;
 }
 
+/* The body of a recorded Odoo answer (after the response headers). */
+static JsonNode *
+load_recorded (const char *relpath)
+{
+  const char *dir = g_getenv ("CT_PROTOCOL_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : PROTOCOL_DIR, relpath, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *body;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  body = strstr (strstr (text, "### RESPONSE"), "\n\n") + 2;
+  g_assert_true (json_parser_load_from_data (parser, body, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_fill_from_record (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(JsonNode) root = load_recorded ("odoo-19/02-jsonrpc-execute_kw-search_read.txt");
+  JsonArray *orders = json_object_get_array_member (json_node_get_object (root), "result");
+  JsonObject *po = json_array_get_object_element (orders, 0);
+  const CtQueue *q = ct_profile_find_queue (p, "purchase-double");
+  g_autoptr(CtCase) c = ct_case_new ("purchase.order", json_object_get_int_member (po, "id"));
+  g_autoptr(CtCase) credit = NULL;
+
+  /* P00015: 9 600 USD from OpenWood, confirmed by Paula Purchaser (uid 7),
+   * partner_ref false. */
+  c->partner.credit_limit = 20000;
+  c->partner.exposure = 24000;
+  c->partner.overdue = 3200;
+  ct_case_fill_from_record (c, p, q, po);
+  g_assert_cmpstr (c->key, ==, "purchase.order:15");
+  g_assert_cmpstr (c->reference, ==, "P00015");
+  g_assert_null (c->title);
+  g_assert_cmpfloat (c->amount, ==, 9600);
+  g_assert_cmpstr (c->currency, ==, "USD");
+  g_assert_cmpstr (c->requester, ==, "Paula Purchaser");
+  g_assert_cmpint (c->requester_id, ==, 7);
+  g_assert_cmpstr (c->partner.name, ==, "OpenWood");
+  g_assert_cmpint (c->partner.id, ==, 12);
+  g_assert_cmpstr (c->company, ==, "My Company (San Francisco)");
+  g_assert_cmpstr (c->area_id, ==, "procurement");
+  g_assert_cmpstr (c->queue_id, ==, "purchase-double");
+  /* Procurement rules: the double-validation threshold and the overdue
+   * customer; the exposure rule is for sales and credit only. */
+  g_assert_cmpuint (c->reasons->len, ==, 2);
+  g_assert_cmpstr (c->reasons->pdata[0], ==, "customer 3 200 USD overdue");
+  g_assert_cmpstr (c->reasons->pdata[1], ==,
+                   "order 9 600 USD ≥ 5 000 USD double-validation threshold");
+
+  /* A credit release from Approvals: exposure over the limit explains it. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_true (json_parser_load_from_data (parser,
+      "{\"id\": 4, \"name\": \"CR/0004\", \"reason\": \"<b>Ship now</b>\","
+      " \"category_id\": [2, \"Credit release\"], \"amount\": 12400,"
+      " \"request_owner_id\": [9, \"Ann\"], \"partner_id\": false,"
+      " \"currency_id\": 42}", -1, NULL));
+    credit = ct_case_new ("approval.request", 4);
+    credit->partner.credit_limit = 10000;
+    credit->partner.exposure = 12500;
+    ct_case_fill_from_record (credit, p, ct_profile_find_queue (p, "approvals"),
+                              json_node_get_object (json_parser_get_root (parser)));
+    g_assert_cmpstr (credit->area_id, ==, "credit");
+    g_assert_cmpstr (credit->title, ==, "<b>Ship now</b>");
+    g_assert_null (credit->partner.name);
+    /* A wrong type is no value; the reasons then use the profile's currency. */
+    g_assert_null (credit->currency);
+    g_assert_cmpuint (credit->reasons->len, ==, 1);
+    g_assert_cmpstr (credit->reasons->pdata[0], ==, "credit exposure 125 % of the limit");
+  }
+}
+
 static void
 test_key (void)
 {
@@ -324,6 +402,7 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ct/core/case/key", test_key);
+  g_test_add_func ("/ct/core/case/fill-from-record", test_fill_from_record);
   g_test_add_func ("/ct/core/case/one-record-one-case", test_one_record_one_case);
   g_test_add_func ("/ct/core/case/search-text", test_search_text);
   g_test_add_func ("/ct/core/case/serialize", test_serialize_round_trip);
