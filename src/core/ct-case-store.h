@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "ct-case.h"
+#include "ct-profile.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,14 @@ guint        ct_case_store_apply_changes    (CtCaseStore  *self,
  * load (snapshot, first sync). */
 void         ct_case_store_replace_all      (CtCaseStore  *self,
                                              GPtrArray    *cases);
+
+/* The minute tick: recomputes every case's SLA state (ct_sla_update_all())
+ * and emits items-changed (same items, so views rebind them) for each run
+ * of cases whose status or escalation level changed — a view re-sorts and
+ * re-filters only those. Returns how many cases changed. */
+guint        ct_case_store_update_sla       (CtCaseStore  *self,
+                                             CtProfile    *profile,
+                                             gint64        now);
 
 /* Counts the cases whose search text contains @needle (folded here). The
  * same test a GtkCustomFilter runs per row with ct_case_matches(). */

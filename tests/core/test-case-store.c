@@ -219,6 +219,61 @@ test_filter (void)
   g_assert_cmpuint (ct_case_store_count_matching (store, "zzz"), ==, 0);
 }
 
+static gint64
+at (const char *iso)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+static void
+test_update_sla (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Emission));
+  Emission *e;
+
+  /* Sales cases (8 h, at risk from 6 h) requested on Monday 23 March 2026
+   * at 08:00, 09:00, …, 12:00 (12:00 counts from 13:00). */
+  for (guint i = 0; i < 5; i++)
+    {
+      CtCase *c = make (i);
+
+      c->area_id = g_strdup ("sales");
+      c->requested_at = at ("2026-03-23T08:00:00+01:00") + i * 3600;
+      g_ptr_array_add (cases, c);
+    }
+  ct_case_store_replace_all (store, cases);
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T10:00:00+01:00")), ==, 5);
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (items_changed_cb), log);
+  /* Nothing moved in ten minutes. */
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T10:10:00+01:00")), ==, 0);
+  g_assert_cmpuint (log->len, ==, 0);
+  /* 15:30: cases 0 and 1 (6.5 h, 5.5 h)… 0 at risk, the others on track. */
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T15:30:00+01:00")), ==, 1);
+  g_assert_cmpuint (log->len, ==, 1);
+  e = &g_array_index (log, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 1);
+  /* Tuesday 09:30: 0 (9.5 h) breached and at level 1, 1 (8.5 h) breached,
+   * 2 (7.5 h) and 3 (6.5 h) at risk, 4 (5.5 h) on track. */
+  g_array_set_size (log, 0);
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-24T09:30:00+01:00")), ==, 4);
+  g_assert_cmpuint (log->len, ==, 1);
+  e = &g_array_index (log, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 4);
+  g_assert_cmpint (((CtCase *) cases->pdata[0])->sla.status, ==, CT_SLA_STATUS_BREACHED);
+  g_assert_cmpint (((CtCase *) cases->pdata[3])->sla.status, ==, CT_SLA_STATUS_AT_RISK);
+  g_assert_cmpint (((CtCase *) cases->pdata[4])->sla.status, ==, CT_SLA_STATUS_ON_TRACK);
+}
+
 static void
 test_finalize (void)
 {
@@ -242,6 +297,7 @@ main (int argc,
   g_test_add_func ("/ct/core/case-store/ranges", test_ranges);
   g_test_add_func ("/ct/core/case-store/random-batches", test_random_batches);
   g_test_add_func ("/ct/core/case-store/filter", test_filter);
+  g_test_add_func ("/ct/core/case-store/update-sla", test_update_sla);
   g_test_add_func ("/ct/core/case-store/finalize", test_finalize);
 
   return g_test_run ();
