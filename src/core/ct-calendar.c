@@ -215,7 +215,8 @@ unix_to_local_julian (CtCalendar *self,
 {
   gint interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, t);
   gint64 local = t + (interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0);
-  gint64 days = local >= 0 ? local / SECONDS_PER_DAY : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+  gint64 days = local >= 0 ? local / SECONDS_PER_DAY
+                           : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
   gint64 j = days + JULIAN_OF_UNIX_EPOCH;
 
   return (guint32) CLAMP (j, 1, (gint64) G_MAXUINT32 / 2);

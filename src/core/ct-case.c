@@ -398,7 +398,8 @@ ct_case_merge (CtCase *self,
       ct_case_add_pause (self, p->start, p->end);
     }
   /* The earliest request starts the clock; pending beats upcoming. */
-  if (other->requested_at > 0 && (self->requested_at == 0 || other->requested_at < self->requested_at))
+  if (other->requested_at > 0 &&
+      (self->requested_at == 0 || other->requested_at < self->requested_at))
     self->requested_at = other->requested_at;
   if (other->status == CT_CASE_STATUS_PENDING && self->status == CT_CASE_STATUS_UPCOMING)
     self->status = CT_CASE_STATUS_PENDING;
@@ -530,7 +531,8 @@ ct_case_fill_from_record (CtCase        *self,
     g_autoptr(GList) names = json_object_get_members (record);
 
     for (GList *l = names; l; l = l->next)
-      json_object_set_member (facts, l->data, json_node_copy (json_object_get_member (record, l->data)));
+      json_object_set_member (facts, l->data,
+                              json_node_copy (json_object_get_member (record, l->data)));
   }
   json_object_set_double_member (facts, "amount", self->amount);
   if (isfinite (self->discount))

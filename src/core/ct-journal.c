@@ -335,7 +335,8 @@ ct_journal_list (CtJournal   *self,
                  guint        limit,
                  GError     **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) ct_journal_entry_free);
+  g_autoptr(GPtrArray) out =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) ct_journal_entry_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -413,7 +414,8 @@ ct_journal_write_snapshot (CtJournal  *self,
 
   rc = sqlite3_exec (self->snapshot, "BEGIN IMMEDIATE; DELETE FROM cases;", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (self->snapshot, "INSERT OR REPLACE INTO cases (key, data) VALUES (?, ?)",
+    rc = sqlite3_prepare_v2 (self->snapshot,
+                             "INSERT OR REPLACE INTO cases (key, data) VALUES (?, ?)",
                              -1, &stmt, NULL);
   for (guint i = 0; rc == SQLITE_OK && i < cases->len; i++)
     {

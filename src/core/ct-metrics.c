@@ -102,15 +102,17 @@ static CtMetricsGroup *
 acc_finish (Acc *acc)
 {
   CtMetricsGroup *g = acc->group;
+  double *c30 = (double *) (gpointer) acc->cycles_30->data;
+  double *c90 = (double *) (gpointer) acc->cycles_90->data;
   GHashTableIter iter;
   gpointer k, v;
 
   g->decided_30d = acc->cycles_30->len;
   g->decided_90d = acc->cycles_90->len;
-  g->cycle_p50_30d = ct_percentile ((double *) (gpointer) acc->cycles_30->data, acc->cycles_30->len, 50);
-  g->cycle_p90_30d = ct_percentile ((double *) (gpointer) acc->cycles_30->data, acc->cycles_30->len, 90);
-  g->cycle_p50_90d = ct_percentile ((double *) (gpointer) acc->cycles_90->data, acc->cycles_90->len, 50);
-  g->cycle_p90_90d = ct_percentile ((double *) (gpointer) acc->cycles_90->data, acc->cycles_90->len, 90);
+  g->cycle_p50_30d = ct_percentile (c30, acc->cycles_30->len, 50);
+  g->cycle_p90_30d = ct_percentile (c30, acc->cycles_30->len, 90);
+  g->cycle_p50_90d = ct_percentile (c90, acc->cycles_90->len, 50);
+  g->cycle_p90_90d = ct_percentile (c90, acc->cycles_90->len, 90);
   g->breach_rate_30d = g->decided_30d ? (double) g->breached_decided_30d / g->decided_30d : NAN;
 
   g_hash_table_iter_init (&iter, acc->reasons);
@@ -194,9 +196,11 @@ count_reasons (Acc       *acc,
       gpointer orig, v;
 
       if (g_hash_table_lookup_extended (acc->reasons, normalised->pdata[i], &orig, &v))
-        g_hash_table_insert (acc->reasons, g_strdup (orig), GUINT_TO_POINTER (GPOINTER_TO_UINT (v) + 1));
+        g_hash_table_insert (acc->reasons, g_strdup (orig),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (v) + 1));
       else
-        g_hash_table_insert (acc->reasons, g_strdup (normalised->pdata[i]), GUINT_TO_POINTER (1));
+        g_hash_table_insert (acc->reasons, g_strdup (normalised->pdata[i]),
+                             GUINT_TO_POINTER (1));
     }
 }
 

@@ -39,7 +39,8 @@ typedef struct
   double     cycle_p90_90d;
   guint      breached_decided_30d;
   double     breach_rate_30d;    /* share of the last 30 days' decisions that breached; NAN */
-  GPtrArray *top_reasons;        /* (owned) (element-type CtReasonCount) most frequent first, ≤ 5 */
+  GPtrArray *top_reasons;        /* (owned) (element-type CtReasonCount) most frequent first,
+                                  * at most 5 */
 } CtMetricsGroup;
 
 typedef struct

@@ -510,8 +510,8 @@ parse_calendar (Ctx         *ctx,
   if (tz == NULL)
     {
       g_autofree char *sub = path_join (path, "timezone");
-      return ctx_fail (ctx, sub, _("unknown time zone “%s” (use an IANA name like Europe/Brussels)"),
-                       tzid);
+      return ctx_fail (ctx, sub,
+                       _("unknown time zone “%s” (use an IANA name like Europe/Brussels)"), tzid);
     }
   cal = ct_calendar_new (id, tz);
 
@@ -584,7 +584,8 @@ parse_escalation (Ctx                *ctx,
   JsonObject *obj = need_object (ctx, node, path, _("an escalation chain"));
   JsonArray *levels;
   g_autofree char *id = NULL;
-  g_autoptr(GPtrArray) arr = g_ptr_array_new_with_free_func ((GDestroyNotify) escalation_level_free);
+  g_autoptr(GPtrArray) arr =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) escalation_level_free);
   CtEscalationChain *chain;
 
   if (obj == NULL || !check_keys (ctx, obj, path, keys))
@@ -631,7 +632,8 @@ parse_escalation (Ctx                *ctx,
         if (!g_str_has_prefix (targets[t], "user:") && !g_str_has_prefix (targets[t], "group:"))
           {
             g_autofree char *sub = g_strdup_printf ("%s.targets[%u]", lp, t);
-            return ctx_fail (ctx, sub, _("target “%s” must start with user: or group:"), targets[t]);
+            return ctx_fail (ctx, sub, _("target “%s” must start with user: or group:"),
+                             targets[t]);
           }
       l = g_new0 (CtEscalationLevel, 1);
       l->level = (guint) level;
@@ -699,7 +701,8 @@ parse_sla (Ctx        *ctx,
         {
           g_autofree char *up = path_join (wp, "urgent");
 
-          if (!JSON_NODE_HOLDS_VALUE (urgent) || json_node_get_value_type (urgent) != G_TYPE_BOOLEAN)
+          if (!JSON_NODE_HOLDS_VALUE (urgent) ||
+              json_node_get_value_type (urgent) != G_TYPE_BOOLEAN)
             return ctx_fail (ctx, up, _("“%s” must be true or false"), "urgent");
           o->urgent = json_node_get_boolean (urgent);
         }

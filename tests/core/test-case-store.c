@@ -95,7 +95,9 @@ test_ranges (void)
   Mirror m = { g_ptr_array_new_with_free_func (g_object_unref) };
   g_autofree char *d1 = NULL;
   g_autofree char *d2 = NULL;
-  const char *removals[] = { "sale.order:3", "sale.order:4", "sale.order:8", "sale.order:99", NULL };
+  const char *removals[] = {
+    "sale.order:3", "sale.order:4", "sale.order:8", "sale.order:99", NULL
+  };
   Emission *e;
   guint n;
 

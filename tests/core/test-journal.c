@@ -205,7 +205,8 @@ test_corrupt_snapshot (void)
   /* Overwrite the snapshot with garbage, as a disk fault or a killed
    * copy would leave it. */
   g_assert_true (g_file_set_contents (snap, "this is not an SQLite database, it is junk junk junk "
-                                      "junk junk junk junk junk junk junk junk junk junk", -1, NULL));
+                                      "junk junk junk junk junk junk junk junk junk "
+                                        "junk", -1, NULL));
   {
     g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
     const char * const *moved;

@@ -65,19 +65,20 @@ test_counts_and_ageing (void)
   const CtMetricsGroup *sales, *proc;
   CtCase *c;
 
-  /* Sales (8 h window, 75 %): */
-  g_ptr_array_add (cases, open_case (1, "sales", "sale-tier", "2026-03-31T09:00:00+02:00", "Ann")); /* 1 h */
-  g_ptr_array_add (cases, open_case (2, "sales", "sale-tier", "2026-03-30T11:00:00+02:00", "Ann")); /* 7 h: at risk */
-  g_ptr_array_add (cases, open_case (3, "sales", "sale-tier", "2026-03-27T09:00:00+01:00", "Bob")); /* 7 + 8 + 2 = 17 h: breached, level 2 */
-  c = open_case (4, "sales", "sale-tier", "2026-03-30T15:00:00+02:00", "Bob");                  /* 4 h: bucket 1 */
+  /* Sales (8 h window, 75 %): 1 h; 7 h (at risk); 7 + 8 + 2 = 17 h (breached,
+   * level 2); 4 h (second bucket); and an upcoming one. */
+  g_ptr_array_add (cases, open_case (1, "sales", "sale-tier", "2026-03-31T09:00:00+02:00", "Ann"));
+  g_ptr_array_add (cases, open_case (2, "sales", "sale-tier", "2026-03-30T11:00:00+02:00", "Ann"));
+  g_ptr_array_add (cases, open_case (3, "sales", "sale-tier", "2026-03-27T09:00:00+01:00", "Bob"));
+  c = open_case (4, "sales", "sale-tier", "2026-03-30T15:00:00+02:00", "Bob");
   ct_case_add_reason (c, "discount 18 % > 10 % limit");
   g_ptr_array_add (cases, c);
   c = open_case (5, "sales", "sale-tier", "2026-03-31T08:00:00+02:00", "Ann");
   c->status = CT_CASE_STATUS_UPCOMING;
   ct_case_add_reason (c, "discount 25 % > 10 % limit");
   g_ptr_array_add (cases, c);
-  /* Procurement (16 h): */
-  c = open_case (6, "procurement", "purchase-double", "2026-03-30T08:00:00+02:00", "Ann");  /* 10 h */
+  /* Procurement (16 h): 10 h. */
+  c = open_case (6, "procurement", "purchase-double", "2026-03-30T08:00:00+02:00", "Ann");
   ct_case_add_reason (c, "customer 12 400 EUR overdue");
   g_ptr_array_add (cases, c);
   /* Incidents are counted apart. */

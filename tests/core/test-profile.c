@@ -141,8 +141,10 @@ test_format_number (void)
 }
 
 /* A small valid profile; bad ones below change one thing in it. */
-#define CAL "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] } }"
-#define AREA "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } }"
+#define CAL "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": " \
+  "[\"08:00-12:00\"] } }"
+#define AREA "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { " \
+  "\"breach_after_hours\": 8 } }"
 
 static char *
 profile_text (const char *calendars,
@@ -174,73 +176,106 @@ static const BadProfile bad_profiles[] = {
     NULL, NULL, "\"Mars/Olympus\"", "unknown time zone “Mars/Olympus”" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"8-12\"] } }",
     NULL, NULL, "\"8-12\"", "is not a span like 08:00-12:00" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"12:00-08:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"12:00-08:00\"] "
+    "} }",
     NULL, NULL, "\"12:00-08:00\"", "ends before it starts" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\", \"11:00-13:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\", "
+    "\"11:00-13:00\"] } }",
     NULL, NULL, "\"11:00-13:00\"", "overlaps" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-25:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-25:00\"] "
+    "} }",
     NULL, NULL, "\"08:00-25:00\"", "is not a span" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"monday\": [\"08:00-12:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"monday\": "
+    "[\"08:00-12:00\"] } }",
     NULL, NULL, "[\"08:00-12:00\"]", "unknown key “monday”" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { } }",
     NULL, NULL, "{ } }", "never open" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] }, \"holidays\": [\"2026-02-30\"] }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] "
+    "}, \"holidays\": [\"2026-02-30\"] }",
     NULL, NULL, "\"2026-02-30\"", "is not a date" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": \"08:00-12:00\" } }",
     NULL, NULL, "\"08:00-12:00\"", "must be a list" },
   { "{ \"id\": \"c\", \"timezone\": 1, \"hours\": { \"mon\": [\"08:00-12:00\"] } }",
     NULL, NULL, "1, \"hours\"", "“timezone” must be a string" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"x\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"x\", \"sla\": { "
+    "\"breach_after_hours\": 8 } }",
     NULL, "\"x\"", "unknown calendar “x”" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": \"8\" } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": \"8\" } }",
     NULL, "\"8\"", "“breach_after_hours” must be a number" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": -2 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": -2 } }",
     NULL, "-2", "must be between" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hour\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hour\": 8 } }",
     NULL, "8 }", "unknown key “breach_after_hour”" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"warning_percent\": 150 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"warning_percent\": 150 } }",
     NULL, "150", "must be between 1 and 100, not 150" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": true }, \"breach_after_hours\": 12 } ] } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": true }, "
+    "\"breach_after_hours\": 12 } ] } }",
     NULL, "12 }", "must be shorter than the area’s window" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": \"yes\" }, \"breach_after_hours\": 2 } ] } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": \"yes\" }, "
+    "\"breach_after_hours\": 2 } ] } }",
     NULL, "\"yes\"", "“urgent” must be true or false" },
   { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\" }",
     NULL, "{ \"id\": \"sales\"", "missing “sla”" },
-  { NULL, AREA ", " AREA, NULL, "\"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } } ]",
+  { NULL, AREA ", " AREA, NULL, "\"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": "
+    "{ \"breach_after_hours\": 8 } } ]",
     "area “sales” is defined twice" },
-  { NULL, "{ \"id\": \"sa les\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sa les\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8 } }",
     NULL, "\"sa les\"", "is not a valid id" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 2, \"after_hours\": 4, \"targets\": [\"user:a\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 2, "
+    "\"after_hours\": 4, \"targets\": [\"user:a\"] } ] } ]",
     "2, \"after_hours\"", "levels must count 1, 2, 3" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, \"after_hours\": 4, \"targets\": [\"user:a\"] }, { \"level\": 2, \"after_hours\": 3, \"targets\": [\"user:b\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, "
+    "\"after_hours\": 4, \"targets\": [\"user:a\"] }, { \"level\": 2, \"after_hours\": 3, "
+    "\"targets\": [\"user:b\"] } ] } ]",
     "3, \"targets\"", "each level must come later" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, \"after_hours\": 4, \"targets\": [\"boss\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, "
+    "\"after_hours\": 4, \"targets\": [\"boss\"] } ] } ]",
     "\"boss\"", "must start with user: or group:" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"escalation\": \"nope\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"escalation\": "
+    "\"nope\", \"sla\": { \"breach_after_hours\": 8 } }",
     NULL, "\"nope\"", "unknown escalation chain “nope”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"magic\", \"model\": \"sale.order\", \"area\": \"sales\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"magic\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\" } ]",
     "\"magic\"", "unknown source “magic”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sale\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sale\" } ]",
     "\"sale\" }", "unknown area “sale”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\" } ]",
     "{ \"id\": \"q\"", "needs “area” or “area_by”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [[\"state\", \"=\"]] } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [[\"state\", \"=\"]] } ]",
     "[\"state\", \"=\"]", "a domain term must be" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [\"and\", [\"a\", \"=\", 1]] } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [\"and\", [\"a\", \"=\", 1]] } ]",
     "\"and\"", "is not a domain operator" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": \"state = 1\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": \"state = 1\" } ]",
     "\"state = 1\"", "must be an Odoo domain" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"activity\", \"model\": \"mail.activity\", \"area\": \"sales\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"activity\", "
+    "\"model\": \"mail.activity\", \"area\": \"sales\" } ]",
     "{ \"id\": \"q\"", "needs “activity_types”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"x\", \"area_by\": { \"field\": \"f\", \"map\": { \"a\": \"ghost\" } } } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"x\", \"area_by\": { \"field\": \"f\", \"map\": { \"a\": \"ghost\" } } } ]",
     "\"ghost\"", "unknown area “ghost”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"x\", \"area\": \"sales\", \"fields\": { \"amout\": \"amount\" } } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"x\", \"area\": \"sales\", \"fields\": { \"amout\": \"amount\" } } ]",
     "\"amount\"", "unknown key “amout”" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \"=>\", \"limit\": 10, \"message\": \"{value}\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \"=>\", "
+    "\"limit\": 10, \"message\": \"{value}\" } ]",
     "\"=>\"", "is not an operator" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \">\", \"limit\": 10, \"message\": \"too much\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \">\", "
+    "\"limit\": 10, \"message\": \"too much\" } ]",
     "\"too much\"", "must show the {value}" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"areas\": [\"sales\", \"nowhere\"], \"field\": \"d\", \"op\": \">\", \"limit\": 1, \"message\": \"{value}\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"areas\": [\"sales\", \"nowhere\"], \"field\": "
+    "\"d\", \"op\": \">\", \"limit\": 1, \"message\": \"{value}\" } ]",
     "\"nowhere\"", "unknown area “nowhere”" },
   { NULL, NULL, "\"incidents\": { \"cron_grace_minutes\": \"soon\" }",
     "\"soon\"", "must be a number" },
@@ -379,7 +414,8 @@ test_file_keeps_last_good (void)
   g_assert_cmpuint (ct_profile_get_n_areas (second), ==, 1);
 
   /* A broken edit: the last good profile stays in force. */
-  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"name\": \"t\" \"x\"\n}", -1, NULL));
+  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"name\": \"t\" "
+    "\"x\"\n}", -1, NULL));
   third = ct_profile_load_or_keep (file, second, &error);
   g_assert_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX);
   g_assert_true (third == second);
