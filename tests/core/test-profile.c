@@ -444,6 +444,27 @@ test_default_file_matches_resource (void)
   g_assert_cmpuint (ct_profile_get_n_reason_rules (p), ==, 5);
 }
 
+static void
+test_resource_registered (void)
+{
+  g_autoptr(CtProfile) first = ct_profile_new_default ();
+  g_autoptr(GFile) file =
+    g_file_new_for_uri ("resource:///com/sysgenpro/ControlTower/core/profiles/default.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CtProfile) p = NULL;
+
+  /* The resource is registered process-wide, so the app can also reach it
+   * by URI (e.g. to offer "copy the default profile"). */
+  bytes = g_resources_lookup_data ("/com/sysgenpro/ControlTower/core/profiles/default.json",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 1000);
+  p = ct_profile_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ct_profile_get_n_areas (p), ==, ct_profile_get_n_areas (first));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -452,6 +473,7 @@ main (int argc,
 
   g_test_add_func ("/ct/core/profile/default", test_default);
   g_test_add_func ("/ct/core/profile/default-file", test_default_file_matches_resource);
+  g_test_add_func ("/ct/core/profile/resource", test_resource_registered);
   g_test_add_func ("/ct/core/profile/area-for-record", test_area_for_record);
   g_test_add_func ("/ct/core/profile/explain", test_explain);
   g_test_add_func ("/ct/core/profile/format-number", test_format_number);
