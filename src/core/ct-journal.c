@@ -523,3 +523,124 @@ ct_journal_read_snapshot (CtJournal  *self,
     *synced_at = at;
   return g_steal_pointer (&out);
 }
+
+typedef struct
+{
+  GPtrArray *cases;
+  gint64     synced_at;
+} SnapshotData;
+
+static void
+snapshot_data_free (SnapshotData *data)
+{
+  g_clear_pointer (&data->cases, g_ptr_array_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SnapshotData, snapshot_data_free)
+
+static void
+write_snapshot_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SnapshotData *data = task_data;
+  GError *error = NULL;
+
+  if (ct_journal_write_snapshot (source_object, data->cases, data->synced_at, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+ct_journal_write_snapshot_async (CtJournal           *self,
+                                 GPtrArray           *cases,
+                                 gint64               synced_at,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SnapshotData) data = g_new0 (SnapshotData, 1);
+
+  g_return_if_fail (CT_IS_JOURNAL (self));
+  g_return_if_fail (cases != NULL);
+
+  /* A copy holding a reference on each case: the caller's array may change
+   * (the next sync) while the thread writes. */
+  data->cases = g_ptr_array_new_full (cases->len, g_object_unref);
+  for (guint i = 0; i < cases->len; i++)
+    g_ptr_array_add (data->cases, g_object_ref (cases->pdata[i]));
+  data->synced_at = synced_at;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_journal_write_snapshot_async);
+  g_task_set_task_data (task, g_steal_pointer (&data), (GDestroyNotify) snapshot_data_free);
+  g_task_run_in_thread (task, write_snapshot_thread);
+}
+
+gboolean
+ct_journal_write_snapshot_finish (CtJournal     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        ct_journal_write_snapshot_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+read_snapshot_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SnapshotData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *cases = ct_journal_read_snapshot (source_object, &data->synced_at, &error);
+
+  if (cases != NULL)
+    g_task_return_pointer (task, cases, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+ct_journal_read_snapshot_async (CtJournal           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CT_IS_JOURNAL (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ct_journal_read_snapshot_async);
+  g_task_set_task_data (task, g_new0 (SnapshotData, 1), (GDestroyNotify) snapshot_data_free);
+  g_task_run_in_thread (task, read_snapshot_thread);
+}
+
+GPtrArray *
+ct_journal_read_snapshot_finish (CtJournal     *self,
+                                 GAsyncResult  *result,
+                                 gint64        *synced_at,
+                                 GError       **error)
+{
+  SnapshotData *data;
+  GPtrArray *cases;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        ct_journal_read_snapshot_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  cases = g_task_propagate_pointer (G_TASK (result), error);
+  if (synced_at)
+    *synced_at = cases ? data->synced_at : 0;
+  return cases;
+}

@@ -137,6 +137,7 @@ main (int    argc,
   g_autofree char *needle2 = ct_case_fold_text ("zzz-no-match");
   guint matched = 0, emissions = 0;
   long rss_before = rss_kb ();
+  long rss_store;
 
   if (n == 0)
     n = 100000;
@@ -146,6 +147,7 @@ main (int    argc,
     g_ptr_array_add (cases, make_case (profile, rand, i + 1, now));
   ct_case_store_replace_all (store, cases);
   t_build = now_ms () - t;
+  rss_store = rss_kb ();
 
   t = now_ms ();
   ct_sla_update_all (profile, cases, now);
@@ -259,7 +261,10 @@ main (int    argc,
   row ("snapshot write", t_write, "", NULL);
   row ("snapshot read", t_read, "", NULL);
   row ("start from snapshot (read + SLA + store)", t_load, "", NULL);
-  printf ("\nRSS: %.1f MB at start, %.1f MB at end\n", rss_before / 1024.0, rss_kb () / 1024.0);
+  printf ("\nRSS: %.1f MB at start, %.1f MB with the store built (%.0f bytes a case), "
+          "%.1f MB at the end (two stores: the live one and one loaded from the snapshot)\n",
+          rss_before / 1024.0, rss_store / 1024.0, (rss_store - rss_before) * 1024.0 / n,
+          rss_kb () / 1024.0);
 
   g_rand_free (rand);
   return 0;
