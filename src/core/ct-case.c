@@ -645,6 +645,172 @@ ct_case_matches (CtCase     *self,
   return strstr (self->search_text, folded_needle) != NULL;
 }
 
+static void
+add_time (JsonBuilder *b,
+          const char  *name,
+          gint64       t)
+{
+  json_builder_set_member_name (b, name);
+  if (t <= 0 || t == G_MAXINT64)
+    json_builder_add_null_value (b);
+  else
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+      g_autofree char *iso = dt ? g_date_time_format_iso8601 (dt) : NULL;
+
+      if (iso)
+        json_builder_add_string_value (b, iso);
+      else
+        json_builder_add_null_value (b);
+    }
+}
+
+static void
+add_str (JsonBuilder *b,
+         const char  *name,
+         const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_strv (JsonBuilder *b,
+          const char  *name,
+          GPtrArray   *values)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < values->len; i++)
+    json_builder_add_string_value (b, values->pdata[i]);
+  json_builder_end_array (b);
+}
+
+JsonNode *
+ct_case_to_json (CtCase *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (CT_IS_CASE (self), NULL);
+
+  json_builder_begin_object (b);
+  add_str (b, "key", self->key);
+  add_str (b, "kind", self->kind == CT_CASE_KIND_INCIDENT ? "incident" : "approval");
+  add_str (b, "model", self->model);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, self->record_id);
+  add_str (b, "reference", self->reference);
+  add_str (b, "title", self->title);
+  add_str (b, "area", self->area_id);
+  add_str (b, "queue", self->queue_id);
+  add_str (b, "status", ct_case_status_to_string (self->status));
+  add_str (b, "requester", self->requester);
+  json_builder_set_member_name (b, "amount");
+  json_builder_add_double_value (b, self->amount);
+  add_str (b, "currency", self->currency);
+  json_builder_set_member_name (b, "partner");
+  json_builder_begin_object (b);
+  add_str (b, "name", self->partner.name);
+  add_str (b, "tier", self->partner.tier);
+  json_builder_set_member_name (b, "credit_limit");
+  json_builder_add_double_value (b, self->partner.credit_limit);
+  json_builder_set_member_name (b, "exposure");
+  json_builder_add_double_value (b, self->partner.exposure);
+  json_builder_set_member_name (b, "overdue");
+  json_builder_add_double_value (b, self->partner.overdue);
+  json_builder_end_object (b);
+  add_str (b, "company", self->company);
+  add_str (b, "branch", self->branch);
+  add_time (b, "requested_at", self->requested_at);
+  if (self->status == CT_CASE_STATUS_DECIDED)
+    {
+      add_time (b, "decided_at", self->decided_at);
+      add_str (b, "outcome", self->outcome);
+    }
+
+  json_builder_set_member_name (b, "requirements");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *r = self->requirements->pdata[i];
+
+      json_builder_begin_object (b);
+      add_str (b, "source", ct_source_kind_to_string (r->source));
+      add_str (b, "ref", r->source_ref);
+      add_str (b, "approver", r->approver);
+      add_str (b, "state", ct_approver_state_to_string (r->state));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_strv (b, "reasons", self->reasons);
+
+  json_builder_set_member_name (b, "sla");
+  json_builder_begin_object (b);
+  add_str (b, "state", ct_sla_status_to_string (self->sla.status));
+  if (self->sla.status != CT_SLA_STATUS_NONE)
+    {
+      add_time (b, "due", self->sla.due);
+      json_builder_set_member_name (b, "used");
+      json_builder_add_double_value (b, self->sla.used);
+      json_builder_set_member_name (b, "elapsed_seconds");
+      json_builder_add_int_value (b, self->sla.elapsed_seconds);
+      json_builder_set_member_name (b, "breached_seconds");
+      json_builder_add_int_value (b, self->sla.breached_seconds);
+      json_builder_set_member_name (b, "paused");
+      json_builder_add_boolean_value (b, self->sla.paused);
+      json_builder_set_member_name (b, "escalation_level");
+      json_builder_add_int_value (b, self->sla.escalation_level);
+    }
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "priority");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, self->priority);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->priority_components->len; i++)
+    {
+      CtPriorityComponent *pc = self->priority_components->pdata[i];
+
+      json_builder_begin_object (b);
+      add_str (b, "name", pc->name);
+      json_builder_set_member_name (b, "points");
+      json_builder_add_double_value (b, pc->points);
+      add_str (b, "explanation", pc->explanation);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "anomalies");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->anomalies->len; i++)
+    {
+      CtAnomaly *a = self->anomalies->pdata[i];
+
+      json_builder_begin_object (b);
+      add_str (b, "code", a->code);
+      json_builder_set_member_name (b, "score");
+      json_builder_add_double_value (b, a->score);
+      add_str (b, "explanation", a->explanation);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  if (self->kind == CT_CASE_KIND_INCIDENT)
+    {
+      add_str (b, "incident", ct_incident_kind_to_string (self->incident_kind));
+      add_str (b, "detail", self->detail);
+      add_strv (b, "linked_cases", self->linked_keys);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 #define CASE_FORMAT 1
 
 static void

@@ -207,6 +207,12 @@ char            *ct_case_fold_text              (const char     *text);
 gboolean         ct_case_matches                (CtCase         *self,
                                                  const char     *folded_needle);
 
+/* Everything a report shows about the case, for `--format=json` and
+ * debugging: an object with the fields, requirements, SLA state (times as
+ * ISO 8601 UTC, durations in business seconds), priority components and
+ * anomalies. Server text stays text (JSON escapes it). */
+JsonNode        *ct_case_to_json                (CtCase         *self);
+
 /* Snapshot form: a compact, versioned binary record (native byte order; the
  * snapshot never leaves this machine). GVariant was tried and cost 60 µs a
  * case; this costs about 1. Deserialising checks every length and UTF-8

@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "ct-case.h"
 #include "ct-profile.h"
 
@@ -68,6 +70,9 @@ CtMetrics  *ct_metrics_compute            (CtProfile  *profile,
                                            GPtrArray  *history,
                                            gint64      now);
 void        ct_metrics_free               (CtMetrics  *self);
+/* For `--report=metrics --format=json`: the total, areas, queues and
+ * approvers; cycle times in business hours, null where there is no data. */
+JsonNode   *ct_metrics_to_json            (CtMetrics  *self);
 const CtMetricsGroup *ct_metrics_find_area (CtMetrics *self,
                                             const char *area_id);
 const char *ct_metrics_age_bucket_label   (guint       bucket);

@@ -395,6 +395,51 @@ test_anomaly (void)
                                                newcomer), ==, 0);
 }
 
+static void
+test_to_json (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autoptr(CtCase) inc = ct_case_new_incident (CT_INCIDENT_QUEUE_JOB_FAILED, "queue.job", 9);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) inode = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o, *sla;
+
+  /* Requested Friday 27 March 2026 16:00 CET, seen on Tuesday 09:30 CEST:
+   * procurement's 16 h window is used up to 1 + 8 + 1.5 = 10.5 h. */
+  c->requested_at = 1774623600;
+  g_ptr_array_add (c->reasons, g_strdup ("quote \" and <markup>"));
+  ct_sla_compute (p, c, 1774942200, &c->sla);
+  ct_priority_compute (p, c, 1774942200);
+  node = ct_case_to_json (c);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, "purchase.order:110");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "pending");
+  g_assert_cmpstr (json_object_get_string_member (o, "requested_at"), ==, "2026-03-27T15:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (o, "amount"), ==, 9600);
+  sla = json_object_get_object_member (o, "sla");
+  g_assert_cmpstr (json_object_get_string_member (sla, "state"), ==, "on-track");
+  g_assert_cmpint (json_object_get_int_member (sla, "elapsed_seconds"), ==, 37800);
+  /* Due after 5.5 more hours: Tuesday 16:00 CEST. */
+  g_assert_cmpstr (json_object_get_string_member (sla, "due"), ==, "2026-03-31T14:00:00Z");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "requirements")), ==,
+                    1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "reasons")), ==, 2);
+  g_assert_false (json_object_has_member (o, "incident"));
+  text = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"quote \\\" and <markup>\""));
+
+  ct_case_add_linked_key (inc, "account.move:31");
+  inode = ct_case_to_json (inc);
+  o = json_node_get_object (inode);
+  g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "incident");
+  g_assert_cmpstr (json_object_get_string_member (o, "incident"), ==, "queue-job-failed");
+  g_assert_true (json_object_get_null_member (o, "requested_at"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o,
+                                                  "linked_cases"), 0), ==, "account.move:31");
+}
+
 int
 main (int argc,
       char *argv[])
@@ -406,6 +451,7 @@ main (int argc,
   g_test_add_func ("/ct/core/case/one-record-one-case", test_one_record_one_case);
   g_test_add_func ("/ct/core/case/search-text", test_search_text);
   g_test_add_func ("/ct/core/case/serialize", test_serialize_round_trip);
+  g_test_add_func ("/ct/core/case/to-json", test_to_json);
   g_test_add_func ("/ct/core/case/deserialize-garbage", test_deserialize_garbage);
   g_test_add_func ("/ct/core/case/priority", test_priority);
   g_test_add_func ("/ct/core/case/baseline", test_baseline);

@@ -173,6 +173,20 @@ test_cycle_times (void)
 
   g_assert_true (isnan (ct_metrics_find_area (m, "credit")->cycle_p50_30d));
   g_assert_true (isnan (ct_metrics_find_area (m, "credit")->breach_rate_30d));
+
+  {
+    g_autoptr(JsonNode) node = ct_metrics_to_json (m);
+    JsonArray *areas = json_object_get_array_member (json_node_get_object (node), "areas");
+    JsonObject *s0 = json_array_get_object_element (areas, 0);
+    JsonObject *credit = json_array_get_object_element (areas, 4);
+
+    g_assert_cmpstr (json_object_get_string_member (s0, "id"), ==, "sales");
+    g_assert_cmpfloat (json_object_get_double_member (s0, "cycle_hours_p90_30d"), ==, 9);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s0, "breach_rate_30d"), 0.3,
+                                    1e-9);
+    g_assert_cmpstr (json_object_get_string_member (credit, "id"), ==, "credit");
+    g_assert_true (json_object_get_null_member (credit, "cycle_hours_p50_30d"));
+  }
 }
 
 static void
