@@ -1232,6 +1232,48 @@ ct_profile_new_from_data (const char  *data,
       return NULL;
     }
 
+  /* json-glib parses recursively: refuse absurd nesting before it can
+   * exhaust the stack. A real profile nests five deep. */
+  {
+    guint depth = 0, line = 1, col = 1;
+    gboolean in_string = FALSE, escaped = FALSE;
+
+    for (gssize i = 0; i < length; i++)
+      {
+        char ch = data[i];
+
+        if (in_string)
+          {
+            if (escaped)
+              escaped = FALSE;
+            else if (ch == '\\')
+              escaped = TRUE;
+            else if (ch == '"')
+              in_string = FALSE;
+          }
+        else if (ch == '"')
+          in_string = TRUE;
+        else if (ch == '[' || ch == '{')
+          {
+            if (++depth > 32)
+              {
+                g_set_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX,
+                             _("%s:%u:%u: nested too deep to be a profile"), name, line, col);
+                return NULL;
+              }
+          }
+        else if ((ch == ']' || ch == '}') && depth > 0)
+          depth--;
+        if (ch == '\n')
+          {
+            line++;
+            col = 1;
+          }
+        else if (((guchar) ch & 0xC0) != 0x80)
+          col++;
+      }
+  }
+
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       /* json-glib says "<data>:line:col: Parse error: …"; show the file's name. */
@@ -1549,6 +1591,12 @@ ct_format_number (double value)
   char digits[64];
   gsize n, first;
 
+  /* Beyond 10¹⁵ digits stop meaning anything to a reader. */
+  if (a >= 1e15 || isnan (value))
+    {
+      g_string_free (s, TRUE);
+      return g_strdup_printf ("%g", value);
+    }
   g_snprintf (digits, sizeof digits, "%.0f", integral ? round (a) : floor (a));
   n = strlen (digits);
   if (value < 0 && a >= 0.005)

@@ -130,7 +130,7 @@ test_format_number (void)
   struct { double v; const char *s; } cases[] = {
     { 0, "0" }, { 7, "7" }, { 999, "999" }, { 1000, "1 000" }, { 12400, "12 400" },
     { 1234567, "1 234 567" }, { 3.5, "3.5" }, { -1500, "-1 500" }, { 2.96, "3" },
-    { 1999.95, "2 000" }, { 12.25, "12.2" },
+    { 1999.95, "2 000" }, { 12.25, "12.2" }, { 1e300, "1e+300" }, { -2.5e16, "-2.5e+16" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -377,6 +377,20 @@ test_syntax_errors (void)
         g_error ("case %u: expected “%s…”, got “%s”", i, cases[i].expect, error->message);
     }
 
+  {
+    /* Deep nesting is refused before json-glib recurses into it. */
+    GString *deep = g_string_new ("{\"version\": 1, \"x\":\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtProfile) p = NULL;
+
+    for (guint i = 0; i < 200000; i++)
+      g_string_append_c (deep, '[');
+    p = ct_profile_new_from_data (deep->str, deep->len, "bad.json", &error);
+    g_assert_null (p);
+    g_assert_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX);
+    g_assert_cmpstr (error->message, ==, "bad.json:2:32: nested too deep to be a profile");
+    g_string_free (deep, TRUE);
+  }
   {
     /* Not UTF-8. */
     g_autoptr(GError) error = NULL;
