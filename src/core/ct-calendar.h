@@ -9,7 +9,11 @@
 G_BEGIN_DECLS
 
 /* Times are Unix seconds (UTC instants). Business hours are wall-clock hours in
- * the calendar's own time zone, so 08:00 stays 08:00 across DST changes. */
+ * the calendar's own time zone, so 08:00 stays 08:00 across DST changes.
+ *
+ * A calendar grows its lookup table on demand, so it is not thread-safe: use
+ * one from one thread at a time (the profile's calendars belong to the main
+ * thread). */
 typedef struct _CtCalendar CtCalendar;
 
 #define CT_CALENDAR_MAX_SPANS_PER_DAY 4

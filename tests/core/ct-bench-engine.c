@@ -131,7 +131,7 @@ main (int    argc,
   GRand *rand = g_rand_new_with_seed (2026);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   double t, t_build, t_first_sla, t_sla, t_metrics, t_filter, t_filter_miss, t_apply, t_prio;
-  double t_write, t_read, t_load;
+  double t_write, t_read, t_load, t_open;
   g_autofree char *dir = NULL;
   g_autofree char *needle1 = ct_case_fold_text ("élégante");
   g_autofree char *needle2 = ct_case_fold_text ("zzz-no-match");
@@ -218,6 +218,15 @@ main (int    argc,
     t_read = now_ms () - t;
     g_assert_no_error (error);
     g_assert_cmpuint (back->len, ==, ct_case_store_get_n_cases (store));
+    /* Opening checks both files (quick_check) before use. */
+    {
+      g_autoptr(CtJournal) again = NULL;
+
+      t = now_ms ();
+      again = ct_journal_open (dir, &error);
+      t_open = now_ms () - t;
+      g_assert_no_error (error);
+    }
     /* Start-up from the snapshot: read, SLA, into a store. */
     t = now_ms ();
     ct_sla_update_all (profile, back, now);
@@ -260,6 +269,7 @@ main (int    argc,
   }
   row ("snapshot write", t_write, "", NULL);
   row ("snapshot read", t_read, "", NULL);
+  row ("journal + snapshot open (integrity check)", t_open, "", NULL);
   row ("start from snapshot (read + SLA + store)", t_load, "", NULL);
   printf ("\nRSS: %.1f MB at start, %.1f MB with the store built (%.0f bytes a case), "
           "%.1f MB at the end (two stores: the live one and one loaded from the snapshot)\n",
