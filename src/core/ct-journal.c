@@ -91,6 +91,7 @@ set_sql_error (GError    **error,
 static int
 try_open (const char  *path,
           const char  *schema,
+          gboolean     durable,
           sqlite3    **out)
 {
   sqlite3 *db = NULL;
@@ -103,7 +104,11 @@ try_open (const char  *path,
     goto fail;
   sqlite3_busy_timeout (db, 2000);
   sqlite3_extended_result_codes (db, 1);
-  rc = sqlite3_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+  /* The audit trail must survive a power cut (FULL syncs every commit); the
+   * snapshot is a cache that the next sync rewrites (NORMAL is enough). */
+  rc = sqlite3_exec (db, durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                     NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     goto fail;
   rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
@@ -173,11 +178,12 @@ static sqlite3 *
 open_or_rebuild (CtJournal   *self,
                  const char  *name,
                  const char  *schema,
+                 gboolean     durable,
                  GError     **error)
 {
   g_autofree char *path = g_build_filename (self->dir, name, NULL);
   sqlite3 *db = NULL;
-  int rc = try_open (path, schema, &db);
+  int rc = try_open (path, schema, durable, &db);
 
   if (rc == SQLITE_OK)
     return db;
@@ -189,7 +195,7 @@ open_or_rebuild (CtJournal   *self,
     }
   if (!move_aside (self, path, error))
     return NULL;
-  rc = try_open (path, schema, &db);
+  rc = try_open (path, schema, durable, &db);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_SQL,
@@ -242,10 +248,10 @@ ct_journal_open (const char  *dir,
     }
   self = g_object_new (CT_TYPE_JOURNAL, NULL);
   self->dir = g_strdup (dir);
-  self->journal = open_or_rebuild (self, "journal.sqlite", journal_schema, error);
+  self->journal = open_or_rebuild (self, "journal.sqlite", journal_schema, TRUE, error);
   if (self->journal == NULL)
     return NULL;
-  self->snapshot = open_or_rebuild (self, "snapshot.sqlite", snapshot_schema, error);
+  self->snapshot = open_or_rebuild (self, "snapshot.sqlite", snapshot_schema, FALSE, error);
   if (self->snapshot == NULL)
     return NULL;
   return g_steal_pointer (&self);
@@ -388,7 +394,7 @@ rebuild_snapshot (CtJournal *self)
   self->snapshot = NULL;
   if (!move_aside (self, path, &error))
     g_debug ("%s", error->message);
-  if (try_open (path, snapshot_schema, &self->snapshot) != SQLITE_OK)
+  if (try_open (path, snapshot_schema, FALSE, &self->snapshot) != SQLITE_OK)
     g_debug ("Could not rebuild %s", path);
 }
 
