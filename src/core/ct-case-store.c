@@ -210,7 +210,10 @@ ct_case_store_apply_changes (CtCaseStore        *self,
       if (g_hash_table_contains (removed_keys, c->key))
         continue;
       old = g_hash_table_lookup (self->by_key, c->key);
-      /* The same object edited in place is still a change the view must see. */
+      /* The same object edited in place is still a change the view must see;
+       * an equal copy is not. */
+      if (old != NULL && old != c && ct_case_equal (old, c))
+        continue;
       if (old != NULL)
         {
           Change ch = { old->position, c };

@@ -26,7 +26,9 @@ GPtrArray   *ct_case_store_get_cases        (CtCaseStore  *self);
 
 /* Applies one sync's changes. @upserts: cases whose key is new are appended
  * (in key order, so the order is stable from one run to the next); a case whose
- * key exists replaces the old object in place. @removals: keys to drop
+ * key exists replaces the old object in place, unless it is equal to it
+ * (ct_case_equal()): a full reconciliation that re-reads every record then
+ * emits nothing for the ones that did not change. @removals: keys to drop
  * (unknown ones are ignored). Emits one items-changed per contiguous range
  * of positions that changed, from the last to the first, each against the
  * state that the previous one left — never a full reset. Keys present in

@@ -935,6 +935,29 @@ ct_case_serialize (CtCase *self)
   return g_byte_array_free_to_bytes (out);
 }
 
+gboolean
+ct_case_equal (CtCase *a,
+               CtCase *b)
+{
+  g_autoptr(GByteArray) x = NULL;
+  g_autoptr(GByteArray) y = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE (a), FALSE);
+  g_return_val_if_fail (CT_IS_CASE (b), FALSE);
+
+  if (a == b)
+    return TRUE;
+  if (strcmp (a->key, b->key) != 0)
+    return FALSE;
+  /* The snapshot form holds exactly the non-derived fields, so comparing
+   * it cannot forget a field added later. */
+  x = g_byte_array_sized_new (512);
+  y = g_byte_array_sized_new (512);
+  ct_case_serialize_to (a, x);
+  ct_case_serialize_to (b, y);
+  return x->len == y->len && memcmp (x->data, y->data, x->len) == 0;
+}
+
 typedef struct
 {
   const guint8 *p;

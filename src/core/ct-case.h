@@ -150,6 +150,12 @@ char            *ct_case_make_key               (const char     *model,
                                                  gint64          record_id);
 CtCase          *ct_case_copy                   (CtCase         *self);
 
+/* Whether two cases say the same thing: every field the server or the
+ * sources set (what the snapshot stores), not the derived SLA state,
+ * priority or position. */
+gboolean         ct_case_equal                  (CtCase         *a,
+                                                 CtCase         *b);
+
 const char      *ct_case_get_key                (CtCase         *self);
 const char      *ct_case_get_title              (CtCase         *self);
 const char      *ct_case_get_area_id            (CtCase         *self);

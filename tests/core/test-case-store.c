@@ -118,6 +118,8 @@ test_ranges (void)
   g_ptr_array_add (batch, make (2));
   g_ptr_array_add (batch, make (5));
   g_ptr_array_add (batch, make (6));
+  for (guint i = 0; i < 3; i++)
+    ((CtCase *) batch->pdata[i])->amount = 100;
   g_ptr_array_add (batch, make (11));
   g_ptr_array_add (batch, make (0));
   n = ct_case_store_apply_changes (store, batch, removals);
@@ -145,6 +147,32 @@ test_ranges (void)
   g_assert_cmpuint (e->added, ==, 3);
   g_assert_cmpuint (e->n_items_at_emission, ==, 9);
   assert_mirror (&m, store);
+
+  /* A full reconciliation re-reading every record: equal copies change
+   * nothing and emit nothing; the one that differs is one range. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+    CtCase *before = ct_case_store_lookup (store, "sale.order:7");
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+      {
+        g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (store), i);
+        g_ptr_array_add (again, ct_case_copy (c));
+      }
+    g_free (((CtCase *) again->pdata[5])->title);
+    ((CtCase *) again->pdata[5])->title = g_strdup ("Order 7, amended");
+    g_array_set_size (log, 0);
+    g_assert_cmpuint (ct_case_store_apply_changes (store, again, NULL), ==, 1);
+    g_assert_cmpuint (log->len, ==, 1);
+    e = &g_array_index (log, Emission, 0);
+    g_assert_cmpuint (e->position, ==, 5);
+    g_assert_cmpuint (e->removed, ==, 1);
+    g_assert_cmpuint (e->added, ==, 1);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:7") != before);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:7") == again->pdata[5]);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:6") != again->pdata[4]);
+    assert_mirror (&m, store);
+  }
 
   /* An empty batch emits nothing. */
   g_array_set_size (log, 0);
