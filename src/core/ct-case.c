@@ -202,6 +202,7 @@ ct_case_copy (CtCase *self)
 
   copy->sla = self->sla;
   copy->priority = self->priority;
+  copy->priority_at = self->priority_at;
   for (guint i = 0; i < self->priority_components->len; i++)
     {
       CtPriorityComponent *c = self->priority_components->pdata[i];

@@ -134,6 +134,7 @@ struct _CtCase
   /* Derived: refreshed by the engine. */
   CtSlaState       sla;
   double           priority;
+  gint64           priority_at;      /* when priority was computed, 0 never */
   GPtrArray       *priority_components; /* (owned) (element-type CtPriorityComponent) */
   GPtrArray       *anomalies;        /* (owned) (element-type CtAnomaly) */
   char            *search_text;      /* (owned) casefolded, see ct_case_update_search_text() */

@@ -79,5 +79,27 @@ ct_priority_compute (CtProfile *profile,
                                     (int) round (MIN (1.0, c->stock_criticality) * 100)));
 
   c->priority = round (c->priority * 10) / 10;
+  c->priority_at = now;
   return c->priority;
+}
+
+guint
+ct_priority_update_all (CtProfile *profile,
+                        GPtrArray *cases,
+                        gint64     now,
+                        gboolean   force)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+
+      if (force || c->priority_at == 0 || c->shipment_cutoff > 0)
+        {
+          ct_priority_compute (profile, c, now);
+          n++;
+        }
+    }
+  return n;
 }

@@ -322,6 +322,22 @@ test_priority (void)
   g_assert_cmpfloat (small->priority, ==, 0);
   g_assert_cmpuint (small->priority_components->len, ==, 0);
 
+  /* The tick recomputes what moves with time, and what was never computed. */
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+    g_autoptr(CtCase) fresh = ct_case_new ("sale.order", 2);
+
+    g_ptr_array_add (all, c);
+    g_ptr_array_add (all, small);
+    g_ptr_array_add (all, fresh);
+    fresh->amount = 10000;
+    g_assert_cmpuint (ct_priority_update_all (p, all, now + 3 * 3600, FALSE), ==, 2);
+    g_assert_cmpfloat (fresh->priority, ==, 40);
+    pc = c->priority_components->pdata[1];
+    g_assert_cmpstr (pc->explanation, ==, "Shipment cut-off in 3 h");
+    g_assert_cmpuint (ct_priority_update_all (p, all, now, TRUE), ==, 3);
+  }
+
   /* A passed cut-off earns the full weight. */
   c->shipment_cutoff = now - 2 * 3600;
   ct_priority_compute (p, c, now);
