@@ -333,17 +333,28 @@ ct_case_add_reason (CtCase     *self,
   g_ptr_array_add (self->reasons, g_strdup (reason));
 }
 
+static int
+cmp_period (gconstpointer a,
+            gconstpointer b)
+{
+  gint64 x = ((const CtPeriod *) a)->start, y = ((const CtPeriod *) b)->start;
+
+  return (x > y) - (x < y);
+}
+
 void
 ct_case_add_pause (CtCase *self,
                    gint64  start,
                    gint64  end)
 {
   CtPeriod p = { start, end };
+  guint out = 0;
 
   for (guint i = 0; i < self->pauses->len; i++)
     {
       CtPeriod *e = &g_array_index (self->pauses, CtPeriod, i);
 
+      /* The same pause seen again (next sync) with its end now known. */
       if (e->start == start)
         {
           e->end = end;
@@ -351,6 +362,24 @@ ct_case_add_pause (CtCase *self,
         }
     }
   g_array_append_val (self->pauses, p);
+
+  /* Keep the pauses sorted and disjoint, so the SLA clock never subtracts
+   * the same time twice. An end of 0 means still open. */
+  g_array_sort (self->pauses, cmp_period);
+  for (guint i = 1; i < self->pauses->len; i++)
+    {
+      CtPeriod *last = &g_array_index (self->pauses, CtPeriod, out);
+      CtPeriod *cur = &g_array_index (self->pauses, CtPeriod, i);
+
+      if (last->end == 0 || cur->start <= last->end)
+        {
+          if (last->end != 0 && (cur->end == 0 || cur->end > last->end))
+            last->end = cur->end;
+        }
+      else
+        g_array_index (self->pauses, CtPeriod, ++out) = *cur;
+    }
+  g_array_set_size (self->pauses, out + 1);
 }
 
 void

@@ -120,7 +120,8 @@ struct _CtCase
   gboolean         breached_when_decided;
   GPtrArray       *reasons;          /* (owned) (element-type utf8) */
   CtCaseStatus     status;
-  GArray          *pauses;           /* (owned) (element-type CtPeriod) */
+  GArray          *pauses;           /* (owned) (element-type CtPeriod) sorted, disjoint;
+                                      * { start, 0 } while awaiting revision */
   gboolean         urgent;           /* urgent shipment: shorter SLA */
   gint64           shipment_cutoff;  /* 0 if none */
   double           stock_criticality;/* 0–1 */

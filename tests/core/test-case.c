@@ -166,6 +166,33 @@ test_one_record_one_case (void)
 }
 
 static void
+test_pauses_merge (void)
+{
+  g_autoptr(CtCase) c = ct_case_new ("sale.order", 1);
+  CtPeriod *p;
+
+  ct_case_add_pause (c, 1000, 2000);
+  ct_case_add_pause (c, 5000, 0);
+  ct_case_add_pause (c, 1500, 3000);   /* overlaps the first */
+  ct_case_add_pause (c, 3000, 3500);   /* touches it */
+  ct_case_add_pause (c, 6000, 7000);   /* inside the open one */
+  ct_case_add_pause (c, 4000, 4500);
+  g_assert_cmpuint (c->pauses->len, ==, 3);
+  p = &g_array_index (c->pauses, CtPeriod, 0);
+  g_assert_cmpint (p->start, ==, 1000);
+  g_assert_cmpint (p->end, ==, 3500);
+  p = &g_array_index (c->pauses, CtPeriod, 1);
+  g_assert_cmpint (p->start, ==, 4000);
+  g_assert_cmpint (p->end, ==, 4500);
+  p = &g_array_index (c->pauses, CtPeriod, 2);
+  g_assert_cmpint (p->start, ==, 5000);
+  g_assert_cmpint (p->end, ==, 0);
+  /* The open pause closes when the case comes back. */
+  ct_case_add_pause (c, 5000, 8000);
+  g_assert_cmpint (g_array_index (c->pauses, CtPeriod, 2).end, ==, 8000);
+}
+
+static void
 test_search_text (void)
 {
   g_autoptr(CtCase) c = purchase_order ();
@@ -465,6 +492,7 @@ main (int argc,
   g_test_add_func ("/ct/core/case/key", test_key);
   g_test_add_func ("/ct/core/case/fill-from-record", test_fill_from_record);
   g_test_add_func ("/ct/core/case/one-record-one-case", test_one_record_one_case);
+  g_test_add_func ("/ct/core/case/pauses", test_pauses_merge);
   g_test_add_func ("/ct/core/case/search-text", test_search_text);
   g_test_add_func ("/ct/core/case/serialize", test_serialize_round_trip);
   g_test_add_func ("/ct/core/case/to-json", test_to_json);
