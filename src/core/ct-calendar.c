@@ -43,6 +43,12 @@ struct _CtCalendar
 #define SECONDS_PER_DAY 86400
 #define JULIAN_OF_UNIX_EPOCH 719163 /* g_date_get_julian (1970-01-01) */
 
+/* The table never covers more than 1970–2199: a date from a damaged record
+ * ("9999-12-31") must not make it grow to gigabytes. Times outside give
+ * saturated answers (no business time before 1970 or after 2199). */
+#define MIN_TIME G_GINT64_CONSTANT (0)
+#define MAX_TIME G_GINT64_CONSTANT (7258118400) /* 2200-01-01T00:00:00Z */
+
 CtCalendar *
 ct_calendar_new (const char *id,
                  GTimeZone  *tz)
@@ -215,7 +221,8 @@ unix_to_local_julian (CtCalendar *self,
 {
   gint interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, t);
   gint64 local = t + (interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0);
-  gint64 days = local >= 0 ? local / SECONDS_PER_DAY : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+  gint64 days = local >= 0 ? local / SECONDS_PER_DAY
+                           : -((-local + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
   gint64 j = days + JULIAN_OF_UNIX_EPOCH;
 
   return (guint32) CLAMP (j, 1, (gint64) G_MAXUINT32 / 2);
@@ -282,7 +289,13 @@ ensure_range (CtCalendar *self,
   guint32 jf, jt;
   guint32 first, last;
 
+  from = CLAMP (from, MIN_TIME, MAX_TIME);
+  to = CLAMP (to, MIN_TIME, MAX_TIME);
   if (self->built && from >= self->range_start && to < self->range_end)
+    return;
+  /* Already as wide as allowed. */
+  if (self->built && self->range_start <= MIN_TIME + SECONDS_PER_DAY &&
+      self->range_end >= MAX_TIME - SECONDS_PER_DAY)
     return;
 
   jf = unix_to_local_julian (self, from);
@@ -301,6 +314,8 @@ ensure_range (CtCalendar *self,
       if (to >= self->range_end)
         last = MAX (last, jt + 366);
     }
+  first = MAX (first, JULIAN_OF_UNIX_EPOCH);
+  last = MIN (last, unix_to_local_julian (self, MAX_TIME) + 1);
   g_debug ("Calendar %s: business table over %u days", self->id, last - first);
   build (self, first, last);
 }
@@ -412,16 +427,32 @@ ct_calendar_add_business_seconds (CtCalendar *self,
     return G_MAXINT64;
 
   ensure_range (self, from, from);
-  /* Grow forward until the target lies in the table; a year of holidays
-   * cannot stop this for long because each round adds a year. */
-  for (guint round = 0; round < 200; round++)
+  /* Grow forward until the target lies in the table, by a guess of the
+   * weeks it needs plus a year for holidays, up to the table's limit. */
+  for (;;)
     {
       gint64 target = offset_unchecked (self, from) + seconds;
+      guint32 limit = unix_to_local_julian (self, MAX_TIME) + 1;
+      gint64 want;
 
       if (target <= self->prefix[self->n])
         return ct_calendar_instant_at_offset (self, target);
-      build (self, self->first_julian,
-             self->last_julian + 366 + (guint32) (seconds / weekly) * 7);
+      if (self->last_julian >= limit)
+        return G_MAXINT64;
+      want = (gint64) self->last_julian + 366 + MIN (seconds / weekly, 100000) * 7;
+      build (self, self->first_julian, (guint32) MIN (want, (gint64) limit));
     }
-  return G_MAXINT64;
+}
+
+gint64
+ct_calendar_instant_at_offset_or_add (CtCalendar *self,
+                                      gint64      from,
+                                      gint64      from_offset,
+                                      gint64      seconds)
+{
+  if (seconds <= 0)
+    return from;
+  if (self->built && self->n > 0 && from_offset + seconds <= self->prefix[self->n])
+    return ct_calendar_instant_at_offset (self, from_offset + seconds);
+  return ct_calendar_add_business_seconds (self, from, seconds);
 }

@@ -9,7 +9,11 @@
 G_BEGIN_DECLS
 
 /* Times are Unix seconds (UTC instants). Business hours are wall-clock hours in
- * the calendar's own time zone, so 08:00 stays 08:00 across DST changes. */
+ * the calendar's own time zone, so 08:00 stays 08:00 across DST changes.
+ *
+ * A calendar grows its lookup table on demand, so it is not thread-safe: use
+ * one from one thread at a time (the profile's calendars belong to the main
+ * thread). */
 typedef struct _CtCalendar CtCalendar;
 
 #define CT_CALENDAR_MAX_SPANS_PER_DAY 4
@@ -67,6 +71,14 @@ gint64      ct_calendar_offset                  (CtCalendar  *self,
                                                  gint64       t);
 gint64      ct_calendar_instant_at_offset       (CtCalendar  *self,
                                                  gint64       offset);
+
+/* ct_calendar_add_business_seconds (self, from, seconds) for a caller that
+ * already holds from's offset: one lookup instead of two when the result
+ * lies in the table. */
+gint64      ct_calendar_instant_at_offset_or_add (CtCalendar *self,
+                                                  gint64      from,
+                                                  gint64      from_offset,
+                                                  gint64      seconds);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtCalendar, ct_calendar_unref)
 

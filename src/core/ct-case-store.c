@@ -210,7 +210,10 @@ ct_case_store_apply_changes (CtCaseStore        *self,
       if (g_hash_table_contains (removed_keys, c->key))
         continue;
       old = g_hash_table_lookup (self->by_key, c->key);
-      /* The same object edited in place is still a change the view must see. */
+      /* The same object edited in place is still a change the view must see;
+       * an equal copy is not. */
+      if (old != NULL && old != c && ct_case_equal (old, c))
+        continue;
       if (old != NULL)
         {
           Change ch = { old->position, c };
@@ -350,6 +353,51 @@ ct_case_store_replace_all (CtCaseStore *self,
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
   if (self->items->len != old_len)
     g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_N_ITEMS]);
+}
+
+guint
+ct_case_store_update_sla (CtCaseStore *self,
+                          CtProfile   *profile,
+                          gint64       now)
+{
+  guint n = self->items->len;
+  g_autofree guint16 *before = g_new (guint16, n);
+  guint changed;
+  guint i = 0;
+
+  g_return_val_if_fail (CT_IS_CASE_STORE (self), 0);
+
+  for (guint k = 0; k < n; k++)
+    {
+      CtCase *c = self->items->pdata[k];
+      before[k] = (guint16) (c->sla.status << 8 | (c->sla.escalation_level & 0xFF));
+    }
+  changed = ct_sla_update_all (profile, self->items, now);
+  if (changed == 0)
+    return 0;
+
+  while (i < n)
+    {
+      guint start;
+
+      for (; i < n; i++)
+        {
+          CtCase *c = self->items->pdata[i];
+          if (before[i] != (guint16) (c->sla.status << 8 | (c->sla.escalation_level & 0xFF)))
+            break;
+        }
+      if (i == n)
+        break;
+      start = i;
+      for (; i < n; i++)
+        {
+          CtCase *c = self->items->pdata[i];
+          if (before[i] == (guint16) (c->sla.status << 8 | (c->sla.escalation_level & 0xFF)))
+            break;
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), start, i - start, i - start);
+    }
+  return changed;
 }
 
 guint

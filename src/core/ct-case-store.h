@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "ct-case.h"
+#include "ct-profile.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +26,9 @@ GPtrArray   *ct_case_store_get_cases        (CtCaseStore  *self);
 
 /* Applies one sync's changes. @upserts: cases whose key is new are appended
  * (in key order, so the order is stable from one run to the next); a case whose
- * key exists replaces the old object in place. @removals: keys to drop
+ * key exists replaces the old object in place, unless it is equal to it
+ * (ct_case_equal()): a full reconciliation that re-reads every record then
+ * emits nothing for the ones that did not change. @removals: keys to drop
  * (unknown ones are ignored). Emits one items-changed per contiguous range
  * of positions that changed, from the last to the first, each against the
  * state that the previous one left — never a full reset. Keys present in
@@ -38,6 +41,14 @@ guint        ct_case_store_apply_changes    (CtCaseStore  *self,
  * load (snapshot, first sync). */
 void         ct_case_store_replace_all      (CtCaseStore  *self,
                                              GPtrArray    *cases);
+
+/* The minute tick: recomputes every case's SLA state (ct_sla_update_all())
+ * and emits items-changed (same items, so views rebind them) for each run
+ * of cases whose status or escalation level changed — a view re-sorts and
+ * re-filters only those. Returns how many cases changed. */
+guint        ct_case_store_update_sla       (CtCaseStore  *self,
+                                             CtProfile    *profile,
+                                             gint64        now);
 
 /* Counts the cases whose search text contains @needle (folded here). The
  * same test a GtkCustomFilter runs per row with ct_case_matches(). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ct-case.h"
+#include "ct-incident.h"
 
 enum {
   PROP_0,
@@ -196,11 +197,12 @@ ct_case_new_incident (CtIncidentKind  kind,
 CtCase *
 ct_case_copy (CtCase *self)
 {
-  g_autoptr(GVariant) v = g_variant_ref_sink (ct_case_serialize (self));
-  CtCase *copy = ct_case_deserialize (v);
+  g_autoptr(GBytes) bytes = ct_case_serialize (self);
+  CtCase *copy = ct_case_deserialize (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 
   copy->sla = self->sla;
   copy->priority = self->priority;
+  copy->priority_at = self->priority_at;
   for (guint i = 0; i < self->priority_components->len; i++)
     {
       CtPriorityComponent *c = self->priority_components->pdata[i];
@@ -331,17 +333,28 @@ ct_case_add_reason (CtCase     *self,
   g_ptr_array_add (self->reasons, g_strdup (reason));
 }
 
+static int
+cmp_period (gconstpointer a,
+            gconstpointer b)
+{
+  gint64 x = ((const CtPeriod *) a)->start, y = ((const CtPeriod *) b)->start;
+
+  return (x > y) - (x < y);
+}
+
 void
 ct_case_add_pause (CtCase *self,
                    gint64  start,
                    gint64  end)
 {
   CtPeriod p = { start, end };
+  guint out = 0;
 
   for (guint i = 0; i < self->pauses->len; i++)
     {
       CtPeriod *e = &g_array_index (self->pauses, CtPeriod, i);
 
+      /* The same pause seen again (next sync) with its end now known. */
       if (e->start == start)
         {
           e->end = end;
@@ -349,6 +362,24 @@ ct_case_add_pause (CtCase *self,
         }
     }
   g_array_append_val (self->pauses, p);
+
+  /* Keep the pauses sorted and disjoint, so the SLA clock never subtracts
+   * the same time twice. An end of 0 means still open. */
+  g_array_sort (self->pauses, cmp_period);
+  for (guint i = 1; i < self->pauses->len; i++)
+    {
+      CtPeriod *last = &g_array_index (self->pauses, CtPeriod, out);
+      CtPeriod *cur = &g_array_index (self->pauses, CtPeriod, i);
+
+      if (last->end == 0 || cur->start <= last->end)
+        {
+          if (last->end != 0 && (cur->end == 0 || cur->end > last->end))
+            last->end = cur->end;
+        }
+      else
+        g_array_index (self->pauses, CtPeriod, ++out) = *cur;
+    }
+  g_array_set_size (self->pauses, out + 1);
 }
 
 void
@@ -397,7 +428,8 @@ ct_case_merge (CtCase *self,
       ct_case_add_pause (self, p->start, p->end);
     }
   /* The earliest request starts the clock; pending beats upcoming. */
-  if (other->requested_at > 0 && (self->requested_at == 0 || other->requested_at < self->requested_at))
+  if (other->requested_at > 0 &&
+      (self->requested_at == 0 || other->requested_at < self->requested_at))
     self->requested_at = other->requested_at;
   if (other->status == CT_CASE_STATUS_PENDING && self->status == CT_CASE_STATUS_UPCOMING)
     self->status = CT_CASE_STATUS_PENDING;
@@ -412,6 +444,146 @@ ct_case_merge (CtCase *self,
   self->urgent |= other->urgent;
 }
 
+/* Record values as Odoo sends them. */
+
+static JsonNode *
+member (JsonObject *record,
+        const char *field)
+{
+  if (record == NULL || field == NULL || *field == '\0')
+    return NULL;
+  return json_object_get_member (record, field);
+}
+
+static gboolean
+node_number (JsonNode *node,
+             double   *out)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64 &&
+      json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return FALSE;
+  *out = json_node_get_double (node);
+  return isfinite (*out);
+}
+
+/* A char field, or a many2one's display name; id to *id_out when a many2one. */
+static const char *
+node_text (JsonNode *node,
+           gint64   *id_out)
+{
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      JsonNode *id, *name;
+
+      if (json_array_get_length (a) != 2)
+        return NULL;
+      id = json_array_get_element (a, 0);
+      name = json_array_get_element (a, 1);
+      if (id_out && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_INT64)
+        *id_out = json_node_get_int (id);
+      if (JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING)
+        return json_node_get_string (name);
+    }
+  return NULL;
+}
+
+void
+ct_case_fill_from_record (CtCase        *self,
+                          CtProfile     *profile,
+                          const CtQueue *queue,
+                          JsonObject    *record)
+{
+  const CtQueueFields *f;
+  g_autoptr(JsonObject) facts = NULL;
+  JsonObject *partner;
+  g_autoptr(GPtrArray) reasons = NULL;
+  const CtArea *area;
+  const char *text;
+  double v;
+  gint64 id;
+
+  g_return_if_fail (CT_IS_CASE (self));
+  g_return_if_fail (CT_IS_PROFILE (profile));
+  g_return_if_fail (queue != NULL);
+
+  if (record == NULL)
+    return;
+  f = &queue->fields;
+
+  if ((text = node_text (member (record, f->reference), NULL)) != NULL)
+    ct_case_set_text (&self->reference, text);
+  if ((text = node_text (member (record, f->title), NULL)) != NULL)
+    ct_case_set_text (&self->title, text);
+  if (node_number (member (record, f->amount), &v))
+    self->amount = v;
+  if ((text = node_text (member (record, f->currency), NULL)) != NULL)
+    ct_case_set_text (&self->currency, text);
+  id = 0;
+  if ((text = node_text (member (record, f->requester), &id)) != NULL)
+    {
+      ct_case_set_text (&self->requester, text);
+      self->requester_id = id;
+    }
+  id = 0;
+  if ((text = node_text (member (record, f->partner), &id)) != NULL)
+    {
+      ct_case_set_text (&self->partner.name, text);
+      self->partner.id = id;
+    }
+  if ((text = node_text (member (record, f->company), NULL)) != NULL)
+    ct_case_set_text (&self->company, text);
+  if ((text = node_text (member (record, f->branch), NULL)) != NULL)
+    ct_case_set_text (&self->branch, text);
+  if (node_number (member (record, f->discount), &v))
+    self->discount = v;
+  if (f->shipment_date != NULL)
+    {
+      gint64 t = ct_parse_odoo_datetime (member (record, f->shipment_date));
+      if (t > 0)
+        self->shipment_cutoff = t;
+    }
+  ct_case_set_text (&self->queue_id, queue->id);
+
+  area = ct_profile_area_for_record (profile, queue, record);
+  ct_case_set_text (&self->area_id, area ? area->id : NULL);
+
+  /* The rules see the record plus what the case knows beyond it. Copies of
+   * object and array nodes share their contents, so this is cheap. */
+  facts = json_object_new ();
+  {
+    g_autoptr(GList) names = json_object_get_members (record);
+
+    for (GList *l = names; l; l = l->next)
+      json_object_set_member (facts, l->data,
+                              json_node_copy (json_object_get_member (record, l->data)));
+  }
+  json_object_set_double_member (facts, "amount", self->amount);
+  if (isfinite (self->discount))
+    json_object_set_double_member (facts, "discount", self->discount);
+  partner = json_object_new ();
+  json_object_set_double_member (partner, "credit_limit", self->partner.credit_limit);
+  json_object_set_double_member (partner, "exposure", self->partner.exposure);
+  json_object_set_double_member (partner, "overdue", self->partner.overdue);
+  if (self->partner.credit_limit > 0)
+    json_object_set_double_member (partner, "exposure_ratio",
+                                   100.0 * self->partner.exposure / self->partner.credit_limit);
+  json_object_set_object_member (facts, "partner", partner);
+
+  if (area != NULL)
+    {
+      reasons = ct_profile_explain (profile, area->id, facts, self->currency);
+      for (guint i = 0; i < reasons->len; i++)
+        ct_case_add_reason (self, reasons->pdata[i]);
+    }
+}
+
 static void
 append_folded (GString    *out,
                const char *text)
@@ -419,15 +591,31 @@ append_folded (GString    *out,
   g_autofree char *nfd = NULL;
   g_autofree char *folded = NULL;
 
+  const char *p;
+
   if (text == NULL || *text == '\0')
     return;
+  /* Most of what servers send is ASCII: lower-case it in place, which is
+   * ten times cheaper than normalising. */
+  for (p = text; *p && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    {
+      gsize start = out->len, len = p - text;
+
+      g_string_append_len (out, text, len);
+      for (gsize i = start; i < start + len; i++)
+        out->str[i] = g_ascii_tolower (out->str[i]);
+      g_string_append_c (out, '\n');
+      return;
+    }
   /* Decompose, fold case, and drop combining marks, so "Société" is found
    * by "societe" and "SOCIÉTÉ". */
   nfd = g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
   if (nfd == NULL)
     return;
   folded = g_utf8_casefold (nfd, -1);
-  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+  for (p = folded; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -487,165 +675,514 @@ ct_case_matches (CtCase     *self,
   return strstr (self->search_text, folded_needle) != NULL;
 }
 
-#define S(x) ((x) ? (x) : "")
-
-GVariant *
-ct_case_serialize (CtCase *self)
+static void
+add_time (JsonBuilder *b,
+          const char  *name,
+          gint64       t)
 {
-  GVariantBuilder reqs, reasons, pauses, links, anomalies;
+  json_builder_set_member_name (b, name);
+  if (t <= 0 || t == G_MAXINT64)
+    json_builder_add_null_value (b);
+  else
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+      g_autofree char *iso = dt ? g_date_time_format_iso8601 (dt) : NULL;
 
-  g_variant_builder_init (&reqs, G_VARIANT_TYPE ("a(usxsuu)"));
+      if (iso)
+        json_builder_add_string_value (b, iso);
+      else
+        json_builder_add_null_value (b);
+    }
+}
+
+static void
+add_str (JsonBuilder *b,
+         const char  *name,
+         const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_strv (JsonBuilder *b,
+          const char  *name,
+          GPtrArray   *values)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < values->len; i++)
+    json_builder_add_string_value (b, values->pdata[i]);
+  json_builder_end_array (b);
+}
+
+JsonNode *
+ct_case_to_json (CtCase *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (CT_IS_CASE (self), NULL);
+
+  json_builder_begin_object (b);
+  add_str (b, "key", self->key);
+  add_str (b, "kind", self->kind == CT_CASE_KIND_INCIDENT ? "incident" : "approval");
+  add_str (b, "model", self->model);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, self->record_id);
+  add_str (b, "reference", self->reference);
+  add_str (b, "title", self->title);
+  add_str (b, "area", self->area_id);
+  add_str (b, "queue", self->queue_id);
+  add_str (b, "status", ct_case_status_to_string (self->status));
+  add_str (b, "requester", self->requester);
+  json_builder_set_member_name (b, "amount");
+  json_builder_add_double_value (b, self->amount);
+  add_str (b, "currency", self->currency);
+  json_builder_set_member_name (b, "partner");
+  json_builder_begin_object (b);
+  add_str (b, "name", self->partner.name);
+  add_str (b, "tier", self->partner.tier);
+  json_builder_set_member_name (b, "credit_limit");
+  json_builder_add_double_value (b, self->partner.credit_limit);
+  json_builder_set_member_name (b, "exposure");
+  json_builder_add_double_value (b, self->partner.exposure);
+  json_builder_set_member_name (b, "overdue");
+  json_builder_add_double_value (b, self->partner.overdue);
+  json_builder_end_object (b);
+  add_str (b, "company", self->company);
+  add_str (b, "branch", self->branch);
+  add_time (b, "requested_at", self->requested_at);
+  if (self->status == CT_CASE_STATUS_DECIDED)
+    {
+      add_time (b, "decided_at", self->decided_at);
+      add_str (b, "outcome", self->outcome);
+    }
+
+  json_builder_set_member_name (b, "requirements");
+  json_builder_begin_array (b);
   for (guint i = 0; i < self->requirements->len; i++)
     {
       CtRequirement *r = self->requirements->pdata[i];
-      g_variant_builder_add (&reqs, "(usxsuu)", (guint32) r->source, S (r->source_ref),
-                             (gint64) r->approver_id, S (r->approver), (guint32) r->state,
-                             (guint32) r->sequence);
+
+      json_builder_begin_object (b);
+      add_str (b, "source", ct_source_kind_to_string (r->source));
+      add_str (b, "ref", r->source_ref);
+      add_str (b, "approver", r->approver);
+      add_str (b, "state", ct_approver_state_to_string (r->state));
+      json_builder_end_object (b);
     }
-  g_variant_builder_init (&reasons, G_VARIANT_TYPE_STRING_ARRAY);
-  for (guint i = 0; i < self->reasons->len; i++)
-    g_variant_builder_add (&reasons, "s", (const char *) self->reasons->pdata[i]);
-  g_variant_builder_init (&pauses, G_VARIANT_TYPE ("a(xx)"));
-  for (guint i = 0; i < self->pauses->len; i++)
+  json_builder_end_array (b);
+  add_strv (b, "reasons", self->reasons);
+
+  json_builder_set_member_name (b, "sla");
+  json_builder_begin_object (b);
+  add_str (b, "state", ct_sla_status_to_string (self->sla.status));
+  if (self->sla.status != CT_SLA_STATUS_NONE)
     {
-      CtPeriod *p = &g_array_index (self->pauses, CtPeriod, i);
-      g_variant_builder_add (&pauses, "(xx)", (gint64) p->start, (gint64) p->end);
+      add_time (b, "due", self->sla.due);
+      json_builder_set_member_name (b, "used");
+      json_builder_add_double_value (b, self->sla.used);
+      json_builder_set_member_name (b, "elapsed_seconds");
+      json_builder_add_int_value (b, self->sla.elapsed_seconds);
+      json_builder_set_member_name (b, "breached_seconds");
+      json_builder_add_int_value (b, self->sla.breached_seconds);
+      json_builder_set_member_name (b, "paused");
+      json_builder_add_boolean_value (b, self->sla.paused);
+      json_builder_set_member_name (b, "escalation_level");
+      json_builder_add_int_value (b, self->sla.escalation_level);
     }
-  g_variant_builder_init (&links, G_VARIANT_TYPE_STRING_ARRAY);
-  for (guint i = 0; i < self->linked_keys->len; i++)
-    g_variant_builder_add (&links, "s", (const char *) self->linked_keys->pdata[i]);
-  g_variant_builder_init (&anomalies, G_VARIANT_TYPE ("a(sds)"));
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "priority");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, self->priority);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->priority_components->len; i++)
+    {
+      CtPriorityComponent *pc = self->priority_components->pdata[i];
+
+      json_builder_begin_object (b);
+      add_str (b, "name", pc->name);
+      json_builder_set_member_name (b, "points");
+      json_builder_add_double_value (b, pc->points);
+      add_str (b, "explanation", pc->explanation);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "anomalies");
+  json_builder_begin_array (b);
   for (guint i = 0; i < self->anomalies->len; i++)
     {
       CtAnomaly *a = self->anomalies->pdata[i];
-      g_variant_builder_add (&anomalies, "(sds)", S (a->code), a->score, S (a->explanation));
-    }
 
-  return g_variant_new (CT_CASE_VARIANT_TYPE_STRING,
-                        (guint32) self->kind, S (self->model), (gint64) self->record_id,
-                        S (self->reference), S (self->title), S (self->area_id),
-                        S (self->queue_id), S (self->requester), (gint64) self->requester_id,
-                        &reqs, self->amount, S (self->currency),
-                        (gint64) self->partner.id, S (self->partner.name), S (self->partner.tier),
-                        self->partner.credit_limit, self->partner.exposure, self->partner.overdue,
-                        S (self->company), S (self->branch), (gint64) self->requested_at,
-                        (gint64) self->decided_at, S (self->outcome),
-                        (gboolean) self->breached_when_decided, &reasons, (guint32) self->status,
-                        &pauses, (gboolean) self->urgent, (gint64) self->shipment_cutoff,
-                        self->stock_criticality, self->discount, (guint32) self->incident_kind,
-                        S (self->detail), &links, &anomalies);
+      json_builder_begin_object (b);
+      add_str (b, "code", a->code);
+      json_builder_set_member_name (b, "score");
+      json_builder_add_double_value (b, a->score);
+      add_str (b, "explanation", a->explanation);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  if (self->kind == CT_CASE_KIND_INCIDENT)
+    {
+      add_str (b, "incident", ct_incident_kind_to_string (self->incident_kind));
+      add_str (b, "detail", self->detail);
+      add_strv (b, "linked_cases", self->linked_keys);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }
 
-#undef S
+#define CASE_FORMAT 1
 
-static char *
-nullable (const char *s)
+static void
+put_u8 (GByteArray *out,
+        guint8      v)
 {
-  return s && *s ? g_strdup (s) : NULL;
+  g_byte_array_append (out, &v, 1);
+}
+
+static void
+put_u32 (GByteArray *out,
+         guint32     v)
+{
+  g_byte_array_append (out, (const guint8 *) &v, sizeof v);
+}
+
+static void
+put_i64 (GByteArray *out,
+         gint64      v)
+{
+  g_byte_array_append (out, (const guint8 *) &v, sizeof v);
+}
+
+static void
+put_f64 (GByteArray *out,
+         double      v)
+{
+  g_byte_array_append (out, (const guint8 *) &v, sizeof v);
+}
+
+static void
+put_str (GByteArray *out,
+         const char *s)
+{
+  if (s == NULL)
+    {
+      put_u32 (out, G_MAXUINT32);
+      return;
+    }
+  put_u32 (out, (guint32) strlen (s));
+  g_byte_array_append (out, (const guint8 *) s, (guint) strlen (s));
+}
+
+void
+ct_case_serialize_to (CtCase     *self,
+                      GByteArray *out)
+{
+  g_return_if_fail (CT_IS_CASE (self));
+
+  put_u8 (out, CASE_FORMAT);
+  put_u8 (out, self->kind);
+  put_str (out, self->model);
+  put_i64 (out, self->record_id);
+  put_str (out, self->reference);
+  put_str (out, self->title);
+  put_str (out, self->area_id);
+  put_str (out, self->queue_id);
+  put_str (out, self->requester);
+  put_i64 (out, self->requester_id);
+  put_u32 (out, self->requirements->len);
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *r = self->requirements->pdata[i];
+
+      put_u8 (out, r->source);
+      put_str (out, r->source_ref);
+      put_i64 (out, r->approver_id);
+      put_str (out, r->approver);
+      put_u8 (out, r->state);
+      put_u32 (out, r->sequence);
+    }
+  put_f64 (out, self->amount);
+  put_str (out, self->currency);
+  put_i64 (out, self->partner.id);
+  put_str (out, self->partner.name);
+  put_str (out, self->partner.tier);
+  put_f64 (out, self->partner.credit_limit);
+  put_f64 (out, self->partner.exposure);
+  put_f64 (out, self->partner.overdue);
+  put_str (out, self->company);
+  put_str (out, self->branch);
+  put_i64 (out, self->requested_at);
+  put_i64 (out, self->decided_at);
+  put_str (out, self->outcome);
+  put_u8 (out, self->breached_when_decided ? 1 : 0);
+  put_u32 (out, self->reasons->len);
+  for (guint i = 0; i < self->reasons->len; i++)
+    put_str (out, self->reasons->pdata[i]);
+  put_u8 (out, self->status);
+  put_u32 (out, self->pauses->len);
+  for (guint i = 0; i < self->pauses->len; i++)
+    {
+      CtPeriod *p = &g_array_index (self->pauses, CtPeriod, i);
+      put_i64 (out, p->start);
+      put_i64 (out, p->end);
+    }
+  put_u8 (out, self->urgent ? 1 : 0);
+  put_i64 (out, self->shipment_cutoff);
+  put_f64 (out, self->stock_criticality);
+  put_f64 (out, self->discount);
+  put_u8 (out, self->incident_kind);
+  put_str (out, self->detail);
+  put_u32 (out, self->linked_keys->len);
+  for (guint i = 0; i < self->linked_keys->len; i++)
+    put_str (out, self->linked_keys->pdata[i]);
+  put_u32 (out, self->anomalies->len);
+  for (guint i = 0; i < self->anomalies->len; i++)
+    {
+      CtAnomaly *a = self->anomalies->pdata[i];
+      put_str (out, a->code);
+      put_f64 (out, a->score);
+      put_str (out, a->explanation);
+    }
+}
+
+GBytes *
+ct_case_serialize (CtCase *self)
+{
+  GByteArray *out = g_byte_array_sized_new (256);
+
+  ct_case_serialize_to (self, out);
+  return g_byte_array_free_to_bytes (out);
+}
+
+gboolean
+ct_case_equal (CtCase *a,
+               CtCase *b)
+{
+  g_autoptr(GByteArray) x = NULL;
+  g_autoptr(GByteArray) y = NULL;
+
+  g_return_val_if_fail (CT_IS_CASE (a), FALSE);
+  g_return_val_if_fail (CT_IS_CASE (b), FALSE);
+
+  if (a == b)
+    return TRUE;
+  if (strcmp (a->key, b->key) != 0)
+    return FALSE;
+  /* The snapshot form holds exactly the non-derived fields, so comparing
+   * it cannot forget a field added later. */
+  x = g_byte_array_sized_new (512);
+  y = g_byte_array_sized_new (512);
+  ct_case_serialize_to (a, x);
+  ct_case_serialize_to (b, y);
+  return x->len == y->len && memcmp (x->data, y->data, x->len) == 0;
+}
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+  gboolean      ok;
+} Reader;
+
+static gboolean
+take (Reader  *r,
+      gsize    n,
+      gpointer out)
+{
+  if (!r->ok || (gsize) (r->end - r->p) < n)
+    {
+      r->ok = FALSE;
+      return FALSE;
+    }
+  memcpy (out, r->p, n);
+  r->p += n;
+  return TRUE;
+}
+
+static guint8
+get_u8 (Reader *r)
+{
+  guint8 v = 0;
+  take (r, 1, &v);
+  return v;
+}
+
+static guint32
+get_u32 (Reader *r)
+{
+  guint32 v = 0;
+  take (r, sizeof v, &v);
+  return v;
+}
+
+static gint64
+get_i64 (Reader *r)
+{
+  gint64 v = 0;
+  take (r, sizeof v, &v);
+  return v;
+}
+
+static double
+get_f64 (Reader *r)
+{
+  double v = 0;
+  take (r, sizeof v, &v);
+  return v;
+}
+
+/* NULL for a NULL string or on error (then r->ok is FALSE). */
+static char *
+get_str (Reader *r)
+{
+  guint32 len = get_u32 (r);
+  char *s;
+
+  if (!r->ok || len == G_MAXUINT32)
+    return NULL;
+  if ((gsize) (r->end - r->p) < len || !g_utf8_validate ((const char *) r->p, len, NULL))
+    {
+      r->ok = FALSE;
+      return NULL;
+    }
+  s = g_strndup ((const char *) r->p, len);
+  r->p += len;
+  return s;
+}
+
+/* A count must fit in what is left, or a few junk bytes could ask for
+ * billions of items. */
+static guint32
+get_count (Reader *r,
+           gsize   min_item_size)
+{
+  guint32 n = get_u32 (r);
+
+  if (r->ok && (gsize) n > (gsize) (r->end - r->p) / min_item_size)
+    r->ok = FALSE;
+  return r->ok ? n : 0;
 }
 
 CtCase *
-ct_case_deserialize (GVariant *variant)
+ct_case_deserialize (const guint8 *data,
+                     gsize         length)
 {
-  g_autoptr(GVariantIter) reqs = NULL;
-  g_autoptr(GVariantIter) reasons = NULL;
-  g_autoptr(GVariantIter) pauses = NULL;
-  g_autoptr(GVariantIter) links = NULL;
-  g_autoptr(GVariantIter) anomalies = NULL;
-  const char *model, *reference, *title, *area_id, *queue_id, *requester, *currency;
-  const char *pname, *ptier, *company, *branch, *outcome, *detail;
-  guint32 kind, status, incident_kind;
-  gint64 record_id, requester_id, pid, requested_at, decided_at, cutoff;
-  double amount, limit, exposure, overdue, stock, discount;
-  gboolean breached, urgent;
-  CtCase *self;
+  Reader r = { data, data + length, data != NULL };
+  g_autoptr(CtCase) self = NULL;
+  g_autofree char *model = NULL;
+  guint8 kind;
+  gint64 record_id;
+  guint32 n;
 
-  if (variant == NULL ||
-      !g_variant_is_of_type (variant, G_VARIANT_TYPE (CT_CASE_VARIANT_TYPE_STRING)))
+  if (get_u8 (&r) != CASE_FORMAT)
     return NULL;
-
-  g_variant_get (variant, CT_CASE_VARIANT_TYPE_STRING,
-                 &kind, &model, &record_id, &reference, &title, &area_id, &queue_id, &requester,
-                 &requester_id, &reqs, &amount, &currency, &pid, &pname, &ptier, &limit,
-                 &exposure, &overdue, &company, &branch, &requested_at, &decided_at, &outcome,
-                 &breached, &reasons, &status, &pauses, &urgent, &cutoff, &stock, &discount,
-                 &incident_kind, &detail, &links, &anomalies);
-  /* The format uses "s", not "&s", so the strings are copies: freed below. */
-  if (*model == '\0' || kind > CT_CASE_KIND_INCIDENT || status > CT_CASE_STATUS_DECIDED ||
-      incident_kind > CT_INCIDENT_QUEUE_JOB_STUCK)
-    {
-      g_free ((char *) model); g_free ((char *) reference); g_free ((char *) title);
-      g_free ((char *) area_id); g_free ((char *) queue_id); g_free ((char *) requester);
-      g_free ((char *) currency); g_free ((char *) pname); g_free ((char *) ptier);
-      g_free ((char *) company); g_free ((char *) branch); g_free ((char *) outcome);
-      g_free ((char *) detail);
-      return NULL;
-    }
+  kind = get_u8 (&r);
+  model = get_str (&r);
+  record_id = get_i64 (&r);
+  if (!r.ok || model == NULL || *model == '\0' || kind > CT_CASE_KIND_INCIDENT)
+    return NULL;
 
   self = ct_case_new (model, record_id);
   self->kind = kind;
-  self->reference = nullable (reference);
-  self->title = nullable (title);
-  self->area_id = nullable (area_id);
-  self->queue_id = nullable (queue_id);
-  self->requester = nullable (requester);
-  self->requester_id = requester_id;
-  self->amount = amount;
-  self->currency = nullable (currency);
-  self->partner.id = pid;
-  self->partner.name = nullable (pname);
-  self->partner.tier = nullable (ptier);
-  self->partner.credit_limit = limit;
-  self->partner.exposure = exposure;
-  self->partner.overdue = overdue;
-  self->company = nullable (company);
-  self->branch = nullable (branch);
-  self->requested_at = requested_at;
-  self->decided_at = decided_at;
-  self->outcome = nullable (outcome);
-  self->breached_when_decided = breached;
-  self->status = status;
-  self->urgent = urgent;
-  self->shipment_cutoff = cutoff;
-  self->stock_criticality = stock;
-  self->discount = discount;
-  self->incident_kind = incident_kind;
-  self->detail = nullable (detail);
-  g_free ((char *) model); g_free ((char *) reference); g_free ((char *) title);
-  g_free ((char *) area_id); g_free ((char *) queue_id); g_free ((char *) requester);
-  g_free ((char *) currency); g_free ((char *) pname); g_free ((char *) ptier);
-  g_free ((char *) company); g_free ((char *) branch); g_free ((char *) outcome);
-  g_free ((char *) detail);
+  self->reference = get_str (&r);
+  self->title = get_str (&r);
+  self->area_id = get_str (&r);
+  self->queue_id = get_str (&r);
+  self->requester = get_str (&r);
+  self->requester_id = get_i64 (&r);
+  n = get_count (&r, 22);
+  for (guint32 i = 0; i < n && r.ok; i++)
+    {
+      guint8 source = get_u8 (&r);
+      g_autofree char *ref = get_str (&r);
+      gint64 approver_id = get_i64 (&r);
+      g_autofree char *approver = get_str (&r);
+      guint8 state = get_u8 (&r);
+      guint32 seq = get_u32 (&r);
 
-  {
-    guint32 src, st, seq;
-    const char *ref, *who;
-    gint64 aid;
+      if (r.ok && ref != NULL && source <= CT_SOURCE_KIND_QUEUE_JOB &&
+          state <= CT_APPROVER_STATE_REJECTED)
+        ct_case_add_requirement (self, source, ref, approver_id, approver, state, seq);
+      else
+        r.ok = FALSE;
+    }
+  self->amount = get_f64 (&r);
+  self->currency = get_str (&r);
+  self->partner.id = get_i64 (&r);
+  self->partner.name = get_str (&r);
+  self->partner.tier = get_str (&r);
+  self->partner.credit_limit = get_f64 (&r);
+  self->partner.exposure = get_f64 (&r);
+  self->partner.overdue = get_f64 (&r);
+  self->company = get_str (&r);
+  self->branch = get_str (&r);
+  self->requested_at = get_i64 (&r);
+  self->decided_at = get_i64 (&r);
+  self->outcome = get_str (&r);
+  self->breached_when_decided = get_u8 (&r) != 0;
+  n = get_count (&r, 4);
+  for (guint32 i = 0; i < n && r.ok; i++)
+    {
+      char *s = get_str (&r);
 
-    while (g_variant_iter_next (reqs, "(u&sx&suu)", &src, &ref, &aid, &who, &st, &seq))
-      if (src <= CT_SOURCE_KIND_QUEUE_JOB && st <= CT_APPROVER_STATE_REJECTED)
-        ct_case_add_requirement (self, src, ref, aid, *who ? who : NULL, st, seq);
-  }
-  {
-    const char *s;
-    while (g_variant_iter_next (reasons, "&s", &s))
-      g_ptr_array_add (self->reasons, g_strdup (s));
-    while (g_variant_iter_next (links, "&s", &s))
-      g_ptr_array_add (self->linked_keys, g_strdup (s));
-  }
-  {
-    gint64 a, b;
-    while (g_variant_iter_next (pauses, "(xx)", &a, &b))
-      ct_case_add_pause (self, a, b);
-  }
-  {
-    const char *code, *expl;
-    double score;
-    while (g_variant_iter_next (anomalies, "(&sd&s)", &code, &score, &expl))
-      ct_case_add_anomaly (self, code, score, expl);
-  }
+      if (s != NULL)
+        g_ptr_array_add (self->reasons, s);
+    }
+  self->status = get_u8 (&r);
+  if (self->status > CT_CASE_STATUS_DECIDED)
+    r.ok = FALSE;
+  n = get_count (&r, 16);
+  for (guint32 i = 0; i < n && r.ok; i++)
+    {
+      CtPeriod p;
+
+      p.start = get_i64 (&r);
+      p.end = get_i64 (&r);
+      g_array_append_val (self->pauses, p);
+    }
+  self->urgent = get_u8 (&r) != 0;
+  self->shipment_cutoff = get_i64 (&r);
+  self->stock_criticality = get_f64 (&r);
+  self->discount = get_f64 (&r);
+  self->incident_kind = get_u8 (&r);
+  if (self->incident_kind > CT_INCIDENT_QUEUE_JOB_STUCK)
+    r.ok = FALSE;
+  self->detail = get_str (&r);
+  n = get_count (&r, 4);
+  for (guint32 i = 0; i < n && r.ok; i++)
+    {
+      char *s = get_str (&r);
+
+      if (s != NULL)
+        g_ptr_array_add (self->linked_keys, s);
+    }
+  n = get_count (&r, 16);
+  for (guint32 i = 0; i < n && r.ok; i++)
+    {
+      g_autofree char *code = get_str (&r);
+      double score = get_f64 (&r);
+      g_autofree char *expl = get_str (&r);
+
+      if (r.ok)
+        ct_case_add_anomaly (self, code, score, expl);
+    }
+  /* Trailing bytes mean this is not what we wrote. */
+  if (!r.ok || r.p != r.end)
+    return NULL;
+
   ct_case_update_search_text (self);
-  return self;
+  return g_steal_pointer (&self);
 }
 
 static const char *status_names[] = { "pending", "upcoming", "awaiting-revision", "decided" };

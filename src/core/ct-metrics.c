@@ -102,15 +102,17 @@ static CtMetricsGroup *
 acc_finish (Acc *acc)
 {
   CtMetricsGroup *g = acc->group;
+  double *c30 = (double *) (gpointer) acc->cycles_30->data;
+  double *c90 = (double *) (gpointer) acc->cycles_90->data;
   GHashTableIter iter;
   gpointer k, v;
 
   g->decided_30d = acc->cycles_30->len;
   g->decided_90d = acc->cycles_90->len;
-  g->cycle_p50_30d = ct_percentile ((double *) (gpointer) acc->cycles_30->data, acc->cycles_30->len, 50);
-  g->cycle_p90_30d = ct_percentile ((double *) (gpointer) acc->cycles_30->data, acc->cycles_30->len, 90);
-  g->cycle_p50_90d = ct_percentile ((double *) (gpointer) acc->cycles_90->data, acc->cycles_90->len, 50);
-  g->cycle_p90_90d = ct_percentile ((double *) (gpointer) acc->cycles_90->data, acc->cycles_90->len, 90);
+  g->cycle_p50_30d = ct_percentile (c30, acc->cycles_30->len, 50);
+  g->cycle_p90_30d = ct_percentile (c30, acc->cycles_30->len, 90);
+  g->cycle_p50_90d = ct_percentile (c90, acc->cycles_90->len, 50);
+  g->cycle_p90_90d = ct_percentile (c90, acc->cycles_90->len, 90);
   g->breach_rate_30d = g->decided_30d ? (double) g->breached_decided_30d / g->decided_30d : NAN;
 
   g_hash_table_iter_init (&iter, acc->reasons);
@@ -194,9 +196,11 @@ count_reasons (Acc       *acc,
       gpointer orig, v;
 
       if (g_hash_table_lookup_extended (acc->reasons, normalised->pdata[i], &orig, &v))
-        g_hash_table_insert (acc->reasons, g_strdup (orig), GUINT_TO_POINTER (GPOINTER_TO_UINT (v) + 1));
+        g_hash_table_insert (acc->reasons, g_strdup (orig),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (v) + 1));
       else
-        g_hash_table_insert (acc->reasons, g_strdup (normalised->pdata[i]), GUINT_TO_POINTER (1));
+        g_hash_table_insert (acc->reasons, g_strdup (normalised->pdata[i]),
+                             GUINT_TO_POINTER (1));
     }
 }
 
@@ -358,6 +362,112 @@ ct_metrics_free (CtMetrics *self)
   g_ptr_array_unref (self->queues);
   g_ptr_array_unref (self->approvers);
   g_free (self);
+}
+
+static void
+add_number (JsonBuilder *b,
+            const char  *name,
+            double       v)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (v))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, v);
+}
+
+static void
+add_count (JsonBuilder *b,
+           const char  *name,
+           guint        v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+static void
+add_group (JsonBuilder          *b,
+           const CtMetricsGroup *g)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, g->id);
+  json_builder_set_member_name (b, "label");
+  json_builder_add_string_value (b, g->label);
+  add_count (b, "pending", g->pending);
+  add_count (b, "upcoming", g->upcoming);
+  add_count (b, "awaiting_revision", g->awaiting_revision);
+  add_count (b, "on_track", g->on_track);
+  add_count (b, "at_risk", g->at_risk);
+  add_count (b, "breached", g->breached);
+  add_count (b, "escalated", g->escalated);
+  json_builder_set_member_name (b, "ageing_hours");
+  json_builder_begin_object (b);
+  {
+    static const char *names[CT_METRICS_N_AGE_BUCKETS] = { "0-4", "4-8", "8-16", "16-40", "40+" };
+
+    for (guint i = 0; i < CT_METRICS_N_AGE_BUCKETS; i++)
+      add_count (b, names[i], g->ageing[i]);
+  }
+  json_builder_end_object (b);
+  add_count (b, "decided_30d", g->decided_30d);
+  add_count (b, "decided_90d", g->decided_90d);
+  add_number (b, "cycle_hours_p50_30d", g->cycle_p50_30d);
+  add_number (b, "cycle_hours_p90_30d", g->cycle_p90_30d);
+  add_number (b, "cycle_hours_p50_90d", g->cycle_p50_90d);
+  add_number (b, "cycle_hours_p90_90d", g->cycle_p90_90d);
+  add_number (b, "breach_rate_30d", g->breach_rate_30d);
+  json_builder_set_member_name (b, "top_reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g->top_reasons->len; i++)
+    {
+      CtReasonCount *r = g->top_reasons->pdata[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, r->reason);
+      add_count (b, "count", r->count);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+JsonNode *
+ct_metrics_to_json (CtMetrics *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "total");
+  add_group (b, self->total);
+  json_builder_set_member_name (b, "areas");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->areas->len; i++)
+    add_group (b, self->areas->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "queues");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->queues->len; i++)
+    add_group (b, self->queues->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "approvers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->approvers->len; i++)
+    {
+      CtApproverBacklog *a = self->approvers->pdata[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "approver");
+      json_builder_add_string_value (b, a->approver);
+      add_count (b, "pending", a->pending);
+      add_count (b, "breached", a->breached);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_count (b, "incidents", self->incidents);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }
 
 const CtMetricsGroup *

@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "ct-case.h"
 #include "ct-profile.h"
 
@@ -39,7 +41,8 @@ typedef struct
   double     cycle_p90_90d;
   guint      breached_decided_30d;
   double     breach_rate_30d;    /* share of the last 30 days' decisions that breached; NAN */
-  GPtrArray *top_reasons;        /* (owned) (element-type CtReasonCount) most frequent first, ≤ 5 */
+  GPtrArray *top_reasons;        /* (owned) (element-type CtReasonCount) most frequent first,
+                                  * at most 5 */
 } CtMetricsGroup;
 
 typedef struct
@@ -67,6 +70,9 @@ CtMetrics  *ct_metrics_compute            (CtProfile  *profile,
                                            GPtrArray  *history,
                                            gint64      now);
 void        ct_metrics_free               (CtMetrics  *self);
+/* For `--report=metrics --format=json`: the total, areas, queues and
+ * approvers; cycle times in business hours, null where there is no data. */
+JsonNode   *ct_metrics_to_json            (CtMetrics  *self);
 const CtMetricsGroup *ct_metrics_find_area (CtMetrics *self,
                                             const char *area_id);
 const char *ct_metrics_age_bucket_label   (guint       bucket);

@@ -44,10 +44,10 @@ ct_priority_compute (CtProfile *profile,
       double ref = confirm > 1 ? confirm : 10000;
       double share = MIN (1.0, log1p (c->amount) / log1p (ref));
       g_autofree char *amount = ct_format_number (c->amount);
+      const char *currency = c->currency ? c->currency : ct_profile_get_currency (profile);
 
       add_component (c, "value", w->value_weight * share,
-                     g_strdup_printf (_("Value %s %s"), amount,
-                                      c->currency ? c->currency : ct_profile_get_currency (profile)));
+                     g_strdup_printf (_("Value %s %s"), amount, currency));
     }
 
   if (c->shipment_cutoff > 0 && w->cutoff_weight > 0)
@@ -79,5 +79,27 @@ ct_priority_compute (CtProfile *profile,
                                     (int) round (MIN (1.0, c->stock_criticality) * 100)));
 
   c->priority = round (c->priority * 10) / 10;
+  c->priority_at = now;
   return c->priority;
+}
+
+guint
+ct_priority_update_all (CtProfile *profile,
+                        GPtrArray *cases,
+                        gint64     now,
+                        gboolean   force)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+
+      if (force || c->priority_at == 0 || c->shipment_cutoff > 0)
+        {
+          ct_priority_compute (profile, c, now);
+          n++;
+        }
+    }
+  return n;
 }

@@ -16,4 +16,13 @@ double ct_priority_compute (CtProfile *profile,
                             CtCase    *c,
                             gint64     now);
 
+/* The minute tick: computes the priority of cases never computed, and
+ * recomputes those with a shipment cut-off (the only part that moves with
+ * time); the others keep theirs until the case is replaced. @force
+ * recomputes all (after a profile change). Returns how many were computed. */
+guint  ct_priority_update_all (CtProfile *profile,
+                               GPtrArray *cases,
+                               gint64     now,
+                               gboolean   force);
+
 G_END_DECLS

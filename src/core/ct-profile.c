@@ -510,8 +510,8 @@ parse_calendar (Ctx         *ctx,
   if (tz == NULL)
     {
       g_autofree char *sub = path_join (path, "timezone");
-      return ctx_fail (ctx, sub, _("unknown time zone “%s” (use an IANA name like Europe/Brussels)"),
-                       tzid);
+      return ctx_fail (ctx, sub,
+                       _("unknown time zone “%s” (use an IANA name like Europe/Brussels)"), tzid);
     }
   cal = ct_calendar_new (id, tz);
 
@@ -584,7 +584,8 @@ parse_escalation (Ctx                *ctx,
   JsonObject *obj = need_object (ctx, node, path, _("an escalation chain"));
   JsonArray *levels;
   g_autofree char *id = NULL;
-  g_autoptr(GPtrArray) arr = g_ptr_array_new_with_free_func ((GDestroyNotify) escalation_level_free);
+  g_autoptr(GPtrArray) arr =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) escalation_level_free);
   CtEscalationChain *chain;
 
   if (obj == NULL || !check_keys (ctx, obj, path, keys))
@@ -631,7 +632,8 @@ parse_escalation (Ctx                *ctx,
         if (!g_str_has_prefix (targets[t], "user:") && !g_str_has_prefix (targets[t], "group:"))
           {
             g_autofree char *sub = g_strdup_printf ("%s.targets[%u]", lp, t);
-            return ctx_fail (ctx, sub, _("target “%s” must start with user: or group:"), targets[t]);
+            return ctx_fail (ctx, sub, _("target “%s” must start with user: or group:"),
+                             targets[t]);
           }
       l = g_new0 (CtEscalationLevel, 1);
       l->level = (guint) level;
@@ -699,7 +701,8 @@ parse_sla (Ctx        *ctx,
         {
           g_autofree char *up = path_join (wp, "urgent");
 
-          if (!JSON_NODE_HOLDS_VALUE (urgent) || json_node_get_value_type (urgent) != G_TYPE_BOOLEAN)
+          if (!JSON_NODE_HOLDS_VALUE (urgent) ||
+              json_node_get_value_type (urgent) != G_TYPE_BOOLEAN)
             return ctx_fail (ctx, up, _("“%s” must be true or false"), "urgent");
           o->urgent = json_node_get_boolean (urgent);
         }
@@ -1229,6 +1232,48 @@ ct_profile_new_from_data (const char  *data,
       return NULL;
     }
 
+  /* json-glib parses recursively: refuse absurd nesting before it can
+   * exhaust the stack. A real profile nests five deep. */
+  {
+    guint depth = 0, line = 1, col = 1;
+    gboolean in_string = FALSE, escaped = FALSE;
+
+    for (gssize i = 0; i < length; i++)
+      {
+        char ch = data[i];
+
+        if (in_string)
+          {
+            if (escaped)
+              escaped = FALSE;
+            else if (ch == '\\')
+              escaped = TRUE;
+            else if (ch == '"')
+              in_string = FALSE;
+          }
+        else if (ch == '"')
+          in_string = TRUE;
+        else if (ch == '[' || ch == '{')
+          {
+            if (++depth > 32)
+              {
+                g_set_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX,
+                             _("%s:%u:%u: nested too deep to be a profile"), name, line, col);
+                return NULL;
+              }
+          }
+        else if ((ch == ']' || ch == '}') && depth > 0)
+          depth--;
+        if (ch == '\n')
+          {
+            line++;
+            col = 1;
+          }
+        else if (((guchar) ch & 0xC0) != 0x80)
+          col++;
+      }
+  }
+
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       /* json-glib says "<data>:line:col: Parse error: …"; show the file's name. */
@@ -1546,6 +1591,12 @@ ct_format_number (double value)
   char digits[64];
   gsize n, first;
 
+  /* Beyond 10¹⁵ digits stop meaning anything to a reader. */
+  if (a >= 1e15 || isnan (value))
+    {
+      g_string_free (s, TRUE);
+      return g_strdup_printf ("%g", value);
+    }
   g_snprintf (digits, sizeof digits, "%.0f", integral ? round (a) : floor (a));
   n = strlen (digits);
   if (value < 0 && a >= 0.005)

@@ -158,8 +158,9 @@ CtProfile          *ct_profile_new_from_data        (const char      *data,
                                                      GError         **error);
 CtProfile          *ct_profile_new_from_file        (GFile           *file,
                                                      GError         **error);
-/* Loads @file, or returns @last_good (ref'd) with @error set, so a bad edit
- * never leaves the app without a profile. */
+/* Loads @file, or returns @last_good (ref'd) — the built-in default when
+ * @last_good is NULL — with @error set, so a bad edit never leaves the app
+ * without a profile. */
 CtProfile          *ct_profile_load_or_keep         (GFile           *file,
                                                      CtProfile       *last_good,
                                                      GError         **error);

@@ -53,15 +53,11 @@ compute_with_area (const CtArea *area,
   if (start > now)
     start = now;
 
+  /* Offsets of one computation must share an origin: make the table cover
+   * the whole span first (two comparisons when it already does). */
+  ct_calendar_prepare_range (cal, start, now);
   off_start = ct_calendar_offset (cal, start);
   off_now = ct_calendar_offset (cal, now);
-  /* Offsets of one computation must share an origin: looking up an old start
-   * can grow the table backward and move it, so read start again if so. */
-  if (ct_calendar_offset (cal, start) != off_start)
-    {
-      off_start = ct_calendar_offset (cal, start);
-      off_now = ct_calendar_offset (cal, now);
-    }
 
   for (guint i = 0; i < c->pauses->len; i++)
     {
@@ -81,7 +77,7 @@ compute_with_area (const CtArea *area,
   out->elapsed_seconds = elapsed;
   out->used = window > 0 ? (double) elapsed / (double) window : 0;
   /* While paused the due time is where it would be if work resumed now. */
-  out->due = ct_calendar_add_business_seconds (cal, start, window + paused);
+  out->due = ct_calendar_instant_at_offset_or_add (cal, start, off_start, window + paused);
 
   if (elapsed >= window)
     {

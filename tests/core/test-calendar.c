@@ -202,6 +202,29 @@ test_far_times (void)
 }
 
 static void
+test_absurd_times (void)
+{
+  g_autoptr(CtCalendar) cal = office ();
+
+  /* A damaged record's year 9999 or a negative time must neither hang nor
+   * allocate gigabytes; answers saturate at the table's 1970–2199 limits. */
+  g_assert_cmpint (ct_calendar_business_seconds_between (cal, at ("2026-03-23T08:00:00+01:00"),
+                                                         at ("9999-12-31T00:00:00Z")),
+                   >, 0);
+  g_assert_cmpint (ct_calendar_business_seconds_between (cal, -G_GINT64_CONSTANT (86400000000),
+                                                         -G_GINT64_CONSTANT (86400)),
+                   ==, 0);
+  g_assert_cmpint (ct_calendar_add_business_seconds (cal, at ("2026-03-23T08:00:00+01:00"),
+                                                     G_MAXINT64 / 2),
+                   ==, G_MAXINT64);
+  g_assert_cmpint (ct_calendar_add_business_seconds (cal, at ("9999-01-01T00:00:00Z"), 3600),
+                   ==, G_MAXINT64);
+  /* And ordinary times still work after that. */
+  assert_instant (ct_calendar_add_business_seconds (cal, at ("2026-03-23T11:30:00+01:00"), 3600),
+                  "2026-03-23T13:30:00+01:00");
+}
+
+static void
 test_invalid_spans (void)
 {
   g_autoptr(CtCalendar) cal = ct_calendar_new ("x", NULL);
@@ -240,6 +263,7 @@ main (int argc,
   g_test_add_func ("/ct/core/calendar/dst-sunday-lengths", test_dst_sunday_lengths);
   g_test_add_func ("/ct/core/calendar/holidays", test_holidays);
   g_test_add_func ("/ct/core/calendar/far-times", test_far_times);
+  g_test_add_func ("/ct/core/calendar/absurd-times", test_absurd_times);
   g_test_add_func ("/ct/core/calendar/invalid-spans", test_invalid_spans);
   g_test_add_func ("/ct/core/calendar/never-open", test_never_open);
 

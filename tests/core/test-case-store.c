@@ -95,7 +95,9 @@ test_ranges (void)
   Mirror m = { g_ptr_array_new_with_free_func (g_object_unref) };
   g_autofree char *d1 = NULL;
   g_autofree char *d2 = NULL;
-  const char *removals[] = { "sale.order:3", "sale.order:4", "sale.order:8", "sale.order:99", NULL };
+  const char *removals[] = {
+    "sale.order:3", "sale.order:4", "sale.order:8", "sale.order:99", NULL
+  };
   Emission *e;
   guint n;
 
@@ -116,6 +118,8 @@ test_ranges (void)
   g_ptr_array_add (batch, make (2));
   g_ptr_array_add (batch, make (5));
   g_ptr_array_add (batch, make (6));
+  for (guint i = 0; i < 3; i++)
+    ((CtCase *) batch->pdata[i])->amount = 100;
   g_ptr_array_add (batch, make (11));
   g_ptr_array_add (batch, make (0));
   n = ct_case_store_apply_changes (store, batch, removals);
@@ -143,6 +147,32 @@ test_ranges (void)
   g_assert_cmpuint (e->added, ==, 3);
   g_assert_cmpuint (e->n_items_at_emission, ==, 9);
   assert_mirror (&m, store);
+
+  /* A full reconciliation re-reading every record: equal copies change
+   * nothing and emit nothing; the one that differs is one range. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+    CtCase *before = ct_case_store_lookup (store, "sale.order:7");
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+      {
+        g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (store), i);
+        g_ptr_array_add (again, ct_case_copy (c));
+      }
+    g_free (((CtCase *) again->pdata[5])->title);
+    ((CtCase *) again->pdata[5])->title = g_strdup ("Order 7, amended");
+    g_array_set_size (log, 0);
+    g_assert_cmpuint (ct_case_store_apply_changes (store, again, NULL), ==, 1);
+    g_assert_cmpuint (log->len, ==, 1);
+    e = &g_array_index (log, Emission, 0);
+    g_assert_cmpuint (e->position, ==, 5);
+    g_assert_cmpuint (e->removed, ==, 1);
+    g_assert_cmpuint (e->added, ==, 1);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:7") != before);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:7") == again->pdata[5]);
+    g_assert_true (ct_case_store_lookup (store, "sale.order:6") != again->pdata[4]);
+    assert_mirror (&m, store);
+  }
 
   /* An empty batch emits nothing. */
   g_array_set_size (log, 0);
@@ -219,6 +249,61 @@ test_filter (void)
   g_assert_cmpuint (ct_case_store_count_matching (store, "zzz"), ==, 0);
 }
 
+static gint64
+at (const char *iso)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+static void
+test_update_sla (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Emission));
+  Emission *e;
+
+  /* Sales cases (8 h, at risk from 6 h) requested on Monday 23 March 2026
+   * at 08:00, 09:00, …, 12:00 (12:00 counts from 13:00). */
+  for (guint i = 0; i < 5; i++)
+    {
+      CtCase *c = make (i);
+
+      c->area_id = g_strdup ("sales");
+      c->requested_at = at ("2026-03-23T08:00:00+01:00") + i * 3600;
+      g_ptr_array_add (cases, c);
+    }
+  ct_case_store_replace_all (store, cases);
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T10:00:00+01:00")), ==, 5);
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (items_changed_cb), log);
+  /* Nothing moved in ten minutes. */
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T10:10:00+01:00")), ==, 0);
+  g_assert_cmpuint (log->len, ==, 0);
+  /* 15:30: cases 0 and 1 (6.5 h, 5.5 h)… 0 at risk, the others on track. */
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-23T15:30:00+01:00")), ==, 1);
+  g_assert_cmpuint (log->len, ==, 1);
+  e = &g_array_index (log, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 1);
+  /* Tuesday 09:30: 0 (9.5 h) breached and at level 1, 1 (8.5 h) breached,
+   * 2 (7.5 h) and 3 (6.5 h) at risk, 4 (5.5 h) on track. */
+  g_array_set_size (log, 0);
+  g_assert_cmpuint (ct_case_store_update_sla (store, p, at ("2026-03-24T09:30:00+01:00")), ==, 4);
+  g_assert_cmpuint (log->len, ==, 1);
+  e = &g_array_index (log, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 4);
+  g_assert_cmpint (((CtCase *) cases->pdata[0])->sla.status, ==, CT_SLA_STATUS_BREACHED);
+  g_assert_cmpint (((CtCase *) cases->pdata[3])->sla.status, ==, CT_SLA_STATUS_AT_RISK);
+  g_assert_cmpint (((CtCase *) cases->pdata[4])->sla.status, ==, CT_SLA_STATUS_ON_TRACK);
+}
+
 static void
 test_finalize (void)
 {
@@ -242,6 +327,7 @@ main (int argc,
   g_test_add_func ("/ct/core/case-store/ranges", test_ranges);
   g_test_add_func ("/ct/core/case-store/random-batches", test_random_batches);
   g_test_add_func ("/ct/core/case-store/filter", test_filter);
+  g_test_add_func ("/ct/core/case-store/update-sla", test_update_sla);
   g_test_add_func ("/ct/core/case-store/finalize", test_finalize);
 
   return g_test_run ();

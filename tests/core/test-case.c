@@ -42,6 +42,84 @@ purchase_order (void)
   return c;
 }
 
+/* The body of a recorded Odoo answer (after the response headers). */
+static JsonNode *
+load_recorded (const char *relpath)
+{
+  const char *dir = g_getenv ("CT_PROTOCOL_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : PROTOCOL_DIR, relpath, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *body;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  body = strstr (strstr (text, "### RESPONSE"), "\n\n") + 2;
+  g_assert_true (json_parser_load_from_data (parser, body, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_fill_from_record (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(JsonNode) root = load_recorded ("odoo-19/02-jsonrpc-execute_kw-search_read.txt");
+  JsonArray *orders = json_object_get_array_member (json_node_get_object (root), "result");
+  JsonObject *po = json_array_get_object_element (orders, 0);
+  const CtQueue *q = ct_profile_find_queue (p, "purchase-double");
+  g_autoptr(CtCase) c = ct_case_new ("purchase.order", json_object_get_int_member (po, "id"));
+  g_autoptr(CtCase) credit = NULL;
+
+  /* P00015: 9 600 USD from OpenWood, confirmed by Paula Purchaser (uid 7),
+   * partner_ref false. */
+  c->partner.credit_limit = 20000;
+  c->partner.exposure = 24000;
+  c->partner.overdue = 3200;
+  ct_case_fill_from_record (c, p, q, po);
+  g_assert_cmpstr (c->key, ==, "purchase.order:15");
+  g_assert_cmpstr (c->reference, ==, "P00015");
+  g_assert_null (c->title);
+  g_assert_cmpfloat (c->amount, ==, 9600);
+  g_assert_cmpstr (c->currency, ==, "USD");
+  g_assert_cmpstr (c->requester, ==, "Paula Purchaser");
+  g_assert_cmpint (c->requester_id, ==, 7);
+  g_assert_cmpstr (c->partner.name, ==, "OpenWood");
+  g_assert_cmpint (c->partner.id, ==, 12);
+  g_assert_cmpstr (c->company, ==, "My Company (San Francisco)");
+  g_assert_cmpstr (c->area_id, ==, "procurement");
+  g_assert_cmpstr (c->queue_id, ==, "purchase-double");
+  /* Procurement rules: the double-validation threshold and the overdue
+   * customer; the exposure rule is for sales and credit only. */
+  g_assert_cmpuint (c->reasons->len, ==, 2);
+  g_assert_cmpstr (c->reasons->pdata[0], ==, "customer 3 200 USD overdue");
+  g_assert_cmpstr (c->reasons->pdata[1], ==,
+                   "order 9 600 USD ≥ 5 000 USD double-validation threshold");
+
+  /* A credit release from Approvals: exposure over the limit explains it. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_true (json_parser_load_from_data (parser,
+      "{\"id\": 4, \"name\": \"CR/0004\", \"reason\": \"<b>Ship now</b>\","
+      " \"category_id\": [2, \"Credit release\"], \"amount\": 12400,"
+      " \"request_owner_id\": [9, \"Ann\"], \"partner_id\": false,"
+      " \"currency_id\": 42}", -1, NULL));
+    credit = ct_case_new ("approval.request", 4);
+    credit->partner.credit_limit = 10000;
+    credit->partner.exposure = 12500;
+    ct_case_fill_from_record (credit, p, ct_profile_find_queue (p, "approvals"),
+                              json_node_get_object (json_parser_get_root (parser)));
+    g_assert_cmpstr (credit->area_id, ==, "credit");
+    g_assert_cmpstr (credit->title, ==, "<b>Ship now</b>");
+    g_assert_null (credit->partner.name);
+    /* A wrong type is no value; the reasons then use the profile's currency. */
+    g_assert_null (credit->currency);
+    g_assert_cmpuint (credit->reasons->len, ==, 1);
+    g_assert_cmpstr (credit->reasons->pdata[0], ==, "credit exposure 125 % of the limit");
+  }
+}
+
 static void
 test_key (void)
 {
@@ -88,6 +166,33 @@ test_one_record_one_case (void)
 }
 
 static void
+test_pauses_merge (void)
+{
+  g_autoptr(CtCase) c = ct_case_new ("sale.order", 1);
+  CtPeriod *p;
+
+  ct_case_add_pause (c, 1000, 2000);
+  ct_case_add_pause (c, 5000, 0);
+  ct_case_add_pause (c, 1500, 3000);   /* overlaps the first */
+  ct_case_add_pause (c, 3000, 3500);   /* touches it */
+  ct_case_add_pause (c, 6000, 7000);   /* inside the open one */
+  ct_case_add_pause (c, 4000, 4500);
+  g_assert_cmpuint (c->pauses->len, ==, 3);
+  p = &g_array_index (c->pauses, CtPeriod, 0);
+  g_assert_cmpint (p->start, ==, 1000);
+  g_assert_cmpint (p->end, ==, 3500);
+  p = &g_array_index (c->pauses, CtPeriod, 1);
+  g_assert_cmpint (p->start, ==, 4000);
+  g_assert_cmpint (p->end, ==, 4500);
+  p = &g_array_index (c->pauses, CtPeriod, 2);
+  g_assert_cmpint (p->start, ==, 5000);
+  g_assert_cmpint (p->end, ==, 0);
+  /* The open pause closes when the case comes back. */
+  ct_case_add_pause (c, 5000, 8000);
+  g_assert_cmpint (g_array_index (c->pauses, CtPeriod, 2).end, ==, 8000);
+}
+
+static void
 test_search_text (void)
 {
   g_autoptr(CtCase) c = purchase_order ();
@@ -118,7 +223,7 @@ static void
 test_serialize_round_trip (void)
 {
   g_autoptr(CtCase) c = purchase_order ();
-  g_autoptr(GVariant) v = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(CtCase) back = NULL;
   CtRequirement *r;
 
@@ -131,8 +236,8 @@ test_serialize_round_trip (void)
   ct_case_add_anomaly (c, "amount-vs-customer", 5.2, "Amount 9 600 is far above …");
   ct_case_add_linked_key (c, "n8n.execution:20");
 
-  v = g_variant_ref_sink (ct_case_serialize (c));
-  back = ct_case_deserialize (v);
+  bytes = ct_case_serialize (c);
+  back = ct_case_deserialize (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_assert_nonnull (back);
   g_assert_cmpstr (back->key, ==, "purchase.order:110");
   g_assert_cmpstr (back->reference, ==, "P00110");
@@ -155,24 +260,58 @@ test_serialize_round_trip (void)
   g_assert_cmpstr (back->linked_keys->pdata[0], ==, "n8n.execution:20");
   g_assert_cmpstr (back->reasons->pdata[0], ==, c->reasons->pdata[0]);
   g_assert_nonnull (back->search_text);
-  /* Empty strings come back as NULL, not "". */
   g_assert_null (back->outcome);
 }
 
 static void
 test_deserialize_garbage (void)
 {
-  g_autoptr(GVariant) wrong_type = g_variant_ref_sink (g_variant_new_string ("hello"));
-  g_autoptr(GBytes) junk = g_bytes_new_static ("\x01\x02garbage\xff\xff\xff\xff", 14);
-  g_autoptr(GVariant) truncated =
-    g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (CT_CASE_VARIANT_TYPE_STRING),
-                                                  junk, FALSE));
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autoptr(GBytes) bytes = ct_case_serialize (c);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  g_autofree guint8 *copy = g_memdup2 (data, len);
+  g_autofree guint8 *longer = g_malloc0 (len + 1);
+  GRand *rand = g_rand_new_with_seed (7);
 
-  g_assert_null (ct_case_deserialize (NULL));
-  g_assert_null (ct_case_deserialize (wrong_type));
-  /* Untrusted bytes of the right type read as defaults: an empty model is
-   * refused rather than turned into a case keyed ":0". */
-  g_assert_null (ct_case_deserialize (truncated));
+  g_assert_null (ct_case_deserialize (NULL, 0));
+  g_assert_null (ct_case_deserialize ((const guint8 *) "", 0));
+  g_assert_null (ct_case_deserialize ((const guint8 *) "hello", 5));
+  /* Every truncation is refused. */
+  for (gsize n = 0; n < len; n++)
+    g_assert_null (ct_case_deserialize (data, n));
+  /* Trailing bytes too. */
+  memcpy (longer, data, len);
+  g_assert_null (ct_case_deserialize (longer, len + 1));
+  /* Random bit flips never crash (ASan checks the reads); most are refused,
+   * and anything accepted is a well-formed case. */
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autoptr(CtCase) back = NULL;
+      gsize at = g_rand_int_range (rand, 0, len);
+
+      memcpy (copy, data, len);
+      copy[at] ^= 1 << g_rand_int_range (rand, 0, 8);
+      back = ct_case_deserialize (copy, len);
+      if (back != NULL)
+        {
+          g_assert_true (g_utf8_validate (back->key, -1, NULL));
+          g_assert_nonnull (back->search_text);
+        }
+    }
+  /* A string that is not UTF-8 is refused. */
+  memcpy (copy, data, len);
+  {
+    guint8 *p = NULL;
+
+    for (gsize i = 0; i + 6 <= len && p == NULL; i++)
+      if (memcmp (copy + i, "P00110", 6) == 0)
+        p = copy + i;
+    g_assert_nonnull (p);
+    p[1] = 0xff;
+    g_assert_null (ct_case_deserialize (copy, len));
+  }
+  g_rand_free (rand);
 }
 
 static void
@@ -209,6 +348,22 @@ test_priority (void)
   ct_priority_compute (p, small, now);
   g_assert_cmpfloat (small->priority, ==, 0);
   g_assert_cmpuint (small->priority_components->len, ==, 0);
+
+  /* The tick recomputes what moves with time, and what was never computed. */
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+    g_autoptr(CtCase) fresh = ct_case_new ("sale.order", 2);
+
+    g_ptr_array_add (all, c);
+    g_ptr_array_add (all, small);
+    g_ptr_array_add (all, fresh);
+    fresh->amount = 10000;
+    g_assert_cmpuint (ct_priority_update_all (p, all, now + 3 * 3600, FALSE), ==, 2);
+    g_assert_cmpfloat (fresh->priority, ==, 40);
+    pc = c->priority_components->pdata[1];
+    g_assert_cmpstr (pc->explanation, ==, "Shipment cut-off in 3 h");
+    g_assert_cmpuint (ct_priority_update_all (p, all, now, TRUE), ==, 3);
+  }
 
   /* A passed cut-off earns the full weight. */
   c->shipment_cutoff = now - 2 * 3600;
@@ -283,6 +438,51 @@ test_anomaly (void)
                                                newcomer), ==, 0);
 }
 
+static void
+test_to_json (void)
+{
+  g_autoptr(CtProfile) p = ct_profile_new_default ();
+  g_autoptr(CtCase) c = purchase_order ();
+  g_autoptr(CtCase) inc = ct_case_new_incident (CT_INCIDENT_QUEUE_JOB_FAILED, "queue.job", 9);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) inode = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o, *sla;
+
+  /* Requested Friday 27 March 2026 16:00 CET, seen on Tuesday 09:30 CEST:
+   * procurement's 16 h window is used up to 1 + 8 + 1.5 = 10.5 h. */
+  c->requested_at = 1774623600;
+  g_ptr_array_add (c->reasons, g_strdup ("quote \" and <markup>"));
+  ct_sla_compute (p, c, 1774942200, &c->sla);
+  ct_priority_compute (p, c, 1774942200);
+  node = ct_case_to_json (c);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, "purchase.order:110");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "pending");
+  g_assert_cmpstr (json_object_get_string_member (o, "requested_at"), ==, "2026-03-27T15:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (o, "amount"), ==, 9600);
+  sla = json_object_get_object_member (o, "sla");
+  g_assert_cmpstr (json_object_get_string_member (sla, "state"), ==, "on-track");
+  g_assert_cmpint (json_object_get_int_member (sla, "elapsed_seconds"), ==, 37800);
+  /* Due after 5.5 more hours: Tuesday 16:00 CEST. */
+  g_assert_cmpstr (json_object_get_string_member (sla, "due"), ==, "2026-03-31T14:00:00Z");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "requirements")), ==,
+                    1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "reasons")), ==, 2);
+  g_assert_false (json_object_has_member (o, "incident"));
+  text = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"quote \\\" and <markup>\""));
+
+  ct_case_add_linked_key (inc, "account.move:31");
+  inode = ct_case_to_json (inc);
+  o = json_node_get_object (inode);
+  g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "incident");
+  g_assert_cmpstr (json_object_get_string_member (o, "incident"), ==, "queue-job-failed");
+  g_assert_true (json_object_get_null_member (o, "requested_at"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o,
+                                                  "linked_cases"), 0), ==, "account.move:31");
+}
+
 int
 main (int argc,
       char *argv[])
@@ -290,9 +490,12 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ct/core/case/key", test_key);
+  g_test_add_func ("/ct/core/case/fill-from-record", test_fill_from_record);
   g_test_add_func ("/ct/core/case/one-record-one-case", test_one_record_one_case);
+  g_test_add_func ("/ct/core/case/pauses", test_pauses_merge);
   g_test_add_func ("/ct/core/case/search-text", test_search_text);
   g_test_add_func ("/ct/core/case/serialize", test_serialize_round_trip);
+  g_test_add_func ("/ct/core/case/to-json", test_to_json);
   g_test_add_func ("/ct/core/case/deserialize-garbage", test_deserialize_garbage);
   g_test_add_func ("/ct/core/case/priority", test_priority);
   g_test_add_func ("/ct/core/case/baseline", test_baseline);

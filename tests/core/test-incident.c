@@ -53,7 +53,8 @@ thresholds (void)
 static void
 test_n8n_list (void)
 {
-  g_autoptr(JsonNode) root = load_recorded ("n8n-1.123/123-api-executions-list-default-after-restart.txt");
+  g_autoptr(JsonNode) root =
+    load_recorded ("n8n-1.123/123-api-executions-list-default-after-restart.txt");
   JsonArray *data = json_object_get_array_member (json_node_get_object (root), "data");
   CtIncidentThresholds t = thresholds ();
   guint errors = 0, crashed = 0;
@@ -102,13 +103,18 @@ static void
 test_n8n_running_and_waiting (void)
 {
   g_autoptr(JsonNode) running = load_recorded ("n8n-1.123/102-api-execution-get-running.txt");
-  g_autoptr(JsonNode) waiting = load_recorded ("n8n-1.123/044-api-execution-get-waiting-includeData.txt");
+  g_autoptr(JsonNode) waiting =
+    load_recorded ("n8n-1.123/044-api-execution-get-waiting-includeData.txt");
   CtIncidentThresholds t = thresholds ();
   JsonObject *r = json_node_get_object (running), *w = json_node_get_object (waiting);
-  g_autoptr(CtCase) early = ct_incident_from_n8n_execution (r, NULL, &t, at ("2026-11-26T15:50:00Z"));
-  g_autoptr(CtCase) late = ct_incident_from_n8n_execution (r, NULL, &t, at ("2026-11-26T16:10:03Z"));
-  g_autoptr(CtCase) w_early = ct_incident_from_n8n_execution (w, NULL, &t, at ("2026-11-26T19:30:00Z"));
-  g_autoptr(CtCase) w_late = ct_incident_from_n8n_execution (w, NULL, &t, at ("2026-11-26T19:37:00Z"));
+  g_autoptr(CtCase) early =
+    ct_incident_from_n8n_execution (r, NULL, &t, at ("2026-11-26T15:50:00Z"));
+  g_autoptr(CtCase) late =
+    ct_incident_from_n8n_execution (r, NULL, &t, at ("2026-11-26T16:10:03Z"));
+  g_autoptr(CtCase) w_early =
+    ct_incident_from_n8n_execution (w, NULL, &t, at ("2026-11-26T19:30:00Z"));
+  g_autoptr(CtCase) w_late =
+    ct_incident_from_n8n_execution (w, NULL, &t, at ("2026-11-26T19:37:00Z"));
 
   /* Started 15:40:02: 30 min allowed. */
   g_assert_null (early);

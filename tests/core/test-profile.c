@@ -130,7 +130,7 @@ test_format_number (void)
   struct { double v; const char *s; } cases[] = {
     { 0, "0" }, { 7, "7" }, { 999, "999" }, { 1000, "1 000" }, { 12400, "12 400" },
     { 1234567, "1 234 567" }, { 3.5, "3.5" }, { -1500, "-1 500" }, { 2.96, "3" },
-    { 1999.95, "2 000" }, { 12.25, "12.2" },
+    { 1999.95, "2 000" }, { 12.25, "12.2" }, { 1e300, "1e+300" }, { -2.5e16, "-2.5e+16" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -141,8 +141,10 @@ test_format_number (void)
 }
 
 /* A small valid profile; bad ones below change one thing in it. */
-#define CAL "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] } }"
-#define AREA "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } }"
+#define CAL "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": " \
+  "[\"08:00-12:00\"] } }"
+#define AREA "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { " \
+  "\"breach_after_hours\": 8 } }"
 
 static char *
 profile_text (const char *calendars,
@@ -174,73 +176,106 @@ static const BadProfile bad_profiles[] = {
     NULL, NULL, "\"Mars/Olympus\"", "unknown time zone “Mars/Olympus”" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"8-12\"] } }",
     NULL, NULL, "\"8-12\"", "is not a span like 08:00-12:00" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"12:00-08:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"12:00-08:00\"] "
+    "} }",
     NULL, NULL, "\"12:00-08:00\"", "ends before it starts" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\", \"11:00-13:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\", "
+    "\"11:00-13:00\"] } }",
     NULL, NULL, "\"11:00-13:00\"", "overlaps" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-25:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-25:00\"] "
+    "} }",
     NULL, NULL, "\"08:00-25:00\"", "is not a span" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"monday\": [\"08:00-12:00\"] } }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"monday\": "
+    "[\"08:00-12:00\"] } }",
     NULL, NULL, "[\"08:00-12:00\"]", "unknown key “monday”" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { } }",
     NULL, NULL, "{ } }", "never open" },
-  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] }, \"holidays\": [\"2026-02-30\"] }",
+  { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": [\"08:00-12:00\"] "
+    "}, \"holidays\": [\"2026-02-30\"] }",
     NULL, NULL, "\"2026-02-30\"", "is not a date" },
   { "{ \"id\": \"c\", \"timezone\": \"Europe/Brussels\", \"hours\": { \"mon\": \"08:00-12:00\" } }",
     NULL, NULL, "\"08:00-12:00\"", "must be a list" },
   { "{ \"id\": \"c\", \"timezone\": 1, \"hours\": { \"mon\": [\"08:00-12:00\"] } }",
     NULL, NULL, "1, \"hours\"", "“timezone” must be a string" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"x\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"x\", \"sla\": { "
+    "\"breach_after_hours\": 8 } }",
     NULL, "\"x\"", "unknown calendar “x”" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": \"8\" } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": \"8\" } }",
     NULL, "\"8\"", "“breach_after_hours” must be a number" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": -2 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": -2 } }",
     NULL, "-2", "must be between" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hour\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hour\": 8 } }",
     NULL, "8 }", "unknown key “breach_after_hour”" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"warning_percent\": 150 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"warning_percent\": 150 } }",
     NULL, "150", "must be between 1 and 100, not 150" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": true }, \"breach_after_hours\": 12 } ] } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": true }, "
+    "\"breach_after_hours\": 12 } ] } }",
     NULL, "12 }", "must be shorter than the area’s window" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": \"yes\" }, \"breach_after_hours\": 2 } ] } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8, \"overrides\": [ { \"when\": { \"urgent\": \"yes\" }, "
+    "\"breach_after_hours\": 2 } ] } }",
     NULL, "\"yes\"", "“urgent” must be true or false" },
   { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\" }",
     NULL, "{ \"id\": \"sales\"", "missing “sla”" },
-  { NULL, AREA ", " AREA, NULL, "\"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } } ]",
+  { NULL, AREA ", " AREA, NULL, "\"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": "
+    "{ \"breach_after_hours\": 8 } } ]",
     "area “sales” is defined twice" },
-  { NULL, "{ \"id\": \"sa les\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sa les\", \"label\": \"Sales\", \"calendar\": \"c\", \"sla\": { "
+    "\"breach_after_hours\": 8 } }",
     NULL, "\"sa les\"", "is not a valid id" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 2, \"after_hours\": 4, \"targets\": [\"user:a\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 2, "
+    "\"after_hours\": 4, \"targets\": [\"user:a\"] } ] } ]",
     "2, \"after_hours\"", "levels must count 1, 2, 3" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, \"after_hours\": 4, \"targets\": [\"user:a\"] }, { \"level\": 2, \"after_hours\": 3, \"targets\": [\"user:b\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, "
+    "\"after_hours\": 4, \"targets\": [\"user:a\"] }, { \"level\": 2, \"after_hours\": 3, "
+    "\"targets\": [\"user:b\"] } ] } ]",
     "3, \"targets\"", "each level must come later" },
-  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, \"after_hours\": 4, \"targets\": [\"boss\"] } ] } ]",
+  { NULL, NULL, "\"escalations\": [ { \"id\": \"e\", \"levels\": [ { \"level\": 1, "
+    "\"after_hours\": 4, \"targets\": [\"boss\"] } ] } ]",
     "\"boss\"", "must start with user: or group:" },
-  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"escalation\": \"nope\", \"sla\": { \"breach_after_hours\": 8 } }",
+  { NULL, "{ \"id\": \"sales\", \"label\": \"Sales\", \"calendar\": \"c\", \"escalation\": "
+    "\"nope\", \"sla\": { \"breach_after_hours\": 8 } }",
     NULL, "\"nope\"", "unknown escalation chain “nope”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"magic\", \"model\": \"sale.order\", \"area\": \"sales\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"magic\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\" } ]",
     "\"magic\"", "unknown source “magic”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sale\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sale\" } ]",
     "\"sale\" }", "unknown area “sale”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\" } ]",
     "{ \"id\": \"q\"", "needs “area” or “area_by”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [[\"state\", \"=\"]] } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [[\"state\", \"=\"]] } ]",
     "[\"state\", \"=\"]", "a domain term must be" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [\"and\", [\"a\", \"=\", 1]] } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": [\"and\", [\"a\", \"=\", 1]] } ]",
     "\"and\"", "is not a domain operator" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"sale.order\", \"area\": \"sales\", \"domain\": \"state = 1\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"sale.order\", \"area\": \"sales\", \"domain\": \"state = 1\" } ]",
     "\"state = 1\"", "must be an Odoo domain" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"activity\", \"model\": \"mail.activity\", \"area\": \"sales\" } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"activity\", "
+    "\"model\": \"mail.activity\", \"area\": \"sales\" } ]",
     "{ \"id\": \"q\"", "needs “activity_types”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"x\", \"area_by\": { \"field\": \"f\", \"map\": { \"a\": \"ghost\" } } } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"x\", \"area_by\": { \"field\": \"f\", \"map\": { \"a\": \"ghost\" } } } ]",
     "\"ghost\"", "unknown area “ghost”" },
-  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", \"model\": \"x\", \"area\": \"sales\", \"fields\": { \"amout\": \"amount\" } } ]",
+  { NULL, NULL, "\"queues\": [ { \"id\": \"q\", \"label\": \"Q\", \"source\": \"approvals\", "
+    "\"model\": \"x\", \"area\": \"sales\", \"fields\": { \"amout\": \"amount\" } } ]",
     "\"amount\"", "unknown key “amout”" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \"=>\", \"limit\": 10, \"message\": \"{value}\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \"=>\", "
+    "\"limit\": 10, \"message\": \"{value}\" } ]",
     "\"=>\"", "is not an operator" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \">\", \"limit\": 10, \"message\": \"too much\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"field\": \"discount\", \"op\": \">\", "
+    "\"limit\": 10, \"message\": \"too much\" } ]",
     "\"too much\"", "must show the {value}" },
-  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"areas\": [\"sales\", \"nowhere\"], \"field\": \"d\", \"op\": \">\", \"limit\": 1, \"message\": \"{value}\" } ]",
+  { NULL, NULL, "\"reasons\": [ { \"id\": \"r\", \"areas\": [\"sales\", \"nowhere\"], \"field\": "
+    "\"d\", \"op\": \">\", \"limit\": 1, \"message\": \"{value}\" } ]",
     "\"nowhere\"", "unknown area “nowhere”" },
   { NULL, NULL, "\"incidents\": { \"cron_grace_minutes\": \"soon\" }",
     "\"soon\"", "must be a number" },
@@ -343,6 +378,20 @@ test_syntax_errors (void)
     }
 
   {
+    /* Deep nesting is refused before json-glib recurses into it. */
+    GString *deep = g_string_new ("{\"version\": 1, \"x\":\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CtProfile) p = NULL;
+
+    for (guint i = 0; i < 200000; i++)
+      g_string_append_c (deep, '[');
+    p = ct_profile_new_from_data (deep->str, deep->len, "bad.json", &error);
+    g_assert_null (p);
+    g_assert_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX);
+    g_assert_cmpstr (error->message, ==, "bad.json:2:32: nested too deep to be a profile");
+    g_string_free (deep, TRUE);
+  }
+  {
     /* Not UTF-8. */
     g_autoptr(GError) error = NULL;
     g_autoptr(CtProfile) p = ct_profile_new_from_data ("{\"name\": \"\xff\xfe\"}", -1, "bad.json",
@@ -379,7 +428,8 @@ test_file_keeps_last_good (void)
   g_assert_cmpuint (ct_profile_get_n_areas (second), ==, 1);
 
   /* A broken edit: the last good profile stays in force. */
-  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"name\": \"t\" \"x\"\n}", -1, NULL));
+  g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"name\": \"t\" "
+    "\"x\"\n}", -1, NULL));
   third = ct_profile_load_or_keep (file, second, &error);
   g_assert_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX);
   g_assert_true (third == second);
@@ -408,6 +458,27 @@ test_default_file_matches_resource (void)
   g_assert_cmpuint (ct_profile_get_n_reason_rules (p), ==, 5);
 }
 
+static void
+test_resource_registered (void)
+{
+  g_autoptr(CtProfile) first = ct_profile_new_default ();
+  g_autoptr(GFile) file =
+    g_file_new_for_uri ("resource:///com/sysgenpro/ControlTower/core/profiles/default.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CtProfile) p = NULL;
+
+  /* The resource is registered process-wide, so the app can also reach it
+   * by URI (e.g. to offer "copy the default profile"). */
+  bytes = g_resources_lookup_data ("/com/sysgenpro/ControlTower/core/profiles/default.json",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 1000);
+  p = ct_profile_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ct_profile_get_n_areas (p), ==, ct_profile_get_n_areas (first));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -416,6 +487,7 @@ main (int argc,
 
   g_test_add_func ("/ct/core/profile/default", test_default);
   g_test_add_func ("/ct/core/profile/default-file", test_default_file_matches_resource);
+  g_test_add_func ("/ct/core/profile/resource", test_resource_registered);
   g_test_add_func ("/ct/core/profile/area-for-record", test_area_for_record);
   g_test_add_func ("/ct/core/profile/explain", test_explain);
   g_test_add_func ("/ct/core/profile/format-number", test_format_number);

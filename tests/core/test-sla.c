@@ -154,6 +154,13 @@ test_pauses (void)
   g_assert_cmpint (s.due, ==, at ("2026-03-31T17:00:00+02:00"));
   g_assert_false (s.paused);
 
+  /* The same pause reported twice, and one inside it, count once. */
+  ct_case_add_pause (c, at ("2026-03-30T10:00:00+02:00"), at ("2026-03-31T10:00:00+02:00"));
+  ct_case_add_pause (c, at ("2026-03-30T14:00:00+02:00"), at ("2026-03-30T15:00:00+02:00"));
+  g_assert_cmpuint (c->pauses->len, ==, 1);
+  ct_sla_compute (p, c, at ("2026-03-31T12:00:00+02:00"), &s);
+  g_assert_cmpint (s.elapsed_seconds, ==, 4 * 3600);
+
   /* Awaiting revision again since Tuesday 13:00, still open: the clock
    * stands still whatever the time. */
   ct_case_add_pause (c, at ("2026-03-31T13:00:00+02:00"), 0);
