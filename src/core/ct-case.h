@@ -139,7 +139,7 @@ struct _CtCase
   GPtrArray       *priority_components; /* (owned) (element-type CtPriorityComponent) */
   GPtrArray       *anomalies;        /* (owned) (element-type CtAnomaly) */
   char            *search_text;      /* (owned) casefolded, see ct_case_update_search_text() */
-  guint            position;         /* index in its CtCaseStore */
+  guint            position;         /* index in its CtCaseStore (a case is in one store) */
 };
 
 CtCase          *ct_case_new                    (const char     *model,
