@@ -128,6 +128,8 @@ widget_text (GtkWidget *widget)
     return gtk_label_get_label (GTK_LABEL (widget));
   if (ADW_IS_PREFERENCES_ROW (widget))
     return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
   if (ADW_IS_STATUS_PAGE (widget))
     return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
   return NULL;

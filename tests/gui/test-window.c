@@ -10,6 +10,7 @@
 #include "ct-connection-dialog.h"
 #include "ct-preferences-window.h"
 #include "ct-secrets.h"
+#include "ct-sim-server.h"
 #include "ct-test-gui.h"
 #include "ct-window.h"
 
@@ -330,28 +331,79 @@ grep_tree (const char *dir,
     }
 }
 
+static CtSimServer *
+start_recorded_sim (void)
+{
+  CtSimOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  CtSimServer *sim;
+
+  options.dataset = "recorded";
+  options.seed = 1;
+  options.n_cases = 10;
+  sim = ct_sim_server_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_sim_server_start (sim, &error));
+  g_assert_no_error (error);
+  return sim;
+}
+
+static char *
+settings_string (GSettings  *settings,
+                 const char *key)
+{
+  return g_settings_get_string (settings, key);
+}
+
+static void
+assert_setting (GSettings  *settings,
+                const char *key,
+                const char *expected)
+{
+  g_autofree char *value = settings_string (settings, key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static gboolean
+has_check_rows (gpointer data)
+{
+  GtkWidget *dialog = data;
+  GtkWidget *group = ct_test_gui_find (dialog, ADW_TYPE_PREFERENCES_GROUP, "Connection Check");
+
+  return group != NULL && gtk_widget_get_visible (group) &&
+         ct_test_gui_find (group, ADW_TYPE_ACTION_ROW, "Sign-in") != NULL;
+}
+
 static void
 test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
                                                gconstpointer  data)
 {
-  const char *secret = "ct-test-key-9f2c1d7e5b";
-  const char *n8n_secret = "ct-test-n8n-4a8e0c3f71";
+  g_autoptr(CtSimServer) sim = start_recorded_sim ();
+  g_autofree char *url = ct_sim_server_dup_url (sim);
+  const char *secret = ct_sim_server_get_api_key (sim, "admin");
+  const char *n8n_secret = ct_sim_server_get_n8n_api_key (sim);
+  const char *wrong_secret = "ffffffffffffffffffffffffffffffffffffffff";
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *png = NULL;
   GtkWidget *dialog;
   GtkWidget *secret_row;
   GtkWidget *n8n_key_row;
   char *stored;
   const char *home = g_getenv ("CT_HEADLESS_HOME");
 
+  g_assert_nonnull (secret);
+  g_assert_nonnull (n8n_secret);
+
   dialog = open_connection_dialog (fixture);
-  type_into (dialog, "Server Address", "https://erp.example.com/");
-  type_into (dialog, "Database", "distribution");
-  type_into (dialog, "Login", "controller");
-  type_into (dialog, "n8n Address", "https://n8n.example.com");
+  type_into (dialog, "Server Address", url);
+  type_into (dialog, "Database", "ct");
+  type_into (dialog, "Login", "admin");
+  type_into (dialog, "n8n Address", url);
   secret_row = ct_test_gui_find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "API Key");
   n8n_key_row = ct_test_gui_find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "n8n API Key");
   g_assert_nonnull (secret_row);
@@ -360,13 +412,14 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (n8n_key_row), n8n_secret);
   g_assert_true (save_enabled (dialog));
 
+  /* The check passes against the simulated server: the dialog saves and closes. */
   gtk_widget_activate_action (dialog, "connection.save", NULL);
-  g_assert_true (ct_test_gui_wait (dialog_closed, NULL, 20000));
+  g_assert_true (ct_test_gui_wait (dialog_closed, NULL, 30000));
 
-  g_assert_cmpstr (g_settings_get_string (settings, "odoo-url"), ==, "https://erp.example.com");
-  g_assert_cmpstr (g_settings_get_string (settings, "odoo-database"), ==, "distribution");
-  g_assert_cmpstr (g_settings_get_string (settings, "odoo-login"), ==, "controller");
-  g_assert_cmpstr (g_settings_get_string (settings, "n8n-url"), ==, "https://n8n.example.com");
+  assert_setting (settings, "odoo-url", url);
+  assert_setting (settings, "odoo-database", "ct");
+  assert_setting (settings, "odoo-login", "admin");
+  assert_setting (settings, "n8n-url", url);
 
   /* No setting holds either secret. */
   g_object_get (settings, "settings-schema", &schema, NULL);
@@ -381,13 +434,11 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
     }
 
   /* The keyring has them. */
-  stored = ct_secrets_lookup_sync (CT_SECRET_ODOO_API_KEY, "https://erp.example.com", "controller",
-                                   NULL, &error);
+  stored = ct_secrets_lookup_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, secret);
   ct_secrets_free (stored);
-  stored = ct_secrets_lookup_sync (CT_SECRET_N8N_API_KEY, "https://n8n.example.com", NULL,
-                                   NULL, &error);
+  stored = ct_secrets_lookup_sync (CT_SECRET_N8N_API_KEY, url, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, n8n_secret);
   ct_secrets_free (stored);
@@ -402,30 +453,58 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
       g_assert_cmpuint (hits->len, ==, 0);
     }
 
-  /* The window now shows the connection instead of the welcome page. */
+  /* The window now shows the connection and its check instead of the welcome page. */
   g_assert_false (ADW_IS_STATUS_PAGE (visible_page (fixture)));
+  g_assert_true (ct_test_gui_wait (has_check_rows, fixture->window, 30000));
+  png = ct_test_gui_render_png (GTK_WIDGET (fixture->window), "connected.png");
 
-  /* Editing again without retyping the key keeps the stored one. */
+  /* A wrong key fails the check: nothing is saved, the key in the keyring
+   * stays, and the dialog says what failed. */
   dialog = open_connection_dialog (fixture);
-  type_into (dialog, "Database", "distribution-eu");
+  type_into (dialog, "Database", "ct");
+  secret_row = ct_test_gui_find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "API Key");
+  gtk_editable_set_text (GTK_EDITABLE (secret_row), wrong_secret);
   gtk_widget_activate_action (dialog, "connection.save", NULL);
-  g_assert_true (ct_test_gui_wait (dialog_closed, NULL, 20000));
-  g_assert_cmpstr (g_settings_get_string (settings, "odoo-database"), ==, "distribution-eu");
+  g_assert_true (ct_test_gui_wait (has_check_rows, dialog, 30000));
+  g_assert_nonnull (ct_test_gui_find_window (CT_TYPE_CONNECTION_DIALOG));
+  g_assert_nonnull (message_of (dialog));
+  g_assert_nonnull (strstr (message_of (dialog), "Nothing was saved"));
+  g_clear_pointer (&png, g_free);
+  png = ct_test_gui_render_png (dialog, "connection-check-failed.png");
+  stored = ct_secrets_lookup_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL);
+  g_assert_cmpstr (stored, ==, secret);
+  ct_secrets_free (stored);
+  /* What the user typed is still there to correct. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (secret_row)), ==, wrong_secret);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (ct_test_gui_wait (dialog_closed, NULL, 5000));
 
   /* A new login has no key yet: the dialog asks for one and saves nothing. */
   dialog = open_connection_dialog (fixture);
-  type_into (dialog, "Login", "someone-else");
+  type_into (dialog, "Login", "purchaser");
   gtk_widget_activate_action (dialog, "connection.save", NULL);
   ct_test_gui_spin (500);
   g_assert_nonnull (ct_test_gui_find_window (CT_TYPE_CONNECTION_DIALOG));
   g_assert_cmpstr (message_of (dialog), ==, "Enter the API key");
-  g_assert_cmpstr (g_settings_get_string (settings, "odoo-login"), ==, "controller");
+  assert_setting (settings, "odoo-login", "admin");
   gtk_window_close (GTK_WINDOW (dialog));
 
-  g_assert_true (ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, "https://erp.example.com", "controller",
-                                        NULL, NULL));
-  g_assert_true (ct_secrets_clear_sync (CT_SECRET_N8N_API_KEY, "https://n8n.example.com", NULL,
-                                        NULL, NULL));
+  g_assert_true (ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL));
+  g_assert_true (ct_secrets_clear_sync (CT_SECRET_N8N_API_KEY, url, NULL, NULL, NULL));
+  ct_sim_server_stop (sim);
+}
+
+static void
+test_demo (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *png = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "demo", NULL);
+  g_assert_true (ct_application_get_demo (fixture->app));
+  g_assert_false (ADW_IS_STATUS_PAGE (visible_page (fixture)));
+  g_assert_true (ct_test_gui_wait (has_check_rows, fixture->window, 30000));
+  png = ct_test_gui_render_png (GTK_WIDGET (fixture->window), "demo.png");
 }
 
 static void
@@ -476,7 +555,7 @@ test_preferences (Fixture       *fixture,
   g_settings_set_string (settings, "profile-file", "/srv/profiles/emea.json");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "/srv/profiles/emea.json");
   gtk_widget_activate_action (preferences, "preferences.reset-profile", NULL);
-  g_assert_cmpstr (g_settings_get_string (settings, "profile-file"), ==, "");
+  assert_setting (settings, "profile-file", "");
 
   gtk_window_close (GTK_WINDOW (preferences));
 }
@@ -497,6 +576,9 @@ main (int   argc,
               fixture_set_up, test_connection_save_keeps_secrets_in_keyring, fixture_tear_down);
   g_test_add ("/ct/gui/preferences/bound-to-settings", Fixture, NULL,
               fixture_set_up, test_preferences, fixture_tear_down);
+  /* Last: the demo backend stays on for the rest of the process. */
+  g_test_add ("/ct/gui/demo/connection-check", Fixture, NULL,
+              fixture_set_up, test_demo, fixture_tear_down);
 
   {
     int status = g_test_run ();
