@@ -332,6 +332,33 @@ test_retry_does_not_block (Fixture       *fx,
   g_ptr_array_unref (state.order);
 }
 
+
+static void
+test_retries_reads_only (Fixture       *fx,
+                         gconstpointer  data)
+{
+  CtN8nExecutionQuery query = { .status = "error" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtN8nExecution) execution = NULL;
+
+  /* a list: two 503s, then the answer */
+  test_server_set_faults (fx->server, "http503@/api/v1/executions*2");
+  test_server_reset_counts (fx->server);
+  items = list_sync (fx, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/api/v1/executions"), ==, 3);
+
+  /* a retry starts a run: one 503 is reported, never sent twice */
+  test_server_set_faults (fx->server, "http503@/api/v1/executions*1");
+  test_server_reset_counts (fx->server);
+  execution = retry_sync (fx, "5", &error);
+  g_assert_null (execution);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SERVER);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/api/v1/executions"), ==, 1);
+  test_server_set_faults (fx->server, NULL);
+}
+
 static void
 test_bad_key (Fixture       *fx,
               gconstpointer  data)
@@ -484,6 +511,7 @@ main (int argc, char **argv)
   ADD ("retry/new-execution", NULL, test_retry);
   ADD ("retry/refused", NULL, test_retry_refused);
   ADD ("retry/does-not-block", NULL, test_retry_does_not_block);
+  ADD ("retry/reads-only", NULL, test_retries_reads_only);
   ADD ("auth/bad-key", "not-the-key", test_bad_key);
   ADD ("workflows/list", NULL, test_workflows);
   g_test_add_func ("/ct/core/n8n-client/common/insecure-refused", test_insecure_refused);
