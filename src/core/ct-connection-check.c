@@ -257,7 +257,8 @@ on_connected (GObject      *source,
   else
     add_item (data, "version", CT_CHECK_OK,
               ct_odoo_client_get_dialect (client) == CT_ODOO_DIALECT_JSON2
-              ? _("It runs Odoo %s; Control Tower talks to it through the JSON-2 API with your key.")
+              ? _("It runs Odoo %s; Control Tower talks to it through the JSON-2 API "
+                  "with your key.")
               : _("It runs Odoo %s; Control Tower talks to it through JSON-RPC."),
               ct_odoo_client_get_server_version (client));
   set_last_title (data, _("Odoo version"));
@@ -340,9 +341,9 @@ on_models (GObject      *source,
       for (guint i = 0; i < json_array_get_length (records); i++)
         {
           JsonNode *node = json_array_get_element (records, i);
-          const char *model = JSON_NODE_HOLDS_OBJECT (node)
-            ? json_object_get_string_member_with_default (json_node_get_object (node), "model", NULL)
-            : NULL;
+          JsonObject *record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *model = record
+            ? json_object_get_string_member_with_default (record, "model", NULL) : NULL;
 
           for (guint m = 0; m < N_MECHANISMS; m++)
             if (g_strcmp0 (model, mechanisms[m].model) == 0)
@@ -391,13 +392,16 @@ on_double_validation (GObject      *source,
           mode = json_object_get_string_member_with_default (company, "po_double_validation", NULL);
           if (g_strcmp0 (mode, "two_step") == 0)
             {
+              const char *name = json_object_get_string_member_with_default (company, "name",
+                                                                             "?");
+              double amount = json_object_get_double_member_with_default (
+                company, "po_double_validation_amount", 0);
+
               if (text->len > 0)
                 g_string_append (text, " ");
+
               g_string_append_printf (text, _("%s asks a manager to approve orders above %.2f."),
-                                      json_object_get_string_member_with_default (company, "name", "?"),
-                                      json_object_get_double_member_with_default (company,
-                                                                                  "po_double_validation_amount",
-                                                                                  0));
+                                      name, amount);
             }
         }
       if (text->len > 0)

@@ -396,7 +396,8 @@ static char *
 describe_duration (guint ms)
 {
   if (ms < 1000)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms), ms);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms),
+                            ms);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", ms / 1000),
                           ms / 1000);
 }
@@ -599,8 +600,8 @@ on_read (GObject      *source,
 
   response = g_new0 (CtHttpResponse, 1);
   response->status = soup_message_get_status (data->msg);
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (data->msg),
-                                                        NULL);
+  content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (data->msg), NULL);
   response->content_type = g_strdup (content_type);
   response->elapsed_us = g_get_monotonic_time () - data->start_us;
   response->attempts = data->attempt;

@@ -101,7 +101,8 @@ ct_odoo_client_init (CtOdooClient *self)
    * confuses Odoo. */
   self->cookie_jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_NEVER);
-  soup_session_add_feature (ct_http_get_session (self->http), SOUP_SESSION_FEATURE (self->cookie_jar));
+  soup_session_add_feature (ct_http_get_session (self->http),
+                            SOUP_SESSION_FEATURE (self->cookie_jar));
   self->read_attempts = 3;
   self->company_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -536,7 +537,8 @@ on_call_done (GObject      *source,
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED))
         {
           g_free (error->message);
-          error->message = g_strdup (_("The Odoo session expired and signing in again did not help."));
+          error->message =
+            g_strdup (_("The Odoo session expired and signing in again did not help."));
         }
       g_task_return_error (task, error);
       return;
@@ -712,7 +714,8 @@ on_connect_step (GObject      *source,
           (self->major_version < 19 || self->secret_kind != CT_SECRET_KIND_API_KEY))
         {
           error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
-                               _("JSON-2 needs Odoo 19 or later and an API key; this server runs %s."),
+                               _("JSON-2 needs Odoo 19 or later and an API key; "
+                                 "this server runs %s."),
                                self->server_version);
           break;
         }
@@ -786,12 +789,14 @@ on_connect_step (GObject      *source,
           error = wrong_type_error ("context_get");
           break;
         }
-      g_free (self->lang);
-      self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                         "lang", NULL));
-      g_free (self->tz);
-      self->tz = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                       "tz", NULL));
+      {
+        JsonObject *context = json_node_get_object (node);
+
+        g_free (self->lang);
+        self->lang = g_strdup (json_object_get_string_member_with_default (context, "lang", NULL));
+        g_free (self->tz);
+        self->tz = g_strdup (json_object_get_string_member_with_default (context, "tz", NULL));
+      }
       data->step = STEP_COMPANIES;
       connect_next (g_steal_pointer (&task));
       return;
@@ -1043,7 +1048,6 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
                                            gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  SoupSession *session = ct_http_get_session (self->http);
   JsonObject *params;
   g_autoptr(JsonNode) payload = NULL;
 
@@ -1056,9 +1060,7 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
       g_object_unref (task);
       return;
     }
-  soup_cookie_jar_set_accept_policy (SOUP_COOKIE_JAR (soup_session_get_feature (session,
-                                                                              SOUP_TYPE_COOKIE_JAR)),
-                                     SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
+  soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 
   params = json_object_new ();
   json_object_set_string_member (params, "db", self->database);
@@ -1417,7 +1419,8 @@ ct_odoo_client_message_post_async (CtOdooClient        *self,
   /* Plain text: Odoo escapes it, so markup in a user's words stays text. */
   json_object_set_string_member (kwargs, "body", body);
   json_object_set_string_member (kwargs, "message_type", "comment");
-  json_object_set_string_member (kwargs, "subtype_xmlid", is_note ? "mail.mt_note" : "mail.mt_comment");
+  json_object_set_string_member (kwargs, "subtype_xmlid",
+                                 is_note ? "mail.mt_note" : "mail.mt_comment");
   ct_odoo_client_call_async (self, model, "message_post", ids, kwargs, NULL, cancellable,
                              on_int_result, task);
 }
