@@ -24,8 +24,11 @@ capture_writer (GLogLevelFlags   level,
   for (gsize i = 0; i < n_fields; i++)
     if (g_str_equal (fields[i].key, "MESSAGE") || g_str_equal (fields[i].key, "GLIB_DOMAIN"))
       {
-        g_string_append_len (captured_log, fields[i].value,
-                             fields[i].length < 0 ? (gssize) strlen (fields[i].value) : fields[i].length);
+        gssize length = fields[i].length;
+
+        if (length < 0)
+          length = strlen (fields[i].value);
+        g_string_append_len (captured_log, fields[i].value, length);
         g_string_append_c (captured_log, ' ');
       }
   g_string_append_c (captured_log, '\n');
@@ -214,7 +217,8 @@ test_connect_bad_secret (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   g_free (fx->secret);
-  fx->secret = g_strdup (params->json2 ? "0000000000000000000000000000000000000000" : "S3cr3t-Wr0ng-Pa55!");
+  fx->secret = g_strdup (params->json2 ? "0000000000000000000000000000000000000000"
+                                       : "S3cr3t-Wr0ng-Pa55!");
   fixture_connect (fx, data, &error);
   g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_AUTH);
   g_assert_false (ct_odoo_client_is_connected (fx->client));
@@ -357,11 +361,11 @@ test_search_read (Fixture       *fx,
 
   if (test_server_is_replay (fx->server))
     {
-      g_autoptr(JsonNode) sent = json_from_string (test_server_last_body (fx->server,
-                                                                          "purchase.order.search_read"),
-                                                   NULL);
+      const char *body = test_server_last_body (fx->server, "purchase.order.search_read");
+      g_autoptr(JsonNode) sent = json_from_string (body, NULL);
       JsonObject *kwargs;
       JsonObject *context;
+      JsonArray *companies;
 
       if (params->json2)
         kwargs = json_node_get_object (sent);
@@ -372,9 +376,8 @@ test_search_read (Fixture       *fx,
       context = json_object_get_object_member (kwargs, "context");
       g_assert_cmpstr (json_object_get_string_member (context, "lang"), ==, "en_US");
       g_assert_cmpstr (json_object_get_string_member (context, "tz"), ==, "Europe/Brussels");
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (context,
-                                                                             "allowed_company_ids")),
-                        ==, 3);
+      companies = json_object_get_array_member (context, "allowed_company_ids");
+      g_assert_cmpuint (json_array_get_length (companies), ==, 3);
       g_assert_cmpint (json_object_get_int_member (kwargs, "limit"), ==, 3);
       g_assert_cmpstr (json_object_get_string_member (kwargs, "order"), ==, "id");
     }
@@ -406,9 +409,8 @@ test_search_read_paging (Fixture       *fx,
     g_assert_cmpuint (test_server_count_connections (fx->server), ==, 1);
   if (test_server_is_replay (fx->server) && params->json2)
     {
-      g_autoptr(JsonNode) sent = json_from_string (test_server_last_body (fx->server,
-                                                                          "purchase.order.search_read"),
-                                                   NULL);
+      const char *body = test_server_last_body (fx->server, "purchase.order.search_read");
+      g_autoptr(JsonNode) sent = json_from_string (body, NULL);
       g_assert_cmpint (json_object_get_int_member (json_node_get_object (sent), "offset"), ==, 6);
     }
 }
@@ -484,7 +486,8 @@ test_read_group (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (groups), >, 0);
   group = json_array_get_object_element (groups, 0);
-  g_assert_true (json_object_has_member (json_object_get_object_member (group, "groupby"), "state"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (group, "groupby"),
+                                         "state"));
   g_assert_true (json_object_has_member (json_object_get_object_member (group, "groupby"),
                                          "partner_id"));
   g_assert_cmpint (json_object_get_int_member (group, "count"), >, 0);
@@ -631,7 +634,8 @@ test_error_shapes (void)
 
       g_assert_no_error (error);
       g_test_message ("%s", error_shapes[i].transcript);
-      test_server_answer_with (fx->server, "purchase.order.search_read", error_shapes[i].transcript);
+      test_server_answer_with (fx->server, "purchase.order.search_read",
+                               error_shapes[i].transcript);
       node = call_sync (fx, "purchase.order", "search_read", NULL, NULL, &error);
       g_assert_null (node);
       if (error == NULL || error->code != (int) error_shapes[i].code)
@@ -651,10 +655,11 @@ test_error_shapes (void)
         {
           JsonObject *object = json_node_get_object (recorded);
 
-          exception = json_object_has_member (object, "error")
-                    ? json_object_get_object_member (json_object_get_object_member (object, "error"),
-                                                     "data")
-                    : object;
+          if (json_object_has_member (object, "error"))
+            exception = json_object_get_object_member (
+              json_object_get_object_member (object, "error"), "data");
+          else
+            exception = object;
         }
       if (exception != NULL)
         {
@@ -670,7 +675,8 @@ test_error_shapes (void)
             }
           g_assert_null (strstr (error->message, "odoo.exceptions"));
           if (error_shapes[i].code == CT_ODOO_ERROR_USER)
-            g_assert_cmpstr (error->message, ==, json_object_get_string_member (exception, "message"));
+            g_assert_cmpstr (error->message, ==,
+                             json_object_get_string_member (exception, "message"));
         }
       g_clear_error (&error);
     }
@@ -924,7 +930,8 @@ test_cancel_mid_call (Fixture       *fx,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CancelState state = { 0, };
   gboolean waited = FALSE;
-  g_autofree char *spec = g_strdup_printf ("latency@%s:400*1", params->json2 ? "/json/2" : "/jsonrpc");
+  g_autofree char *spec = g_strdup_printf ("latency@%s:400*1",
+                                           params->json2 ? "/json/2" : "/jsonrpc");
 
   test_server_set_faults (fx->server, spec);
   ct_odoo_client_call_async (fx->client, "purchase.order", "search_count", NULL, NULL, NULL,
@@ -1008,14 +1015,15 @@ test_cookie_session (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
+  SoupSession *session;
 
   ct_odoo_client_authenticate_session_async (fx->client, NULL, on_done, &result);
   g_assert_true (ct_odoo_client_authenticate_session_finish (fx->client, wait_result (&result),
                                                              &error));
   g_clear_object (&result);
   g_assert_no_error (error);
-  g_assert_nonnull (soup_session_get_feature (ct_http_get_session (ct_odoo_client_get_http (fx->client)),
-                                              SOUP_TYPE_COOKIE_JAR));
+  session = ct_http_get_session (ct_odoo_client_get_http (fx->client));
+  g_assert_nonnull (soup_session_get_feature (session, SOUP_TYPE_COOKIE_JAR));
 }
 
 /* read_group (16-18, and 19's deprecated one) normalised into the shape of
@@ -1035,17 +1043,18 @@ test_read_group_legacy_shape (void)
 
   g_assert_true (ct_odoo_wire_decode_jsonrpc (data, length, t->status, t->content_type, &node,
                                               &error));
-  groups = ct_odoo_normalize_groups (json_node_get_array (node), groupby, aggregates, FALSE, &error);
+  groups = ct_odoo_normalize_groups (json_node_get_array (node), groupby, aggregates, FALSE,
+                                     &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (groups), ==, 3);
   first = json_array_get_object_element (groups, 0);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first, "groupby"),
                                                   "state"), ==, "draft");
   g_assert_cmpint (json_object_get_int_member (first, "count"), ==, 92);
-  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (first,
-                                                                                               "aggregates"),
-                                                                 "amount_total:sum"),
-                                  218571.2, 0.001);
+  g_assert_cmpfloat_with_epsilon (
+    json_object_get_double_member (json_object_get_object_member (first, "aggregates"),
+                                   "amount_total:sum"),
+    218571.2, 0.001);
   g_assert_true (json_object_has_member (first, "domain"));
 }
 
@@ -1057,7 +1066,8 @@ gzip_bytes (const char *data,
 {
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) zipped = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GOutputStream) zipped = g_converter_output_stream_new (memory,
+                                                                   G_CONVERTER (compressor));
   g_autoptr(GError) error = NULL;
 
   g_output_stream_write_all (zipped, data, length, NULL, NULL, &error);
@@ -1081,10 +1091,10 @@ gzip_handler (SoupServer        *server,
               gpointer           user_data)
 {
   GzipServer *gz = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
 
   g_free (gz->accept_encoding);
-  gz->accept_encoding = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                                "Accept-Encoding"));
+  gz->accept_encoding = g_strdup (soup_message_headers_get_one (request, "Accept-Encoding"));
   soup_server_message_set_status (msg, 200, NULL);
   soup_message_headers_append (soup_server_message_get_response_headers (msg), "Content-Encoding",
                                "gzip");
@@ -1109,7 +1119,8 @@ fetch (CtHttp      *http,
 static void
 test_gzip (void)
 {
-  g_autoptr(TestTranscript) t = test_transcript_load ("04-json2-fields_get-purchase.order.txt", NULL);
+  g_autoptr(TestTranscript) t = test_transcript_load ("04-json2-fields_get-purchase.order.txt",
+                                                      NULL);
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(CtHttp) http = ct_http_new ("Odoo");
   g_autoptr(GError) error = NULL;
@@ -1214,7 +1225,8 @@ main (int argc, char **argv)
   ADD ("jsonrpc/none-is-success", &rpc_admin, fixture_setup, test_none_is_success);
   ADD ("json2/none-is-success", &json2_admin, fixture_setup, test_none_is_success);
   g_test_add_func ("/ct/core/odoo-client/common/error-shapes", test_error_shapes);
-  g_test_add_func ("/ct/core/odoo-client/common/decode-every-transcript", test_decode_every_transcript);
+  g_test_add_func ("/ct/core/odoo-client/common/decode-every-transcript",
+                   test_decode_every_transcript);
   ADD ("jsonrpc/session-expired-reauthenticates", &rpc_admin, fixture_setup_unconnected,
        test_session_expired_reauthenticates);
   ADD ("jsonrpc/session-expired-twice", &rpc_admin, fixture_setup,
