@@ -70,6 +70,7 @@ ct_check_item_free (CtCheckItem *item)
   g_free (item->id);
   g_free (item->title);
   g_free (item->text);
+  g_free (item->certificate_sha256);
   g_free (item);
 }
 
@@ -88,6 +89,24 @@ ct_check_state_to_string (CtCheckState state)
     default:
       return "skipped";
     }
+}
+
+char *
+ct_connection_check_to_text (GPtrArray *items)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtCheckItem *item = items->pdata[i];
+
+      g_string_append_printf (out, "[%s] %s: %s\n", ct_check_state_to_string (item->state),
+                              item->title ? item->title : item->id, item->text);
+      if (item->certificate_sha256 != NULL)
+        g_string_append_printf (out, "    %s %s\n", _("Certificate SHA-256:"),
+                                item->certificate_sha256);
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -184,9 +203,15 @@ report_connect_error (CheckData    *data,
     }
   if (version == NULL)
     {
+      const CtOdooErrorDetails *details = ct_odoo_error_get_details (error);
+      CtCheckItem *item;
+
       /* Nothing usable came back: the server is not reachable as Odoo. */
       add_item (data, "reachable", CT_CHECK_ERROR, "%s", error->message);
       set_last_title (data, _("Server reachable"));
+      item = data->items->pdata[data->items->len - 1];
+      if (details != NULL && g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_TLS))
+        item->certificate_sha256 = g_strdup (details->certificate_sha256);
       skip (data, "version", _("Odoo version"));
       skip_rest_of_odoo (data, TRUE);
       return;
