@@ -537,6 +537,55 @@ test_none_is_success (Fixture       *fx,
   g_assert_null (node);
 }
 
+
+/* Real answers in the wrong place: a caller gets PROTOCOL, never a crash
+ * or a half-read value. */
+static void
+test_wrong_types (Fixture       *fx,
+                  gconstpointer  data)
+{
+  static const gint64 ids[] = { 13 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  GAsyncResult *result = NULL;
+  gint64 count = 0;
+
+  if (!test_server_is_replay (fx->server))
+    {
+      g_test_skip ("needs the replay server to misplace answers");
+      return;
+    }
+  /* a list where a count is due */
+  test_server_answer_with (fx->server, "purchase.order.search_count",
+                           "02-jsonrpc-execute_kw-read.txt");
+  ct_odoo_client_search_count_async (fx->client, "purchase.order", NULL, NULL, on_done, &result);
+  g_assert_false (ct_odoo_client_search_count_finish (fx->client, wait_result (&result), &count,
+                                                      &error));
+  g_clear_object (&result);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  /* a count where records are due */
+  test_server_answer_with (fx->server, "purchase.order.read",
+                           "02-jsonrpc-execute_kw-search_count.txt");
+  ct_odoo_client_read_async (fx->client, "purchase.order", ids, 1, NULL, NULL, on_done, &result);
+  records = ct_odoo_client_read_finish (fx->client, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_null (records);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  /* records where field definitions are due */
+  test_server_answer_with (fx->server, "purchase.order.fields_get",
+                           "02-jsonrpc-execute_kw-read.txt");
+  ct_odoo_client_fields_get_async (fx->client, "purchase.order", NULL, on_done, &result);
+  fields = ct_odoo_client_fields_get_finish (fx->client, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_null (fields);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL);
+}
+
 /* ---- every recorded error shape -------------------------------------------- */
 
 static const struct
@@ -1227,6 +1276,7 @@ main (int argc, char **argv)
   ADD ("jsonrpc/message-post", &rpc_admin, fixture_setup, test_message_post);
   ADD ("json2/message-post", &json2_admin, fixture_setup, test_message_post);
   ADD ("jsonrpc/none-is-success", &rpc_admin, fixture_setup, test_none_is_success);
+  ADD ("jsonrpc/wrong-types", &rpc_admin, fixture_setup, test_wrong_types);
   ADD ("json2/none-is-success", &json2_admin, fixture_setup, test_none_is_success);
   g_test_add_func ("/ct/core/odoo-client/common/error-shapes", test_error_shapes);
   g_test_add_func ("/ct/core/odoo-client/common/decode-every-transcript",
