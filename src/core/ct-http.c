@@ -62,11 +62,13 @@ typedef struct
   GByteArray           *buffer;
   gboolean              finished;              /* the message's "finished" was emitted */
   GTask                *return_when_finished;  /* body read, waiting for "finished" */
+  GSource              *finish_fallback;
   gint64                start_us;
 } SendData;
 
 static void start_attempt (GTask *task);
 static gboolean return_response (gpointer user_data);
+static gboolean on_finish_fallback (gpointer user_data);
 
 void
 ct_http_response_free (CtHttpResponse *response)
@@ -94,6 +96,7 @@ send_data_free (SendData *data)
   destroy_source (&data->call_timeout);
   destroy_source (&data->connect_timeout);
   destroy_source (&data->backoff);
+  destroy_source (&data->finish_fallback);
   if (data->user_cancel_id != 0)
     g_cancellable_disconnect (data->user_cancellable, data->user_cancel_id);
   g_clear_object (&data->user_cancellable);
@@ -630,7 +633,24 @@ on_read (GObject      *source,
   if (data->finished)
     g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
   else
-    data->return_when_finished = task;
+    {
+      /* "finished" follows the end of the body at once; should it ever not,
+       * the answer must not wait for it. */
+      data->return_when_finished = task;
+      data->finish_fallback = add_timeout (250, on_finish_fallback, data);
+    }
+}
+
+static gboolean
+on_finish_fallback (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  g_clear_pointer (&data->finish_fallback, g_source_unref);
+  if (data->return_when_finished != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, return_response,
+                     g_steal_pointer (&data->return_when_finished), NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -640,6 +660,7 @@ on_finished (SoupMessage *msg,
   SendData *data = user_data;
 
   data->finished = TRUE;
+  destroy_source (&data->finish_fallback);
   if (data->return_when_finished != NULL)
     {
       GTask *task = g_steal_pointer (&data->return_when_finished);
