@@ -651,6 +651,7 @@ typedef struct
 {
   ConnectStep step;
   gboolean    reauth_only;
+  gboolean    company_only;   /* company_ids could not be read */
 } ConnectData;
 
 static void connect_next (GTask *task);
@@ -811,6 +812,14 @@ on_connect_step (GObject      *source,
           g_debug ("could not read the user's companies: %s", error->message);
           g_clear_error (&error);
           g_array_set_size (self->company_ids, 0);
+          if (!data->company_only)
+            {
+              /* a server without company_ids (some builds, the simulator):
+               * the user's own company is still worth knowing */
+              data->company_only = TRUE;
+              connect_next (g_steal_pointer (&task));
+              return;
+            }
           g_task_return_boolean (task, TRUE);
           return;
         }
@@ -831,6 +840,26 @@ on_connect_step (GObject      *source,
         user = json_array_get_object_element (records, 0);
         companies = json_object_get_member (user, "company_ids");
         g_array_set_size (self->company_ids, 0);
+        if (companies == NULL || !JSON_NODE_HOLDS_ARRAY (companies) ||
+            json_array_get_length (json_node_get_array (companies)) == 0)
+          {
+            /* company_id is a many2one: [id, name] */
+            companies = json_object_get_member (user, "company_id");
+            if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies) &&
+                json_array_get_length (json_node_get_array (companies)) > 1)
+              {
+                JsonNode *first = json_array_get_element (json_node_get_array (companies), 0);
+
+                if (JSON_NODE_HOLDS_VALUE (first) &&
+                    json_node_get_value_type (first) == G_TYPE_INT64)
+                  {
+                    gint64 id = json_node_get_int (first);
+
+                    g_array_append_val (self->company_ids, id);
+                  }
+              }
+            companies = NULL;
+          }
         if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies))
           {
             JsonArray *list = json_node_get_array (companies);
@@ -929,7 +958,8 @@ connect_next (GTask *task)
 
         json_array_add_int_element (ids, self->uid);
         json_array_add_string_element (fields, "company_id");
-        json_array_add_string_element (fields, "company_ids");
+        if (!data->company_only)
+          json_array_add_string_element (fields, "company_ids");
         json_object_set_array_member (kwargs, "fields", fields);
         ct_odoo_client_call_async (self, "res.users", "read", ids, kwargs, NULL, cancellable,
                                    on_connect_step, task);

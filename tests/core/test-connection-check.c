@@ -110,7 +110,11 @@ test_all_good (gconstpointer data)
   g_assert_cmpint (find (items, "purchase.order")->state, ==, CT_CHECK_OK);
   /* company 1 uses double validation above 5000 */
   g_assert_nonnull (strstr (find (items, "purchase.order")->text, "5000"));
-  g_assert_nonnull (strstr (find (items, "approval.request")->text, "Not installed"));
+  /* the recorded database has no Approvals app (the simulator may) */
+  if (test_server_is_replay (server))
+    g_assert_nonnull (strstr (find (items, "approval.request")->text, "Not installed"));
+  else
+    g_assert_cmpint (find (items, "approval.request")->state, !=, CT_CHECK_ERROR);
   g_assert_cmpint (find (items, "n8n")->state, ==, CT_CHECK_OK);
   test_server_free (server);
 }

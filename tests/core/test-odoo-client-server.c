@@ -331,7 +331,7 @@ static const struct
   { "tier.review.search_count",
     "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
     NULL, NULL },
-  { "tier.review.validate_tier", "07-tier-validate_tier-by-reviewer.txt",
+  { "purchase.order.validate_tier", "07-tier-validate_tier-by-reviewer.txt",
     "07-tier-json2-validate_tier-by-reviewer-returns-null.txt", NULL, NULL },
   { "mail.activity.search_count",
     "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
