@@ -568,6 +568,27 @@ call_send (GTask *task)
       request_async (self, ROUTE_JSON2, path, payload, data->label, attempts,
                      g_task_get_cancellable (task), on_call_done, task);
     }
+  else if (self->cookie_session)
+    {
+      /* Once a session exists, calls go the web client's way: the password
+       * stops travelling with every call, and an expired session (code 100)
+       * is signed in again once. */
+      g_autofree char *path = g_strdup_printf ("/web/dataset/call_kw/%s/%s", data->model,
+                                               data->method);
+      JsonObject *params = json_object_new ();
+      JsonArray *positional = json_array_new ();
+
+      if (data->ids != NULL)
+        json_array_add_array_element (positional, json_array_ref (data->ids));
+      json_object_set_string_member (params, "model", data->model);
+      json_object_set_string_member (params, "method", data->method);
+      json_object_set_array_member (params, "args", positional);
+      json_object_set_object_member (params, "kwargs", kwargs);
+      payload = web_envelope (self, params);
+      json_object_unref (params);
+      request_async (self, ROUTE_WEB, path, payload, data->label, attempts,
+                     g_task_get_cancellable (task), on_call_done, task);
+    }
   else
     {
       JsonArray *args = json_array_new ();

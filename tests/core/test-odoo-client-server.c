@@ -44,6 +44,8 @@ static const struct
 /* The n8n key is shown as <API_KEY> in the transcripts: any fixed value
  * stands for it. */
 #define REPLAY_N8N_KEY "n8n_api_test_0b5e2f0c9d7a41e3"
+/* What the replay's /web/session/authenticate hands out. */
+#define REPLAY_SESSION "replay-session-cookie-3f9a"
 
 typedef struct
 {
@@ -238,7 +240,7 @@ respond_transcript (SoupServerMessage *msg,
   respond_bytes (msg, t->status, t->content_type, t->body);
   if (g_str_has_prefix (name, "01-session-authenticate-ok"))
     soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie",
-                                 "session_id=replay-session-cookie-3f9a; HttpOnly; Path=/");
+                                 "session_id=" REPLAY_SESSION "; HttpOnly; Path=/");
 }
 
 static void
@@ -497,8 +499,6 @@ handle_jsonrpc (TestServer        *self,
             {
               g_autofree char *result = g_strdup_printf ("%" G_GINT64_FORMAT, uid);
 
-              /* a new login starts a new session */
-              self->calls_in_session = 0;
               respond_rpc_result (msg, result);
             }
         }
@@ -520,8 +520,6 @@ handle_jsonrpc (TestServer        *self,
         respond_transcript (msg, "02-jsonrpc-common-authenticate-bad-db.txt");
       else if (!uid_secret_ok (uid, secret))
         respond_transcript (msg, "02-jsonrpc-execute_kw-wrong-password-AccessDenied.txt");
-      else if (session_expires_now (self))
-        respond_transcript (msg, "03-call_kw-after-destroy-session-expired.txt");
       else
         answer_call (self, msg, key, FALSE, uid);
       return;
@@ -573,6 +571,33 @@ compare_strings (gconstpointer a,
                  gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The web client's route: a cookie session instead of uid and password.
+ * Sessions expire here (and only here), as in real Odoo. */
+static void
+handle_call_kw (TestServer        *self,
+                SoupServerMessage *msg,
+                const char        *path)
+{
+  const char *cookie = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Cookie");
+  g_auto(GStrv) parts = g_strsplit (path + strlen ("/web/dataset/call_kw/"), "/", 3);
+  g_autofree char *key = NULL;
+
+  if (g_strv_length (parts) != 2)
+    {
+      respond_transcript (msg, "03-call_kw-nonexistent-model-with-session.txt");
+      return;
+    }
+  key = g_strdup_printf ("%s.%s", parts[0], parts[1]);
+  remember (self, msg, key);
+  if (cookie == NULL || strstr (cookie, "session_id=" REPLAY_SESSION) == NULL)
+    respond_transcript (msg, "03-call_kw-without-cookie.txt");
+  else if (session_expires_now (self))
+    respond_transcript (msg, "03-call_kw-after-destroy-session-expired.txt");
+  else
+    answer_call (self, msg, key, FALSE, 2);
 }
 
 static char *
@@ -884,10 +909,15 @@ handler (SoupServer        *server,
           == 2 &&
           !g_str_equal (json_object_get_string_member_with_default (params, "password", ""),
                         users[0].api_key))
-        respond_transcript (msg, "01-session-authenticate-ok.txt");
+        {
+          self->calls_in_session = 0;
+          respond_transcript (msg, "01-session-authenticate-ok.txt");
+        }
       else
         respond_transcript (msg, "01-session-authenticate-bad-password.txt");
     }
+  else if (g_str_has_prefix (path, "/web/dataset/call_kw/"))
+    handle_call_kw (self, msg, path);
   else if (g_str_has_prefix (path, "/api/"))
     handle_n8n (self, msg, path);
   else
