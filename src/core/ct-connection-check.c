@@ -70,6 +70,7 @@ ct_check_item_free (CtCheckItem *item)
   g_free (item->id);
   g_free (item->title);
   g_free (item->text);
+  g_free (item->certificate_sha256);
   g_free (item);
 }
 
@@ -88,6 +89,24 @@ ct_check_state_to_string (CtCheckState state)
     default:
       return "skipped";
     }
+}
+
+char *
+ct_connection_check_to_text (GPtrArray *items)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      CtCheckItem *item = items->pdata[i];
+
+      g_string_append_printf (out, "[%s] %s: %s\n", ct_check_state_to_string (item->state),
+                              item->title ? item->title : item->id, item->text);
+      if (item->certificate_sha256 != NULL)
+        g_string_append_printf (out, "    %s %s\n", _("Certificate SHA-256:"),
+                                item->certificate_sha256);
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -184,9 +203,15 @@ report_connect_error (CheckData    *data,
     }
   if (version == NULL)
     {
+      const CtOdooErrorDetails *details = ct_odoo_error_get_details (error);
+      CtCheckItem *item;
+
       /* Nothing usable came back: the server is not reachable as Odoo. */
       add_item (data, "reachable", CT_CHECK_ERROR, "%s", error->message);
       set_last_title (data, _("Server reachable"));
+      item = data->items->pdata[data->items->len - 1];
+      if (details != NULL && g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_TLS))
+        item->certificate_sha256 = g_strdup (details->certificate_sha256);
       skip (data, "version", _("Odoo version"));
       skip_rest_of_odoo (data, TRUE);
       return;
@@ -257,7 +282,8 @@ on_connected (GObject      *source,
   else
     add_item (data, "version", CT_CHECK_OK,
               ct_odoo_client_get_dialect (client) == CT_ODOO_DIALECT_JSON2
-              ? _("It runs Odoo %s; Control Tower talks to it through the JSON-2 API with your key.")
+              ? _("It runs Odoo %s; Control Tower talks to it through the JSON-2 API "
+                  "with your key.")
               : _("It runs Odoo %s; Control Tower talks to it through JSON-RPC."),
               ct_odoo_client_get_server_version (client));
   set_last_title (data, _("Odoo version"));
@@ -340,9 +366,9 @@ on_models (GObject      *source,
       for (guint i = 0; i < json_array_get_length (records); i++)
         {
           JsonNode *node = json_array_get_element (records, i);
-          const char *model = JSON_NODE_HOLDS_OBJECT (node)
-            ? json_object_get_string_member_with_default (json_node_get_object (node), "model", NULL)
-            : NULL;
+          JsonObject *record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *model = record
+            ? json_object_get_string_member_with_default (record, "model", NULL) : NULL;
 
           for (guint m = 0; m < N_MECHANISMS; m++)
             if (g_strcmp0 (model, mechanisms[m].model) == 0)
@@ -391,13 +417,16 @@ on_double_validation (GObject      *source,
           mode = json_object_get_string_member_with_default (company, "po_double_validation", NULL);
           if (g_strcmp0 (mode, "two_step") == 0)
             {
+              const char *name = json_object_get_string_member_with_default (company, "name",
+                                                                             "?");
+              double amount = json_object_get_double_member_with_default (
+                company, "po_double_validation_amount", 0);
+
               if (text->len > 0)
                 g_string_append (text, " ");
+
               g_string_append_printf (text, _("%s asks a manager to approve orders above %.2f."),
-                                      json_object_get_string_member_with_default (company, "name", "?"),
-                                      json_object_get_double_member_with_default (company,
-                                                                                  "po_double_validation_amount",
-                                                                                  0));
+                                      name, amount);
             }
         }
       if (text->len > 0)

@@ -27,6 +27,9 @@ typedef struct
   CtCheckState  state;
   char         *title;    /* "Server reachable" */
   char         *text;     /* a sentence in words a manager understands */
+  char         *certificate_sha256; /* "reachable" refused for its certificate: the
+                                     * fingerprint, to offer pinning it by explicit
+                                     * choice (NULL otherwise) */
 } CtCheckItem;
 
 void         ct_check_item_free          (CtCheckItem *item);
@@ -54,5 +57,9 @@ GPtrArray *ct_connection_check_finish    (GAsyncResult         *result,
 
 /* TRUE when no item is an error. */
 gboolean   ct_connection_check_passed    (GPtrArray            *items);
+
+/* The checklist as plain text, one "[ok] Title: sentence" line per item,
+ * for `control-tower --check-connection` and support requests. */
+char      *ct_connection_check_to_text   (GPtrArray            *items);
 
 G_END_DECLS

@@ -62,11 +62,13 @@ typedef struct
   GByteArray           *buffer;
   gboolean              finished;              /* the message's "finished" was emitted */
   GTask                *return_when_finished;  /* body read, waiting for "finished" */
+  GSource              *finish_fallback;
   gint64                start_us;
 } SendData;
 
 static void start_attempt (GTask *task);
 static gboolean return_response (gpointer user_data);
+static gboolean on_finish_fallback (gpointer user_data);
 
 void
 ct_http_response_free (CtHttpResponse *response)
@@ -94,6 +96,7 @@ send_data_free (SendData *data)
   destroy_source (&data->call_timeout);
   destroy_source (&data->connect_timeout);
   destroy_source (&data->backoff);
+  destroy_source (&data->finish_fallback);
   if (data->user_cancel_id != 0)
     g_cancellable_disconnect (data->user_cancellable, data->user_cancel_id);
   g_clear_object (&data->user_cancellable);
@@ -396,7 +399,8 @@ static char *
 describe_duration (guint ms)
 {
   if (ms < 1000)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms), ms);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u millisecond", "%u milliseconds", ms),
+                            ms);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", ms / 1000),
                           ms / 1000);
 }
@@ -599,8 +603,8 @@ on_read (GObject      *source,
 
   response = g_new0 (CtHttpResponse, 1);
   response->status = soup_message_get_status (data->msg);
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (data->msg),
-                                                        NULL);
+  content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (data->msg), NULL);
   response->content_type = g_strdup (content_type);
   response->elapsed_us = g_get_monotonic_time () - data->start_us;
   response->attempts = data->attempt;
@@ -629,7 +633,24 @@ on_read (GObject      *source,
   if (data->finished)
     g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
   else
-    data->return_when_finished = task;
+    {
+      /* "finished" follows the end of the body at once; should it ever not,
+       * the answer must not wait for it. */
+      data->return_when_finished = task;
+      data->finish_fallback = add_timeout (250, on_finish_fallback, data);
+    }
+}
+
+static gboolean
+on_finish_fallback (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  g_clear_pointer (&data->finish_fallback, g_source_unref);
+  if (data->return_when_finished != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, return_response,
+                     g_steal_pointer (&data->return_when_finished), NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -639,6 +660,7 @@ on_finished (SoupMessage *msg,
   SendData *data = user_data;
 
   data->finished = TRUE;
+  destroy_source (&data->finish_fallback);
   if (data->return_when_finished != NULL)
     {
       GTask *task = g_steal_pointer (&data->return_when_finished);

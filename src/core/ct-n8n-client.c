@@ -116,7 +116,8 @@ ct_n8n_decode_response (const char  *data,
     {
     case 401:
       code = CT_ODOO_ERROR_AUTH;
-      message = g_strdup (_("n8n did not accept the API key; it may be wrong, expired or revoked."));
+      message = g_strdup (_("n8n did not accept the API key; "
+                            "it may be wrong, expired or revoked."));
       break;
     case 403:
       code = CT_ODOO_ERROR_ACCESS;
@@ -241,7 +242,8 @@ read_failure (CtN8nExecution *execution,
   execution->error_node = g_strdup (node_name);
 
   runs = node_name && run_data ? json_object_get_member (run_data, node_name) : NULL;
-  if (runs != NULL && JSON_NODE_HOLDS_ARRAY (runs) && json_array_get_length (json_node_get_array (runs)) > 0)
+  if (runs != NULL && JSON_NODE_HOLDS_ARRAY (runs) &&
+      json_array_get_length (json_node_get_array (runs)) > 0)
     {
       JsonArray *list = json_node_get_array (runs);
       JsonNode *last = json_array_get_element (list, json_array_get_length (list) - 1);
@@ -321,7 +323,8 @@ ct_n8n_workflow_from_json (JsonNode  *node,
   workflow->name = g_strdup (get_string (object, "name"));
   workflow->active = get_bool (object, "active");
   workflow->archived = get_bool (object, "isArchived");
-  workflow->error_workflow = g_strdup (get_string (get_object (object, "settings"), "errorWorkflow"));
+  workflow->error_workflow = g_strdup (get_string (get_object (object, "settings"),
+                                                   "errorWorkflow"));
   return g_steal_pointer (&workflow);
 }
 
@@ -510,7 +513,8 @@ on_n8n_response (GObject      *source,
                * looked at, so this is not "the execution does not exist". */
               error->code = CT_ODOO_ERROR_NOT_SUPPORTED;
               g_free (error->message);
-              error->message = g_strdup (_("This n8n version cannot retry executions through its API."));
+              error->message =
+                g_strdup (_("This n8n version cannot retry executions through its API."));
             }
         }
       g_task_return_error (task, error);

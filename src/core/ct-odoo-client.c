@@ -101,7 +101,8 @@ ct_odoo_client_init (CtOdooClient *self)
    * confuses Odoo. */
   self->cookie_jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_NEVER);
-  soup_session_add_feature (ct_http_get_session (self->http), SOUP_SESSION_FEATURE (self->cookie_jar));
+  soup_session_add_feature (ct_http_get_session (self->http),
+                            SOUP_SESSION_FEATURE (self->cookie_jar));
   self->read_attempts = 3;
   self->company_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -536,7 +537,8 @@ on_call_done (GObject      *source,
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED))
         {
           g_free (error->message);
-          error->message = g_strdup (_("The Odoo session expired and signing in again did not help."));
+          error->message =
+            g_strdup (_("The Odoo session expired and signing in again did not help."));
         }
       g_task_return_error (task, error);
       return;
@@ -564,6 +566,27 @@ call_send (GTask *task)
       payload = json_node_init_object (json_node_alloc (), kwargs);
       json_object_unref (kwargs);
       request_async (self, ROUTE_JSON2, path, payload, data->label, attempts,
+                     g_task_get_cancellable (task), on_call_done, task);
+    }
+  else if (self->cookie_session)
+    {
+      /* Once a session exists, calls go the web client's way: the password
+       * stops travelling with every call, and an expired session (code 100)
+       * is signed in again once. */
+      g_autofree char *path = g_strdup_printf ("/web/dataset/call_kw/%s/%s", data->model,
+                                               data->method);
+      JsonObject *params = json_object_new ();
+      JsonArray *positional = json_array_new ();
+
+      if (data->ids != NULL)
+        json_array_add_array_element (positional, json_array_ref (data->ids));
+      json_object_set_string_member (params, "model", data->model);
+      json_object_set_string_member (params, "method", data->method);
+      json_object_set_array_member (params, "args", positional);
+      json_object_set_object_member (params, "kwargs", kwargs);
+      payload = web_envelope (self, params);
+      json_object_unref (params);
+      request_async (self, ROUTE_WEB, path, payload, data->label, attempts,
                      g_task_get_cancellable (task), on_call_done, task);
     }
   else
@@ -649,6 +672,7 @@ typedef struct
 {
   ConnectStep step;
   gboolean    reauth_only;
+  gboolean    company_only;   /* company_ids could not be read */
 } ConnectData;
 
 static void connect_next (GTask *task);
@@ -712,7 +736,8 @@ on_connect_step (GObject      *source,
           (self->major_version < 19 || self->secret_kind != CT_SECRET_KIND_API_KEY))
         {
           error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
-                               _("JSON-2 needs Odoo 19 or later and an API key; this server runs %s."),
+                               _("JSON-2 needs Odoo 19 or later and an API key; "
+                                 "this server runs %s."),
                                self->server_version);
           break;
         }
@@ -786,12 +811,14 @@ on_connect_step (GObject      *source,
           error = wrong_type_error ("context_get");
           break;
         }
-      g_free (self->lang);
-      self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                         "lang", NULL));
-      g_free (self->tz);
-      self->tz = g_strdup (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                       "tz", NULL));
+      {
+        JsonObject *context = json_node_get_object (node);
+
+        g_free (self->lang);
+        self->lang = g_strdup (json_object_get_string_member_with_default (context, "lang", NULL));
+        g_free (self->tz);
+        self->tz = g_strdup (json_object_get_string_member_with_default (context, "tz", NULL));
+      }
       data->step = STEP_COMPANIES;
       connect_next (g_steal_pointer (&task));
       return;
@@ -806,6 +833,14 @@ on_connect_step (GObject      *source,
           g_debug ("could not read the user's companies: %s", error->message);
           g_clear_error (&error);
           g_array_set_size (self->company_ids, 0);
+          if (!data->company_only)
+            {
+              /* a server without company_ids (some builds, the simulator):
+               * the user's own company is still worth knowing */
+              data->company_only = TRUE;
+              connect_next (g_steal_pointer (&task));
+              return;
+            }
           g_task_return_boolean (task, TRUE);
           return;
         }
@@ -826,6 +861,26 @@ on_connect_step (GObject      *source,
         user = json_array_get_object_element (records, 0);
         companies = json_object_get_member (user, "company_ids");
         g_array_set_size (self->company_ids, 0);
+        if (companies == NULL || !JSON_NODE_HOLDS_ARRAY (companies) ||
+            json_array_get_length (json_node_get_array (companies)) == 0)
+          {
+            /* company_id is a many2one: [id, name] */
+            companies = json_object_get_member (user, "company_id");
+            if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies) &&
+                json_array_get_length (json_node_get_array (companies)) > 1)
+              {
+                JsonNode *first = json_array_get_element (json_node_get_array (companies), 0);
+
+                if (JSON_NODE_HOLDS_VALUE (first) &&
+                    json_node_get_value_type (first) == G_TYPE_INT64)
+                  {
+                    gint64 id = json_node_get_int (first);
+
+                    g_array_append_val (self->company_ids, id);
+                  }
+              }
+            companies = NULL;
+          }
         if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies))
           {
             JsonArray *list = json_node_get_array (companies);
@@ -924,7 +979,8 @@ connect_next (GTask *task)
 
         json_array_add_int_element (ids, self->uid);
         json_array_add_string_element (fields, "company_id");
-        json_array_add_string_element (fields, "company_ids");
+        if (!data->company_only)
+          json_array_add_string_element (fields, "company_ids");
         json_object_set_array_member (kwargs, "fields", fields);
         ct_odoo_client_call_async (self, "res.users", "read", ids, kwargs, NULL, cancellable,
                                    on_connect_step, task);
@@ -1043,7 +1099,6 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
                                            gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  SoupSession *session = ct_http_get_session (self->http);
   JsonObject *params;
   g_autoptr(JsonNode) payload = NULL;
 
@@ -1056,9 +1111,7 @@ ct_odoo_client_authenticate_session_async (CtOdooClient        *self,
       g_object_unref (task);
       return;
     }
-  soup_cookie_jar_set_accept_policy (SOUP_COOKIE_JAR (soup_session_get_feature (session,
-                                                                              SOUP_TYPE_COOKIE_JAR)),
-                                     SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
+  soup_cookie_jar_set_accept_policy (self->cookie_jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 
   params = json_object_new ();
   json_object_set_string_member (params, "db", self->database);
@@ -1417,7 +1470,8 @@ ct_odoo_client_message_post_async (CtOdooClient        *self,
   /* Plain text: Odoo escapes it, so markup in a user's words stays text. */
   json_object_set_string_member (kwargs, "body", body);
   json_object_set_string_member (kwargs, "message_type", "comment");
-  json_object_set_string_member (kwargs, "subtype_xmlid", is_note ? "mail.mt_note" : "mail.mt_comment");
+  json_object_set_string_member (kwargs, "subtype_xmlid",
+                                 is_note ? "mail.mt_note" : "mail.mt_comment");
   ct_odoo_client_call_async (self, model, "message_post", ids, kwargs, NULL, cancellable,
                              on_int_result, task);
 }

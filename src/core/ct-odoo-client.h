@@ -58,7 +58,10 @@ gboolean       ct_odoo_client_connect_finish     (CtOdooClient        *self,
                                                   GError             **error);
 
 /* A cookie session through /web/session/authenticate (password only), for
- * the bus. Later calls keep working through the chosen dialect. */
+ * the bus. With JSON-RPC, later calls then go through
+ * /web/dataset/call_kw on that session (the password no longer travels with
+ * each call); an expired session is signed in again once per call. JSON-2
+ * calls keep their bearer key. */
 void           ct_odoo_client_authenticate_session_async  (CtOdooClient        *self,
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,

@@ -52,7 +52,8 @@ ct_odoo_wire_parse_json (const char  *data,
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
       *error = ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL,
-                                       _("The server's answer is not valid JSON; it may have been cut off."),
+                                       _("The server's answer is not valid JSON; "
+                                         "it may have been cut off."),
                                        0, -1, NULL, local_error->message, NULL);
       return NULL;
     }
@@ -100,8 +101,8 @@ message_for (CtOdooError  code,
         return g_strdup_printf (_("%s does not know what was asked for: %s"), what, server_message);
       return g_strdup_printf (_("%s does not know what was asked for."), what);
     case CT_ODOO_ERROR_PROTOCOL:
-      return g_strdup_printf (_("%s did not understand the request or sent an answer that cannot be read."),
-                              what);
+      return g_strdup_printf (_("%s did not understand the request or sent an answer "
+                                "that cannot be read."), what);
     case CT_ODOO_ERROR_SERVER:
     default:
       if (http_status >= 500)

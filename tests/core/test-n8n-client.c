@@ -31,8 +31,11 @@ capture_writer (GLogLevelFlags   level,
   for (gsize i = 0; i < n_fields; i++)
     if (g_str_equal (fields[i].key, "MESSAGE"))
       {
-        g_string_append_len (captured_log, fields[i].value,
-                             fields[i].length < 0 ? (gssize) strlen (fields[i].value) : fields[i].length);
+        gssize length = fields[i].length;
+
+        if (length < 0)
+          length = strlen (fields[i].value);
+        g_string_append_len (captured_log, fields[i].value, length);
         g_string_append_c (captured_log, '\n');
       }
   if (level & G_LOG_LEVEL_DEBUG)
@@ -200,7 +203,8 @@ test_get_failed_http_node (Fixture       *fx,
   g_autoptr(CtN8nExecution) execution = get_sync (fx, "20", TRUE, &error);
 
   g_assert_no_error (error);
-  g_assert_cmpstr (execution->error_message, ==, "The resource you are requesting could not be found");
+  g_assert_cmpstr (execution->error_message, ==,
+                   "The resource you are requesting could not be found");
   g_assert_cmpstr (execution->error_node, ==, "Push to warehouse API");
 }
 
@@ -332,6 +336,33 @@ test_retry_does_not_block (Fixture       *fx,
   g_ptr_array_unref (state.order);
 }
 
+
+static void
+test_retries_reads_only (Fixture       *fx,
+                         gconstpointer  data)
+{
+  CtN8nExecutionQuery query = { .status = "error" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CtN8nExecution) execution = NULL;
+
+  /* a list: two 503s, then the answer */
+  test_server_set_faults (fx->server, "http503@/api/v1/executions*2");
+  test_server_reset_counts (fx->server);
+  items = list_sync (fx, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/api/v1/executions"), ==, 3);
+
+  /* a retry starts a run: one 503 is reported, never sent twice */
+  test_server_set_faults (fx->server, "http503@/api/v1/executions*1");
+  test_server_reset_counts (fx->server);
+  execution = retry_sync (fx, "5", &error);
+  g_assert_null (execution);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SERVER);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/api/v1/executions"), ==, 1);
+  test_server_set_faults (fx->server, NULL);
+}
+
 static void
 test_bad_key (Fixture       *fx,
               gconstpointer  data)
@@ -389,7 +420,8 @@ static void
 test_decode_every_transcript (void)
 {
   const char *dir_env = g_getenv ("CT_PROTOCOL_DIR");
-  g_autofree char *dir_path = g_build_filename (dir_env ? dir_env : PROTOCOL_DIR, "n8n-1.123", NULL);
+  g_autofree char *dir_path = g_build_filename (dir_env ? dir_env : PROTOCOL_DIR, "n8n-1.123",
+                                                NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *name;
   guint n = 0, executions = 0, pages = 0;
@@ -420,8 +452,10 @@ test_decode_every_transcript (void)
           continue;
         }
       g_assert_cmpuint (t->status, <, 300);
-      if (JSON_NODE_HOLDS_OBJECT (node) && json_object_has_member (json_node_get_object (node), "data") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (node), "data")))
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (object != NULL && json_object_has_member (object, "data") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "data")))
         {
           g_autoptr(GPtrArray) items = NULL;
           g_autofree char *cursor = NULL;
@@ -440,7 +474,8 @@ test_decode_every_transcript (void)
 
           g_assert_no_error (error);
           g_assert_nonnull (execution->id);
-          if (g_strcmp0 (execution->status, "error") == 0 && strstr (t->request_line, "includeData=true"))
+          if (g_strcmp0 (execution->status, "error") == 0 &&
+              strstr (t->request_line, "includeData=true"))
             {
               g_assert_nonnull (execution->error_message);
               g_assert_nonnull (execution->error_node);
@@ -484,10 +519,12 @@ main (int argc, char **argv)
   ADD ("retry/new-execution", NULL, test_retry);
   ADD ("retry/refused", NULL, test_retry_refused);
   ADD ("retry/does-not-block", NULL, test_retry_does_not_block);
+  ADD ("retry/reads-only", NULL, test_retries_reads_only);
   ADD ("auth/bad-key", "not-the-key", test_bad_key);
   ADD ("workflows/list", NULL, test_workflows);
   g_test_add_func ("/ct/core/n8n-client/common/insecure-refused", test_insecure_refused);
-  g_test_add_func ("/ct/core/n8n-client/common/decode-every-transcript", test_decode_every_transcript);
+  g_test_add_func ("/ct/core/n8n-client/common/decode-every-transcript",
+                   test_decode_every_transcript);
   g_test_add_func ("/ct/core/n8n-client/secrets/no-key-in-log", test_no_key_in_log);
 #undef ADD
   return g_test_run ();

@@ -44,6 +44,8 @@ static const struct
 /* The n8n key is shown as <API_KEY> in the transcripts: any fixed value
  * stands for it. */
 #define REPLAY_N8N_KEY "n8n_api_test_0b5e2f0c9d7a41e3"
+/* What the replay's /web/session/authenticate hands out. */
+#define REPLAY_SESSION "replay-session-cookie-3f9a"
 
 typedef struct
 {
@@ -238,7 +240,7 @@ respond_transcript (SoupServerMessage *msg,
   respond_bytes (msg, t->status, t->content_type, t->body);
   if (g_str_has_prefix (name, "01-session-authenticate-ok"))
     soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie",
-                                 "session_id=replay-session-cookie-3f9a; HttpOnly; Path=/");
+                                 "session_id=" REPLAY_SESSION "; HttpOnly; Path=/");
 }
 
 static void
@@ -256,8 +258,8 @@ static void
 respond_rpc_result (SoupServerMessage *msg,
                     const char        *result_json)
 {
-  g_autofree char *json = g_strdup_printf ("{\n  \"jsonrpc\": \"2.0\",\n  \"id\": 1,\n  \"result\": %s\n}",
-                                           result_json);
+  g_autofree char *json =
+    g_strdup_printf ("{\n  \"jsonrpc\": \"2.0\",\n  \"id\": 1,\n  \"result\": %s\n}", result_json);
 
   respond_json (msg, 200, json);
 }
@@ -306,7 +308,8 @@ static const struct
   const char *rpc_noright;
   const char *json2_noright;
 } defaults[] = {
-  { "purchase.order.search_read", "02-jsonrpc-execute_kw-search_read.txt", "04-json2-search_read.txt",
+  { "purchase.order.search_read",
+    "02-jsonrpc-execute_kw-search_read.txt", "04-json2-search_read.txt",
     "02-jsonrpc-execute_kw-search_read-as-noright-AccessError.txt",
     "04-json2-button_approve-as-noright-AccessError.txt" },
   { "purchase.order.search_count", "02-jsonrpc-execute_kw-search_count.txt",
@@ -327,11 +330,13 @@ static const struct
     "02-jsonrpc-execute_kw-button_approve-as-noright-AccessError.txt",
     "04-json2-button_approve-as-noright-AccessError.txt" },
   { "purchase.order.write", "02-jsonrpc-execute_kw-write.txt", "04-json2-write.txt", NULL, NULL },
-  { "tier.review.search_count", "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
+  { "tier.review.search_count",
+    "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
     NULL, NULL },
-  { "tier.review.validate_tier", "07-tier-validate_tier-by-reviewer.txt",
+  { "purchase.order.validate_tier", "07-tier-validate_tier-by-reviewer.txt",
     "07-tier-json2-validate_tier-by-reviewer-returns-null.txt", NULL, NULL },
-  { "mail.activity.search_count", "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
+  { "mail.activity.search_count",
+    "02-jsonrpc-execute_kw-search_count.txt", "04-json2-search_count.txt",
     NULL, NULL },
   { "ir.cron.search_read", "05-search_read-ir.cron.txt", NULL,
     "05-ir.cron-search_read-as-purchaser-AccessError.txt", NULL },
@@ -356,7 +361,8 @@ answer_call (TestServer        *self,
   if (g_str_equal (key, "res.users.context_get"))
     {
       g_autoptr(TestTranscript) t = load_or_die ("04-json2-res.users-context_get-whoami.txt");
-      g_autofree char *body = g_strndup (g_bytes_get_data (t->body, NULL), g_bytes_get_size (t->body));
+      g_autofree char *body = g_strndup (g_bytes_get_data (t->body, NULL),
+                                         g_bytes_get_size (t->body));
       g_autofree char *uid_text = g_strdup_printf ("\"uid\": %" G_GINT64_FORMAT, uid);
       g_autoptr(GRegex) regex = g_regex_new ("\"uid\": [0-9]+", 0, 0, NULL);
       g_autofree char *fixed = g_regex_replace_literal (regex, body, -1, 0, uid_text, 0, NULL);
@@ -371,9 +377,11 @@ answer_call (TestServer        *self,
     {
       /* Companies of the recorded users (01-session-authenticate-ok's
        * user_companies: admin sees 1, 2 and 3). */
-      g_autofree char *json = g_strdup_printf ("[{\"id\": %" G_GINT64_FORMAT ", \"company_id\": [1, "
-                                               "\"My Company (San Francisco)\"], \"company_ids\": %s}]",
-                                               uid, uid == 2 ? "[1, 2, 3]" : "[1]");
+      g_autofree char *json =
+        g_strdup_printf ("[{\"id\": %" G_GINT64_FORMAT ", "
+                         "\"company_id\": [1, \"My Company (San Francisco)\"], "
+                         "\"company_ids\": %s}]",
+                         uid, uid == 2 ? "[1, 2, 3]" : "[1]");
       if (json2)
         respond_json (msg, 200, json);
       else
@@ -382,12 +390,13 @@ answer_call (TestServer        *self,
     }
   if (g_str_equal (key, "res.company.read"))
     {
-      const char *json = "[{\"id\": 1, \"name\": \"My Company (San Francisco)\", "
-                         "\"po_double_validation\": \"two_step\", \"po_double_validation_amount\": 5000.0}, "
-                         "{\"id\": 2, \"name\": \"My US Company\", \"po_double_validation\": \"one_step\", "
-                         "\"po_double_validation_amount\": 5000.0}, "
-                         "{\"id\": 3, \"name\": \"My Company (Chicago)\", \"po_double_validation\": "
-                         "\"one_step\", \"po_double_validation_amount\": 5000.0}]";
+      const char *json =
+        "[{\"id\": 1, \"name\": \"My Company (San Francisco)\", "
+        "\"po_double_validation\": \"two_step\", \"po_double_validation_amount\": 5000.0}, "
+        "{\"id\": 2, \"name\": \"My US Company\", "
+        "\"po_double_validation\": \"one_step\", \"po_double_validation_amount\": 5000.0}, "
+        "{\"id\": 3, \"name\": \"My Company (Chicago)\", "
+        "\"po_double_validation\": \"one_step\", \"po_double_validation_amount\": 5000.0}]";
       if (json2)
         respond_json (msg, 200, json);
       else
@@ -490,8 +499,6 @@ handle_jsonrpc (TestServer        *self,
             {
               g_autofree char *result = g_strdup_printf ("%" G_GINT64_FORMAT, uid);
 
-              /* a new login starts a new session */
-              self->calls_in_session = 0;
               respond_rpc_result (msg, result);
             }
         }
@@ -513,8 +520,6 @@ handle_jsonrpc (TestServer        *self,
         respond_transcript (msg, "02-jsonrpc-common-authenticate-bad-db.txt");
       else if (!uid_secret_ok (uid, secret))
         respond_transcript (msg, "02-jsonrpc-execute_kw-wrong-password-AccessDenied.txt");
-      else if (session_expires_now (self))
-        respond_transcript (msg, "03-call_kw-after-destroy-session-expired.txt");
       else
         answer_call (self, msg, key, FALSE, uid);
       return;
@@ -551,7 +556,8 @@ handle_json2 (TestServer        *self,
       respond_transcript (msg, "04-json2-no-authorization-401.txt");
       return;
     }
-  uid = g_ascii_strncasecmp (authorization, "bearer ", 7) == 0 ? uid_for_key (authorization + 7) : 0;
+  uid = g_ascii_strncasecmp (authorization, "bearer ", 7) == 0 ? uid_for_key (authorization + 7)
+                                                                : 0;
   if (uid == 0)
     {
       respond_transcript (msg, "04-json2-bad-apikey-401.txt");
@@ -565,6 +571,33 @@ compare_strings (gconstpointer a,
                  gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The web client's route: a cookie session instead of uid and password.
+ * Sessions expire here (and only here), as in real Odoo. */
+static void
+handle_call_kw (TestServer        *self,
+                SoupServerMessage *msg,
+                const char        *path)
+{
+  const char *cookie = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Cookie");
+  g_auto(GStrv) parts = g_strsplit (path + strlen ("/web/dataset/call_kw/"), "/", 3);
+  g_autofree char *key = NULL;
+
+  if (g_strv_length (parts) != 2)
+    {
+      respond_transcript (msg, "03-call_kw-nonexistent-model-with-session.txt");
+      return;
+    }
+  key = g_strdup_printf ("%s.%s", parts[0], parts[1]);
+  remember (self, msg, key);
+  if (cookie == NULL || strstr (cookie, "session_id=" REPLAY_SESSION) == NULL)
+    respond_transcript (msg, "03-call_kw-without-cookie.txt");
+  else if (session_expires_now (self))
+    respond_transcript (msg, "03-call_kw-after-destroy-session-expired.txt");
+  else
+    answer_call (self, msg, key, FALSE, 2);
 }
 
 static char *
@@ -604,7 +637,8 @@ static void
 load_n8n_routes (TestServer *self)
 {
   const char *dir_env = g_getenv ("CT_PROTOCOL_DIR");
-  g_autofree char *dir_path = g_build_filename (dir_env ? dir_env : PROTOCOL_DIR, "n8n-1.123", NULL);
+  g_autofree char *dir_path = g_build_filename (dir_env ? dir_env : PROTOCOL_DIR, "n8n-1.123",
+                                                NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
@@ -652,8 +686,8 @@ handle_n8n (TestServer        *self,
   GUri *uri = soup_server_message_get_uri (msg);
   g_autofree char *key = normalize_request (soup_server_message_get_method (msg), path,
                                             g_uri_get_query (uri));
-  g_autofree char *override_key = g_strdup_printf ("n8n:%s %s", soup_server_message_get_method (msg),
-                                                   path);
+  g_autofree char *override_key = g_strdup_printf ("n8n:%s %s",
+                                                   soup_server_message_get_method (msg), path);
   const char *override = g_hash_table_lookup (self->overrides, override_key);
   const char *name;
 
@@ -761,7 +795,8 @@ take_fault (TestServer *self,
   for (guint i = 0; i < self->faults->len; i++)
     {
       Fault *fault = self->faults->pdata[i];
-      gboolean is_after = g_str_equal (fault->kind, "truncate") || g_str_equal (fault->kind, "badjson");
+      gboolean is_after = g_str_equal (fault->kind, "truncate") ||
+                          g_str_equal (fault->kind, "badjson");
 
       if (is_after != after || fault->count == 0)
         continue;
@@ -809,8 +844,11 @@ handler (SoupServer        *server,
     GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
     if (G_IS_INET_SOCKET_ADDRESS (remote))
-      g_hash_table_add (self->client_ports,
-                        GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))));
+      {
+        guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
+
+        g_hash_table_add (self->client_ports, GUINT_TO_POINTER (port));
+      }
   }
 
   while ((fault = take_fault (self, path, FALSE)) != NULL)
@@ -863,15 +901,23 @@ handler (SoupServer        *server,
       remember (self, msg, "session.authenticate");
       if (json_parser_load_from_data (parser, body->data ? body->data : "", body->length, NULL) &&
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        params = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
-                                                "params");
+        params = json_object_get_object_member (
+          json_node_get_object (json_parser_get_root (parser)), "params");
       if (params != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (params, "login", ""), "admin") == 0 &&
-          g_strcmp0 (json_object_get_string_member_with_default (params, "password", ""), "admin") == 0)
-        respond_transcript (msg, "01-session-authenticate-ok.txt");
+          uid_for_password (json_object_get_string_member_with_default (params, "login", ""),
+                            json_object_get_string_member_with_default (params, "password", ""))
+          == 2 &&
+          !g_str_equal (json_object_get_string_member_with_default (params, "password", ""),
+                        users[0].api_key))
+        {
+          self->calls_in_session = 0;
+          respond_transcript (msg, "01-session-authenticate-ok.txt");
+        }
       else
         respond_transcript (msg, "01-session-authenticate-bad-password.txt");
     }
+  else if (g_str_has_prefix (path, "/web/dataset/call_kw/"))
+    handle_call_kw (self, msg, path);
   else if (g_str_has_prefix (path, "/api/"))
     handle_n8n (self, msg, path);
   else
@@ -886,9 +932,11 @@ handler (SoupServer        *server,
 
       soup_message_body_truncate (body);
       if (g_str_equal (fault->kind, "truncate"))
-        soup_message_body_append (body, SOUP_MEMORY_COPY, g_bytes_get_data (flat, NULL), length / 2);
+        soup_message_body_append (body, SOUP_MEMORY_COPY, g_bytes_get_data (flat, NULL),
+                                  length / 2);
       else
-        soup_message_body_append (body, SOUP_MEMORY_COPY, "{\"jsonrpc\": \"2.0\", \"result\": [tru", 34);
+        soup_message_body_append (body, SOUP_MEMORY_COPY,
+                                  "{\"jsonrpc\": \"2.0\", \"result\": [tru", 34);
     }
 
   if (delay > 0)
