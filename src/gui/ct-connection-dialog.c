@@ -24,6 +24,8 @@ struct _CtConnectionDialog
   CtConnection *pending;        /* (owned) (nullable): what the save in flight will write */
   char         *pending_secret;  /* (owned) (nullable): wiped when freed */
   char         *pending_n8n_key; /* (owned) (nullable): wiped when freed */
+  char         *offered_pin;     /* (owned) (nullable): fingerprint of a refused certificate */
+  char         *trusted_pin;     /* (owned) (nullable): the one the user chose to trust */
   GPtrArray    *check_rows;      /* (owned): rows of the last check */
   gboolean      touched;
 
@@ -199,6 +201,15 @@ field_changed_cb (CtConnectionDialog *self)
 }
 
 static void
+url_changed_cb (CtConnectionDialog *self)
+{
+  /* A certificate was trusted for the old address, not this one. */
+  g_clear_pointer (&self->trusted_pin, g_free);
+  g_clear_pointer (&self->offered_pin, g_free);
+  field_changed_cb (self);
+}
+
+static void
 secret_kind_changed_cb (CtConnectionDialog *self)
 {
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row),
@@ -292,6 +303,31 @@ check_style (CtCheckState state)
     }
 }
 
+/* Offers to trust the one certificate the server showed, by its
+ * fingerprint, never silently: the user compares it and decides. */
+static void
+add_trust_row (CtConnectionDialog *self,
+               const char         *sha256)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Trust"));
+  g_autofree char *subtitle = NULL;
+
+  g_free (self->offered_pin);
+  self->offered_pin = g_strdup (sha256);
+  subtitle = g_strdup_printf (_("Only if your administrator confirms this SHA-256 fingerprint: %s. "
+                                "A different certificate will be refused later."), sha256);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Trust This Certificate"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "connection.trust-certificate");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
+  g_ptr_array_add (self->check_rows, row);
+}
+
 static void
 show_check (CtConnectionDialog *self,
             GPtrArray          *items)
@@ -314,6 +350,9 @@ show_check (CtConnectionDialog *self,
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
       g_ptr_array_add (self->check_rows, row);
+
+      if (item->certificate_sha256 != NULL && item->state == CT_CHECK_ERROR)
+        add_trust_row (self, item->certificate_sha256);
     }
   gtk_widget_set_visible (self->check_group, items->len > 0);
 }
@@ -321,6 +360,14 @@ show_check (CtConnectionDialog *self,
 static void
 finish_save (CtConnectionDialog *self)
 {
+  g_autofree char *old_url = g_settings_get_string (self->settings, "odoo-url");
+
+  /* A pin belongs to one server: trusting a certificate sets it, moving to
+   * another server drops it. */
+  if (self->trusted_pin != NULL)
+    g_settings_set_string (self->settings, "pinned-certificate", self->trusted_pin);
+  else if (g_strcmp0 (old_url, self->pending->odoo_url) != 0)
+    g_settings_reset (self->settings, "pinned-certificate");
   ct_connection_save (self->pending, self->settings);
   set_busy (self, FALSE);
   g_signal_emit (self, signals [SAVED], 0);
@@ -422,7 +469,15 @@ run_check (CtConnectionDialog *self)
   options.connection = self->pending;
   options.secret = self->pending_secret;
   options.n8n_api_key = self->pending_n8n_key;
-  options.pinned_sha256 = pinned != NULL && *pinned != '\0' ? pinned : NULL;
+  if (self->trusted_pin != NULL)
+    options.pinned_sha256 = self->trusted_pin;
+  else
+    {
+      g_autofree char *old_url = g_settings_get_string (self->settings, "odoo-url");
+
+      if (g_strcmp0 (old_url, self->pending->odoo_url) == 0 && pinned != NULL && *pinned != '\0')
+        options.pinned_sha256 = pinned;
+    }
   options.connect_timeout_ms = g_settings_get_uint (self->settings, "connect-timeout") * 1000;
   options.call_timeout_ms = g_settings_get_uint (self->settings, "call-timeout") * 1000;
   ct_connection_check_async (&options, self->cancellable, check_done_cb, g_object_ref (self));
@@ -542,6 +597,21 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+trust_certificate_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CtConnectionDialog *self = CT_CONNECTION_DIALOG (widget);
+
+  if (self->offered_pin == NULL || self->cancellable != NULL)
+    return;
+  g_free (self->trusted_pin);
+  self->trusted_pin = g_strdup (self->offered_pin);
+  /* Check again with the pin; saving still needs the whole check to pass. */
+  gtk_widget_activate_action (widget, "connection.save", NULL);
+}
+
+static void
 ct_connection_dialog_load (CtConnectionDialog *self)
 {
   g_autoptr(CtConnection) connection = ct_connection_load (self->settings);
@@ -568,6 +638,8 @@ ct_connection_dialog_dispose (GObject *object)
   g_clear_pointer (&self->pending_secret, wipe_free);
   g_clear_pointer (&self->pending_n8n_key, wipe_free);
   g_clear_pointer (&self->check_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->offered_pin, g_free);
+  g_clear_pointer (&self->trusted_pin, g_free);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_CONNECTION_DIALOG);
 
@@ -602,8 +674,11 @@ ct_connection_dialog_class_init (CtConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, url_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, secret_kind_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "connection.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "connection.trust-certificate", NULL,
+                                   trust_certificate_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -9,6 +9,7 @@
 #include "ct-application.h"
 #include "ct-connection-dialog.h"
 #include "ct-preferences-window.h"
+#include "ct-http.h"
 #include "ct-secrets.h"
 #include "ct-sim-server.h"
 #include "ct-test-gui.h"
@@ -77,12 +78,21 @@ close_all_windows (void)
     }
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  g_autoptr(GObject) alive = g_weak_ref_get (data);
+
+  return alive == NULL;
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   close_all_windows ();
-  ct_test_gui_spin (20);
+  /* A check in flight holds the window until its cancellation arrives. */
+  ct_test_gui_wait (window_gone, &fixture->window_ref, 5000);
   /* A closed window must not leak: nothing may keep it alive. */
   {
     g_autoptr(GObject) alive = g_weak_ref_get (&fixture->window_ref);
@@ -494,6 +504,70 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
   ct_sim_server_stop (sim);
 }
 
+static gboolean
+has_trust_row (gpointer data)
+{
+  return ct_test_gui_find (GTK_WIDGET (data), ADW_TYPE_ACTION_ROW, "Trust This Certificate") != NULL;
+}
+
+static void
+test_connection_trust_certificate (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  CtSimOptions options = { 0 };
+  g_autoptr(CtSimServer) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *pinned = NULL;
+  g_autofree char *png = NULL;
+  GtkWidget *dialog;
+  GtkWidget *secret_row;
+
+  options.dataset = "recorded";
+  options.seed = 1;
+  options.n_cases = 10;
+  options.tls = TRUE;
+  sim = ct_sim_server_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_sim_server_start (sim, &error));
+  url = ct_sim_server_dup_url (sim);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  dialog = open_connection_dialog (fixture);
+  type_into (dialog, "Server Address", url);
+  type_into (dialog, "Database", "ct");
+  type_into (dialog, "Login", "admin");
+  secret_row = ct_test_gui_find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "API Key");
+  gtk_editable_set_text (GTK_EDITABLE (secret_row), ct_sim_server_get_api_key (sim, "admin"));
+
+  /* A self-signed certificate is refused, never silently accepted. */
+  gtk_widget_activate_action (dialog, "connection.save", NULL);
+  g_assert_true (ct_test_gui_wait (has_trust_row, dialog, 30000));
+  g_assert_nonnull (ct_test_gui_find_window (CT_TYPE_CONNECTION_DIALOG));
+  pinned = g_settings_get_string (settings, "pinned-certificate");
+  g_assert_cmpstr (pinned, ==, "");
+  g_clear_pointer (&pinned, g_free);
+  png = ct_test_gui_render_png (dialog, "connection-certificate.png");
+
+  /* Trusting it by explicit choice checks again with the pin and saves it. */
+  gtk_widget_activate_action (dialog, "connection.trust-certificate", NULL);
+  g_assert_true (ct_test_gui_wait (dialog_closed, NULL, 30000));
+  certificate = g_tls_certificate_new_from_pem (ct_sim_server_get_certificate_pem (sim), -1, &error);
+  g_assert_no_error (error);
+  pinned = g_settings_get_string (settings, "pinned-certificate");
+  g_assert_cmpuint (strlen (pinned), >, 60);
+  {
+    g_autofree char *expected = ct_http_certificate_fingerprint (certificate);
+    g_assert_cmpstr (pinned, ==, expected);
+  }
+  assert_setting (settings, "odoo-url", url);
+
+  g_assert_true (ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL));
+  ct_sim_server_stop (sim);
+}
+
 static void
 test_demo (Fixture       *fixture,
            gconstpointer  data)
@@ -574,6 +648,8 @@ main (int   argc,
               fixture_set_up, test_connection_validation, fixture_tear_down);
   g_test_add ("/ct/gui/connection/secrets-in-keyring", Fixture, NULL,
               fixture_set_up, test_connection_save_keeps_secrets_in_keyring, fixture_tear_down);
+  g_test_add ("/ct/gui/connection/trust-certificate", Fixture, NULL,
+              fixture_set_up, test_connection_trust_certificate, fixture_tear_down);
   g_test_add ("/ct/gui/preferences/bound-to-settings", Fixture, NULL,
               fixture_set_up, test_preferences, fixture_tear_down);
   /* Last: the demo backend stays on for the rest of the process. */
