@@ -182,6 +182,20 @@ test_version (void)
   run_clear (&run);
 }
 
+static void
+test_help (void)
+{
+  Run run = { 0 };
+
+  run_control_tower (&run, NULL, "--help-all", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--demo"));
+  g_assert_nonnull (strstr (run.out, "--version"));
+  g_assert_nonnull (strstr (run.out, "--check-connection"));
+  g_assert_nonnull (strstr (run.out, "--secret-env"));
+  run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +203,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ct/cli/version", test_version);
+  g_test_add_func ("/ct/cli/help", test_help);
   g_test_add_func ("/ct/cli/check-connection/usage-errors", test_usage_errors);
   g_test_add_func ("/ct/cli/check-connection/server-down", test_server_down);
   g_test_add_func ("/ct/cli/check-connection/demo", test_demo);

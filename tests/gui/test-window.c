@@ -172,6 +172,12 @@ test_first_run (Fixture       *fixture,
   if (gtk_widget_get_visible (demo))
     g_assert_true (reachable_by_tab (window, demo));
 
+  /* The primary menu's entries all lead somewhere. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->app), "preferences"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->app), "connect"));
+
   light = ct_test_gui_render_png (window, "first-run-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   ct_test_gui_wait_painted (window);
@@ -581,6 +587,42 @@ test_demo (Fixture       *fixture,
   png = ct_test_gui_render_png (GTK_WIDGET (fixture->window), "demo.png");
 }
 
+static gboolean
+about_open (gpointer data)
+{
+  return ct_test_gui_find_window (ADW_TYPE_ABOUT_WINDOW) != NULL;
+}
+
+static gboolean
+shortcuts_open (gpointer data)
+{
+  return ct_test_gui_find_window (GTK_TYPE_SHORTCUTS_WINDOW) != NULL;
+}
+
+static void
+test_about_and_shortcuts (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWindow *about;
+  GtkWindow *shortcuts;
+  g_autofree char *png = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  g_assert_true (ct_test_gui_wait (about_open, NULL, 5000));
+  about = ct_test_gui_find_window (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Control Tower");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  png = ct_test_gui_render_png (GTK_WIDGET (about), "about.png");
+  gtk_window_close (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-help-overlay", NULL);
+  g_assert_true (ct_test_gui_wait (shortcuts_open, NULL, 5000));
+  shortcuts = ct_test_gui_find_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (shortcuts), GTK_TYPE_SHORTCUTS_SHORTCUT, NULL));
+  gtk_window_close (shortcuts);
+}
+
 static void
 test_window_state_remembered (Fixture       *fixture,
                               gconstpointer  data)
@@ -642,6 +684,8 @@ main (int   argc,
 
   g_test_add ("/ct/gui/window/first-run", Fixture, NULL,
               fixture_set_up, test_first_run, fixture_tear_down);
+  g_test_add ("/ct/gui/window/about-and-shortcuts", Fixture, NULL,
+              fixture_set_up, test_about_and_shortcuts, fixture_tear_down);
   g_test_add ("/ct/gui/window/state-remembered", Fixture, NULL,
               fixture_set_up, test_window_state_remembered, fixture_tear_down);
   g_test_add ("/ct/gui/connection/validation", Fixture, NULL,
