@@ -321,8 +321,8 @@ parse_term (CtSimModel  *model,
       comodel = ct_sim_db_get_model (model->db, last->field->relation);
       if (comodel == NULL)
         {
-          node_free (leaf);
           raise_term (error, term, "Invalid operator %s for field %s", opname, last->field->name);
+          node_free (leaf);
           return NULL;
         }
       last->sub = ct_sim_domain_parse (comodel, value, error);
