@@ -203,24 +203,38 @@ ct_sim_db_intern (CtSimDb    *db,
   return str != NULL ? g_string_chunk_insert_const (db->strings, str) : NULL;
 }
 
+static gint64
+live_offset (CtSimDb *db)
+{
+  if (db->live_since_us == 0)
+    return 0;
+  return (g_get_monotonic_time () - db->live_since_us) / G_USEC_PER_SEC;
+}
+
 const char *
 ct_sim_db_datetime (CtSimDb *db,
                     gint64   offset_seconds)
 {
+  offset_seconds += live_offset (db);
+  {
   g_autoptr(GDateTime) dt = g_date_time_add_seconds (db->now, (double) offset_seconds);
   g_autofree char *s = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
 
   return ct_sim_db_intern (db, s);
+  }
 }
 
 const char *
 ct_sim_db_date (CtSimDb *db,
                 gint64   offset_seconds)
 {
+  offset_seconds += live_offset (db);
+  {
   g_autoptr(GDateTime) dt = g_date_time_add_seconds (db->now, (double) offset_seconds);
   g_autofree char *s = g_date_time_format (dt, "%Y-%m-%d");
 
   return ct_sim_db_intern (db, s);
+  }
 }
 
 static CtSimField *
@@ -479,6 +493,18 @@ field_or_die (CtSimModel *model,
   if (field == NULL)
     g_error ("No field %s on %s", name, model->name);
   return field;
+}
+
+void
+ct_sim_model_touch (CtSimModel *model,
+                    guint       row,
+                    gint64      uid)
+{
+  if (ct_sim_model_get_field (model, "write_date") == NULL)
+    return;
+  ct_sim_model_set_str (model, row, "write_date", ct_sim_db_datetime (model->db, 0));
+  if (uid > 0)
+    ct_sim_model_set_int (model, row, "write_uid", uid);
 }
 
 void

@@ -128,6 +128,9 @@ struct _CtSimDb
   char         *name;     /* database name */
   GDateTime    *now;      /* (owned) the clock the data was generated against */
   gint64        current_uid;  /* the user of the call being served */
+  /* Once serving, the clock moves on from @now (so write_date cursors see
+   * later writes); while a dataset is built it stays put, for determinism. */
+  gint64        live_since_us;
   gpointer      odoo;         /* (unowned) the CtSimOdoo serving this database */
 };
 
@@ -183,6 +186,10 @@ void        ct_sim_model_set           (CtSimModel   *model,
                                         guint         row,
                                         CtSimField   *field,
                                         CtSimValue    value);
+/* Sets write_date (now) and write_uid, as any write does in Odoo. */
+void        ct_sim_model_touch         (CtSimModel   *model,
+                                        guint         row,
+                                        gint64        uid);
 /* Convenience setters by field name; abort on unknown names (programming errors). */
 void        ct_sim_model_set_str       (CtSimModel   *model,
                                         guint         row,

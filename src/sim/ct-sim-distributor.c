@@ -304,8 +304,11 @@ tier_review (Gen        *g,
             (t->created + t->decided) / 2, 2);
     }
   if (!t->pending)
-    post (g, model, row, user_partner (t->escalated ? UID_MANAGER : UID_APPROVER),
-          t->approved ? "<p>A review was accepted</p>" : "<p>A review was rejected</p>", t->decided, 2);
+    {
+      post (g, model, row, user_partner (t->escalated ? UID_MANAGER : UID_APPROVER),
+            t->approved ? "<p>A review was accepted</p>" : "<p>A review was rejected</p>", t->decided, 2);
+      ct_sim_model_set_str (model, row, "write_date", datetime_at (g, t->decided));
+    }
 }
 
 static void
@@ -926,6 +929,45 @@ add_jobs (Gen *g)
       }
 }
 
+/* Every record has a write_date, so clients can sync "changed since": the
+ * last decision when there is one, else the creation. */
+static void
+fill_write_dates (Gen *g)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, g->db->models);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CtSimModel *model = value;
+      CtSimField *write = ct_sim_model_get_field (model, "write_date");
+      CtSimField *create = ct_sim_model_get_field (model, "create_date");
+      CtSimField *reviewed = ct_sim_model_get_field (model, "reviewed_date");
+      CtSimField *done = ct_sim_model_get_field (model, "date_done");
+      const char *fallback = datetime_at (g, g->now - 120 * 86400);
+
+      if (write == NULL)
+        continue;
+      for (guint row = 0; row < ct_sim_model_n_rows (model); row++)
+        {
+          const char *when = NULL;
+
+          if (ct_sim_model_get (model, row, write).s != NULL)
+            continue;
+          if (reviewed != NULL)
+            when = ct_sim_model_get (model, row, reviewed).s;
+          if (when == NULL && done != NULL && done->type == CT_SIM_FIELD_DATETIME)
+            when = ct_sim_model_get (model, row, done).s;
+          if (when == NULL && create != NULL)
+            when = ct_sim_model_get (model, row, create).s;
+          ct_sim_model_set (model, row, write, (CtSimValue) { .s = when != NULL ? when : fallback });
+          if (ct_sim_model_get_field (model, "write_uid") != NULL)
+            ct_sim_model_set_int (model, row, "write_uid", UID_ADMIN);
+        }
+    }
+}
+
 void
 ct_sim_dataset_distributor (CtSimOdoo *odoo,
                             guint64    seed,
@@ -1028,5 +1070,6 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
     }
   add_jobs (g);
   ct_sim_dataset_add_crons (db, TRUE);
+  fill_write_dates (g);
   g_rand_free (g->rand);
 }

@@ -140,6 +140,7 @@ ct_sim_orm_track_state (CtSimDb    *db,
   if (g_strcmp0 (old, new_state) == 0)
     return;
   ct_sim_model_set_str (target, row, "state", new_state);
+  ct_sim_model_touch (target, row, 0);
   if (ct_sim_model_get_field (target, "message_ids") == NULL)
     return;
   message_id = ct_sim_orm_post_message (db, target->name, ct_sim_model_row_id (target, row),
@@ -573,7 +574,8 @@ ct_sim_models_install_computes (CtSimDb *db)
   model (db, "tier.review")->compute = compute_review;
   model (db, "purchase.order")->compute = compute_purchase;
   model (db, "mail.activity")->compute = compute_activity;
-  model (db, "approval.request")->compute = compute_approval;
+  if (model (db, "approval.request") != NULL)
+    model (db, "approval.request")->compute = compute_approval;
 }
 
 static void
@@ -635,6 +637,8 @@ request_validation_row (CtSimCall  *call,
       ct_sim_model_set_str (reviews, r, "create_date", ct_sim_db_datetime (db, 0));
       refresh_reviews_todo (db, r);
       ct_sim_model_add_id (m, row, "review_ids", id);
+      ct_sim_model_touch (reviews, r, call->user->uid);
+      ct_sim_model_touch (m, row, call->user->uid);
       json_array_add_int_element (created, id);
     }
   ct_sim_orm_post_message (db, m->name, ct_sim_model_row_id (m, row), partner_of (call),
@@ -660,6 +664,7 @@ decide_reviews (CtSimCall  *call,
           !review_has_reviewer (reviews, r, call->user->uid))
         continue;
       ct_sim_model_set_str (reviews, r, "status", status);
+      ct_sim_model_touch (reviews, r, call->user->uid);
       ct_sim_model_set_int (reviews, r, "done_by", call->user->uid);
       ct_sim_model_set_str (reviews, r, "reviewed_date", ct_sim_db_datetime (call->db, 0));
       if (comment != NULL)
@@ -678,6 +683,8 @@ decide_reviews (CtSimCall  *call,
             break;
           }
       }
+  if (decided)
+    ct_sim_model_touch (m, row, call->user->uid);
   if (decided)
     ct_sim_orm_post_message (call->db, m->name, ct_sim_model_row_id (m, row), partner_of (call),
                              g_strcmp0 (status, "approved") == 0 ?
@@ -1277,6 +1284,7 @@ m_action_feedback (CtSimCall  *call,
                                             ct_sim_model_get_int (activities, a, "res_id"),
                                             partner_of (call), body, "notification", SUBTYPE_NOTE);
       ct_sim_model_set_int (activities, a, "active", 0);
+      ct_sim_model_touch (activities, a, call->user->uid);
       ct_sim_model_set_str (activities, a, "date_done", ct_sim_db_date (call->db, 0));
       ct_sim_model_set_str (activities, a, "feedback", feedback);
     }
@@ -1299,6 +1307,7 @@ m_method_direct_trigger (CtSimCall  *call,
 
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_model_set_str (call->model, row, "lastcall", ct_sim_db_datetime (call->db, 0));
+      ct_sim_model_touch (call->model, row, call->user->uid);
     }
   return bool_node (TRUE);
 }
@@ -1409,6 +1418,7 @@ set_job_state (CtSimCall  *call,
 
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_model_set_str (call->model, row, "state", state);
+      ct_sim_model_touch (call->model, row, call->user->uid);
       if (g_strcmp0 (state, "pending") == 0)
         {
           ct_sim_model_set_str (call->model, row, "exc_name", NULL);
@@ -1556,6 +1566,7 @@ approval_decide (CtSimCall   *call,
               return NULL;
             }
           ct_sim_model_set_str (approvers, a, "status", status);
+          ct_sim_model_touch (approvers, a, call->user->uid);
           found = TRUE;
           /* The next approver in sequence now has to act. */
           if (g_strcmp0 (status, "approved") == 0)
@@ -1574,6 +1585,7 @@ approval_decide (CtSimCall   *call,
       if (found)
         {
           update_request_status (call->db, row);
+          ct_sim_model_touch (call->model, row, call->user->uid);
           ct_sim_orm_post_message (call->db, call->model->name, ct_sim_model_row_id (call->model, row),
                                    partner_of (call),
                                    g_strcmp0 (status, "approved") == 0 ? "<p>Approved</p>" : "<p>Refused</p>",

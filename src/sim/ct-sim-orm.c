@@ -474,6 +474,24 @@ ct_sim_orm_create_one (CtSimCall   *call,
 {
   guint row;
 
+  /* Odoo fills missing values from the context's default_<field> keys
+   * (how the comment wizard learns its record). */
+  if (call->context != NULL && model == call->model)
+    {
+      GList *keys = json_object_get_members (call->context);
+
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          const char *key = l->data;
+
+          if (g_str_has_prefix (key, "default_") &&
+              ct_sim_model_get_field (model, key + 8) != NULL &&
+              !json_object_has_member (vals, key + 8))
+            json_object_set_member (vals, key + 8,
+                                    json_node_copy (json_object_get_member (call->context, key)));
+        }
+      g_list_free (keys);
+    }
   if (!ct_sim_models_check_write (call, model, G_MAXUINT, vals, TRUE, error))
     return FALSE;
   /* Required fields are checked before the row exists, as the database would. */

@@ -40,7 +40,7 @@ setup (void)
   CtSimOptions options = { .dataset = "recorded", .now = now, .n_cases = 100 };
   CtSimDb *db = ct_sim_db_new ("ct", now);
 
-  ct_sim_schema_build (db);
+  ct_sim_schema_build (db, FALSE);
   ct_sim_models_install_computes (db);
   odoo = ct_sim_odoo_new (db);
   ct_sim_dataset_recorded (odoo);

@@ -254,6 +254,53 @@ test_decide (void)
   g_assert_cmpint (count (sim, "admin", "queue.job", "[[\"state\", \"=\", \"failed\"]]"), ==, 4);
 }
 
+static void
+test_comment_wizard_and_cursor (void)
+{
+  g_autoptr(Sim) sim = sim_new (9, 800);
+  g_autoptr(JsonNode) review = NULL;
+  g_autoptr(JsonNode) action = NULL;
+  g_autoptr(JsonNode) wizard = NULL;
+  g_autoptr(JsonNode) done = NULL;
+  g_autoptr(JsonNode) changed = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *context = NULL;
+  JsonObject *act;
+  gint64 res_id, review_id;
+
+  /* The invoice discrepancy definition asks for a comment. */
+  review = call (sim, "admin", "tier.review", "search_read",
+                 "{\"domain\": [[\"status\", \"=\", \"pending\"], [\"model\", \"=\", \"account.move\"],"
+                 " [\"reviewer_ids\", \"in\", [7]]], \"fields\": [\"res_id\", \"write_date\"], \"limit\": 1}", NULL);
+  res_id = json_object_get_int_member (json_array_get_object_element (json_node_get_array (review), 0), "res_id");
+  review_id = json_object_get_int_member (json_array_get_object_element (json_node_get_array (review), 0), "id");
+  g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (json_node_get_array (review), 0),
+                                                   "write_date"));
+  body = g_strdup_printf ("{\"ids\": [%" G_GINT64_FORMAT "]}", res_id);
+  action = call (sim, "approver", "account.move", "validate_tier", body, NULL);
+  act = json_node_get_object (action);
+  g_assert_cmpstr (json_object_get_string_member (act, "res_model"), ==, "comment.wizard");
+  context = json_to_string (json_object_get_member (act, "context"), FALSE);
+  g_free (body);
+  body = g_strdup_printf ("{\"vals_list\": [{\"comment\": \"Checked against the PO\"}], \"context\": %s}", context);
+  wizard = call (sim, "approver", "comment.wizard", "create", body, NULL);
+  g_free (body);
+  body = g_strdup_printf ("{\"ids\": [%" G_GINT64_FORMAT "]}",
+                          json_array_get_int_element (json_node_get_array (wizard), 0));
+  done = call (sim, "approver", "comment.wizard", "add_comment", body, NULL);
+  g_assert_true (JSON_NODE_HOLDS_NULL (done));
+
+  /* The decision shows up in a "changed since" sync. */
+  g_free (body);
+  body = g_strdup_printf ("{\"domain\": [[\"write_date\", \">=\", \"2026-11-26 12:00:00\"], [\"id\", \"=\", %"
+                          G_GINT64_FORMAT "]], \"fields\": [\"status\", \"comment\", \"done_by\"]}", review_id);
+  changed = call (sim, "admin", "tier.review", "search_read", body, NULL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (changed)), ==, 1);
+  act = json_array_get_object_element (json_node_get_array (changed), 0);
+  g_assert_cmpstr (json_object_get_string_member (act, "status"), ==, "approved");
+  g_assert_cmpstr (json_object_get_string_member (act, "comment"), ==, "Checked against the PO");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,6 +311,7 @@ main (int    argc,
   g_test_add_func ("/ct/sim/distributor/deterministic", test_deterministic);
   g_test_add_func ("/ct/sim/distributor/all-mechanisms-and-ages", test_all_mechanisms_and_ages);
   g_test_add_func ("/ct/sim/distributor/decide", test_decide);
+  g_test_add_func ("/ct/sim/distributor/comment-wizard-and-cursor", test_comment_wizard_and_cursor);
 
   return g_test_run ();
 }

@@ -184,6 +184,11 @@ test_bad_requests (Fixture       *f,
                                            "\"formatted_read_group\",[[]],{\"groupby\":[\"partner_ref:month\"]}]}",
                                         &keep)), ==, "builtins.ValueError");
   g_clear_pointer (&keep, json_node_unref);
+  /* The recorded server is Community: no Odoo Approvals there. */
+  g_assert_cmpstr (error_name (jsonrpc (f, "{\"service\":\"object\",\"method\":\"execute_kw\","
+                                           "\"args\":[\"ct\",2,\"admin\",\"approval.request\",\"search\",[[]]]}",
+                                        &keep)), ==, "odoo.exceptions.UserError");
+  g_clear_pointer (&keep, json_node_unref);
   g_assert_cmpstr (error_name (jsonrpc (f, "{\"service\":\"object\"}", &keep)), ==, "builtins.Exception");
   g_clear_pointer (&keep, json_node_unref);
   g_assert_cmpstr (error_name (jsonrpc (f, "{}", &keep)), ==, "builtins.KeyError");
