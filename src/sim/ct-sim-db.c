@@ -624,7 +624,6 @@ ct_sim_model_value_to_json (CtSimModel *model,
                             CtSimField *field)
 {
   CtSimValue v = ct_sim_model_get (model, row, field);
-  JsonNode *node;
 
   /* Computed values: fields without a column of their own (non-stored, or
    * stored fields the dataset never fills, like Odoo's presentation fields). */
@@ -675,8 +674,7 @@ ct_sim_model_value_to_json (CtSimModel *model,
           json_array_add_string_element (pair, name);
         else
           json_array_add_boolean_element (pair, FALSE);
-        node = json_node_alloc ();
-        return json_node_init_array (node, pair);
+        return ct_sim_json_array (pair);
       }
     case CT_SIM_FIELD_ONE2MANY:
     case CT_SIM_FIELD_MANY2MANY:
@@ -693,7 +691,7 @@ ct_sim_model_value_to_json (CtSimModel *model,
               if (comodel == NULL || ct_sim_model_lookup (comodel, id, NULL))
                 json_array_add_int_element (array, id);
             }
-        return json_node_init_array (json_node_alloc (), array);
+        return ct_sim_json_array (array);
       }
     case CT_SIM_FIELD_JSON:
       if (v.s != NULL)

@@ -239,6 +239,25 @@ gboolean    ct_sim_model_sort_rows     (CtSimModel   *model,
                                         const char   *order,
                                         GError      **error);
 
+/* A node owning @array / @object (json_node_init_* would take another ref). */
+static inline JsonNode *
+ct_sim_json_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static inline JsonNode *
+ct_sim_json_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
 /* Python's repr of a JSON value, as Odoo puts values in its messages. */
 void        ct_sim_py_repr             (GString      *out,
                                         JsonNode     *node);

@@ -384,7 +384,7 @@ compute_tier (CtSimModel *m,
           json_array_unref (reviewers);
           return text != NULL ? json_node_init_string (json_node_alloc (), text) : bool_node (FALSE);
         }
-      return json_node_init_array (json_node_alloc (), reviewers);
+      return ct_sim_json_array (reviewers);
     }
   return NULL;
 }
@@ -471,7 +471,7 @@ compute_default (CtSimModel *m,
           if (ct_sim_model_lookup (followers, g_array_index (v.ids, gint64, i), &f))
             json_array_add_int_element (partners, ct_sim_model_get_int (followers, f, "partner_id"));
         }
-      return json_node_init_array (json_node_alloc (), partners);
+      return ct_sim_json_array (partners);
     }
   return compute_tier (m, row, field);
 }
@@ -484,7 +484,7 @@ pair_node (gint64      id,
 
   json_array_add_int_element (pair, id);
   json_array_add_string_element (pair, name);
-  return json_node_init_array (json_node_alloc (), pair);
+  return ct_sim_json_array (pair);
 }
 
 static JsonNode *
@@ -739,7 +739,7 @@ comment_wizard_action (CtSimCall  *call,
   json_object_set_int_member (context, "default_res_id", ct_sim_model_row_id (m, row));
   json_object_set_string_member (context, "default_validate_reject", kind);
   json_object_set_object_member (action, "context", context);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 /* The write() check of base_tier_validation for a move to a validated state. */
@@ -798,7 +798,7 @@ m_request_validation (CtSimCall  *call,
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       request_validation_row (call, call->model, row, created);
     }
-  return json_node_init_array (json_node_alloc (), created);
+  return ct_sim_json_array (created);
 }
 
 static JsonNode *
@@ -961,7 +961,7 @@ m_button_approve (CtSimCall  *call,
       if (!approve_order (call, row, error))
         return NULL;
     }
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return ct_sim_json_object (json_object_new ());
 }
 
 static JsonNode *
@@ -1000,7 +1000,7 @@ m_button_draft (CtSimCall  *call,
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_orm_track_state (call->db, call->model, row, "draft", partner_of (call), SUBTYPE_NOTE);
     }
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return ct_sim_json_object (json_object_new ());
 }
 
 /* A validated state for the other document types, with the tier check. */
@@ -1145,7 +1145,7 @@ m_message_post (CtSimCall  *call,
                                              json_node_get_string (subtype) : NULL));
   result = json_array_new ();
   json_array_add_int_element (result, id);
-  return json_node_init_array (json_node_alloc (), result);
+  return ct_sim_json_array (result);
 }
 
 static gint64
@@ -1254,7 +1254,7 @@ m_activity_schedule (CtSimCall  *call,
                                                    node_string (ct_sim_orm_kwarg (call, "note")),
                                                    user_id, call->user->uid));
     }
-  return json_node_init_array (json_node_alloc (), created);
+  return ct_sim_json_array (created);
 }
 
 static JsonNode *
@@ -1323,7 +1323,7 @@ m_context_get (CtSimCall  *call,
   json_object_set_string_member (context, "lang", "en_US");
   json_object_set_string_member (context, "tz", "Europe/Brussels");
   json_object_set_int_member (context, "uid", call->user->uid);
-  return json_node_init_object (json_node_alloc (), context);
+  return ct_sim_json_object (context);
 }
 
 /* API keys: res.users.apikeys.description.make_key -> identity check -> key */
@@ -1356,7 +1356,7 @@ m_make_key (CtSimCall  *call,
   context = json_object_new ();
   json_object_set_string_member (context, "dialog_size", "medium");
   json_object_set_object_member (action, "context", context);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 static JsonNode *
@@ -1400,7 +1400,7 @@ m_run_check (CtSimCall  *call,
   json_object_set_string_member (context, "default_key", key->str);
   json_object_set_object_member (action, "context", context);
   g_string_free (key, TRUE);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 /* queue.job */
