@@ -572,7 +572,7 @@ m_create (CtSimCall  *call,
         return NULL;
       json_array_add_int_element (created, ct_sim_model_row_id (call->model, row));
     }
-  return ct_sim_json_array (created);
+  return ct_sim_json_array (g_steal_pointer (&created));
 }
 
 static JsonNode *
