@@ -203,24 +203,38 @@ ct_sim_db_intern (CtSimDb    *db,
   return str != NULL ? g_string_chunk_insert_const (db->strings, str) : NULL;
 }
 
+static gint64
+live_offset (CtSimDb *db)
+{
+  if (db->live_since_us == 0)
+    return 0;
+  return (g_get_monotonic_time () - db->live_since_us) / G_USEC_PER_SEC;
+}
+
 const char *
 ct_sim_db_datetime (CtSimDb *db,
                     gint64   offset_seconds)
 {
+  offset_seconds += live_offset (db);
+  {
   g_autoptr(GDateTime) dt = g_date_time_add_seconds (db->now, (double) offset_seconds);
   g_autofree char *s = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
 
   return ct_sim_db_intern (db, s);
+  }
 }
 
 const char *
 ct_sim_db_date (CtSimDb *db,
                 gint64   offset_seconds)
 {
+  offset_seconds += live_offset (db);
+  {
   g_autoptr(GDateTime) dt = g_date_time_add_seconds (db->now, (double) offset_seconds);
   g_autofree char *s = g_date_time_format (dt, "%Y-%m-%d");
 
   return ct_sim_db_intern (db, s);
+  }
 }
 
 static CtSimField *
@@ -482,6 +496,18 @@ field_or_die (CtSimModel *model,
 }
 
 void
+ct_sim_model_touch (CtSimModel *model,
+                    guint       row,
+                    gint64      uid)
+{
+  if (ct_sim_model_get_field (model, "write_date") == NULL)
+    return;
+  ct_sim_model_set_str (model, row, "write_date", ct_sim_db_datetime (model->db, 0));
+  if (uid > 0)
+    ct_sim_model_set_int (model, row, "write_uid", uid);
+}
+
+void
 ct_sim_model_set_str (CtSimModel *model,
                       guint       row,
                       const char *field,
@@ -598,7 +624,6 @@ ct_sim_model_value_to_json (CtSimModel *model,
                             CtSimField *field)
 {
   CtSimValue v = ct_sim_model_get (model, row, field);
-  JsonNode *node;
 
   /* Computed values: fields without a column of their own (non-stored, or
    * stored fields the dataset never fills, like Odoo's presentation fields). */
@@ -649,8 +674,7 @@ ct_sim_model_value_to_json (CtSimModel *model,
           json_array_add_string_element (pair, name);
         else
           json_array_add_boolean_element (pair, FALSE);
-        node = json_node_alloc ();
-        return json_node_init_array (node, pair);
+        return ct_sim_json_array (pair);
       }
     case CT_SIM_FIELD_ONE2MANY:
     case CT_SIM_FIELD_MANY2MANY:
@@ -667,7 +691,7 @@ ct_sim_model_value_to_json (CtSimModel *model,
               if (comodel == NULL || ct_sim_model_lookup (comodel, id, NULL))
                 json_array_add_int_element (array, id);
             }
-        return json_node_init_array (json_node_alloc (), array);
+        return ct_sim_json_array (array);
       }
     case CT_SIM_FIELD_JSON:
       if (v.s != NULL)

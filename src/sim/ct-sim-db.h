@@ -128,6 +128,9 @@ struct _CtSimDb
   char         *name;     /* database name */
   GDateTime    *now;      /* (owned) the clock the data was generated against */
   gint64        current_uid;  /* the user of the call being served */
+  /* Once serving, the clock moves on from @now (so write_date cursors see
+   * later writes); while a dataset is built it stays put, for determinism. */
+  gint64        live_since_us;
   gpointer      odoo;         /* (unowned) the CtSimOdoo serving this database */
 };
 
@@ -183,6 +186,10 @@ void        ct_sim_model_set           (CtSimModel   *model,
                                         guint         row,
                                         CtSimField   *field,
                                         CtSimValue    value);
+/* Sets write_date (now) and write_uid, as any write does in Odoo. */
+void        ct_sim_model_touch         (CtSimModel   *model,
+                                        guint         row,
+                                        gint64        uid);
 /* Convenience setters by field name; abort on unknown names (programming errors). */
 void        ct_sim_model_set_str       (CtSimModel   *model,
                                         guint         row,
@@ -231,6 +238,25 @@ gboolean    ct_sim_model_sort_rows     (CtSimModel   *model,
                                         GArray       *rows,
                                         const char   *order,
                                         GError      **error);
+
+/* A node owning @array / @object (json_node_init_* would take another ref). */
+static inline JsonNode *
+ct_sim_json_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static inline JsonNode *
+ct_sim_json_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
 
 /* Python's repr of a JSON value, as Odoo puts values in its messages. */
 void        ct_sim_py_repr             (GString      *out,

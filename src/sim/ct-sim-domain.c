@@ -321,7 +321,6 @@ parse_term (CtSimModel  *model,
       comodel = ct_sim_db_get_model (model->db, last->field->relation);
       if (comodel == NULL)
         {
-          /* Name the field before the node that holds it is freed. */
           raise_term (error, term, "Invalid operator %s for field %s", opname, last->field->name);
           node_free (leaf);
           return NULL;

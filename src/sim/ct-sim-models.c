@@ -140,6 +140,7 @@ ct_sim_orm_track_state (CtSimDb    *db,
   if (g_strcmp0 (old, new_state) == 0)
     return;
   ct_sim_model_set_str (target, row, "state", new_state);
+  ct_sim_model_touch (target, row, 0);
   if (ct_sim_model_get_field (target, "message_ids") == NULL)
     return;
   message_id = ct_sim_orm_post_message (db, target->name, ct_sim_model_row_id (target, row),
@@ -383,7 +384,7 @@ compute_tier (CtSimModel *m,
           json_array_unref (reviewers);
           return text != NULL ? json_node_init_string (json_node_alloc (), text) : bool_node (FALSE);
         }
-      return json_node_init_array (json_node_alloc (), reviewers);
+      return ct_sim_json_array (reviewers);
     }
   return NULL;
 }
@@ -470,7 +471,7 @@ compute_default (CtSimModel *m,
           if (ct_sim_model_lookup (followers, g_array_index (v.ids, gint64, i), &f))
             json_array_add_int_element (partners, ct_sim_model_get_int (followers, f, "partner_id"));
         }
-      return json_node_init_array (json_node_alloc (), partners);
+      return ct_sim_json_array (partners);
     }
   return compute_tier (m, row, field);
 }
@@ -483,7 +484,7 @@ pair_node (gint64      id,
 
   json_array_add_int_element (pair, id);
   json_array_add_string_element (pair, name);
-  return json_node_init_array (json_node_alloc (), pair);
+  return ct_sim_json_array (pair);
 }
 
 static JsonNode *
@@ -573,7 +574,8 @@ ct_sim_models_install_computes (CtSimDb *db)
   model (db, "tier.review")->compute = compute_review;
   model (db, "purchase.order")->compute = compute_purchase;
   model (db, "mail.activity")->compute = compute_activity;
-  model (db, "approval.request")->compute = compute_approval;
+  if (model (db, "approval.request") != NULL)
+    model (db, "approval.request")->compute = compute_approval;
 }
 
 static void
@@ -635,6 +637,8 @@ request_validation_row (CtSimCall  *call,
       ct_sim_model_set_str (reviews, r, "create_date", ct_sim_db_datetime (db, 0));
       refresh_reviews_todo (db, r);
       ct_sim_model_add_id (m, row, "review_ids", id);
+      ct_sim_model_touch (reviews, r, call->user->uid);
+      ct_sim_model_touch (m, row, call->user->uid);
       json_array_add_int_element (created, id);
     }
   ct_sim_orm_post_message (db, m->name, ct_sim_model_row_id (m, row), partner_of (call),
@@ -660,6 +664,7 @@ decide_reviews (CtSimCall  *call,
           !review_has_reviewer (reviews, r, call->user->uid))
         continue;
       ct_sim_model_set_str (reviews, r, "status", status);
+      ct_sim_model_touch (reviews, r, call->user->uid);
       ct_sim_model_set_int (reviews, r, "done_by", call->user->uid);
       ct_sim_model_set_str (reviews, r, "reviewed_date", ct_sim_db_datetime (call->db, 0));
       if (comment != NULL)
@@ -678,6 +683,8 @@ decide_reviews (CtSimCall  *call,
             break;
           }
       }
+  if (decided)
+    ct_sim_model_touch (m, row, call->user->uid);
   if (decided)
     ct_sim_orm_post_message (call->db, m->name, ct_sim_model_row_id (m, row), partner_of (call),
                              g_strcmp0 (status, "approved") == 0 ?
@@ -732,7 +739,7 @@ comment_wizard_action (CtSimCall  *call,
   json_object_set_int_member (context, "default_res_id", ct_sim_model_row_id (m, row));
   json_object_set_string_member (context, "default_validate_reject", kind);
   json_object_set_object_member (action, "context", context);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 /* The write() check of base_tier_validation for a move to a validated state. */
@@ -791,7 +798,7 @@ m_request_validation (CtSimCall  *call,
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       request_validation_row (call, call->model, row, created);
     }
-  return json_node_init_array (json_node_alloc (), created);
+  return ct_sim_json_array (created);
 }
 
 static JsonNode *
@@ -954,7 +961,7 @@ m_button_approve (CtSimCall  *call,
       if (!approve_order (call, row, error))
         return NULL;
     }
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return ct_sim_json_object (json_object_new ());
 }
 
 static JsonNode *
@@ -993,7 +1000,7 @@ m_button_draft (CtSimCall  *call,
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_orm_track_state (call->db, call->model, row, "draft", partner_of (call), SUBTYPE_NOTE);
     }
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return ct_sim_json_object (json_object_new ());
 }
 
 /* A validated state for the other document types, with the tier check. */
@@ -1138,7 +1145,7 @@ m_message_post (CtSimCall  *call,
                                              json_node_get_string (subtype) : NULL));
   result = json_array_new ();
   json_array_add_int_element (result, id);
-  return json_node_init_array (json_node_alloc (), result);
+  return ct_sim_json_array (result);
 }
 
 static gint64
@@ -1247,7 +1254,7 @@ m_activity_schedule (CtSimCall  *call,
                                                    node_string (ct_sim_orm_kwarg (call, "note")),
                                                    user_id, call->user->uid));
     }
-  return json_node_init_array (json_node_alloc (), created);
+  return ct_sim_json_array (created);
 }
 
 static JsonNode *
@@ -1277,6 +1284,7 @@ m_action_feedback (CtSimCall  *call,
                                             ct_sim_model_get_int (activities, a, "res_id"),
                                             partner_of (call), body, "notification", SUBTYPE_NOTE);
       ct_sim_model_set_int (activities, a, "active", 0);
+      ct_sim_model_touch (activities, a, call->user->uid);
       ct_sim_model_set_str (activities, a, "date_done", ct_sim_db_date (call->db, 0));
       ct_sim_model_set_str (activities, a, "feedback", feedback);
     }
@@ -1299,6 +1307,7 @@ m_method_direct_trigger (CtSimCall  *call,
 
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_model_set_str (call->model, row, "lastcall", ct_sim_db_datetime (call->db, 0));
+      ct_sim_model_touch (call->model, row, call->user->uid);
     }
   return bool_node (TRUE);
 }
@@ -1314,7 +1323,7 @@ m_context_get (CtSimCall  *call,
   json_object_set_string_member (context, "lang", "en_US");
   json_object_set_string_member (context, "tz", "Europe/Brussels");
   json_object_set_int_member (context, "uid", call->user->uid);
-  return json_node_init_object (json_node_alloc (), context);
+  return ct_sim_json_object (context);
 }
 
 /* API keys: res.users.apikeys.description.make_key -> identity check -> key */
@@ -1347,7 +1356,7 @@ m_make_key (CtSimCall  *call,
   context = json_object_new ();
   json_object_set_string_member (context, "dialog_size", "medium");
   json_object_set_object_member (action, "context", context);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 static JsonNode *
@@ -1391,7 +1400,7 @@ m_run_check (CtSimCall  *call,
   json_object_set_string_member (context, "default_key", key->str);
   json_object_set_object_member (action, "context", context);
   g_string_free (key, TRUE);
-  return json_node_init_object (json_node_alloc (), action);
+  return ct_sim_json_object (action);
 }
 
 /* queue.job */
@@ -1409,6 +1418,7 @@ set_job_state (CtSimCall  *call,
 
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       ct_sim_model_set_str (call->model, row, "state", state);
+      ct_sim_model_touch (call->model, row, call->user->uid);
       if (g_strcmp0 (state, "pending") == 0)
         {
           ct_sim_model_set_str (call->model, row, "exc_name", NULL);
@@ -1556,6 +1566,7 @@ approval_decide (CtSimCall   *call,
               return NULL;
             }
           ct_sim_model_set_str (approvers, a, "status", status);
+          ct_sim_model_touch (approvers, a, call->user->uid);
           found = TRUE;
           /* The next approver in sequence now has to act. */
           if (g_strcmp0 (status, "approved") == 0)
@@ -1574,6 +1585,7 @@ approval_decide (CtSimCall   *call,
       if (found)
         {
           update_request_status (call->db, row);
+          ct_sim_model_touch (call->model, row, call->user->uid);
           ct_sim_orm_post_message (call->db, call->model->name, ct_sim_model_row_id (call->model, row),
                                    partner_of (call),
                                    g_strcmp0 (status, "approved") == 0 ? "<p>Approved</p>" : "<p>Refused</p>",

@@ -1112,7 +1112,7 @@ handle_json2 (CtSimOdoo         *self,
       return;
     }
   if (body_length (msg) == 0)
-    body = json_node_init_object (json_node_alloc (), json_object_new ());
+    body = ct_sim_json_object (json_object_new ());
   else
     {
       g_autoptr(GError) parse_error = NULL;

@@ -213,7 +213,7 @@ read_row (CtSimModel  *model,
         continue;
       json_object_set_member (object, field->name, ct_sim_model_value_to_json (model, row, field));
     }
-  return json_node_init_object (json_node_alloc (), object);
+  return ct_sim_json_object (object);
 }
 
 static GPtrArray *
@@ -270,7 +270,7 @@ ct_sim_orm_read_rows (CtSimModel  *model,
   array = json_array_sized_new (rows->len);
   for (guint i = 0; i < rows->len; i++)
     json_array_add_element (array, read_row (model, g_array_index (rows, guint, i), resolved));
-  return json_node_init_array (json_node_alloc (), array);
+  return ct_sim_json_array (array);
 }
 
 /* search, search_count, search_read, read */
@@ -290,7 +290,7 @@ m_search (CtSimCall  *call,
   ids = json_array_sized_new (rows->len);
   for (guint i = 0; i < rows->len; i++)
     json_array_add_int_element (ids, ct_sim_model_row_id (call->model, g_array_index (rows, guint, i)));
-  return json_node_init_array (json_node_alloc (), ids);
+  return ct_sim_json_array (ids);
 }
 
 static JsonNode *
@@ -474,6 +474,24 @@ ct_sim_orm_create_one (CtSimCall   *call,
 {
   guint row;
 
+  /* Odoo fills missing values from the context's default_<field> keys
+   * (how the comment wizard learns its record). */
+  if (call->context != NULL && model == call->model)
+    {
+      GList *keys = json_object_get_members (call->context);
+
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          const char *key = l->data;
+
+          if (g_str_has_prefix (key, "default_") &&
+              ct_sim_model_get_field (model, key + 8) != NULL &&
+              !json_object_has_member (vals, key + 8))
+            json_object_set_member (vals, key + 8,
+                                    json_node_copy (json_object_get_member (call->context, key)));
+        }
+      g_list_free (keys);
+    }
   if (!ct_sim_models_check_write (call, model, G_MAXUINT, vals, TRUE, error))
     return FALSE;
   /* Required fields are checked before the row exists, as the database would. */
@@ -554,7 +572,7 @@ m_create (CtSimCall  *call,
         return NULL;
       json_array_add_int_element (created, ct_sim_model_row_id (call->model, row));
     }
-  return json_node_init_array (json_node_alloc (), created);
+  return ct_sim_json_array (g_steal_pointer (&created));
 }
 
 static JsonNode *
@@ -659,7 +677,7 @@ m_fields_get (CtSimCall  *call,
         }
       json_object_set_object_member (result, field->name, out);
     }
-  return json_node_init_object (json_node_alloc (), result);
+  return ct_sim_json_object (result);
 }
 
 /* Grouping */
@@ -949,7 +967,7 @@ group_value_json (CtSimModel *model,
       pair = json_array_new ();
       json_array_add_string_element (pair, from);
       json_array_add_string_element (pair, label);
-      return json_node_init_array (json_node_alloc (), pair);
+      return ct_sim_json_array (pair);
     }
   node = ct_sim_model_value_to_json (model, row, gb->field);
   {
@@ -1334,7 +1352,7 @@ do_group (CtSimCall   *call,
         }
       json_array_add_object_element (result, object);
     }
-  return json_node_init_array (json_node_alloc (), result);
+  return ct_sim_json_array (result);
 }
 
 static JsonNode *
@@ -1424,7 +1442,7 @@ read_spec (CtSimModel *model,
         json_object_set_member (object, field->name, ct_sim_model_value_to_json (model, row, field));
     }
   g_list_free (members);
-  return json_node_init_object (json_node_alloc (), object);
+  return ct_sim_json_object (object);
 }
 
 static JsonNode *
@@ -1457,7 +1475,7 @@ m_web_search_read (CtSimCall  *call,
   result = json_object_new ();
   json_object_set_int_member (result, "length", MIN (all->len, (guint) kwarg_int (call, "count_limit", G_MAXUINT)));
   json_object_set_array_member (result, "records", records);
-  return json_node_init_object (json_node_alloc (), result);
+  return ct_sim_json_object (result);
 }
 
 static JsonNode *
@@ -1481,7 +1499,7 @@ m_web_read (CtSimCall  *call,
       if (ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row))
         json_array_add_element (records, read_spec (call->model, row, json_node_get_object (spec)));
     }
-  return json_node_init_array (json_node_alloc (), records);
+  return ct_sim_json_array (records);
 }
 
 static JsonNode *
@@ -1518,14 +1536,14 @@ m_name_search (CtSimCall  *call,
       json_array_add_string_element (pair, display);
       json_array_add_array_element (result, pair);
     }
-  return json_node_init_array (json_node_alloc (), result);
+  return ct_sim_json_array (result);
 }
 
 static JsonNode *
 m_default_get (CtSimCall  *call,
                GError    **error)
 {
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  return ct_sim_json_object (json_object_new ());
 }
 
 static JsonNode *

@@ -139,7 +139,8 @@ add (CtSimDb    *db,
 }
 
 void
-ct_sim_schema_build (CtSimDb *db)
+ct_sim_schema_build (CtSimDb  *db,
+                     gboolean  with_extras)
 {
   CtSimModel *m;
   gint64 ir_model_id = 1;
@@ -313,35 +314,39 @@ ct_sim_schema_build (CtSimDb *db)
   m->default_order = "sequence, id";
   add (db, "tier.validation.reject.wizard", "Reject Wizard", "comment|char|Comment||");
 
+  /* Odoo Approvals (Enterprise) is not on the recorded Community server. */
+  if (with_extras)
+    {
   m = add (db, "approval.category", "Approval Category",
-           "name|char|Name||r;description|char|Description||;sequence|integer|Sequence||;"
-           "approval_minimum|integer|Minimum Approval||;approver_sequence|boolean|Approvers Sequence?||;"
-           "active|boolean|Active||;company_id|many2one|Company|res.company|;"
-           "approval_type|selection|Approval Type|purchase=Create RFQ's,payment=Payment,"
-           "borrow=Borrow Items,other=Other|;has_amount|selection|Has Amount|required=Required,"
-           "optional=Optional,no=None|;has_partner|selection|Has Contact|required=Required,"
-           "optional=Optional,no=None|");
-  m = add (db, "approval.request", "Approval Request",
-           "name|char|Approval Subject||r;category_id|many2one|Category|approval.category|r;"
-           "request_owner_id|many2one|Request Owner|res.users|;date|datetime|Date||;"
-           "date_confirmed|datetime|Date Confirmed||;"
-           "request_status|selection|Request Status|new=To Submit,pending=Submitted,approved=Approved,"
-           "refused=Refused,cancel=Cancel|R;amount|float|Amount||;reason|html|Description||;"
-           "partner_id|many2one|Contact|res.partner|;reference|char|Reference||;"
-           "approver_ids|one2many|Approvers|approval.approver:request_id|;"
-           "approval_minimum|integer|Minimum Approval||R;"
-           "user_status|selection|Approval Status|new=New,pending=To Approve,waiting=Waiting,"
-           "approved=Approved,refused=Refused,cancel=Cancel|Rc;"
-           "company_id|many2one|Company|res.company|;"
-           "x_ct_area|selection|Area|sales=Sales,credit=Credit,procurement=Procurement,"
-           "inventory=Inventory,returns=Returns and Claims,vendor=Vendor Onboarding,"
-           "invoice=Invoice Discrepancy|;" MAIL_THREAD);
-  m = add (db, "approval.approver", "Approver",
-           "sequence|integer|Sequence||;user_id|many2one|User|res.users|r;"
-           "request_id|many2one|Request|approval.request|;status|selection|Status|new=New,"
-           "pending=To Approve,waiting=Waiting,approved=Approved,refused=Refused,cancel=Cancel|R;"
-           "required|boolean|Required||;can_edit|boolean|Can Edit||Rc");
-
+             "name|char|Name||r;description|char|Description||;sequence|integer|Sequence||;"
+             "approval_minimum|integer|Minimum Approval||;approver_sequence|boolean|Approvers Sequence?||;"
+             "active|boolean|Active||;company_id|many2one|Company|res.company|;"
+             "approval_type|selection|Approval Type|purchase=Create RFQ's,payment=Payment,"
+             "borrow=Borrow Items,other=Other|;has_amount|selection|Has Amount|required=Required,"
+             "optional=Optional,no=None|;has_partner|selection|Has Contact|required=Required,"
+             "optional=Optional,no=None|");
+    m = add (db, "approval.request", "Approval Request",
+             "name|char|Approval Subject||r;category_id|many2one|Category|approval.category|r;"
+             "request_owner_id|many2one|Request Owner|res.users|;date|datetime|Date||;"
+             "date_confirmed|datetime|Date Confirmed||;"
+             "request_status|selection|Request Status|new=To Submit,pending=Submitted,approved=Approved,"
+             "refused=Refused,cancel=Cancel|R;amount|float|Amount||;reason|html|Description||;"
+             "partner_id|many2one|Contact|res.partner|;reference|char|Reference||;"
+             "approver_ids|one2many|Approvers|approval.approver:request_id|;"
+             "approval_minimum|integer|Minimum Approval||R;"
+             "user_status|selection|Approval Status|new=New,pending=To Approve,waiting=Waiting,"
+             "approved=Approved,refused=Refused,cancel=Cancel|Rc;"
+             "company_id|many2one|Company|res.company|;"
+             "x_ct_area|selection|Area|sales=Sales,credit=Credit,procurement=Procurement,"
+             "inventory=Inventory,returns=Returns and Claims,vendor=Vendor Onboarding,"
+             "invoice=Invoice Discrepancy|;" MAIL_THREAD);
+    m = add (db, "approval.approver", "Approver",
+             "sequence|integer|Sequence||;user_id|many2one|User|res.users|r;"
+             "request_id|many2one|Request|approval.request|;status|selection|Status|new=New,"
+             "pending=To Approve,waiting=Waiting,approved=Approved,refused=Refused,cancel=Cancel|R;"
+             "required|boolean|Required||;can_edit|boolean|Can Edit||Rc");
+  
+    }
   m = add (db, "mail.message", "Message", NULL);
   m->display = display_message;
   m->default_order = "id desc";
@@ -357,18 +362,22 @@ ct_sim_schema_build (CtSimDb *db)
            "name|char|Name||r;res_model|char|Resource Model||;res_id|many2one_reference|Resource ID||;"
            "mimetype|char|Mime Type||;file_size|integer|File Size||R;type|selection|Type|url=URL,"
            "binary=File|;description|text|Description||;company_id|many2one|Company|res.company|");
+  /* OCA queue_job is not on the recorded server either. */
+  if (with_extras)
+    {
   m = add (db, "queue.job", "Queue Job",
-           "uuid|char|UUID||R;name|char|Description||;model_name|char|Model||R;"
-           "method_name|char|Method||R;func_string|char|Task||R;record_ids|json|Record(s)||R;"
-           "state|selection|State|wait_dependencies=Wait Dependencies,pending=Pending,"
-           "enqueued=Enqueued,started=Started,done=Done,cancelled=Cancelled,failed=Failed|R;"
-           "priority|integer|Priority||;exc_name|char|Exception||R;exc_message|char|Exception Message||R;"
-           "exc_info|text|Exception Info||R;result|text|Result||R;date_created|datetime|Created Date||R;"
-           "date_started|datetime|Start Date||R;date_enqueued|datetime|Enqueue Time||R;"
-           "date_done|datetime|Date Done||R;retry|integer|Current try||;max_retries|integer|Max. retries||;"
-           "channel|char|Channel||;user_id|many2one|User ID|res.users|;company_id|many2one|Company|res.company|");
-  ct_sim_model_set_access (m, "base.group_system,queue_job.group_queue_job_manager", NULL,
-                           "\t- Job Queue Manager");
+             "uuid|char|UUID||R;name|char|Description||;model_name|char|Model||R;"
+             "method_name|char|Method||R;func_string|char|Task||R;record_ids|json|Record(s)||R;"
+             "state|selection|State|wait_dependencies=Wait Dependencies,pending=Pending,"
+             "enqueued=Enqueued,started=Started,done=Done,cancelled=Cancelled,failed=Failed|R;"
+             "priority|integer|Priority||;exc_name|char|Exception||R;exc_message|char|Exception Message||R;"
+             "exc_info|text|Exception Info||R;result|text|Result||R;date_created|datetime|Created Date||R;"
+             "date_started|datetime|Start Date||R;date_enqueued|datetime|Enqueue Time||R;"
+             "date_done|datetime|Date Done||R;retry|integer|Current try||;max_retries|integer|Max. retries||;"
+             "channel|char|Channel||;user_id|many2one|User ID|res.users|;company_id|many2one|Company|res.company|");
+    ct_sim_model_set_access (m, "base.group_system,queue_job.group_queue_job_manager", NULL,
+                             "\t- Job Queue Manager");
+    }
   add (db, "res.users.apikeys.description", "API Key Description",
        "name|char|Description||r;duration|selection|Duration|0=Persistent Key,1=1 Day,7=1 Week,"
        "30=1 Month,90=3 Months,180=6 Months,365=1 Year,-1=Custom Date|");

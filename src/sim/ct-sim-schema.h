@@ -8,8 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* Adds every simulated model (fields, access rights, ir.model rows) to @db. */
-void   ct_sim_schema_build    (CtSimDb    *db);
+/* Adds every simulated model (fields, access rights, ir.model rows) to @db.
+ * @with_extras: also Odoo Approvals (Enterprise) and OCA queue_job, which the
+ * recorded Community server does not have. */
+void   ct_sim_schema_build    (CtSimDb    *db,
+                               gboolean    with_extras);
 /* The ir.model id of @model, 0 when unknown. */
 gint64 ct_sim_schema_model_id (CtSimDb    *db,
                                const char *model);

@@ -136,13 +136,14 @@ ct_sim_server_new (const CtSimOptions  *options,
 
   db = ct_sim_db_new (is_recorded (self) ? "ct" : "distribution",
                       self->now != NULL ? self->now : wall);
-  ct_sim_schema_build (db);
+  ct_sim_schema_build (db, !is_recorded (self));
   ct_sim_models_install_computes (db);
   self->odoo = ct_sim_odoo_new (db);
   if (is_recorded (self))
     ct_sim_dataset_recorded (self->odoo);
   else
     ct_sim_dataset_distributor (self->odoo, options->seed, options->n_cases, links);
+  db->live_since_us = g_get_monotonic_time ();
 
   {
     static const char *const logins[] = { "admin", "manager", "approver", "requester", "noright",

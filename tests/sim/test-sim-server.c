@@ -8,6 +8,8 @@
 
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-sim-server.h"
@@ -184,6 +186,11 @@ test_bad_requests (Fixture       *f,
                                            "\"formatted_read_group\",[[]],{\"groupby\":[\"partner_ref:month\"]}]}",
                                         &keep)), ==, "builtins.ValueError");
   g_clear_pointer (&keep, json_node_unref);
+  /* The recorded server is Community: no Odoo Approvals there. */
+  g_assert_cmpstr (error_name (jsonrpc (f, "{\"service\":\"object\",\"method\":\"execute_kw\","
+                                           "\"args\":[\"ct\",2,\"admin\",\"approval.request\",\"search\",[[]]]}",
+                                        &keep)), ==, "odoo.exceptions.UserError");
+  g_clear_pointer (&keep, json_node_unref);
   g_assert_cmpstr (error_name (jsonrpc (f, "{\"service\":\"object\"}", &keep)), ==, "builtins.Exception");
   g_clear_pointer (&keep, json_node_unref);
   g_assert_cmpstr (error_name (jsonrpc (f, "{}", &keep)), ==, "builtins.KeyError");
@@ -355,6 +362,50 @@ test_port_in_use (void)
   g_assert_nonnull (error);
 }
 
+static void
+test_command_line (void)
+{
+  g_autofree char *exe = g_build_filename (g_getenv ("CT_BUILD_ROOT"), "src", "sim", "ct-sim", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) bad = NULL;
+
+  if (g_getenv ("CT_BUILD_ROOT") == NULL)
+    {
+      g_test_skip ("CT_BUILD_ROOT is not set");
+      return;
+    }
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--port", "0", "--print-port",
+                           "--seed", "2", "--cases", "100", "--now", "2026-11-26T12:00:00Z", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpint (atoi (line), >, 0);
+  url = g_strdup_printf ("http://127.0.0.1:%s/json/version", line);
+  msg = soup_message_new ("GET", url);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  /* Bad options are refused with a message, not a crash. */
+  bad = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          exe, "--cases", "3", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (bad, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (bad));
+  g_assert_cmpint (g_subprocess_get_exit_status (bad), !=, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -371,6 +422,7 @@ main (int    argc,
   g_test_add_func ("/ct/sim/server/tls", test_tls);
   g_test_add_func ("/ct/sim/server/options", test_options);
   g_test_add_func ("/ct/sim/server/port-in-use", test_port_in_use);
+  g_test_add_func ("/ct/sim/server/command-line", test_command_line);
 
   return g_test_run ();
 }
