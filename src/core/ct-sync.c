@@ -265,6 +265,14 @@ ct_sync_load_snapshot (CtSync  *self,
 
   g_return_val_if_fail (self->journal != NULL, FALSE);
   cases = ct_journal_read_snapshot (self->journal, &synced_at, &local_error);
+  if (local_error == NULL && ct_journal_was_recovered (self->journal))
+    {
+      const char * const *moved = ct_journal_get_recovered_files (self->journal);
+
+      local_error = g_error_new (CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_CORRUPT,
+                                 _("A damaged file was moved to %s"),
+                                 moved[0] ? moved[0] : "?");
+    }
   if (cases == NULL || local_error != NULL)
     {
       g_clear_pointer (&self->notice, g_free);
@@ -403,17 +411,36 @@ refresh_free (Refresh *r)
 static void refresh_next (GTask *task);
 
 static void
+refresh_return (GTask *task)
+{
+  CtSync *self = g_task_get_source_object (task);
+  Refresh *r = g_task_get_task_data (task);
+
+  self->refreshing = FALSE;
+  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
+  if (r->failed > 0)
+    g_task_return_new_error (task, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED,
+                             "%s", r->errors->str);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
 snapshot_written (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  CtSync *self = user_data;
+  GTask *task = user_data;
+  CtSync *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   self->writing_snapshot = FALSE;
+  /* A snapshot that cannot be written costs the offline start, not the
+   * refresh: say so in the log and go on. */
   if (!ct_journal_write_snapshot_finish (CT_JOURNAL (object), result, &error))
     g_debug ("The snapshot was not written: %s", error->message);
-  g_object_unref (self);
+  refresh_return (task);
 }
 
 static void
@@ -473,6 +500,8 @@ refresh_apply (GTask *task)
   if (r->full && r->failed == 0)
     self->last_full = now;
 
+  /* The refresh is done once its result is on disk, so a quit right after
+   * it still starts from it next time. */
   if (self->journal != NULL && r->failed == 0 && !self->writing_snapshot)
     {
       GPtrArray *cases = ct_case_store_get_cases (self->store);
@@ -481,18 +510,10 @@ refresh_apply (GTask *task)
       for (guint i = 0; i < cases->len; i++)
         g_ptr_array_add (copy, g_object_ref (cases->pdata[i]));
       self->writing_snapshot = TRUE;
-      ct_journal_write_snapshot_async (self->journal, copy, now, NULL, snapshot_written,
-                                       g_object_ref (self));
+      ct_journal_write_snapshot_async (self->journal, copy, now, NULL, snapshot_written, task);
+      return;
     }
-
-  self->refreshing = FALSE;
-  g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
-  if (r->failed > 0)
-    g_task_return_new_error (task, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED,
-                             "%s", r->errors->str);
-  else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  refresh_return (task);
 }
 
 static void

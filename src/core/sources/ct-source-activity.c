@@ -33,6 +33,8 @@ typedef struct
   gint64         key_id;
   guint          queue;
   GHashTable    *open;       /* key → CtCase */
+  JsonArray     *rows;       /* the current queue's activities */
+  GHashTable    *models;     /* ir.model id → model name */
   CtSourceBatch *batch;
 } Fetch;
 
@@ -42,6 +44,8 @@ fetch_free (Fetch *f)
   g_free (f->key);
   g_free (f->key_model);
   g_hash_table_unref (f->open);
+  g_clear_pointer (&f->rows, json_array_unref);
+  g_hash_table_unref (f->models);
   ct_source_batch_free (f->batch);
   g_free (f);
 }
@@ -71,24 +75,13 @@ finish (GTask *task)
 }
 
 static void
-activities_done (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+build (GTask *task)
 {
-  GTask *task = user_data;
   Fetch *f = g_task_get_task_data (task);
   CtSource *self = g_task_get_source_object (task);
   const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  JsonArray *rows = f->rows;
 
-  if (rows == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -104,6 +97,12 @@ activities_done (GObject      *object,
         continue;
       row = json_node_get_object (node);
       res_model = ct_source_get_string (row, "res_model");
+      if (res_model == NULL)
+        {
+          gint64 model_id = ct_source_m2o_id (row, "res_model_id");
+
+          res_model = g_hash_table_lookup (f->models, &model_id);
+        }
       res_id = ct_source_get_int (row, "res_id");
       id = ct_source_get_int (row, "id");
       if (res_model == NULL || res_id <= 0 || id <= 0)
@@ -128,8 +127,86 @@ activities_done (GObject      *object,
       if (at > 0 && (c->requested_at == 0 || at < c->requested_at))
         c->requested_at = at;
     }
+  g_clear_pointer (&f->rows, json_array_unref);
   f->queue++;
   next_queue (task);
+}
+
+static void
+models_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *node = json_array_get_element (rows, i);
+      gint64 id;
+      const char *model;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      id = ct_source_get_int (json_node_get_object (node), "id");
+      model = ct_source_get_string (json_node_get_object (node), "model");
+      if (id > 0 && model != NULL)
+        g_hash_table_replace (f->models, g_memdup2 (&id, sizeof id), g_strdup (model));
+    }
+  build (task);
+}
+
+static void
+activities_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) model_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  f->rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result, &error);
+  if (f->rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  /* res_model is a related field some servers leave empty: then the
+   * model comes from res_model_id, through ir.model. */
+  for (guint i = 0; i < json_array_get_length (f->rows); i++)
+    {
+      JsonNode *node = json_array_get_element (f->rows, i);
+      gint64 model_id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          ct_source_get_string (json_node_get_object (node), "res_model") != NULL)
+        continue;
+      model_id = ct_source_m2o_id (json_node_get_object (node), "res_model_id");
+      if (model_id > 0 && !g_hash_table_contains (f->models, &model_id))
+        g_array_append_val (model_ids, model_id);
+    }
+  if (model_ids->len > 0)
+    {
+      g_autoptr(JsonArray) domain = json_array_new ();
+      static const char *const fields[] = { "id", "model", NULL };
+
+      ct_source_domain_add (domain, "id", "in", ct_source_ids_node (model_ids));
+      ct_odoo_client_search_read_async (CT_ODOO_CLIENT (object), "ir.model", domain, fields, NULL,
+                                        0, 0, g_task_get_cancellable (task), models_done, task);
+      return;
+    }
+  build (task);
 }
 
 static void
@@ -142,7 +219,8 @@ next_queue (GTask *task)
   g_autoptr(JsonArray) domain = NULL;
   g_auto(GStrv) fields = NULL;
   GError *error = NULL;
-  static const char *const extra[] = { "id", "res_model", "res_id", "res_name", "summary",
+  static const char *const extra[] = { "id", "res_model", "res_model_id", "res_id", "res_name",
+                                       "summary",
                                        "user_id", "activity_type_id", "date_deadline",
                                        "create_date", NULL };
 
@@ -166,7 +244,7 @@ next_queue (GTask *task)
       ct_source_domain_add (domain, "res_id", "=",
                             json_node_init_int (json_node_alloc (), f->key_id));
     }
-  fields = ct_source_queue_fields (queue, extra);
+  fields = ct_source_queue_fields (self, queue, extra);
   ct_odoo_client_search_read_async (ct_source_get_client (self), "mail.activity", domain,
                                     (const char * const *)fields, "id", 0, 5000,
                                     g_task_get_cancellable (task), activities_done, task);
@@ -184,6 +262,7 @@ ct_source_activity_fetch (CtSource   *self,
   if (key != NULL)
     ct_source_parse_key (key, &f->key_model, &f->key_id);
   f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  f->models = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   f->batch = g_new0 (CtSourceBatch, 1);
   f->batch->cases = g_ptr_array_new_with_free_func (g_object_unref);
   f->batch->gone = g_ptr_array_new_with_free_func (g_free);

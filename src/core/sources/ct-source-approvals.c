@@ -258,7 +258,7 @@ next_queue (GTask *task)
     }
   if (f->changed != NULL)
     ct_source_domain_add (domain, "id", "in", ct_source_ids_node (f->changed));
-  fields = ct_source_queue_fields (queue, extra);
+  fields = ct_source_queue_fields (self, queue, extra);
   ct_odoo_client_search_read_async (ct_source_get_client (self), "approval.request", domain,
                                     (const char * const *)fields, NULL, 0, 5000,
                                     g_task_get_cancellable (task), requests_done, task);

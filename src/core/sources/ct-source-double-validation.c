@@ -220,7 +220,7 @@ next_queue (GTask *task)
   else if (f->cursor != NULL)
     ct_source_domain_add (domain, "write_date", ">=",
                           json_node_init_string (json_node_alloc (), f->cursor));
-  fields = ct_source_queue_fields (queue, extra);
+  fields = ct_source_queue_fields (self, queue, extra);
   ct_odoo_client_search_read_async (ct_source_get_client (self), queue->model, domain,
                                     (const char * const *)fields, NULL, 0, 5000,
                                     g_task_get_cancellable (task), open_done, task);

@@ -45,7 +45,8 @@ struct _CtSourceIncidents
 
 G_DEFINE_FINAL_TYPE (CtSourceIncidents, ct_source_incidents, CT_TYPE_SOURCE)
 
-static const char *const n8n_statuses[] = { "error", "crashed", "running", "waiting" };
+/* n8n's "error" filter also lists crashed runs; "crashed" is no filter value. */
+static const char *const n8n_statuses[] = { "error", "running", "waiting" };
 
 typedef struct
 {

@@ -240,7 +240,7 @@ reviews_done (GObject      *object,
       next_queue (task);
       return;
     }
-  fields = ct_source_queue_fields (queue, extra);
+  fields = ct_source_queue_fields (self, queue, extra);
   ct_source_read_ids_async (self, queue->model, ids, (const char * const *)fields,
                             g_task_get_cancellable (task), records_done, task);
 }

@@ -19,6 +19,7 @@ typedef struct
   CtProfile     *profile;
   GStrv          required_models;
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
+  GHashTable    *fields;     /* model → JsonObject from fields_get */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -46,6 +47,7 @@ ct_source_finalize (GObject *object)
   g_clear_object (&priv->profile);
   g_strfreev (priv->required_models);
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
+  g_clear_pointer (&priv->fields, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
 
@@ -71,6 +73,10 @@ ct_source_class_init (CtSourceClass *klass)
 static void
 ct_source_init (CtSource *self)
 {
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)json_object_unref);
 }
 
 void
@@ -244,6 +250,91 @@ ct_source_probe_finish (CtSource      *self,
 
 /* ---- fetch ---- */
 
+/* A profile names the fields a queue reads; a database may lack some (a
+ * custom x_ field, a module not installed) and Odoo refuses a read that
+ * names an unknown field. So each queue model's fields are asked once
+ * (the client caches fields_get) and unknown names are left out. */
+typedef struct
+{
+  char *cursor;
+  char *key;
+} FetchArgs;
+
+static void
+fetch_args_free (FetchArgs *args)
+{
+  g_free (args->cursor);
+  g_free (args->key);
+  g_free (args);
+}
+
+static void fetch_fields_next (GTask *task);
+
+static void
+fetch_fields_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
+  const char *model = g_object_get_data (G_OBJECT (task), "model");
+
+  if (fields == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_hash_table_replace (priv->fields, g_strdup (model), fields);
+  fetch_fields_next (task);
+}
+
+static void
+fetch_fields_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  FetchArgs *args = g_task_get_task_data (task);
+
+  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
+    {
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (!g_hash_table_contains (priv->fields, queue->model))
+        {
+          g_object_set_data_full (G_OBJECT (task), "model", g_strdup (queue->model), g_free);
+          ct_odoo_client_fields_get_async (priv->client, queue->model,
+                                           g_task_get_cancellable (task), fetch_fields_done,
+                                           task);
+          return;
+        }
+    }
+  {
+    /* The mechanism sets task data of its own: take the arguments first. */
+    g_autofree char *cursor = g_steal_pointer (&args->cursor);
+    g_autofree char *key = g_steal_pointer (&args->key);
+
+    CT_SOURCE_GET_CLASS (self)->fetch (self, cursor, key, task);
+  }
+}
+
+static void
+start_fetch (CtSource   *self,
+             const char *cursor,
+             const char *key,
+             GTask      *task)
+{
+  FetchArgs *args = g_new0 (FetchArgs, 1);
+
+  args->cursor = g_strdup (cursor);
+  args->key = g_strdup (key);
+  g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
+  fetch_fields_next (task);
+}
+
 void
 ct_source_fetch_async (CtSource            *self,
                        const char          *cursor,
@@ -251,10 +342,10 @@ ct_source_fetch_async (CtSource            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, ct_source_fetch_async);
-  CT_SOURCE_GET_CLASS (self)->fetch (self, cursor, NULL, g_object_ref (task));
+  start_fetch (self, cursor, NULL, task);
 }
 
 CtSourceBatch *
@@ -315,7 +406,7 @@ ct_source_fetch_case_async (CtSource            *self,
       return;
     }
   inner = g_task_new (self, cancellable, fetch_case_done, task);
-  CT_SOURCE_GET_CLASS (self)->fetch (self, NULL, key, inner);
+  start_fetch (self, NULL, key, inner);
 }
 
 CtCase *
@@ -373,9 +464,12 @@ ct_source_queue_domain (const CtQueue  *queue,
 }
 
 GStrv
-ct_source_queue_fields (const CtQueue      *queue,
+ct_source_queue_fields (CtSource           *self,
+                        const CtQueue      *queue,
                         const char * const *extra)
 {
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  JsonObject *known = g_hash_table_lookup (priv->fields, queue->model);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *mapped[] = {
@@ -385,10 +479,13 @@ ct_source_queue_fields (const CtQueue      *queue,
   };
 
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)extra[i]))
+    if ((known == NULL || json_object_has_member (known, extra[i]) ||
+         g_strcmp0 (extra[i], "id") == 0) &&
+        g_hash_table_add (seen, (gpointer)extra[i]))
       g_strv_builder_add (builder, extra[i]);
   for (guint i = 0; i < G_N_ELEMENTS (mapped); i++)
     if (mapped[i] != NULL && *mapped[i] != '\0' && strchr (mapped[i], '.') == NULL &&
+        (known == NULL || json_object_has_member (known, mapped[i])) &&
         g_hash_table_add (seen, (gpointer)mapped[i]))
       g_strv_builder_add (builder, mapped[i]);
   return g_strv_builder_end (builder);

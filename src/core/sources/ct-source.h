@@ -153,8 +153,10 @@ GPtrArray      *ct_source_get_queues         (CtSource           *self);
 JsonArray      *ct_source_queue_domain       (const CtQueue      *queue,
                                               GError            **error);
 /* The record fields a queue's mapping names, plus @extra (NULL-terminated),
- * without duplicates or empty names. */
-GStrv           ct_source_queue_fields       (const CtQueue      *queue,
+ * without duplicates, empty names or fields the model does not have in
+ * this database. */
+GStrv           ct_source_queue_fields       (CtSource           *self,
+                                              const CtQueue      *queue,
                                               const char * const *extra);
 /* Splits "model:id". */
 gboolean        ct_source_parse_key          (const char         *key,
