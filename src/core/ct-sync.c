@@ -308,6 +308,7 @@ static CtCase *
 merge_key (CtSync     *self,
            const char *key)
 {
+  CtCase *first = NULL;
   CtCase *merged = NULL;
 
   for (guint i = 0; i < self->sources->len; i++)
@@ -317,16 +318,22 @@ merge_key (CtSync     *self,
 
       if (view == NULL)
         continue;
-      if (merged == NULL)
-        merged = ct_case_copy (view);
+      if (first == NULL)
+        first = view;
       else
-        ct_case_merge (merged, view);
+        {
+          if (merged == NULL)
+            merged = ct_case_copy (first);
+          ct_case_merge (merged, view);
+        }
     }
-  if (merged != NULL)
-    {
-      g_clear_pointer (&merged->search_text, g_free);
-      ct_case_update_search_text (merged);
-    }
+  /* Most records are pending through one mechanism: the store then holds
+   * that source's view itself (views are never edited once made; the store
+   * only refreshes the derived fields), which halves the memory. */
+  if (merged == NULL)
+    return first != NULL ? g_object_ref (first) : NULL;
+  g_clear_pointer (&merged->search_text, g_free);
+  ct_case_update_search_text (merged);
   return merged;
 }
 
