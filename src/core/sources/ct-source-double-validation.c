@@ -107,24 +107,14 @@ finish (GTask *task)
 }
 
 static void
-changed_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+changed_page (JsonArray *rows,
+              gpointer   user_data)
 {
   GTask *task = user_data;
   Fetch *f = g_task_get_task_data (task);
   CtSource *self = g_task_get_source_object (task);
   const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
 
-  if (rows == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
@@ -134,29 +124,36 @@ changed_done (GObject      *object,
       if (id > 0)
         g_hash_table_add (f->changed, ct_case_make_key (queue->model, id));
     }
-  f->queue++;
-  next_queue (task);
 }
 
 static void
-open_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+changed_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   GTask *task = user_data;
   Fetch *f = g_task_get_task_data (task);
-  CtSource *self = g_task_get_source_object (task);
-  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
 
-  if (rows == NULL)
+  if (!ct_source_search_pages_finish (CT_SOURCE (object), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
+  f->queue++;
+  next_queue (task);
+}
+
+static void
+open_page (JsonArray *rows,
+           gpointer   user_data)
+{
+  GTask *task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  CtSource *self = g_task_get_source_object (task);
+  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
+
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
@@ -167,7 +164,25 @@ open_done (GObject      *object,
       if (c != NULL)
         g_hash_table_replace (f->open, c->key, c);
     }
+}
 
+static void
+open_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  CtSource *self = CT_SOURCE (object);
+  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
+  g_autoptr(GError) error = NULL;
+
+  if (!ct_source_search_pages_finish (self, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   if (f->cursor != NULL && f->key == NULL)
     {
       /* Which orders changed at all: those no longer open have been
@@ -177,9 +192,8 @@ open_done (GObject      *object,
 
       ct_source_domain_add (domain, "write_date", ">=",
                             json_node_init_string (json_node_alloc (), f->cursor));
-      ct_odoo_client_search_read_async (CT_ODOO_CLIENT (object), queue->model, domain, fields,
-                                        NULL, 0, 5000, g_task_get_cancellable (task),
-                                        changed_done, task);
+      ct_source_search_pages_async (self, queue->model, domain, fields, 10000, changed_page, task,
+                                    g_task_get_cancellable (task), changed_done, task);
       return;
     }
   f->queue++;
@@ -221,9 +235,8 @@ next_queue (GTask *task)
     ct_source_domain_add (domain, "write_date", ">=",
                           json_node_init_string (json_node_alloc (), f->cursor));
   fields = ct_source_queue_fields (self, queue, extra);
-  ct_odoo_client_search_read_async (ct_source_get_client (self), queue->model, domain,
-                                    (const char * const *)fields, NULL, 0, 5000,
-                                    g_task_get_cancellable (task), open_done, task);
+  ct_source_search_pages_async (self, queue->model, domain, (const char * const *)fields, 5000,
+                                open_page, task, g_task_get_cancellable (task), open_done, task);
 }
 
 static void

@@ -775,3 +775,116 @@ ct_source_read_ids_finish (CtSource      *self,
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- keyset pages ---- */
+
+typedef struct
+{
+  char                *model;
+  JsonArray           *domain;
+  GStrv                fields;
+  guint                page_size;
+  gint64               last_id;
+  CtSourcePageFunc     page_func;
+  gpointer             page_data;
+} Pages;
+
+static void
+pages_free (Pages *pages)
+{
+  g_free (pages->model);
+  json_array_unref (pages->domain);
+  g_strfreev (pages->fields);
+  g_free (pages);
+}
+
+static void pages_next (GTask *task);
+
+static void
+pages_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Pages *pages = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+  guint n;
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  n = json_array_get_length (rows);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      gint64 id = JSON_NODE_HOLDS_OBJECT (row) ? ct_source_get_int (json_node_get_object (row), "id")
+                                               : 0;
+
+      pages->last_id = MAX (pages->last_id, id);
+    }
+  pages->page_func (rows, pages->page_data);
+  if (n < pages->page_size)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  pages_next (task);
+}
+
+static void
+pages_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  Pages *pages = g_task_get_task_data (task);
+  g_autoptr(JsonArray) domain = json_array_sized_new (json_array_get_length (pages->domain) + 1);
+
+  /* A new array each page: the terms are shared, never edited. */
+  for (guint i = 0; i < json_array_get_length (pages->domain); i++)
+    json_array_add_element (domain, json_node_copy (json_array_get_element (pages->domain, i)));
+
+  ct_source_domain_add (domain, "id", ">", json_node_init_int (json_node_alloc (),
+                                                               pages->last_id));
+  ct_odoo_client_search_read_async (ct_source_get_client (self), pages->model, domain,
+                                    (const char * const *)pages->fields, "id", pages->page_size,
+                                    pages->page_size, g_task_get_cancellable (task), pages_done,
+                                    task);
+}
+
+void
+ct_source_search_pages_async (CtSource            *self,
+                              const char          *model,
+                              JsonArray           *domain,
+                              const char * const  *fields,
+                              guint                page_size,
+                              CtSourcePageFunc     page_func,
+                              gpointer             page_data,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Pages *pages = g_new0 (Pages, 1);
+
+  pages->model = g_strdup (model);
+  pages->domain = json_array_ref (domain);
+  pages->fields = g_strdupv ((char **)fields);
+  pages->page_size = page_size > 0 ? page_size : 2000;
+  pages->page_func = page_func;
+  pages->page_data = page_data;
+  g_task_set_task_data (task, pages, (GDestroyNotify)pages_free);
+  pages_next (task);
+}
+
+gboolean
+ct_source_search_pages_finish (CtSource      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -208,4 +208,26 @@ JsonArray      *ct_source_read_ids_finish    (CtSource            *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
+/* Reads every record of @model matching @domain in pages of @page_size,
+ * walking the ids upwards (id > last), so no page is re-read or skipped
+ * when records change meanwhile and no page costs the server an offset;
+ * @page_func sees each page and may keep references to its rows. Only one
+ * page is in memory at a time. */
+typedef void (*CtSourcePageFunc) (JsonArray *rows,
+                                  gpointer   user_data);
+
+void            ct_source_search_pages_async (CtSource            *self,
+                                              const char          *model,
+                                              JsonArray           *domain,
+                                              const char * const  *fields,
+                                              guint                page_size,
+                                              CtSourcePageFunc     page_func,
+                                              gpointer             page_data,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean        ct_source_search_pages_finish (CtSource           *self,
+                                               GAsyncResult       *result,
+                                               GError            **error);
+
 G_END_DECLS
