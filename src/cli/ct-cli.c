@@ -12,8 +12,10 @@
 #include "ct-cli.h"
 #include "ct-connection.h"
 #include "ct-connection-check.h"
+#include "ct-report.h"
 #include "ct-secrets.h"
 #include "ct-sim-server.h"
+#include "ct-sync.h"
 
 CtCliOptions *
 ct_cli_options_new (void)
@@ -44,6 +46,12 @@ ct_cli_options_get_group (CtCliOptions *options)
   const GOptionEntry entries[] = {
     { "check-connection", 0, 0, G_OPTION_ARG_NONE, &options->check_connection,
       N_("Check the connection step by step and print the checklist"), NULL },
+    { "report", 0, 0, G_OPTION_ARG_STRING, &options->report,
+      N_("Print a report: pending, breaches, incidents or metrics"), N_("REPORT") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options->format,
+      N_("Report format: table (default), json or csv"), N_("FORMAT") },
+    { "stats", 0, 0, G_OPTION_ARG_NONE, &options->stats,
+      N_("Print the requests, bytes and time each source took, to standard error"), NULL },
     { "server", 0, 0, G_OPTION_ARG_STRING, &options->server,
       N_("Odoo server address (default: the saved connection)"), N_("URL") },
     { "database", 0, 0, G_OPTION_ARG_STRING, &options->database,
@@ -351,6 +359,116 @@ run_check_connection (CliTarget     *target,
   return ct_connection_check_passed (items) ? 0 : 1;
 }
 
+static void
+task_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static CtProfile *
+load_profile (GSettings *settings)
+{
+  g_autofree char *path = settings ? g_settings_get_string (settings, "profile-file") : NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  CtProfile *profile;
+
+  if (path == NULL || *path == '\0')
+    return ct_profile_new_default ();
+  file = g_file_new_for_path (path);
+  profile = ct_profile_load_or_keep (file, NULL, &error);
+  if (error != NULL)
+    g_printerr ("control-tower: %s\n", error->message);
+  return profile;
+}
+
+/* Connects, reads every source once (a full read), and prints the report.
+ * A source that fails is named on stderr and the exit status is 1, but
+ * what the other sources found is still printed. */
+static int
+run_report (CliTarget     *target,
+            CtCliOptions  *options,
+            GSettings     *settings,
+            GOutputStream *out)
+{
+  g_autoptr(CtProfile) profile = load_profile (options->demo ? NULL : settings);
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(CtN8nClient) n8n = NULL;
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CtReportKind kind = CT_REPORT_PENDING;
+  CtReportFormat format = CT_REPORT_FORMAT_TABLE;
+  const char *n8n_url = target->connection->n8n_url;
+  int status = 0;
+
+  ct_report_kind_from_string (options->report, &kind);
+  if (options->format != NULL)
+    ct_report_format_from_string (options->format, &format);
+
+  ct_odoo_client_connect_async (client, target->connection, target->secret, NULL, task_done_cb,
+                                &result);
+  wait_result (&result);
+  if (!ct_odoo_client_connect_finish (client, result, &error))
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return 1;
+    }
+  g_clear_object (&result);
+
+  if (n8n_url != NULL && *n8n_url != '\0' && target->n8n_api_key != NULL)
+    {
+      n8n = ct_n8n_client_new (n8n_url, target->n8n_api_key,
+                               target->connection->allow_insecure_http, &error);
+      if (n8n == NULL)
+        {
+          g_printerr ("control-tower: n8n: %s\n", error->message);
+          g_clear_error (&error);
+          status = 1;
+        }
+    }
+
+  sync = ct_sync_new (profile, store);
+  ct_sync_add_default_sources (sync, client, n8n, n8n_url, target->n8n_api_key);
+  ct_sync_refresh_async (sync, TRUE, NULL, task_done_cb, &result);
+  wait_result (&result);
+  if (!ct_sync_refresh_finish (sync, result, &error))
+    {
+      g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_printerr ("control-tower: %s\n", lines[i]);
+      status = 1;
+    }
+
+  text = ct_report_render (kind, format, profile, ct_case_store_get_cases (store),
+                           g_get_real_time () / G_USEC_PER_SEC);
+  if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
+      !g_output_stream_flush (out, NULL, &error))
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      status = 1;
+    }
+  if (options->stats)
+    {
+      g_autofree char *stats = ct_report_format_stats (sync);
+
+      g_printerr ("%s", stats);
+    }
+  return status;
+}
+
 int
 ct_cli_run (CtCliOptions  *options,
             GSettings     *settings,
@@ -363,6 +481,23 @@ ct_cli_run (CtCliOptions  *options,
     {
       g_printerr ("control-tower: %s\n", _("Give either --check-connection or --report, not both"));
       return 2;
+    }
+  if (options->report != NULL)
+    {
+      CtReportKind kind;
+      CtReportFormat format;
+
+      if (!ct_report_kind_from_string (options->report, &kind))
+        {
+          g_printerr ("control-tower: %s\n",
+                      _("--report takes pending, breaches, incidents or metrics"));
+          return 2;
+        }
+      if (options->format != NULL && !ct_report_format_from_string (options->format, &format))
+        {
+          g_printerr ("control-tower: %s\n", _("--format takes table, json or csv"));
+          return 2;
+        }
     }
 
   target = resolve_target (options, settings, &error);
@@ -378,6 +513,5 @@ ct_cli_run (CtCliOptions  *options,
   if (options->check_connection)
     return run_check_connection (target, out);
 
-  g_printerr ("control-tower: %s\n", _("Reports are not available in this build"));
-  return 2;
+  return run_report (target, options, settings, out);
 }

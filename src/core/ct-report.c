@@ -1,0 +1,598 @@
+/* ct-report.c - The report CLI's output: pending, breaches, incidents, metrics as table, JSON or CSV
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ct-report"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ct-incident.h"
+#include "ct-metrics.h"
+#include "ct-report.h"
+
+gboolean
+ct_report_kind_from_string (const char   *str,
+                            CtReportKind *kind)
+{
+  static const char *const names[] = { "pending", "breaches", "incidents", "metrics" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (str, names[i]) == 0)
+      {
+        *kind = (CtReportKind)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+ct_report_format_from_string (const char     *str,
+                              CtReportFormat *format)
+{
+  static const char *const names[] = { "table", "json", "csv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (str, names[i]) == 0)
+      {
+        *format = (CtReportFormat)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static const char *const kind_names[] = { "pending", "breaches", "incidents", "metrics" };
+
+/* ---- selecting and grouping ---- */
+
+static gboolean
+is_open (CtCase *c)
+{
+  return c->kind == CT_CASE_KIND_APPROVAL && c->status != CT_CASE_STATUS_DECIDED;
+}
+
+static gboolean
+wanted (CtReportKind  kind,
+        CtCase       *c)
+{
+  switch (kind)
+    {
+    case CT_REPORT_PENDING:
+      return is_open (c);
+    case CT_REPORT_BREACHES:
+      return is_open (c) && c->sla.status == CT_SLA_STATUS_BREACHED;
+    case CT_REPORT_INCIDENTS:
+      return c->kind == CT_CASE_KIND_INCIDENT;
+    case CT_REPORT_METRICS:
+    default:
+      return FALSE;
+    }
+}
+
+/* Most urgent first: the largest share of the window used, then the key. */
+static int
+compare_urgency (gconstpointer a,
+                 gconstpointer b)
+{
+  CtCase *x = *(CtCase **)a;
+  CtCase *y = *(CtCase **)b;
+
+  if (x->sla.used != y->sla.used)
+    return x->sla.used > y->sla.used ? -1 : 1;
+  if (x->requested_at != y->requested_at)
+    return x->requested_at < y->requested_at ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+typedef struct
+{
+  const char *id;
+  const char *label;
+  GPtrArray  *cases;   /* (element-type CtCase) unowned */
+} Group;
+
+/* One group per profile area (empty ones too: "area by area"), then the
+ * cases no area claims. */
+static GArray *
+group_by_area (CtReportKind  kind,
+               CtProfile    *profile,
+               GPtrArray    *cases)
+{
+  guint n_areas = ct_profile_get_n_areas (profile);
+  GArray *groups = g_array_sized_new (FALSE, TRUE, sizeof (Group), n_areas + 1);
+  Group other = { "unassigned", _("Without an area"), g_ptr_array_new () };
+
+  for (guint i = 0; i < n_areas; i++)
+    {
+      const CtArea *area = ct_profile_get_area (profile, i);
+      Group g = { area->id, area->label, g_ptr_array_new () };
+
+      g_array_append_val (groups, g);
+    }
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+      const CtArea *area;
+
+      if (!wanted (kind, c))
+        continue;
+      area = c->area_id ? ct_profile_find_area (profile, c->area_id) : NULL;
+      if (area != NULL)
+        g_ptr_array_add (g_array_index (groups, Group, area->index).cases, c);
+      else
+        g_ptr_array_add (other.cases, c);
+    }
+  if (other.cases->len > 0)
+    g_array_append_val (groups, other);
+  else
+    g_ptr_array_unref (other.cases);
+  for (guint i = 0; i < groups->len; i++)
+    g_ptr_array_sort (g_array_index (groups, Group, i).cases, compare_urgency);
+  return groups;
+}
+
+static void
+groups_free (GArray *groups)
+{
+  for (guint i = 0; i < groups->len; i++)
+    g_ptr_array_unref (g_array_index (groups, Group, i).cases);
+  g_array_unref (groups);
+}
+
+/* ---- text helpers ---- */
+
+static char *
+iso_time (gint64 when)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (when <= 0)
+    return NULL;
+  dt = g_date_time_new_from_unix_utc (when);
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* Server text for a terminal or a CSV file: control characters (escape
+ * sequences, newlines that would break a row) become spaces; invalid UTF-8
+ * is replaced. */
+static char *
+clean_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (ch))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, ch);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Pads or cuts @text to @width characters (… when cut). */
+static void
+append_cell (GString    *out,
+             const char *text,
+             guint       width)
+{
+  g_autofree char *clean = clean_text (text);
+  glong len = g_utf8_strlen (clean, -1);
+
+  if ((guint)len > width)
+    {
+      const char *end = g_utf8_offset_to_pointer (clean, width - 1);
+
+      g_string_append_len (out, clean, end - clean);
+      g_string_append (out, "…");
+    }
+  else
+    {
+      g_string_append (out, clean);
+      for (guint i = len; i < width; i++)
+        g_string_append_c (out, ' ');
+    }
+  g_string_append (out, "  ");
+}
+
+static void
+append_csv (GString    *out,
+            const char *text,
+            gboolean    last)
+{
+  g_autofree char *clean = clean_text (text);
+  gboolean formula = clean[0] == '=' || clean[0] == '+' || clean[0] == '-' || clean[0] == '@';
+
+  if (formula || strpbrk (clean, ",\"") != NULL)
+    {
+      g_string_append_c (out, '"');
+      if (formula)
+        g_string_append_c (out, '\'');
+      for (const char *p = clean; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append (out, clean);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static char *
+format_amount (CtCase *c)
+{
+  g_autofree char *number = NULL;
+
+  if (c->amount == 0)
+    return g_strdup ("");
+  number = ct_format_number (c->amount);
+  return g_strdup_printf ("%s %s", number, c->currency ? c->currency : "");
+}
+
+static char *
+format_approvers (CtCase *c)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < c->requirements->len; i++)
+    {
+      CtRequirement *r = c->requirements->pdata[i];
+
+      if (r->state != CT_APPROVER_STATE_PENDING && r->state != CT_APPROVER_STATE_WAITING)
+        continue;
+      if (out->len > 0)
+        g_string_append (out, "; ");
+      g_string_append_printf (out, "%s (%s%s)", r->approver ? r->approver : "?",
+                              ct_source_kind_to_string (r->source),
+                              r->state == CT_APPROVER_STATE_WAITING ? ", waiting" : "");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_sla (CtCase *c)
+{
+  if (c->sla.status == CT_SLA_STATUS_NONE)
+    return g_strdup ("");
+  if (c->sla.status == CT_SLA_STATUS_BREACHED)
+    {
+      g_autofree char *late = ct_format_business_duration (c->sla.breached_seconds);
+
+      return g_strdup_printf (_("%s by %s"), ct_sla_status_get_label (c->sla.status), late);
+    }
+  return g_strdup_printf ("%s, %.0f %%", ct_sla_status_get_label (c->sla.status),
+                          c->sla.used * 100);
+}
+
+/* ---- case reports ---- */
+
+static char *
+render_cases_json (CtReportKind  kind,
+                   CtProfile    *profile,
+                   GPtrArray    *cases,
+                   gint64        now)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *at = iso_time (now);
+  guint total = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "report");
+  json_builder_add_string_value (b, kind_names[kind]);
+  json_builder_set_member_name (b, "generated_at");
+  json_builder_add_string_value (b, at);
+  json_builder_set_member_name (b, "profile");
+  json_builder_add_string_value (b, ct_profile_get_name (profile));
+  if (kind == CT_REPORT_INCIDENTS)
+    {
+      json_builder_set_member_name (b, "incidents");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < cases->len; i++)
+        if (wanted (kind, cases->pdata[i]))
+          {
+            json_builder_add_value (b, ct_case_to_json (cases->pdata[i]));
+            total++;
+          }
+      json_builder_end_array (b);
+    }
+  else
+    {
+      g_autoptr(GArray) groups = group_by_area (kind, profile, cases);
+
+      json_builder_set_member_name (b, "areas");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < groups->len; i++)
+        {
+          Group *g = &g_array_index (groups, Group, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, g->id);
+          json_builder_set_member_name (b, "label");
+          json_builder_add_string_value (b, g->label);
+          json_builder_set_member_name (b, "count");
+          json_builder_add_int_value (b, g->cases->len);
+          json_builder_set_member_name (b, "cases");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < g->cases->len; j++)
+            json_builder_add_value (b, ct_case_to_json (g->cases->pdata[j]));
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+          total += g->cases->len;
+        }
+      json_builder_end_array (b);
+      for (guint i = 0; i < groups->len; i++)
+        g_ptr_array_unref (g_array_index (groups, Group, i).cases);
+      g_array_set_size (groups, 0);
+    }
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+}
+
+static void
+append_case_row (GString        *out,
+                 CtReportFormat  format,
+                 const char     *area,
+                 CtCase         *c)
+{
+  g_autofree char *amount = format_amount (c);
+  g_autofree char *approvers = format_approvers (c);
+  g_autofree char *sla = format_sla (c);
+  g_autofree char *due = iso_time (c->sla.due);
+  g_autofree char *requested = iso_time (c->requested_at);
+
+  if (format == CT_REPORT_FORMAT_CSV)
+    {
+      g_autofree char *used = c->sla.status != CT_SLA_STATUS_NONE
+                              ? g_strdup_printf ("%.3f", c->sla.used) : g_strdup ("");
+
+      append_csv (out, area, FALSE);
+      append_csv (out, c->key, FALSE);
+      append_csv (out, c->reference, FALSE);
+      append_csv (out, c->title, FALSE);
+      g_autofree char *plain = c->amount != 0 ? g_strdup_printf ("%.2f", c->amount) : g_strdup ("");
+
+      append_csv (out, c->requester, FALSE);
+      append_csv (out, plain, FALSE);
+      append_csv (out, c->currency, FALSE);
+      append_csv (out, ct_case_status_to_string (c->status), FALSE);
+      append_csv (out, ct_sla_status_to_string (c->sla.status), FALSE);
+      append_csv (out, used, FALSE);
+      append_csv (out, due, FALSE);
+      append_csv (out, requested, FALSE);
+      append_csv (out, approvers, TRUE);
+      return;
+    }
+  g_string_append (out, "  ");
+  append_cell (out, c->reference ? c->reference : c->key, 14);
+  append_cell (out, c->title, 24);
+  append_cell (out, c->requester, 18);
+  append_cell (out, amount, 14);
+  append_cell (out, sla, 22);
+  append_cell (out, due, 20);
+  g_autofree char *clean = clean_text (approvers);
+  g_string_append (out, clean);
+  g_string_append_c (out, '\n');
+}
+
+static char *
+render_cases_text (CtReportKind    kind,
+                   CtReportFormat  format,
+                   CtProfile      *profile,
+                   GPtrArray      *cases,
+                   gint64          now)
+{
+  GString *out = g_string_new (NULL);
+  GArray *groups;
+
+  if (format == CT_REPORT_FORMAT_CSV)
+    g_string_append (out, kind == CT_REPORT_INCIDENTS
+                          ? "kind,key,label,detail,linked_cases,started\r\n"
+                          : "area,key,reference,title,requester,amount,currency,status,sla,used,due,"
+                            "requested,approvers\r\n");
+  if (kind == CT_REPORT_INCIDENTS)
+    {
+      guint total = 0;
+
+      if (format == CT_REPORT_FORMAT_TABLE)
+        g_string_append_printf (out, "%-26s  %-30s  %-40s  %s\n", _("KIND"), _("WHAT"),
+                                _("DETAIL"), _("HOLDS UP"));
+      for (guint i = 0; i < cases->len; i++)
+        {
+          CtCase *c = cases->pdata[i];
+          g_autofree char *linked = NULL;
+          g_autofree char *started = NULL;
+
+          if (!wanted (kind, c))
+            continue;
+          total++;
+          {
+            GString *keys = g_string_new (NULL);
+
+            for (guint k = 0; c->linked_keys != NULL && k < c->linked_keys->len; k++)
+              g_string_append_printf (keys, "%s%s", k ? " " : "",
+                                      (const char *)c->linked_keys->pdata[k]);
+            linked = g_string_free (keys, FALSE);
+          }
+          started = iso_time (c->requested_at);
+          if (format == CT_REPORT_FORMAT_CSV)
+            {
+              append_csv (out, ct_incident_kind_to_string (c->incident_kind), FALSE);
+              append_csv (out, c->key, FALSE);
+              append_csv (out, c->title, FALSE);
+              append_csv (out, c->detail, FALSE);
+              append_csv (out, linked, FALSE);
+              append_csv (out, started, TRUE);
+            }
+          else
+            {
+              append_cell (out, ct_incident_kind_get_label (c->incident_kind), 26);
+              append_cell (out, c->title ? c->title : c->key, 30);
+              append_cell (out, c->detail, 40);
+              g_string_append (out, linked);
+              g_string_append_c (out, '\n');
+            }
+        }
+      if (format == CT_REPORT_FORMAT_TABLE)
+        g_string_append_printf (out, ngettext ("%u incident\n", "%u incidents\n", total), total);
+      return g_string_free (out, FALSE);
+    }
+
+  groups = group_by_area (kind, profile, cases);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      Group *g = &g_array_index (groups, Group, i);
+
+      if (format == CT_REPORT_FORMAT_TABLE)
+        {
+          g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
+          if (g->cases->len == 0)
+            continue;
+          g_string_append (out, "  ");
+          append_cell (out, _("REFERENCE"), 14);
+          append_cell (out, _("TITLE"), 24);
+          append_cell (out, _("REQUESTER"), 18);
+          append_cell (out, _("AMOUNT"), 14);
+          append_cell (out, _("SLA"), 22);
+          append_cell (out, _("DUE (UTC)"), 20);
+          g_string_append_printf (out, "%s\n", _("WAITING FOR"));
+        }
+      for (guint j = 0; j < g->cases->len; j++)
+        append_case_row (out, format, g->id, g->cases->pdata[j]);
+    }
+  groups_free (groups);
+  return g_string_free (out, FALSE);
+}
+
+/* ---- metrics ---- */
+
+static char *
+hours (double value)
+{
+  return isnan (value) ? g_strdup ("—") : g_strdup_printf ("%.1f h", value);
+}
+
+static char *
+render_metrics (CtReportFormat  format,
+                CtProfile      *profile,
+                GPtrArray      *cases,
+                gint64          now)
+{
+  g_autoptr(CtMetrics) metrics = ct_metrics_compute (profile, cases, NULL, now);
+  GString *out;
+
+  if (format == CT_REPORT_FORMAT_JSON)
+    {
+      g_autoptr(JsonNode) root = ct_metrics_to_json (metrics);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+    }
+  out = g_string_new (NULL);
+  if (format == CT_REPORT_FORMAT_CSV)
+    g_string_append (out, "group,id,label,pending,upcoming,on_track,at_risk,breached,escalated,"
+                          "cycle_p50_30d_hours,cycle_p90_30d_hours,breach_rate_30d\r\n");
+  else
+    g_string_append_printf (out, "%-24s  %8s  %8s  %8s  %8s  %9s  %9s  %9s\n", _("AREA"),
+                            _("PENDING"), _("UPCOMING"), _("AT RISK"), _("BREACHED"),
+                            _("ESCALATED"), _("P50 30D"), _("P90 30D"));
+  for (guint i = 0; i <= metrics->areas->len; i++)
+    {
+      const CtMetricsGroup *g = i < metrics->areas->len ? metrics->areas->pdata[i]
+                                                        : metrics->total;
+      g_autofree char *p50 = hours (g->cycle_p50_30d);
+      g_autofree char *p90 = hours (g->cycle_p90_30d);
+
+      if (format == CT_REPORT_FORMAT_CSV)
+        {
+          g_autofree char *numbers =
+            g_strdup_printf ("%u,%u,%u,%u,%u,%u", g->pending, g->upcoming, g->on_track,
+                             g->at_risk, g->breached, g->escalated);
+          g_autofree char *rate = isnan (g->breach_rate_30d)
+                                  ? g_strdup ("") : g_strdup_printf ("%.3f", g->breach_rate_30d);
+          g_autofree char *p50n = isnan (g->cycle_p50_30d)
+                                  ? g_strdup ("") : g_strdup_printf ("%.2f", g->cycle_p50_30d);
+          g_autofree char *p90n = isnan (g->cycle_p90_30d)
+                                  ? g_strdup ("") : g_strdup_printf ("%.2f", g->cycle_p90_30d);
+
+          append_csv (out, i < metrics->areas->len ? "area" : "total", FALSE);
+          append_csv (out, g->id, FALSE);
+          append_csv (out, g->label, FALSE);
+          g_string_append_printf (out, "%s,", numbers);
+          append_csv (out, p50n, FALSE);
+          append_csv (out, p90n, FALSE);
+          append_csv (out, rate, TRUE);
+        }
+      else
+        {
+          append_cell (out, g->label, 24);
+          g_string_append_printf (out, "%8u  %8u  %8u  %8u  %9u  %9s  %9s\n", g->pending,
+                                  g->upcoming, g->at_risk, g->breached, g->escalated, p50, p90);
+        }
+    }
+  if (format == CT_REPORT_FORMAT_TABLE)
+    g_string_append_printf (out, ngettext ("%u incident\n", "%u incidents\n", metrics->incidents),
+                            metrics->incidents);
+  return g_string_free (out, FALSE);
+}
+
+char *
+ct_report_render (CtReportKind    kind,
+                  CtReportFormat  format,
+                  CtProfile      *profile,
+                  GPtrArray      *cases,
+                  gint64          now)
+{
+  if (kind == CT_REPORT_METRICS)
+    return render_metrics (format, profile, cases, now);
+  if (format == CT_REPORT_FORMAT_JSON)
+    return render_cases_json (kind, profile, cases, now);
+  return render_cases_text (kind, format, profile, cases, now);
+}
+
+char *
+ct_report_format_stats (CtSync *sync)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%-28s  %8s  %12s  %10s  %s\n", _("SOURCE"), _("REQUESTS"),
+                          _("BYTES"), _("TIME"), _("STATE"));
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+      const char *state;
+
+      if (h->last_error != NULL)
+        state = _("failed");
+      else if (h->probed && !h->available)
+        state = _("not installed");
+      else
+        state = _("ok");
+      g_string_append_printf (out, "%-28s  %8u  %12" G_GUINT64_FORMAT "  %7.1f ms  %s\n", h->name,
+                              h->total_requests, h->total_bytes, h->total_elapsed_us / 1000.0,
+                              state);
+    }
+  return g_string_free (out, FALSE);
+}

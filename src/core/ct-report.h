@@ -1,0 +1,49 @@
+/* ct-report.h - The report CLI's output: pending, breaches, incidents, metrics as table, JSON or CSV
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "ct-profile.h"
+#include "ct-sync.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CT_REPORT_PENDING,     /* open cases (pending, upcoming, awaiting revision), area by area */
+  CT_REPORT_BREACHES,    /* open cases past their SLA, area by area */
+  CT_REPORT_INCIDENTS,   /* stalled integrations */
+  CT_REPORT_METRICS,     /* ct-metrics per area, queue and approver */
+} CtReportKind;
+
+typedef enum
+{
+  CT_REPORT_FORMAT_TABLE,
+  CT_REPORT_FORMAT_JSON,
+  CT_REPORT_FORMAT_CSV,
+} CtReportFormat;
+
+gboolean  ct_report_kind_from_string   (const char      *str,
+                                        CtReportKind    *kind);
+gboolean  ct_report_format_from_string (const char      *str,
+                                        CtReportFormat  *format);
+
+/* Renders @kind over @cases (element-type CtCase, SLA states up to date
+ * for @now) in @format. Server text is printed as text: JSON escapes it,
+ * tables and CSV replace control characters (no terminal escapes get
+ * through) and CSV cells that a spreadsheet would run as a formula are
+ * quoted with a leading apostrophe. Never fails. */
+char     *ct_report_render             (CtReportKind     kind,
+                                        CtReportFormat   format,
+                                        CtProfile       *profile,
+                                        GPtrArray       *cases,
+                                        gint64           now);
+
+/* `--stats`: one line per source of @sync with its requests, bytes and
+ * time since the sync was made, and whether it failed. */
+char     *ct_report_format_stats       (CtSync          *sync);
+
+G_END_DECLS

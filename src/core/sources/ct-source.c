@@ -1,0 +1,890 @@
+/* ct-source.c - One approval mechanism (or integration side) behind one small interface
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ct-source"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ct-source.h"
+
+typedef struct
+{
+  CtSourceKind   kind;
+  CtOdooClient  *client;     /* (nullable) */
+  CtHttp        *http;       /* (nullable) */
+  CtProfile     *profile;
+  GStrv          required_models;
+  GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
+  GHashTable    *fields;     /* model → JsonObject from fields_get */
+} CtSourcePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (ct-source-error-quark, ct_source_error)
+
+void
+ct_source_batch_free (CtSourceBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  g_clear_pointer (&batch->cases, g_ptr_array_unref);
+  g_clear_pointer (&batch->gone, g_ptr_array_unref);
+  g_free (batch->cursor);
+  g_free (batch);
+}
+
+static void
+ct_source_finalize (GObject *object)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (CT_SOURCE (object));
+
+  g_clear_object (&priv->client);
+  g_clear_object (&priv->http);
+  g_clear_object (&priv->profile);
+  g_strfreev (priv->required_models);
+  g_clear_pointer (&priv->queues, g_ptr_array_unref);
+  g_clear_pointer (&priv->fields, g_hash_table_unref);
+  G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
+}
+
+static void
+default_apply_decision (CtSource   *self,
+                        CtCase     *c,
+                        const char *outcome,
+                        const char *comment,
+                        GTask      *task)
+{
+  g_task_return_new_error (task, CT_SOURCE_ERROR, CT_SOURCE_ERROR_NOT_SUPPORTED,
+                           _("Decisions through %s are not available in this version"),
+                           ct_source_get_name (self));
+}
+
+static void
+ct_source_class_init (CtSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ct_source_finalize;
+  klass->apply_decision = default_apply_decision;
+}
+
+static void
+ct_source_init (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify)json_object_unref);
+}
+
+void
+ct_source_setup (CtSource           *self,
+                 CtSourceKind        kind,
+                 CtOdooClient       *client,
+                 CtHttp             *http,
+                 CtProfile          *profile,
+                 const char * const *required_models)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  priv->kind = kind;
+  g_set_object (&priv->client, client);
+  if (http == NULL && client != NULL)
+    http = ct_odoo_client_get_http (client);
+  g_set_object (&priv->http, http);
+  g_set_object (&priv->profile, profile);
+  priv->required_models = g_strdupv ((char **)required_models);
+  priv->queues = g_ptr_array_new ();
+  for (guint i = 0; i < ct_profile_get_n_queues (profile); i++)
+    {
+      const CtQueue *queue = ct_profile_get_queue (profile, i);
+
+      if (queue->kind == kind)
+        g_ptr_array_add (priv->queues, (gpointer)queue);
+    }
+}
+
+const char *
+ct_source_get_name (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return ct_source_kind_to_string (priv->kind);
+}
+
+CtSourceKind
+ct_source_get_kind (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->kind;
+}
+
+CtHttp *
+ct_source_get_http (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->http;
+}
+
+CtProfile *
+ct_source_get_profile (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->profile;
+}
+
+CtOdooClient *
+ct_source_get_client (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->client;
+}
+
+GPtrArray *
+ct_source_get_queues (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->queues;
+}
+
+gboolean
+ct_source_has_queues (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  /* Incident sources have no profile queue: they always have work. */
+  if (priv->kind == CT_SOURCE_KIND_N8N || priv->kind == CT_SOURCE_KIND_CRON ||
+      priv->kind == CT_SOURCE_KIND_QUEUE_JOB)
+    return TRUE;
+  return priv->queues->len > 0;
+}
+
+/* ---- probe ---- */
+
+static void
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+  gboolean available = TRUE;
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; priv->required_models[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < json_array_get_length (rows) && !found; j++)
+        {
+          JsonNode *row = json_array_get_element (rows, j);
+
+          found = JSON_NODE_HOLDS_OBJECT (row) &&
+                  g_strcmp0 (ct_source_get_string (json_node_get_object (row), "model"),
+                             priv->required_models[i]) == 0;
+        }
+      available = available && found;
+    }
+  g_task_return_int (task, available);
+}
+
+void
+ct_source_probe_async (CtSource            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonArray) domain = json_array_new ();
+  g_autoptr(JsonArray) names = json_array_new ();
+  static const char *const fields[] = { "model", NULL };
+
+  g_task_set_source_tag (task, ct_source_probe_async);
+  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
+    {
+      g_task_return_int (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; priv->required_models[i] != NULL; i++)
+    json_array_add_string_element (names, priv->required_models[i]);
+  ct_source_domain_add (domain, "model", "in", json_node_init_array (json_node_alloc (), names));
+  ct_odoo_client_search_read_async (priv->client, "ir.model", domain, fields, NULL, 0, 0,
+                                    cancellable, probe_done, task);
+}
+
+gboolean
+ct_source_probe_finish (CtSource      *self,
+                        GAsyncResult  *result,
+                        gboolean      *available,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize value = g_task_propagate_int (G_TASK (result), &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (available != NULL)
+    *available = value != 0;
+  return TRUE;
+}
+
+/* ---- fetch ---- */
+
+/* A profile names the fields a queue reads; a database may lack some (a
+ * custom x_ field, a module not installed) and Odoo refuses a read that
+ * names an unknown field. So each queue model's fields are asked once
+ * (the client caches fields_get) and unknown names are left out. */
+typedef struct
+{
+  char *cursor;
+  char *key;
+} FetchArgs;
+
+static void
+fetch_args_free (FetchArgs *args)
+{
+  g_free (args->cursor);
+  g_free (args->key);
+  g_free (args);
+}
+
+static void fetch_fields_next (GTask *task);
+
+static void
+fetch_fields_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
+  const char *model = g_object_get_data (G_OBJECT (task), "model");
+
+  if (fields == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_hash_table_replace (priv->fields, g_strdup (model), fields);
+  fetch_fields_next (task);
+}
+
+static void
+fetch_fields_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  FetchArgs *args = g_task_get_task_data (task);
+
+  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
+    {
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (!g_hash_table_contains (priv->fields, queue->model))
+        {
+          g_object_set_data_full (G_OBJECT (task), "model", g_strdup (queue->model), g_free);
+          ct_odoo_client_fields_get_async (priv->client, queue->model,
+                                           g_task_get_cancellable (task), fetch_fields_done,
+                                           task);
+          return;
+        }
+    }
+  {
+    /* The mechanism sets task data of its own: take the arguments first. */
+    g_autofree char *cursor = g_steal_pointer (&args->cursor);
+    g_autofree char *key = g_steal_pointer (&args->key);
+
+    CT_SOURCE_GET_CLASS (self)->fetch (self, cursor, key, task);
+  }
+}
+
+static void
+start_fetch (CtSource   *self,
+             const char *cursor,
+             const char *key,
+             GTask      *task)
+{
+  FetchArgs *args = g_new0 (FetchArgs, 1);
+
+  args->cursor = g_strdup (cursor);
+  args->key = g_strdup (key);
+  g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
+  fetch_fields_next (task);
+}
+
+void
+ct_source_fetch_async (CtSource            *self,
+                       const char          *cursor,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, ct_source_fetch_async);
+  start_fetch (self, cursor, NULL, task);
+}
+
+CtSourceBatch *
+ct_source_fetch_finish (CtSource      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+fetch_case_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtSourceBatch) batch = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *key = g_task_get_task_data (task);
+
+  if (batch == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < batch->cases->len; i++)
+    {
+      CtCase *c = batch->cases->pdata[i];
+
+      if (g_strcmp0 (c->key, key) == 0)
+        {
+          g_task_return_pointer (task, g_object_ref (c), g_object_unref);
+          return;
+        }
+    }
+  g_task_return_pointer (task, NULL, NULL);
+}
+
+void
+ct_source_fetch_case_async (CtSource            *self,
+                            const char          *key,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *inner;
+  g_autofree char *model = NULL;
+  gint64 id;
+
+  g_task_set_source_tag (task, ct_source_fetch_case_async);
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  if (!ct_source_parse_key (key, &model, &id))
+    {
+      g_task_return_new_error (task, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID,
+                               _("“%s” is not a case key"), key);
+      g_object_unref (task);
+      return;
+    }
+  inner = g_task_new (self, cancellable, fetch_case_done, task);
+  start_fetch (self, NULL, key, inner);
+}
+
+CtCase *
+ct_source_fetch_case_finish (CtSource      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ct_source_apply_decision_async (CtSource            *self,
+                                CtCase              *c,
+                                const char          *outcome,
+                                const char          *comment,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, ct_source_apply_decision_async);
+  CT_SOURCE_GET_CLASS (self)->apply_decision (self, c, outcome, comment, task);
+  g_object_unref (task);
+}
+
+gboolean
+ct_source_apply_decision_finish (CtSource      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- helpers for the mechanisms ---- */
+
+JsonArray *
+ct_source_queue_domain (const CtQueue  *queue,
+                        GError        **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (queue->domain_json == NULL || *queue->domain_json == '\0')
+    return json_array_new ();
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, queue->domain_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY ((root = json_parser_get_root (parser))))
+    {
+      g_set_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID,
+                   _("The domain of queue “%s” is not a JSON array"), queue->id);
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (root));
+}
+
+GStrv
+ct_source_queue_fields (CtSource           *self,
+                        const CtQueue      *queue,
+                        const char * const *extra)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  JsonObject *known = g_hash_table_lookup (priv->fields, queue->model);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *mapped[] = {
+    queue->fields.amount, queue->fields.currency, queue->fields.requester, queue->fields.branch,
+    queue->fields.partner, queue->fields.company, queue->fields.reference, queue->fields.title,
+    queue->fields.discount, queue->fields.shipment_date, queue->area_field,
+  };
+
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    if ((known == NULL || json_object_has_member (known, extra[i]) ||
+         g_strcmp0 (extra[i], "id") == 0) &&
+        g_hash_table_add (seen, (gpointer)extra[i]))
+      g_strv_builder_add (builder, extra[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (mapped); i++)
+    if (mapped[i] != NULL && *mapped[i] != '\0' && strchr (mapped[i], '.') == NULL &&
+        (known == NULL || json_object_has_member (known, mapped[i])) &&
+        g_hash_table_add (seen, (gpointer)mapped[i]))
+      g_strv_builder_add (builder, mapped[i]);
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+ct_source_parse_key (const char  *key,
+                     char       **model,
+                     gint64      *id)
+{
+  const char *colon;
+  char *end = NULL;
+  gint64 value;
+
+  if (key == NULL || (colon = strrchr (key, ':')) == NULL || colon == key)
+    return FALSE;
+  value = g_ascii_strtoll (colon + 1, &end, 10);
+  if (end == colon + 1 || *end != '\0' || value <= 0)
+    return FALSE;
+  if (model != NULL)
+    *model = g_strndup (key, colon - key);
+  if (id != NULL)
+    *id = value;
+  return TRUE;
+}
+
+void
+ct_source_domain_add (JsonArray  *domain,
+                      const char *field,
+                      const char *op,
+                      JsonNode   *value)
+{
+  JsonArray *term = json_array_new ();
+
+  json_array_add_string_element (term, field);
+  json_array_add_string_element (term, op);
+  json_array_add_element (term, value);
+  json_array_add_array_element (domain, term);
+}
+
+JsonNode *
+ct_source_ids_node (GArray *ids)
+{
+  JsonArray *array = json_array_sized_new (ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_int_element (array, g_array_index (ids, gint64, i));
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+static JsonNode *
+member (JsonObject *record,
+        const char *field)
+{
+  return record != NULL && field != NULL ? json_object_get_member (record, field) : NULL;
+}
+
+gint64
+ct_source_m2o_id (JsonObject *record,
+                  const char *field)
+{
+  JsonNode *node = member (record, field);
+
+  if (node == NULL)
+    return 0;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *pair = json_node_get_array (node);
+
+      if (json_array_get_length (pair) >= 1 &&
+          json_node_get_value_type (json_array_get_element (pair, 0)) == G_TYPE_INT64)
+        return json_array_get_int_element (pair, 0);
+      return 0;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  return 0;
+}
+
+const char *
+ct_source_m2o_name (JsonObject *record,
+                    const char *field)
+{
+  JsonNode *node = member (record, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *pair = json_node_get_array (node);
+
+      if (json_array_get_length (pair) >= 2 &&
+          json_node_get_value_type (json_array_get_element (pair, 1)) == G_TYPE_STRING)
+        return json_array_get_string_element (pair, 1);
+    }
+  return NULL;
+}
+
+const char *
+ct_source_get_string (JsonObject *record,
+                      const char *field)
+{
+  JsonNode *node = member (record, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+gint64
+ct_source_get_int (JsonObject *record,
+                   const char *field)
+{
+  JsonNode *node = member (record, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        return json_node_get_int (node);
+      if (type == G_TYPE_DOUBLE)
+        return (gint64)json_node_get_double (node);
+    }
+  return 0;
+}
+
+void
+ct_source_track_cursor (char       **cursor,
+                        JsonObject  *record)
+{
+  const char *write_date = ct_source_get_string (record, "write_date");
+
+  /* "YYYY-MM-DD HH:MM:SS" sorts as text. */
+  if (write_date != NULL && (*cursor == NULL || strcmp (write_date, *cursor) > 0))
+    {
+      g_free (*cursor);
+      *cursor = g_strdup (write_date);
+    }
+}
+
+static void
+latest_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+  char *cursor = NULL;
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (row))
+        ct_source_track_cursor (&cursor, json_node_get_object (row));
+    }
+  g_task_return_pointer (task, cursor, g_free);
+}
+
+void
+ct_source_latest_write_async (CtSource            *self,
+                              const char          *model,
+                              JsonArray           *domain,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonArray) empty = json_array_new ();
+  static const char *const fields[] = { "write_date", NULL };
+
+  ct_odoo_client_search_read_async (priv->client, model, domain ? domain : empty, fields,
+                                    "write_date desc", 1, 1, cancellable, latest_done, task);
+}
+
+char *
+ct_source_latest_write_finish (CtSource      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- reading records by id, in chunks ---- */
+
+#define READ_CHUNK 2000
+
+typedef struct
+{
+  char      *model;
+  GArray    *ids;
+  GStrv      fields;
+  guint      next;
+  JsonArray *rows;
+} ReadIds;
+
+static void
+read_ids_free (ReadIds *data)
+{
+  g_free (data->model);
+  g_array_unref (data->ids);
+  g_strfreev (data->fields);
+  json_array_unref (data->rows);
+  g_free (data);
+}
+
+static void read_ids_next (GTask *task);
+
+static void
+read_ids_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  ReadIds *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    json_array_add_element (data->rows, json_node_copy (json_array_get_element (rows, i)));
+  read_ids_next (task);
+}
+
+static void
+read_ids_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  ReadIds *data = g_task_get_task_data (task);
+  g_autoptr(JsonArray) domain = json_array_new ();
+  g_autoptr(GArray) chunk = NULL;
+  guint n;
+
+  if (data->next >= data->ids->len)
+    {
+      g_task_return_pointer (task, json_array_ref (data->rows), (GDestroyNotify)json_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  n = MIN (READ_CHUNK, data->ids->len - data->next);
+  chunk = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  g_array_append_vals (chunk, &g_array_index (data->ids, gint64, data->next), n);
+  data->next += n;
+  ct_source_domain_add (domain, "id", "in", ct_source_ids_node (chunk));
+  ct_odoo_client_search_read_async (ct_source_get_client (self), data->model, domain,
+                                    (const char * const *)data->fields, NULL, 0, READ_CHUNK,
+                                    g_task_get_cancellable (task), read_ids_done, task);
+}
+
+void
+ct_source_read_ids_async (CtSource            *self,
+                          const char          *model,
+                          GArray              *ids,
+                          const char * const  *fields,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ReadIds *data = g_new0 (ReadIds, 1);
+
+  data->model = g_strdup (model);
+  data->ids = g_array_ref (ids);
+  data->fields = g_strdupv ((char **)fields);
+  data->rows = json_array_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify)read_ids_free);
+  read_ids_next (task);
+}
+
+JsonArray *
+ct_source_read_ids_finish (CtSource      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- keyset pages ---- */
+
+typedef struct
+{
+  char                *model;
+  JsonArray           *domain;
+  GStrv                fields;
+  guint                page_size;
+  gint64               last_id;
+  CtSourcePageFunc     page_func;
+  gpointer             page_data;
+} Pages;
+
+static void
+pages_free (Pages *pages)
+{
+  g_free (pages->model);
+  json_array_unref (pages->domain);
+  g_strfreev (pages->fields);
+  g_free (pages);
+}
+
+static void pages_next (GTask *task);
+
+static void
+pages_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Pages *pages = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+  guint n;
+
+  if (rows == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  n = json_array_get_length (rows);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      gint64 id = JSON_NODE_HOLDS_OBJECT (row) ? ct_source_get_int (json_node_get_object (row), "id")
+                                               : 0;
+
+      pages->last_id = MAX (pages->last_id, id);
+    }
+  pages->page_func (rows, pages->page_data);
+  if (n < pages->page_size)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  pages_next (task);
+}
+
+static void
+pages_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  Pages *pages = g_task_get_task_data (task);
+  g_autoptr(JsonArray) domain = json_array_sized_new (json_array_get_length (pages->domain) + 1);
+
+  /* A new array each page: the terms are shared, never edited. */
+  for (guint i = 0; i < json_array_get_length (pages->domain); i++)
+    json_array_add_element (domain, json_node_copy (json_array_get_element (pages->domain, i)));
+
+  ct_source_domain_add (domain, "id", ">", json_node_init_int (json_node_alloc (),
+                                                               pages->last_id));
+  ct_odoo_client_search_read_async (ct_source_get_client (self), pages->model, domain,
+                                    (const char * const *)pages->fields, "id", pages->page_size,
+                                    pages->page_size, g_task_get_cancellable (task), pages_done,
+                                    task);
+}
+
+void
+ct_source_search_pages_async (CtSource            *self,
+                              const char          *model,
+                              JsonArray           *domain,
+                              const char * const  *fields,
+                              guint                page_size,
+                              CtSourcePageFunc     page_func,
+                              gpointer             page_data,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Pages *pages = g_new0 (Pages, 1);
+
+  pages->model = g_strdup (model);
+  pages->domain = json_array_ref (domain);
+  pages->fields = g_strdupv ((char **)fields);
+  pages->page_size = page_size > 0 ? page_size : 2000;
+  pages->page_func = page_func;
+  pages->page_data = page_data;
+  g_task_set_task_data (task, pages, (GDestroyNotify)pages_free);
+  pages_next (task);
+}
+
+gboolean
+ct_source_search_pages_finish (CtSource      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,426 @@
+/* test-source-mechanisms.c - Each case source against ct-sim (recorded dataset)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ct-incident.h"
+#include "test-sources-fixture.h"
+
+static CtRequirement *
+requirement (CtCase     *c,
+             const char *source_ref)
+{
+  for (guint i = 0; i < c->requirements->len; i++)
+    {
+      CtRequirement *r = c->requirements->pdata[i];
+
+      if (g_strcmp0 (r->source_ref, source_ref) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+static CtCase *
+fetch_case (CtSource   *source,
+            const char *key,
+            GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ct_source_fetch_case_async (source, key, NULL, store_result, &result);
+  wait_for (&result);
+  return ct_source_fetch_case_finish (source, result, error);
+}
+
+static void
+test_double_validation (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_double_validation_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) full = NULL;
+  g_autoptr(CtSourceBatch) delta = NULL;
+  g_autoptr(CtCase) gone = NULL;
+  g_autoptr(CtCase) still = NULL;
+  g_autoptr(GError) error = NULL;
+  static const gint64 expected[] = { 12, 13, 14, 15, 101, 102, 103, 104, 109, 110, 111, 112 };
+  CtCase *c;
+
+  full = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (full->complete);
+  g_assert_nonnull (full->cursor);
+  g_assert_cmpuint (full->cases->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *key = ct_case_make_key ("purchase.order", expected[i]);
+
+      c = batch_find (full, key);
+      g_assert_nonnull (c);
+      g_assert_cmpstr (c->area_id, ==, "procurement");
+      g_assert_cmpstr (c->queue_id, ==, "purchase-double");
+      g_assert_cmpint (c->status, ==, CT_CASE_STATUS_PENDING);
+      g_assert_cmpuint (c->requirements->len, ==, 1);
+      g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->source, ==,
+                       CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION);
+      g_assert_cmpint (c->requested_at, >, 0);
+    }
+  c = batch_find (full, "purchase.order:13");
+  g_assert_cmpstr (c->reference, ==, "P00013");
+  g_assert_cmpfloat (c->amount, ==, 10 * 800);
+  g_assert_nonnull (c->partner.name);
+
+  /* Approved elsewhere (the manager, in Odoo): the next incremental read
+   * says it is gone and leaves the others alone. */
+  fixture_call_ok (fx->client, "purchase.order", "button_approve", 13, NULL);
+  delta = fixture_fetch (source, full->cursor, &error);
+  g_assert_no_error (error);
+  g_assert_false (delta->complete);
+  g_assert_true (batch_has_gone (delta, "purchase.order:13"));
+  g_assert_null (batch_find (delta, "purchase.order:13"));
+  g_assert_cmpuint (delta->cases->len, <, full->cases->len);
+
+  gone = fetch_case (source, "purchase.order:13", &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+  still = fetch_case (source, "purchase.order:12", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (still);
+  g_assert_cmpstr (still->reference, ==, "P00012");
+}
+
+static void
+test_tier (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_tier_new (fx->client, fx->profile);
+  g_autoptr(CtOdooClient) purchaser = fixture_connect (fx, "purchaser");
+  g_autoptr(CtSourceBatch) full = NULL;
+  g_autoptr(CtSourceBatch) after = NULL;
+  g_autoptr(CtCase) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  CtRequirement *r;
+  CtCase *c;
+
+  full = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (full->complete);
+  g_assert_cmpuint (full->cases->len, ==, 3);
+  for (gint64 id = 109; id <= 111; id++)
+    {
+      g_autofree char *key = ct_case_make_key ("purchase.order", id);
+      g_autofree char *ref = g_strdup_printf ("tier.review:%" G_GINT64_FORMAT, id - 106);
+
+      c = batch_find (full, key);
+      g_assert_nonnull (c);
+      g_assert_cmpint (c->status, ==, CT_CASE_STATUS_PENDING);
+      r = requirement (c, ref);
+      g_assert_nonnull (r);
+      g_assert_cmpint (r->source, ==, CT_SOURCE_KIND_TIER_VALIDATION);
+      g_assert_cmpint (r->state, ==, CT_APPROVER_STATE_PENDING);
+      g_assert_cmpstr (r->approver, ==, "Paula Purchaser");
+      g_assert_cmpstr (c->queue_id, ==, "purchase-tier");
+    }
+  /* The order approved through tier validation before is not pending. */
+  g_assert_null (batch_find (full, "purchase.order:107"));
+
+  /* The reviewer validates 110 in Odoo: it leaves this source. */
+  fixture_call_ok (purchaser, "purchase.order", "validate_tier", 110, NULL);
+  after = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->cases->len, ==, 2);
+  g_assert_null (batch_find (after, "purchase.order:110"));
+  gone = fetch_case (source, "purchase.order:110", &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+}
+
+static void
+test_tier_upcoming (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_tier_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  CtCase *c;
+
+  /* A second tier on 112 that waits for an earlier one. */
+  fixture_create (fx->client, "tier.review",
+                  "{\"model\": \"purchase.order\", \"res_id\": 112, \"definition_id\": 1,"
+                  " \"status\": \"waiting\", \"sequence\": 2, \"reviewer_id\": 2}");
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  c = batch_find (batch, "purchase.order:112");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->status, ==, CT_CASE_STATUS_UPCOMING);
+  g_assert_cmpuint (c->requirements->len, ==, 1);
+  g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->state, ==,
+                   CT_APPROVER_STATE_WAITING);
+  g_assert_cmpint (batch_find (batch, "purchase.order:109")->status, ==, CT_CASE_STATUS_PENDING);
+}
+
+static gint64
+create_request (Fixture    *fx,
+                gboolean    sequential,
+                const char *category_name)
+{
+  g_autofree char *category = g_strdup_printf ("{\"name\": \"%s\", \"approver_sequence\": %s,"
+                                               " \"approval_minimum\": 2}",
+                                               category_name, sequential ? "true" : "false");
+  gint64 category_id = fixture_create (fx->client, "approval.category", category);
+  g_autofree char *request = g_strdup_printf (
+    "{\"name\": \"Release Acme's order\", \"category_id\": %" G_GINT64_FORMAT ","
+    " \"request_owner_id\": 7, \"amount\": 12400, \"partner_id\": 9,"
+    " \"approver_ids\": [[0, 0, {\"user_id\": 2, \"sequence\": 1, \"status\": \"new\"}],"
+    "                    [0, 0, {\"user_id\": 7, \"sequence\": 2, \"status\": \"new\"}]]}", category_id);
+  gint64 id = fixture_create (fx->client, "approval.request", request);
+
+  fixture_call_ok (fx->client, "approval.request", "action_confirm", id, NULL);
+  return id;
+}
+
+static void
+test_approvals (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_approvals_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(CtSourceBatch) after = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 sequential = create_request (fx, TRUE, "Credit release");
+  gint64 parallel = create_request (fx, FALSE, "Vendor onboarding");
+  g_autofree char *seq_key = ct_case_make_key ("approval.request", sequential);
+  g_autofree char *par_key = ct_case_make_key ("approval.request", parallel);
+  CtCase *c;
+
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->cases->len, ==, 2);
+
+  c = batch_find (batch, seq_key);
+  g_assert_nonnull (c);
+  g_assert_cmpstr (c->area_id, ==, "credit");
+  g_assert_cmpfloat (c->amount, ==, 12400);
+  g_assert_cmpint (c->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_cmpuint (c->requirements->len, ==, 2);
+  /* Sequential: the second approver waits for the first. */
+  g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->state, ==,
+                   CT_APPROVER_STATE_PENDING);
+  g_assert_cmpint (((CtRequirement *)c->requirements->pdata[1])->state, ==,
+                   CT_APPROVER_STATE_WAITING);
+  g_assert_cmpstr (((CtRequirement *)c->requirements->pdata[1])->approver, ==, "Paula Purchaser");
+
+  c = batch_find (batch, par_key);
+  g_assert_nonnull (c);
+  g_assert_cmpstr (c->area_id, ==, "vendors");
+  g_assert_cmpuint (c->requirements->len, ==, 2);
+  /* Parallel: both may act now. */
+  g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->state, ==,
+                   CT_APPROVER_STATE_PENDING);
+  g_assert_cmpint (((CtRequirement *)c->requirements->pdata[1])->state, ==,
+                   CT_APPROVER_STATE_PENDING);
+
+  /* Refused in Odoo: the request leaves. */
+  fixture_call_ok (fx->client, "approval.request", "action_refuse", sequential, NULL);
+  after = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (batch_find (after, seq_key));
+  g_assert_nonnull (batch_find (after, par_key));
+}
+
+static void
+test_activity (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_activity_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) before = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(CtSourceBatch) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) feedback = json_object_new ();
+  g_autofree char *vals = NULL;
+  gint64 type, activity;
+  CtCase *c;
+
+  /* The recorded database has no approval activity type. The activity is
+   * made with res_model_id only, as the recorded transcript does: the source
+   * finds the model through ir.model when res_model comes back empty. */
+  before = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->cases->len, ==, 0);
+
+  type = fixture_create (fx->client, "mail.activity.type", "{\"name\": \"Approval\"}");
+  vals = g_strdup_printf ("{\"res_model_id\": 592, \"res_id\": 14, \"activity_type_id\": %"
+                          G_GINT64_FORMAT ", \"user_id\": 7, \"summary\": \"Approve <b>P00014</b>\","
+                          " \"date_deadline\": \"2026-12-01\"}", type);
+  activity = fixture_create (fx->client, "mail.activity", vals);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (batch->complete);
+  g_assert_cmpuint (batch->cases->len, ==, 1);
+  c = batch_find (batch, "purchase.order:14");
+  g_assert_nonnull (c);
+  g_assert_cmpstr (c->area_id, ==, "credit");
+  /* Markup in a name stays text. */
+  g_assert_cmpstr (c->title, ==, "Approve <b>P00014</b>");
+  g_assert_cmpuint (c->requirements->len, ==, 1);
+  g_assert_cmpstr (((CtRequirement *)c->requirements->pdata[0])->approver, ==, "Paula Purchaser");
+
+  /* Marked done in Odoo: Odoo deletes the activity; a full read notices. */
+  json_object_set_string_member (feedback, "feedback", "ok");
+  fixture_call_ok (fx->client, "mail.activity", "action_feedback", activity, feedback);
+  after = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (after->complete);
+  g_assert_null (batch_find (after, "purchase.order:14"));
+}
+
+static void
+test_odoo_incidents (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_odoo_incidents_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) before = NULL;
+  g_autoptr(CtSourceBatch) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  JsonObject *vals = json_object_new ();
+  CtCase *c;
+
+  before = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (before->complete);
+  g_assert_null (batch_find (before, "ir.cron:1"));
+
+  /* Cron 1 stops running: its next call lies an hour in the past. */
+  json_object_set_string_member (vals, "nextcall", "2020-01-01 08:00:00");
+  json_object_set_object_member (kwargs, "vals", vals);
+  fixture_call_ok (fx->client, "ir.cron", "write", 1, kwargs);
+  after = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  c = batch_find (after, "ir.cron:1");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
+  g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_OVERDUE);
+}
+
+static void
+test_n8n_incidents (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_n8n_incidents_new (fx->n8n,
+                                                            ct_sim_server_get_n8n_api_key (fx->sim),
+                                                            fx->url, fx->profile);
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(CtSourceBatch) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+  CtN8nExecutionQuery query = { .status = "error" };
+  guint n_error = 0, details;
+
+  ct_n8n_client_list_executions_async (fx->n8n, &query, NULL, store_result, &result);
+  wait_for (&result);
+  errors = ct_n8n_client_list_executions_finish (fx->n8n, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (errors->len, >, 0);
+
+  ct_sim_server_reset_counts (fx->sim);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (batch->complete);
+  for (guint i = 0; i < batch->cases->len; i++)
+    {
+      CtCase *c = batch->cases->pdata[i];
+
+      g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
+      g_assert_true (g_str_has_prefix (c->key, "n8n.execution:"));
+      if (c->incident_kind == CT_INCIDENT_N8N_ERROR)
+        n_error++;
+    }
+  /* Every failed run is an incident, and each was read once in detail
+   * (customData); the next fetch reads none again. */
+  g_assert_cmpuint (n_error, ==, errors->len);
+  details = ct_sim_server_count_requests (fx->sim, "/api/v1/executions/");
+  g_assert_cmpuint (details, >=, MIN (errors->len, 25));
+  ct_sim_server_reset_counts (fx->sim);
+  again = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->cases->len, ==, batch->cases->len);
+  g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/api/v1/executions/"), <, details);
+}
+
+static void
+test_bad_answers (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(CtSource) source = ct_source_double_validation_new (fx->client, fx->profile);
+  g_autoptr(CtSource) n8n = ct_source_n8n_incidents_new (fx->n8n,
+                                                         ct_sim_server_get_n8n_api_key (fx->sim),
+                                                         fx->url, fx->profile);
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+  static const char *const specs[] = { "badjson@/json/2/purchase.order", "http500@/json/2",
+                                       "truncate@/json/2", "http502@/api/v1", "badjson@/api/v1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(CtSourceBatch) batch = NULL;
+      g_autoptr(GError) error = NULL;
+      CtSource *target = g_str_has_suffix (specs[i], "/api/v1") ? n8n : source;
+
+      ct_sim_faults_clear (faults);
+      g_assert_true (ct_sim_faults_parse (faults, specs[i], NULL));
+      batch = fixture_fetch (target, NULL, &error);
+      g_assert_null (batch);
+      g_assert_error (error, CT_ODOO_ERROR, error->code);
+      g_assert_true (error->code == CT_ODOO_ERROR_PROTOCOL || error->code == CT_ODOO_ERROR_SERVER ||
+                     error->code == CT_ODOO_ERROR_NETWORK);
+      /* No secret in what the user reads. */
+      g_assert_null (strstr (error->message, ct_sim_server_get_api_key (fx->sim, "admin")));
+      g_assert_null (strstr (error->message, ct_sim_server_get_n8n_api_key (fx->sim)));
+    }
+  ct_sim_faults_clear (faults);
+}
+
+static void
+test_unavailable (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(CtSource) tier = ct_source_tier_new (fx->client, fx->profile);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCase) none = NULL;
+  gboolean available = FALSE;
+
+  ct_source_probe_async (tier, NULL, store_result, &result);
+  wait_for (&result);
+  g_assert_true (ct_source_probe_finish (tier, result, &available, &error));
+  g_assert_no_error (error);
+  g_assert_true (available);
+
+  none = fetch_case (tier, "not a key", &error);
+  g_assert_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID);
+  g_assert_null (none);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ct/core/source/double-validation/decided-elsewhere", test_double_validation);
+  ADD ("/ct/core/source/tier/pending-and-decided", test_tier);
+  ADD ("/ct/core/source/tier/waiting-is-upcoming", test_tier_upcoming);
+  ADD ("/ct/core/source/approvals/sequential-and-parallel", test_approvals);
+  ADD ("/ct/core/source/activity/open-and-done", test_activity);
+  ADD ("/ct/core/source/incidents/cron-overdue", test_odoo_incidents);
+  ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
+  ADD ("/ct/core/source/bad-answers", test_bad_answers);
+  ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
+#undef ADD
+
+  return g_test_run ();
+}
