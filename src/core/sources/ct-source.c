@@ -827,14 +827,19 @@ pages_done (GObject      *object,
 
       pages->last_id = MAX (pages->last_id, id);
     }
-  pages->page_func (rows, pages->page_data);
   if (n < pages->page_size)
     {
+      pages->page_func (rows, pages->page_data);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
+  /* Ask for the next page first, then digest this one while the server
+   * prepares it: the two sides work at the same time. */
+  g_object_ref (task);
   pages_next (task);
+  pages->page_func (rows, pages->page_data);
+  g_object_unref (task);
 }
 
 static void
