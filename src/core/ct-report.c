@@ -346,7 +346,11 @@ render_cases_json (CtReportKind  kind,
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
-  return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+  {
+    g_autofree char *data = json_generator_to_data (gen, NULL);
+
+    return g_strconcat (data, "\n", NULL);
+  }
 }
 
 static void
@@ -508,7 +512,11 @@ render_metrics (CtReportFormat  format,
 
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);
-      return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+      {
+    g_autofree char *data = json_generator_to_data (gen, NULL);
+
+    return g_strconcat (data, "\n", NULL);
+  }
     }
   out = g_string_new (NULL);
   if (format == CT_REPORT_FORMAT_CSV)

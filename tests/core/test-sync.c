@@ -8,6 +8,21 @@
 
 #include "test-sources-fixture.h"
 
+static void
+rm_rf (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static CtSync *
 make_sync (Fixture     *fx,
            CtCaseStore *store)
@@ -216,7 +231,7 @@ test_snapshot_start (Fixture       *fx,
     g_assert_cmpuint (ct_case_store_get_n_cases (store), ==, n);
     g_assert_true (ct_sync_is_stale (sync));
   }
-  g_assert_no_errno (g_unlink (g_build_filename (dir, "snapshot.sqlite", NULL)));
+  rm_rf (dir);
 }
 
 static void
@@ -253,6 +268,7 @@ test_corrupt_snapshot (Fixture       *fx,
   g_assert_true (sync_refresh (sync, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ct_case_store_get_n_cases (store), >, 12);
+  rm_rf (dir);
 }
 
 static void
