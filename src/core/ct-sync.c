@@ -43,6 +43,8 @@ struct _CtSync
 
   guint        timeout_id;
   GCancellable *cancellable;
+  GSettings   *settings;
+  gulong       settings_handler;
 };
 
 G_DEFINE_FINAL_TYPE (CtSync, ct_sync, G_TYPE_OBJECT)
@@ -73,6 +75,9 @@ ct_sync_dispose (GObject *object)
   CtSync *self = CT_SYNC (object);
 
   ct_sync_stop (self);
+  if (self->settings != NULL)
+    g_clear_signal_handler (&self->settings_handler, self->settings);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (ct_sync_parent_class)->dispose (object);
 }
 
@@ -196,6 +201,26 @@ ct_sync_set_interval (CtSync *self,
   self->interval = MAX (seconds, 5);
 }
 
+static void
+interval_changed (GSettings  *settings,
+                  const char *key,
+                  gpointer    user_data)
+{
+  ct_sync_set_interval (CT_SYNC (user_data), g_settings_get_uint (settings, "sync-interval"));
+}
+
+void
+ct_sync_bind_interval (CtSync    *self,
+                       GSettings *settings)
+{
+  if (self->settings != NULL)
+    g_clear_signal_handler (&self->settings_handler, self->settings);
+  g_set_object (&self->settings, settings);
+  self->settings_handler = g_signal_connect (settings, "changed::sync-interval",
+                                             G_CALLBACK (interval_changed), self);
+  interval_changed (settings, "sync-interval", self);
+}
+
 void
 ct_sync_set_reconcile_interval (CtSync *self,
                                 guint   seconds)
@@ -253,6 +278,29 @@ gint64
 ct_sync_get_synced_at (CtSync *self)
 {
   return self->synced_at;
+}
+
+gboolean
+ct_sync_case_is_stale (CtSync *self,
+                       CtCase *c)
+{
+  gboolean claimed = FALSE;
+
+  if (self->from_snapshot)
+    return TRUE;
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      SourceState *state = self->sources->pdata[i];
+
+      if (!g_hash_table_contains (state->views, c->key))
+        continue;
+      claimed = TRUE;
+      if (state->health.failures > 0)
+        return TRUE;
+    }
+  /* Still in the store but claimed by no source: left from a snapshot by a
+   * source that has not read everything yet. */
+  return !claimed;
 }
 
 gboolean

@@ -142,7 +142,10 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   guint n8n_cases;
 
-  ct_sync_set_interval (sync, 30);
+  g_autoptr(GSettings) settings = g_settings_new ("com.sysgenpro.ControlTower");
+
+  g_settings_set_uint (settings, "sync-interval", 30);
+  ct_sync_bind_interval (sync, settings);
   g_assert_true (sync_refresh (sync, FALSE, &error));
   n8n_cases = count_model (store, "n8n.execution");
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 30);
@@ -158,9 +161,20 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_assert_null (health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->last_error);
   g_assert_true (ct_sync_is_stale (sync));
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 60);
-  /* The last known incidents stay; the Odoo cases are fresh. */
+  /* The last known incidents stay, marked stale; the Odoo cases are fresh. */
   g_assert_cmpuint (count_model (store, "n8n.execution"), ==, n8n_cases);
   g_assert_cmpuint (count_model (store, "purchase.order"), ==, 12);
+  {
+    GPtrArray *cases = ct_case_store_get_cases (store);
+
+    for (guint i = 0; i < cases->len; i++)
+      {
+        CtCase *c = cases->pdata[i];
+
+        g_assert_cmpint (ct_sync_case_is_stale (sync, c), ==,
+                         g_str_has_prefix (c->key, "n8n.execution:"));
+      }
+  }
 
   /* Only tier.review refuses: the orders keep their tier requirement from
    * before, the double validation still reads. */
@@ -180,6 +194,10 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_assert_false (ct_sync_is_stale (sync));
   g_assert_null (health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->last_error);
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 30);
+
+  /* The setting changes: the schedule follows. */
+  g_settings_set_uint (settings, "sync-interval", 45);
+  g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 45);
 }
 
 static void
@@ -217,6 +235,7 @@ test_snapshot_start (Fixture       *fx,
     g_assert_null (ct_sync_get_notice (sync));
     g_assert_cmpuint (ct_case_store_get_n_cases (store), ==, n);
     g_assert_true (ct_sync_is_stale (sync));
+    g_assert_true (ct_sync_case_is_stale (sync, ct_case_store_lookup (store, "purchase.order:13")));
     g_assert_cmpint (ct_sync_get_synced_at (sync), >, now - 60);
     g_assert_cmpint (ct_sync_get_synced_at (sync), <=, now);
     c = ct_case_store_lookup (store, "purchase.order:110");
