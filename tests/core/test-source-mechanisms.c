@@ -140,23 +140,37 @@ test_tier_upcoming (Fixture       *fx,
                     gconstpointer  data)
 {
   g_autoptr(CtSource) source = ct_source_tier_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) first = NULL;
   g_autoptr(CtSourceBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
   CtCase *c;
 
-  /* A second tier on 112 that waits for an earlier one. */
+  /* A second tier on 112 that waits for an earlier one: upcoming. */
   fixture_create (fx->client, "tier.review",
                   "{\"model\": \"purchase.order\", \"res_id\": 112, \"definition_id\": 1,"
                   " \"status\": \"waiting\", \"sequence\": 2, \"reviewer_id\": 2}");
-  batch = fixture_fetch (source, NULL, &error);
+  first = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
-  c = batch_find (batch, "purchase.order:112");
+  g_assert_nonnull (first->cursor);
+  c = batch_find (first, "purchase.order:112");
   g_assert_nonnull (c);
   g_assert_cmpint (c->status, ==, CT_CASE_STATUS_UPCOMING);
   g_assert_cmpuint (c->requirements->len, ==, 1);
   g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->state, ==,
                    CT_APPROVER_STATE_WAITING);
-  g_assert_cmpint (batch_find (batch, "purchase.order:109")->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_cmpint (batch_find (first, "purchase.order:109")->status, ==, CT_CASE_STATUS_PENDING);
+
+  /* A review requested on 108 afterwards: the incremental read brings it
+   * and leaves the untouched reviews of 109-111 out. */
+  fixture_create (fx->client, "tier.review",
+                  "{\"model\": \"purchase.order\", \"res_id\": 108, \"definition_id\": 1,"
+                  " \"status\": \"pending\", \"sequence\": 1, \"reviewer_id\": 7}");
+  batch = fixture_fetch (source, first->cursor, &error);
+  g_assert_no_error (error);
+  g_assert_false (batch->complete);
+  g_assert_nonnull (batch_find (batch, "purchase.order:108"));
+  g_assert_cmpint (batch_find (batch, "purchase.order:108")->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_null (batch_find (batch, "purchase.order:109"));
 }
 
 static gint64
@@ -296,12 +310,37 @@ test_odoo_incidents (Fixture       *fx,
   json_object_set_string_member (vals, "nextcall", "2020-01-01 08:00:00");
   json_object_set_object_member (kwargs, "vals", vals);
   fixture_call_ok (fx->client, "ir.cron", "write", 1, kwargs);
+  /* Cron 2 keeps failing (failure_count exists on 18.0+ and in ct-sim). */
+  {
+    g_autoptr(JsonObject) kw = json_object_new ();
+    JsonObject *v = json_object_new ();
+
+    json_object_set_int_member (v, "failure_count", 3);
+    json_object_set_string_member (v, "first_failure_date", "2026-11-20 08:00:00");
+    json_object_set_object_member (kw, "vals", v);
+    fixture_call_ok (fx->client, "ir.cron", "write", 2, kw);
+  }
+  /* An OCA queue job failed on order 13. */
+  fixture_create (fx->client, "queue.job",
+                  "{\"name\": \"Send order to the carrier\", \"model_name\": \"purchase.order\","
+                  " \"method_name\": \"action_send\", \"record_ids\": [13], \"state\": \"failed\","
+                  " \"exc_message\": \"Carrier API timeout\","
+                  " \"date_started\": \"2026-11-26 10:00:00\"}");
   after = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
   c = batch_find (after, "ir.cron:1");
   g_assert_nonnull (c);
   g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
   g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_OVERDUE);
+  c = batch_find (after, "ir.cron:2");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_FAILING);
+  c = batch_find (after, "queue.job:1");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_QUEUE_JOB_FAILED);
+  /* The job holds up the order it worked on. */
+  g_assert_cmpuint (c->linked_keys->len, ==, 1);
+  g_assert_cmpstr (c->linked_keys->pdata[0], ==, "purchase.order:13");
 }
 
 static void
@@ -416,7 +455,7 @@ main (int   argc,
   ADD ("/ct/core/source/tier/waiting-is-upcoming", test_tier_upcoming);
   ADD ("/ct/core/source/approvals/sequential-and-parallel", test_approvals);
   ADD ("/ct/core/source/activity/open-and-done", test_activity);
-  ADD ("/ct/core/source/incidents/cron-overdue", test_odoo_incidents);
+  ADD ("/ct/core/source/incidents/crons-and-queue-jobs", test_odoo_incidents);
   ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
   ADD ("/ct/core/source/bad-answers", test_bad_answers);
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);

@@ -661,11 +661,16 @@ ct_source_latest_write_async (CtSource            *self,
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonArray) empty = json_array_new ();
+  g_autoptr(JsonArray) where = json_array_new ();
   static const char *const fields[] = { "write_date", NULL };
 
-  ct_odoo_client_search_read_async (priv->client, model, domain ? domain : empty, fields,
-                                    "write_date desc", 1, 1, cancellable, latest_done, task);
+  for (guint i = 0; domain != NULL && i < json_array_get_length (domain); i++)
+    json_array_add_element (where, json_node_copy (json_array_get_element (domain, i)));
+  /* DESC puts empty values first (PostgreSQL's NULLS FIRST): skip them. */
+  ct_source_domain_add (where, "write_date", "!=",
+                        json_node_init_boolean (json_node_alloc (), FALSE));
+  ct_odoo_client_search_read_async (priv->client, model, where, fields, "write_date desc", 1, 1,
+                                    cancellable, latest_done, task);
 }
 
 char *
