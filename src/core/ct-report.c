@@ -1,4 +1,4 @@
-/* ct-report.c - The report CLI's output: pending, breaches, incidents, metrics as table, JSON or CSV
+/* ct-report.c - The report CLI's output: pending, breaches, incidents, metrics in three formats
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -412,8 +412,8 @@ render_cases_text (CtReportKind    kind,
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, kind == CT_REPORT_INCIDENTS
                           ? "kind,key,label,detail,linked_cases,started\r\n"
-                          : "area,key,reference,title,requester,amount,currency,status,sla,used,due,"
-                            "requested,approvers\r\n");
+                          : "area,key,reference,title,requester,amount,currency,status,sla,"
+                            "used,due,requested,approvers\r\n");
   if (kind == CT_REPORT_INCIDENTS)
     {
       guint total = 0;

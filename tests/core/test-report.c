@@ -51,7 +51,8 @@ make_cases (CtProfile *profile,
   g_ptr_array_add (cases, make_case ("purchase.order", 2, "procurement", "Fresh order",
                                      now - 3600));
   g_ptr_array_add (cases, make_case ("sale.order", 3, "sales",
-                                     "=HYPERLINK(\"http://evil\") \x1b[31mred\x1b[0m, \"quoted\"\nnext",
+                                     "=HYPERLINK(\"http://evil\") \x1b[31mred\x1b[0m,"
+                                     " \"quoted\"\nnext",
                                      now - 3600));
   g_ptr_array_add (cases, make_case ("x.model", 4, NULL, "No area", now - 60));
   decided = make_case ("purchase.order", 5, "procurement", "Decided", now - 86400);

@@ -186,7 +186,8 @@ create_request (Fixture    *fx,
     "{\"name\": \"Release Acme's order\", \"category_id\": %" G_GINT64_FORMAT ","
     " \"request_owner_id\": 7, \"amount\": 12400, \"partner_id\": 9,"
     " \"approver_ids\": [[0, 0, {\"user_id\": 2, \"sequence\": 1, \"status\": \"new\"}],"
-    "                    [0, 0, {\"user_id\": 7, \"sequence\": 2, \"status\": \"new\"}]]}", category_id);
+    "                    [0, 0, {\"user_id\": 7, \"sequence\": 2, \"status\": \"new\"}]]}",
+    category_id);
   gint64 id = fixture_create (fx->client, "approval.request", request);
 
   fixture_call_ok (fx->client, "approval.request", "action_confirm", id, NULL);
@@ -265,7 +266,8 @@ test_activity (Fixture       *fx,
 
   type = fixture_create (fx->client, "mail.activity.type", "{\"name\": \"Approval\"}");
   vals = g_strdup_printf ("{\"res_model_id\": 592, \"res_id\": 14, \"activity_type_id\": %"
-                          G_GINT64_FORMAT ", \"user_id\": 7, \"summary\": \"Approve <b>P00014</b>\","
+                          G_GINT64_FORMAT ", \"user_id\": 7,"
+                          " \"summary\": \"Approve <b>P00014</b>\","
                           " \"date_deadline\": \"2026-12-01\"}", type);
   activity = fixture_create (fx->client, "mail.activity", vals);
   batch = fixture_fetch (source, NULL, &error);

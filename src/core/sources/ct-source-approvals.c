@@ -158,8 +158,11 @@ approvers_done (GObject      *object,
       gboolean any_pending = FALSE;
 
       for (guint r = 0; r < c->requirements->len; r++)
-        any_pending = any_pending ||
-                      ((CtRequirement *)c->requirements->pdata[r])->state == CT_APPROVER_STATE_PENDING;
+        {
+          CtRequirement *req = c->requirements->pdata[r];
+
+          any_pending = any_pending || req->state == CT_APPROVER_STATE_PENDING;
+        }
       /* Nobody can act yet (every approver waits for an earlier one): upcoming. */
       c->status = any_pending || c->requirements->len == 0 ? CT_CASE_STATUS_PENDING
                                                            : CT_CASE_STATUS_UPCOMING;

@@ -588,7 +588,8 @@ ct_source_get_string (JsonObject *record,
 {
   JsonNode *node = member (record, field);
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
   return NULL;
 }
@@ -827,8 +828,8 @@ pages_done (GObject      *object,
   for (guint i = 0; i < n; i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
-      gint64 id = JSON_NODE_HOLDS_OBJECT (row) ? ct_source_get_int (json_node_get_object (row), "id")
-                                               : 0;
+      gint64 id = JSON_NODE_HOLDS_OBJECT (row)
+                  ? ct_source_get_int (json_node_get_object (row), "id") : 0;
 
       pages->last_id = MAX (pages->last_id, id);
     }
