@@ -498,14 +498,16 @@ snapshot_written (GObject      *object,
   refresh_return (task);
 }
 
+/* Merges the records @r->affected names and applies them to the store
+ * (with @extra_removals), with SLA states and priorities already set so a
+ * view never shows a case without them. */
 static void
-refresh_apply (GTask *task)
+flush (CtSync    *self,
+       Refresh   *r,
+       GPtrArray *extra_removals)
 {
-  CtSync *self = g_task_get_source_object (task);
-  Refresh *r = g_task_get_task_data (task);
   g_autoptr(GPtrArray) upserts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) removals = g_ptr_array_new_with_free_func (g_free);
-  gboolean all_complete = r->available > 0 && r->failed == 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   GHashTableIter iter;
   gpointer key;
@@ -520,6 +522,26 @@ refresh_apply (GTask *task)
       else
         g_ptr_array_add (removals, g_strdup (key));
     }
+  for (guint i = 0; extra_removals != NULL && i < extra_removals->len; i++)
+    g_ptr_array_add (removals, g_strdup (extra_removals->pdata[i]));
+  g_hash_table_remove_all (r->affected);
+  if (upserts->len == 0 && removals->len == 0)
+    return;
+  ct_sla_update_all (self->profile, upserts, now);
+  ct_priority_update_all (self->profile, upserts, now, FALSE);
+  g_ptr_array_add (removals, NULL);
+  ct_case_store_apply_changes (self->store, upserts, (const char * const *)removals->pdata);
+}
+
+static void
+refresh_apply (GTask *task)
+{
+  CtSync *self = g_task_get_source_object (task);
+  Refresh *r = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) orphans = g_ptr_array_new_with_free_func (g_free);
+  gboolean all_complete = r->available > 0 && r->failed == 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
   for (guint i = 0; i < self->sources->len && all_complete; i++)
     {
       SourceState *state = self->sources->pdata[i];
@@ -542,12 +564,12 @@ refresh_apply (GTask *task)
             claimed = g_hash_table_contains (((SourceState *)self->sources->pdata[s])->views,
                                              c->key);
           if (!claimed && !g_hash_table_contains (r->affected, c->key))
-            g_ptr_array_add (removals, g_strdup (c->key));
+            g_ptr_array_add (orphans, g_strdup (c->key));
         }
       self->from_snapshot = FALSE;
     }
-  g_ptr_array_add (removals, NULL);
-  ct_case_store_apply_changes (self->store, upserts, (const char * const *)removals->pdata);
+  flush (self, r, orphans);
+  /* The minute tick's work for the cases nothing changed. */
   ct_case_store_update_sla (self->store, self->profile, now);
   ct_priority_update_all (self->profile, ct_case_store_get_cases (self->store), now, FALSE);
   if (r->failed < r->available || r->available == 0)
@@ -697,6 +719,10 @@ refresh_next (GTask *task)
       refresh_next (task);
       return;
     }
+  /* n8n is another server: what Odoo brought goes to the store first, so a
+   * slow or dead n8n never holds the approvals back. */
+  if (state->health.kind == CT_SOURCE_KIND_N8N)
+    flush (self, r, NULL);
   state->health.last_attempt = g_get_real_time () / G_USEC_PER_SEC;
   http = ct_source_get_http (state->source);
   if (!state->health.probed)

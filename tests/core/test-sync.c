@@ -291,6 +291,33 @@ test_corrupt_snapshot (Fixture       *fx,
 }
 
 static void
+test_slow_n8n_does_not_hold_back (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* n8n answers after 1.5 s: the approvals are in the store well before
+   * the refresh ends. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
+                                      "latency@/api/v1:1500", NULL));
+  ct_sync_refresh_async (sync, FALSE, NULL, store_result, &result);
+  while (count_model (store, "purchase.order") < 12)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:110"));
+  g_assert_cmpint (ct_case_store_lookup (store, "purchase.order:110")->sla.status, !=,
+                   CT_SLA_STATUS_NONE);
+  wait_for (&result);
+  g_assert_true (ct_sync_refresh_finish (sync, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_model (store, "n8n.execution"), >, 0);
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+}
+
+static void
 on_refreshed (CtSync   *sync,
               gpointer  user_data)
 {
@@ -327,6 +354,7 @@ main (int   argc,
   ADD ("/ct/core/sync/snapshot-start", test_snapshot_start);
   ADD ("/ct/core/sync/corrupt-snapshot", test_corrupt_snapshot);
   ADD ("/ct/core/sync/schedule", test_schedule);
+  ADD ("/ct/core/sync/slow-n8n-does-not-hold-back", test_slow_n8n_does_not_hold_back);
 #undef ADD
 
   return g_test_run ();
