@@ -444,6 +444,44 @@ test_unavailable (Fixture       *fx,
   g_assert_null (none);
 }
 
+static void
+test_missing_model (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CT_SOURCE_ROOT"), "data", "profiles",
+                                            "default.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(CtProfile) profile = NULL;
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  JsonObject *queue;
+
+  /* A queue on a model this database does not have (say, manufacturing
+   * orders): the tier source skips it and reads the others. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  queue = json_object_new ();
+  json_object_set_string_member (queue, "id", "mrp-tier");
+  json_object_set_string_member (queue, "label", "Manufacturing orders under tier review");
+  json_object_set_string_member (queue, "source", "tier-validation");
+  json_object_set_string_member (queue, "model", "mrp.production");
+  json_object_set_string_member (queue, "area", "inventory");
+  json_array_add_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                               "queues"), queue);
+  edited = json_to_string (root, FALSE);
+  profile = ct_profile_new_from_data (edited, -1, "edited.json", &error);
+  g_assert_no_error (error);
+
+  source = ct_source_tier_new (fx->client, profile);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->cases->len, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +499,7 @@ main (int   argc,
   ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
   ADD ("/ct/core/source/bad-answers", test_bad_answers);
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
+  ADD ("/ct/core/source/tier/missing-model", test_missing_model);
 #undef ADD
 
   return g_test_run ();

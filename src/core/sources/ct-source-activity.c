@@ -225,6 +225,8 @@ next_queue (GTask *task)
                                        "user_id", "activity_type_id", "date_deadline",
                                        "create_date", NULL };
 
+  while (f->queue < queues->len && !ct_source_queue_usable (self, queues->pdata[f->queue]))
+    f->queue++;
   if (f->queue >= queues->len)
     {
       finish (task);

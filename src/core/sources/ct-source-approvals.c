@@ -247,6 +247,8 @@ next_queue (GTask *task)
   GError *error = NULL;
   static const char *const extra[] = { "id", "date_confirmed", "create_date", NULL };
 
+  while (f->queue < queues->len && !ct_source_queue_usable (self, queues->pdata[f->queue]))
+    f->queue++;
   if (f->queue >= queues->len || (f->changed != NULL && f->changed->len == 0))
     {
       finish (task);

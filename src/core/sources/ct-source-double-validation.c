@@ -213,8 +213,10 @@ next_queue (GTask *task)
   static const char *const extra[] = { "id", "state", "date_order", "create_date", "write_date",
                                        NULL };
 
-  while (f->queue < queues->len && f->key != NULL &&
-         g_strcmp0 (((const CtQueue *)queues->pdata[f->queue])->model, f->key_model) != 0)
+  while (f->queue < queues->len &&
+         ((f->key != NULL &&
+           g_strcmp0 (((const CtQueue *)queues->pdata[f->queue])->model, f->key_model) != 0) ||
+          !ct_source_queue_usable (self, queues->pdata[f->queue])))
     f->queue++;
   if (f->queue >= queues->len)
     {

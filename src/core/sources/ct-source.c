@@ -20,6 +20,7 @@ typedef struct
   GStrv          required_models;
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
+  GHashTable    *missing;    /* models whose fields could not be read */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ ct_source_finalize (GObject *object)
   g_strfreev (priv->required_models);
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
+  g_clear_pointer (&priv->missing, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
 
@@ -77,6 +79,16 @@ ct_source_init (CtSource *self)
 
   priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)json_object_unref);
+  priv->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+gboolean
+ct_source_queue_usable (CtSource      *self,
+                        const CtQueue *queue)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return !g_hash_table_contains (priv->missing, queue->model);
 }
 
 void
@@ -284,10 +296,23 @@ fetch_fields_done (GObject      *object,
 
   if (fields == NULL)
     {
+      /* A model this database lacks (no Sales, no Accounting) or this user
+       * may not read: its queues are skipped, the others go on. */
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
+          g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        {
+          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), model,
+                   error->message);
+          g_hash_table_add (priv->missing, g_strdup (model));
+          g_hash_table_replace (priv->fields, g_strdup (model), json_object_new ());
+          fetch_fields_next (task);
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
+  g_hash_table_remove (priv->missing, model);
   g_hash_table_replace (priv->fields, g_strdup (model), fields);
   fetch_fields_next (task);
 }
