@@ -428,7 +428,12 @@ apply_batch (SourceState   *state,
       for (guint i = 0; i < batch->cases->len; i++)
         {
           CtCase *c = batch->cases->pdata[i];
+          CtCase *old = g_hash_table_lookup (state->views, c->key);
 
+          /* Read again but unchanged (the cursor's own second is always
+           * read again): keep the object the store already has. */
+          if (old != NULL && ct_case_equal (old, c))
+            continue;
           g_hash_table_replace (state->views, c->key, g_object_ref (c));
           g_hash_table_add (affected, g_strdup (c->key));
         }
