@@ -392,6 +392,51 @@ test_n8n_incidents (Fixture       *fx,
 }
 
 static void
+test_n8n_links (void)
+{
+  CtSimOptions options = { .seed = 1, .n_cases = 200 };
+  g_autoptr(CtSimServer) sim = NULL;
+  g_autoptr(CtN8nClient) n8n = NULL;
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint failed = 0, linked = 0;
+
+  /* The generated n8n side: failed runs name the Odoo record they worked
+   * on in customData; the incident holds that case up. */
+  sim = ct_sim_server_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_sim_server_start (sim, &error));
+  url = ct_sim_server_dup_url (sim);
+  n8n = ct_n8n_client_new (url, ct_sim_server_get_n8n_api_key (sim), FALSE, &error);
+  g_assert_no_error (error);
+  source = ct_source_n8n_incidents_new (n8n, ct_sim_server_get_n8n_api_key (sim), url, profile);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < batch->cases->len; i++)
+    {
+      CtCase *c = batch->cases->pdata[i];
+
+      if (c->incident_kind != CT_INCIDENT_N8N_ERROR && c->incident_kind != CT_INCIDENT_N8N_CRASHED)
+        continue;
+      failed++;
+      if (c->linked_keys->len > 0)
+        {
+          g_autofree char *model = NULL;
+
+          linked++;
+          g_assert_true (ct_source_parse_key (c->linked_keys->pdata[0], &model, NULL));
+        }
+    }
+  g_test_message ("%u failed runs, %u linked to a case", failed, linked);
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (linked, >, 0);
+  ct_sim_server_stop (sim);
+}
+
+static void
 test_bad_answers (Fixture       *fx,
                   gconstpointer  data)
 {
@@ -497,6 +542,7 @@ main (int   argc,
   ADD ("/ct/core/source/activity/open-and-done", test_activity);
   ADD ("/ct/core/source/incidents/crons-and-queue-jobs", test_odoo_incidents);
   ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
+  g_test_add_func ("/ct/core/source/incidents/n8n-links", test_n8n_links);
   ADD ("/ct/core/source/bad-answers", test_bad_answers);
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
   ADD ("/ct/core/source/tier/missing-model", test_missing_model);
