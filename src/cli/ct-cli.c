@@ -416,6 +416,9 @@ run_report (CliTarget     *target,
   ct_report_kind_from_string (options->report, &kind);
   if (options->format != NULL)
     ct_report_format_from_string (options->format, &format);
+  if (settings != NULL && !options->demo)
+    ct_odoo_client_set_timeouts (client, g_settings_get_uint (settings, "connect-timeout") * 1000,
+                                 g_settings_get_uint (settings, "call-timeout") * 1000);
 
   ct_odoo_client_connect_async (client, target->connection, target->secret, NULL, task_done_cb,
                                 &result);

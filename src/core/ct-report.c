@@ -1,4 +1,4 @@
-/* ct-report.c - The report CLI's output: pending, breaches, incidents, metrics as table, JSON or CSV
+/* ct-report.c - The report CLI's output: pending, breaches, incidents, metrics in three formats
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -346,7 +346,11 @@ render_cases_json (CtReportKind  kind,
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
-  return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+  {
+    g_autofree char *data = json_generator_to_data (gen, NULL);
+
+    return g_strconcat (data, "\n", NULL);
+  }
 }
 
 static void
@@ -408,8 +412,8 @@ render_cases_text (CtReportKind    kind,
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, kind == CT_REPORT_INCIDENTS
                           ? "kind,key,label,detail,linked_cases,started\r\n"
-                          : "area,key,reference,title,requester,amount,currency,status,sla,used,due,"
-                            "requested,approvers\r\n");
+                          : "area,key,reference,title,requester,amount,currency,status,sla,"
+                            "used,due,requested,approvers\r\n");
   if (kind == CT_REPORT_INCIDENTS)
     {
       guint total = 0;
@@ -508,7 +512,11 @@ render_metrics (CtReportFormat  format,
 
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);
-      return g_strconcat (json_generator_to_data (gen, NULL), "\n", NULL);
+      {
+    g_autofree char *data = json_generator_to_data (gen, NULL);
+
+    return g_strconcat (data, "\n", NULL);
+  }
     }
   out = g_string_new (NULL);
   if (format == CT_REPORT_FORMAT_CSV)

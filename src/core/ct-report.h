@@ -1,4 +1,4 @@
-/* ct-report.h - The report CLI's output: pending, breaches, incidents, metrics as table, JSON or CSV
+/* ct-report.h - The report CLI's output: pending, breaches, incidents, metrics in three formats
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

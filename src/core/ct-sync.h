@@ -73,6 +73,10 @@ CtCaseStore    *ct_sync_get_store          (CtSync       *self);
 void            ct_sync_set_interval       (CtSync       *self,
                                             guint         seconds);
 guint           ct_sync_get_next_delay     (CtSync       *self);
+/* Takes the interval from the "sync-interval" key of @settings (seconds)
+ * and follows its changes. */
+void            ct_sync_bind_interval      (CtSync       *self,
+                                            GSettings    *settings);
 /* How often an incremental refresh is replaced by a full reconciliation,
  * which notices records decided or deleted elsewhere. */
 void            ct_sync_set_reconcile_interval (CtSync   *self,
@@ -97,6 +101,10 @@ gboolean        ct_sync_is_stale           (CtSync       *self);
 /* When the store was last brought up to date from the servers (or the
  * snapshot's time), Unix seconds, 0 never. */
 gint64          ct_sync_get_synced_at      (CtSync       *self);
+/* Whether @c may be out of date: it comes from the snapshot, or a source
+ * that has it failed at its last refresh. The UI allows no decision then. */
+gboolean        ct_sync_case_is_stale      (CtSync       *self,
+                                            CtCase       *c);
 
 /* One pass over every source: probes those not probed yet, then fetches
  * each (incremental from its cursor, or everything when @full or when the

@@ -140,23 +140,37 @@ test_tier_upcoming (Fixture       *fx,
                     gconstpointer  data)
 {
   g_autoptr(CtSource) source = ct_source_tier_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) first = NULL;
   g_autoptr(CtSourceBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
   CtCase *c;
 
-  /* A second tier on 112 that waits for an earlier one. */
+  /* A second tier on 112 that waits for an earlier one: upcoming. */
   fixture_create (fx->client, "tier.review",
                   "{\"model\": \"purchase.order\", \"res_id\": 112, \"definition_id\": 1,"
                   " \"status\": \"waiting\", \"sequence\": 2, \"reviewer_id\": 2}");
-  batch = fixture_fetch (source, NULL, &error);
+  first = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
-  c = batch_find (batch, "purchase.order:112");
+  g_assert_nonnull (first->cursor);
+  c = batch_find (first, "purchase.order:112");
   g_assert_nonnull (c);
   g_assert_cmpint (c->status, ==, CT_CASE_STATUS_UPCOMING);
   g_assert_cmpuint (c->requirements->len, ==, 1);
   g_assert_cmpint (((CtRequirement *)c->requirements->pdata[0])->state, ==,
                    CT_APPROVER_STATE_WAITING);
-  g_assert_cmpint (batch_find (batch, "purchase.order:109")->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_cmpint (batch_find (first, "purchase.order:109")->status, ==, CT_CASE_STATUS_PENDING);
+
+  /* A review requested on 108 afterwards: the incremental read brings it
+   * and leaves the untouched reviews of 109-111 out. */
+  fixture_create (fx->client, "tier.review",
+                  "{\"model\": \"purchase.order\", \"res_id\": 108, \"definition_id\": 1,"
+                  " \"status\": \"pending\", \"sequence\": 1, \"reviewer_id\": 7}");
+  batch = fixture_fetch (source, first->cursor, &error);
+  g_assert_no_error (error);
+  g_assert_false (batch->complete);
+  g_assert_nonnull (batch_find (batch, "purchase.order:108"));
+  g_assert_cmpint (batch_find (batch, "purchase.order:108")->status, ==, CT_CASE_STATUS_PENDING);
+  g_assert_null (batch_find (batch, "purchase.order:109"));
 }
 
 static gint64
@@ -172,7 +186,8 @@ create_request (Fixture    *fx,
     "{\"name\": \"Release Acme's order\", \"category_id\": %" G_GINT64_FORMAT ","
     " \"request_owner_id\": 7, \"amount\": 12400, \"partner_id\": 9,"
     " \"approver_ids\": [[0, 0, {\"user_id\": 2, \"sequence\": 1, \"status\": \"new\"}],"
-    "                    [0, 0, {\"user_id\": 7, \"sequence\": 2, \"status\": \"new\"}]]}", category_id);
+    "                    [0, 0, {\"user_id\": 7, \"sequence\": 2, \"status\": \"new\"}]]}",
+    category_id);
   gint64 id = fixture_create (fx->client, "approval.request", request);
 
   fixture_call_ok (fx->client, "approval.request", "action_confirm", id, NULL);
@@ -251,7 +266,8 @@ test_activity (Fixture       *fx,
 
   type = fixture_create (fx->client, "mail.activity.type", "{\"name\": \"Approval\"}");
   vals = g_strdup_printf ("{\"res_model_id\": 592, \"res_id\": 14, \"activity_type_id\": %"
-                          G_GINT64_FORMAT ", \"user_id\": 7, \"summary\": \"Approve <b>P00014</b>\","
+                          G_GINT64_FORMAT ", \"user_id\": 7,"
+                          " \"summary\": \"Approve <b>P00014</b>\","
                           " \"date_deadline\": \"2026-12-01\"}", type);
   activity = fixture_create (fx->client, "mail.activity", vals);
   batch = fixture_fetch (source, NULL, &error);
@@ -296,12 +312,37 @@ test_odoo_incidents (Fixture       *fx,
   json_object_set_string_member (vals, "nextcall", "2020-01-01 08:00:00");
   json_object_set_object_member (kwargs, "vals", vals);
   fixture_call_ok (fx->client, "ir.cron", "write", 1, kwargs);
+  /* Cron 2 keeps failing (failure_count exists on 18.0+ and in ct-sim). */
+  {
+    g_autoptr(JsonObject) kw = json_object_new ();
+    JsonObject *v = json_object_new ();
+
+    json_object_set_int_member (v, "failure_count", 3);
+    json_object_set_string_member (v, "first_failure_date", "2026-11-20 08:00:00");
+    json_object_set_object_member (kw, "vals", v);
+    fixture_call_ok (fx->client, "ir.cron", "write", 2, kw);
+  }
+  /* An OCA queue job failed on order 13. */
+  fixture_create (fx->client, "queue.job",
+                  "{\"name\": \"Send order to the carrier\", \"model_name\": \"purchase.order\","
+                  " \"method_name\": \"action_send\", \"record_ids\": [13], \"state\": \"failed\","
+                  " \"exc_message\": \"Carrier API timeout\","
+                  " \"date_started\": \"2026-11-26 10:00:00\"}");
   after = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
   c = batch_find (after, "ir.cron:1");
   g_assert_nonnull (c);
   g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
   g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_OVERDUE);
+  c = batch_find (after, "ir.cron:2");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_FAILING);
+  c = batch_find (after, "queue.job:1");
+  g_assert_nonnull (c);
+  g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_QUEUE_JOB_FAILED);
+  /* The job holds up the order it worked on. */
+  g_assert_cmpuint (c->linked_keys->len, ==, 1);
+  g_assert_cmpstr (c->linked_keys->pdata[0], ==, "purchase.order:13");
 }
 
 static void
@@ -348,6 +389,51 @@ test_n8n_incidents (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (again->cases->len, ==, batch->cases->len);
   g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/api/v1/executions/"), <, details);
+}
+
+static void
+test_n8n_links (void)
+{
+  CtSimOptions options = { .seed = 1, .n_cases = 200 };
+  g_autoptr(CtSimServer) sim = NULL;
+  g_autoptr(CtN8nClient) n8n = NULL;
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint failed = 0, linked = 0;
+
+  /* The generated n8n side: failed runs name the Odoo record they worked
+   * on in customData; the incident holds that case up. */
+  sim = ct_sim_server_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ct_sim_server_start (sim, &error));
+  url = ct_sim_server_dup_url (sim);
+  n8n = ct_n8n_client_new (url, ct_sim_server_get_n8n_api_key (sim), FALSE, &error);
+  g_assert_no_error (error);
+  source = ct_source_n8n_incidents_new (n8n, ct_sim_server_get_n8n_api_key (sim), url, profile);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < batch->cases->len; i++)
+    {
+      CtCase *c = batch->cases->pdata[i];
+
+      if (c->incident_kind != CT_INCIDENT_N8N_ERROR && c->incident_kind != CT_INCIDENT_N8N_CRASHED)
+        continue;
+      failed++;
+      if (c->linked_keys->len > 0)
+        {
+          g_autofree char *model = NULL;
+
+          linked++;
+          g_assert_true (ct_source_parse_key (c->linked_keys->pdata[0], &model, NULL));
+        }
+    }
+  g_test_message ("%u failed runs, %u linked to a case", failed, linked);
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (linked, >, 0);
+  ct_sim_server_stop (sim);
 }
 
 static void
@@ -401,6 +487,59 @@ test_unavailable (Fixture       *fx,
   none = fetch_case (tier, "not a key", &error);
   g_assert_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID);
   g_assert_null (none);
+  g_clear_error (&error);
+
+  /* Decisions come with the decision service: until then the slot says
+   * so, and nothing is sent. */
+  {
+    g_autoptr(GAsyncResult) decided = NULL;
+    g_autoptr(CtCase) c = ct_case_new ("purchase.order", 110);
+
+    ct_sim_server_reset_counts (fx->sim);
+    ct_source_apply_decision_async (tier, c, "approve", NULL, NULL, store_result, &decided);
+    wait_for (&decided);
+    g_assert_false (ct_source_apply_decision_finish (tier, decided, &error));
+    g_assert_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_NOT_SUPPORTED);
+    g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, NULL), ==, 0);
+  }
+}
+
+static void
+test_missing_model (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CT_SOURCE_ROOT"), "data", "profiles",
+                                            "default.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(CtProfile) profile = NULL;
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  JsonObject *queue;
+
+  /* A queue on a model this database does not have (say, manufacturing
+   * orders): the tier source skips it and reads the others. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  queue = json_object_new ();
+  json_object_set_string_member (queue, "id", "mrp-tier");
+  json_object_set_string_member (queue, "label", "Manufacturing orders under tier review");
+  json_object_set_string_member (queue, "source", "tier-validation");
+  json_object_set_string_member (queue, "model", "mrp.production");
+  json_object_set_string_member (queue, "area", "inventory");
+  json_array_add_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                               "queues"), queue);
+  edited = json_to_string (root, FALSE);
+  profile = ct_profile_new_from_data (edited, -1, "edited.json", &error);
+  g_assert_no_error (error);
+
+  source = ct_source_tier_new (fx->client, profile);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->cases->len, ==, 3);
 }
 
 int
@@ -416,10 +555,12 @@ main (int   argc,
   ADD ("/ct/core/source/tier/waiting-is-upcoming", test_tier_upcoming);
   ADD ("/ct/core/source/approvals/sequential-and-parallel", test_approvals);
   ADD ("/ct/core/source/activity/open-and-done", test_activity);
-  ADD ("/ct/core/source/incidents/cron-overdue", test_odoo_incidents);
+  ADD ("/ct/core/source/incidents/crons-and-queue-jobs", test_odoo_incidents);
   ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
+  g_test_add_func ("/ct/core/source/incidents/n8n-links", test_n8n_links);
   ADD ("/ct/core/source/bad-answers", test_bad_answers);
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
+  ADD ("/ct/core/source/tier/missing-model", test_missing_model);
 #undef ADD
 
   return g_test_run ();

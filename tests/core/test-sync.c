@@ -8,6 +8,21 @@
 
 #include "test-sources-fixture.h"
 
+static void
+rm_rf (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static CtSync *
 make_sync (Fixture     *fx,
            CtCaseStore *store)
@@ -127,7 +142,10 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   guint n8n_cases;
 
-  ct_sync_set_interval (sync, 30);
+  g_autoptr(GSettings) settings = g_settings_new ("com.sysgenpro.ControlTower");
+
+  g_settings_set_uint (settings, "sync-interval", 30);
+  ct_sync_bind_interval (sync, settings);
   g_assert_true (sync_refresh (sync, FALSE, &error));
   n8n_cases = count_model (store, "n8n.execution");
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 30);
@@ -143,9 +161,20 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_assert_null (health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->last_error);
   g_assert_true (ct_sync_is_stale (sync));
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 60);
-  /* The last known incidents stay; the Odoo cases are fresh. */
+  /* The last known incidents stay, marked stale; the Odoo cases are fresh. */
   g_assert_cmpuint (count_model (store, "n8n.execution"), ==, n8n_cases);
   g_assert_cmpuint (count_model (store, "purchase.order"), ==, 12);
+  {
+    GPtrArray *cases = ct_case_store_get_cases (store);
+
+    for (guint i = 0; i < cases->len; i++)
+      {
+        CtCase *c = cases->pdata[i];
+
+        g_assert_cmpint (ct_sync_case_is_stale (sync, c), ==,
+                         g_str_has_prefix (c->key, "n8n.execution:"));
+      }
+  }
 
   /* Only tier.review refuses: the orders keep their tier requirement from
    * before, the double validation still reads. */
@@ -165,6 +194,10 @@ test_sources_fail_on_their_own (Fixture       *fx,
   g_assert_false (ct_sync_is_stale (sync));
   g_assert_null (health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->last_error);
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 30);
+
+  /* The setting changes: the schedule follows. */
+  g_settings_set_uint (settings, "sync-interval", 45);
+  g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 45);
 }
 
 static void
@@ -202,6 +235,7 @@ test_snapshot_start (Fixture       *fx,
     g_assert_null (ct_sync_get_notice (sync));
     g_assert_cmpuint (ct_case_store_get_n_cases (store), ==, n);
     g_assert_true (ct_sync_is_stale (sync));
+    g_assert_true (ct_sync_case_is_stale (sync, ct_case_store_lookup (store, "purchase.order:13")));
     g_assert_cmpint (ct_sync_get_synced_at (sync), >, now - 60);
     g_assert_cmpint (ct_sync_get_synced_at (sync), <=, now);
     c = ct_case_store_lookup (store, "purchase.order:110");
@@ -216,7 +250,7 @@ test_snapshot_start (Fixture       *fx,
     g_assert_cmpuint (ct_case_store_get_n_cases (store), ==, n);
     g_assert_true (ct_sync_is_stale (sync));
   }
-  g_assert_no_errno (g_unlink (g_build_filename (dir, "snapshot.sqlite", NULL)));
+  rm_rf (dir);
 }
 
 static void
@@ -253,6 +287,34 @@ test_corrupt_snapshot (Fixture       *fx,
   g_assert_true (sync_refresh (sync, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ct_case_store_get_n_cases (store), >, 12);
+  rm_rf (dir);
+}
+
+static void
+test_slow_n8n_does_not_hold_back (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* n8n's first answer comes after 1.5 s: the approvals are in the store before
+   * the refresh ends. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
+                                      "latency@/api/v1:1500*1", NULL));
+  ct_sync_refresh_async (sync, FALSE, NULL, store_result, &result);
+  while (count_model (store, "purchase.order") < 12)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:110"));
+  g_assert_cmpint (ct_case_store_lookup (store, "purchase.order:110")->sla.status, !=,
+                   CT_SLA_STATUS_NONE);
+  wait_for (&result);
+  g_assert_true (ct_sync_refresh_finish (sync, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_model (store, "n8n.execution"), >, 0);
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
 }
 
 static void
@@ -292,6 +354,7 @@ main (int   argc,
   ADD ("/ct/core/sync/snapshot-start", test_snapshot_start);
   ADD ("/ct/core/sync/corrupt-snapshot", test_corrupt_snapshot);
   ADD ("/ct/core/sync/schedule", test_schedule);
+  ADD ("/ct/core/sync/slow-n8n-does-not-hold-back", test_slow_n8n_does_not_hold_back);
 #undef ADD
 
   return g_test_run ();

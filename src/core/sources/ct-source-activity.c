@@ -120,7 +120,8 @@ build (GTask *task)
         }
       ref = g_strdup_printf ("mail.activity:%" G_GINT64_FORMAT, id);
       ct_case_add_requirement (c, CT_SOURCE_KIND_ACTIVITY, ref,
-                               ct_source_m2o_id (row, "user_id"), ct_source_m2o_name (row, "user_id"),
+                               ct_source_m2o_id (row, "user_id"),
+                               ct_source_m2o_name (row, "user_id"),
                                CT_APPROVER_STATE_PENDING, 0);
       at = json_object_has_member (row, "create_date")
            ? ct_parse_odoo_datetime (json_object_get_member (row, "create_date")) : 0;
@@ -224,6 +225,8 @@ next_queue (GTask *task)
                                        "user_id", "activity_type_id", "date_deadline",
                                        "create_date", NULL };
 
+  while (f->queue < queues->len && !ct_source_queue_usable (self, queues->pdata[f->queue]))
+    f->queue++;
   if (f->queue >= queues->len)
     {
       finish (task);

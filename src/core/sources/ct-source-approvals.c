@@ -158,8 +158,11 @@ approvers_done (GObject      *object,
       gboolean any_pending = FALSE;
 
       for (guint r = 0; r < c->requirements->len; r++)
-        any_pending = any_pending ||
-                      ((CtRequirement *)c->requirements->pdata[r])->state == CT_APPROVER_STATE_PENDING;
+        {
+          CtRequirement *req = c->requirements->pdata[r];
+
+          any_pending = any_pending || req->state == CT_APPROVER_STATE_PENDING;
+        }
       /* Nobody can act yet (every approver waits for an earlier one): upcoming. */
       c->status = any_pending || c->requirements->len == 0 ? CT_CASE_STATUS_PENDING
                                                            : CT_CASE_STATUS_UPCOMING;
@@ -244,6 +247,8 @@ next_queue (GTask *task)
   GError *error = NULL;
   static const char *const extra[] = { "id", "date_confirmed", "create_date", NULL };
 
+  while (f->queue < queues->len && !ct_source_queue_usable (self, queues->pdata[f->queue]))
+    f->queue++;
   if (f->queue >= queues->len || (f->changed != NULL && f->changed->len == 0))
     {
       finish (task);

@@ -153,6 +153,38 @@ id_string (JsonObject *object)
 static void n8n_list_next (GTask *task);
 static void n8n_read_next (GTask *task);
 
+/* ct_incident_from_n8n_execution() reads customData's "caseKey" or
+ * "model" with "recordId"/"res_id". Workflows that call Odoo often name
+ * the record "odoo_model" with "odoo_id" (ct-sim's generated runs do):
+ * read those too. n8n keeps customData values as strings. */
+static void
+link_custom_data (CtCase     *c,
+                  JsonObject *execution)
+{
+  JsonNode *node = json_object_get_member (execution, "customData");
+  JsonObject *custom;
+  const char *model, *id_text;
+  gint64 id;
+  char *end = NULL;
+
+  if (c->linked_keys != NULL && c->linked_keys->len > 0)
+    return;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  custom = json_node_get_object (node);
+  model = ct_source_get_string (custom, "odoo_model");
+  id_text = ct_source_get_string (custom, "odoo_id");
+  if (model == NULL || *model == '\0' || id_text == NULL)
+    return;
+  id = g_ascii_strtoll (id_text, &end, 10);
+  if (end != id_text && *end == '\0' && id > 0)
+    {
+      g_autofree char *key = ct_case_make_key (model, id);
+
+      ct_case_add_linked_key (c, key);
+    }
+}
+
 static void
 n8n_build (GTask *task)
 {
@@ -183,6 +215,7 @@ n8n_build (GTask *task)
       c = ct_incident_from_n8n_execution (execution, workflow, thresholds, now);
       if (c != NULL)
         {
+          link_custom_data (c, execution);
           ct_case_update_search_text (c);
           g_ptr_array_add (f->cases, c);
         }

@@ -261,6 +261,8 @@ next_queue (GTask *task)
   for (; f->queue < queues->len; f->queue++)
     {
       queue = queues->pdata[f->queue];
+      if (!ct_source_queue_usable (self, queue))
+        continue;
       if (f->affected == NULL)
         break;
       ids = g_hash_table_lookup (f->affected, queue->model);

@@ -20,6 +20,7 @@ typedef struct
   GStrv          required_models;
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
+  GHashTable    *missing;    /* models whose fields could not be read */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ ct_source_finalize (GObject *object)
   g_strfreev (priv->required_models);
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
+  g_clear_pointer (&priv->missing, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
 
@@ -77,6 +79,16 @@ ct_source_init (CtSource *self)
 
   priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)json_object_unref);
+  priv->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+gboolean
+ct_source_queue_usable (CtSource      *self,
+                        const CtQueue *queue)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return !g_hash_table_contains (priv->missing, queue->model);
 }
 
 void
@@ -284,10 +296,23 @@ fetch_fields_done (GObject      *object,
 
   if (fields == NULL)
     {
+      /* A model this database lacks (no Sales, no Accounting) or this user
+       * may not read: its queues are skipped, the others go on. */
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
+          g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        {
+          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), model,
+                   error->message);
+          g_hash_table_add (priv->missing, g_strdup (model));
+          g_hash_table_replace (priv->fields, g_strdup (model), json_object_new ());
+          fetch_fields_next (task);
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
+  g_hash_table_remove (priv->missing, model);
   g_hash_table_replace (priv->fields, g_strdup (model), fields);
   fetch_fields_next (task);
 }
@@ -588,7 +613,8 @@ ct_source_get_string (JsonObject *record,
 {
   JsonNode *node = member (record, field);
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
   return NULL;
 }
@@ -661,11 +687,16 @@ ct_source_latest_write_async (CtSource            *self,
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonArray) empty = json_array_new ();
+  g_autoptr(JsonArray) where = json_array_new ();
   static const char *const fields[] = { "write_date", NULL };
 
-  ct_odoo_client_search_read_async (priv->client, model, domain ? domain : empty, fields,
-                                    "write_date desc", 1, 1, cancellable, latest_done, task);
+  for (guint i = 0; domain != NULL && i < json_array_get_length (domain); i++)
+    json_array_add_element (where, json_node_copy (json_array_get_element (domain, i)));
+  /* DESC puts empty values first (PostgreSQL's NULLS FIRST): skip them. */
+  ct_source_domain_add (where, "write_date", "!=",
+                        json_node_init_boolean (json_node_alloc (), FALSE));
+  ct_odoo_client_search_read_async (priv->client, model, where, fields, "write_date desc", 1, 1,
+                                    cancellable, latest_done, task);
 }
 
 char *
@@ -822,19 +853,24 @@ pages_done (GObject      *object,
   for (guint i = 0; i < n; i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
-      gint64 id = JSON_NODE_HOLDS_OBJECT (row) ? ct_source_get_int (json_node_get_object (row), "id")
-                                               : 0;
+      gint64 id = JSON_NODE_HOLDS_OBJECT (row)
+                  ? ct_source_get_int (json_node_get_object (row), "id") : 0;
 
       pages->last_id = MAX (pages->last_id, id);
     }
-  pages->page_func (rows, pages->page_data);
   if (n < pages->page_size)
     {
+      pages->page_func (rows, pages->page_data);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
+  /* Ask for the next page first, then digest this one while the server
+   * prepares it: the two sides work at the same time. */
+  g_object_ref (task);
   pages_next (task);
+  pages->page_func (rows, pages->page_data);
+  g_object_unref (task);
 }
 
 static void

@@ -148,6 +148,10 @@ void            ct_source_setup              (CtSource           *self,
 CtOdooClient   *ct_source_get_client         (CtSource           *self);
 /* The profile's queues of this source's kind (element-type CtQueue, unowned). */
 GPtrArray      *ct_source_get_queues         (CtSource           *self);
+/* FALSE when the queue's model cannot be read in this database (not
+ * installed, or no access): the mechanism skips that queue. */
+gboolean        ct_source_queue_usable       (CtSource           *self,
+                                              const CtQueue      *queue);
 /* A queue's domain as a new array (empty when it has none); NULL with
  * @error for one that does not parse. */
 JsonArray      *ct_source_queue_domain       (const CtQueue      *queue,
