@@ -211,7 +211,7 @@ unpause_delayed (gpointer data)
 static gboolean
 uses_session (const char *path)
 {
-  return g_str_has_prefix (path, "/web/dataset/") ||
+  return g_str_has_prefix (path, "/web/dataset/") || g_strcmp0 (path, "/mail/thread/messages") == 0 ||
     g_strcmp0 (path, "/web/session/get_session_info") == 0 ||
     g_strcmp0 (path, "/web/session/check") == 0;
 }
