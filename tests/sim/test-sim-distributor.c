@@ -169,6 +169,18 @@ test_all_mechanisms_and_ages (void)
   array = json_node_get_array (groups);
   n_area_groups = json_array_get_length (array);
   g_assert_cmpuint (n_area_groups, ==, 7);
+  {
+    /* Grouped results order by an aggregate, then by the group values. */
+    g_autoptr(JsonNode) top = call (sim, "admin", "approval.request", "formatted_read_group",
+                                    "{\"domain\": [], \"groupby\": [\"x_ct_area\"],"
+                                    " \"aggregates\": [\"amount:sum\", \"__count\"],"
+                                    " \"order\": \"__count desc, x_ct_area\"}", NULL);
+    JsonArray *rows = json_node_get_array (top);
+
+    for (guint i = 1; i < json_array_get_length (rows); i++)
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, i - 1), "__count"), >=,
+                       json_object_get_int_member (json_array_get_object_element (rows, i), "__count"));
+  }
   /* Master data */
   g_assert_cmpint (count (sim, "admin", "res.company", "[[\"parent_id\", \"=\", 1]]"), ==, 3);
   g_assert_cmpint (count (sim, "admin", "stock.warehouse", "[]"), ==, 4);
