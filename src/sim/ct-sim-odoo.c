@@ -23,7 +23,11 @@
 
 /* json_object_set_string_member that takes the string. */
 #define json_object_set_string_member_take(o, k, s) \
-  G_STMT_START { char *_s = (s); json_object_set_string_member ((o), (k), _s); g_free (_s); } G_STMT_END
+  G_STMT_START { \
+    char *_s = (s); \
+    json_object_set_string_member ((o), (k), _s); \
+    g_free (_s); \
+  } G_STMT_END
 
 typedef struct
 {
@@ -46,50 +50,53 @@ struct _CtSimOdoo
 
 /* The recorded answer of /web/session/authenticate; per-user keys are patched in. */
 static const char session_info_template[] =
-  "{\"uid\":2,\"is_system\":true,\"is_admin\":true,\"is_public\":false,\"is_internal_user\":true,\"user_"
-  "context\":{\"lang\":\"en_US\",\"tz\":\"Europe/Brussels\",\"uid\":2},\"db\":\"ct\",\"registry_hash\":\"f0b7db"
-  "d22897912910d574d83e93058d07164767021fb6ed1d02073400e37011\",\"user_settings\":{\"id\":1,\"embed"
-  "ded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss_sid"
-  "ebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice_act"
-  "ive_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",[]]]}"
-  ",\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,\"final\",0,\"\"],\"support_url\":\"https:"
-  "//www.odoo.com/buy\",\"name\":\"Mitchell Admin\",\"username\":\"admin\",\"quick_login\":true,\"partner"
-  "_write_date\":\"2026-11-26 15:18:05\",\"partner_display_name\":\"YourCompany, Mitchell Admin\",\"p"
-  "artner_id\":3,\"web.base.url\":\"http://127.0.0.1:8069\",\"active_ids_limit\":20000,\"profile_sess"
-  "ion\":null,\"profile_collectors\":null,\"profile_params\":null,\"max_file_upload_size\":134217728"
-  ",\"home_action_id\":false,\"currencies\":{\"1\":{\"name\":\"USD\",\"symbol\":\"$\",\"position\":\"before\",\""
-  "digits\":[69,2]}},\"bundle_params\":{\"lang\":\"en_US\"},\"test_mode\":false,\"view_info\":{\"list\":{\""
-  "display_name\":\"List\",\"icon\":\"oi oi-view-list\",\"multi_record\":true},\"form\":{\"display_name\":"
-  "\"Form\",\"icon\":\"fa fa-address-card\",\"multi_record\":false},\"graph\":{\"display_name\":\"Graph\",\""
-  "icon\":\"fa fa-area-chart\",\"multi_record\":true},\"pivot\":{\"display_name\":\"Pivot\",\"icon\":\"oi o"
-  "i-view-pivot\",\"multi_record\":true},\"calendar\":{\"display_name\":\"Calendar\",\"icon\":\"fa fa-cal"
-  "endar\",\"multi_record\":true},\"kanban\":{\"display_name\":\"Kanban\",\"icon\":\"oi oi-view-kanban\",\""
-  "multi_record\":true},\"search\":{\"display_name\":\"Search\",\"icon\":\"oi oi-search\",\"multi_record\""
-  ":true},\"activity\":{\"display_name\":\"Activity\",\"icon\":\"fa fa-clock-o\",\"multi_record\":true}},"
-  "\"groups\":{\"base.group_allow_export\":true},\"user_companies\":{\"current_company\":1,\"allowed_c"
-  "ompanies\":{\"3\":{\"id\":3,\"name\":\"My Company (Chicago)\",\"sequence\":10,\"child_ids\":[],\"parent_"
-  "id\":false,\"currency_id\":1},\"2\":{\"id\":2,\"name\":\"My US Company\",\"sequence\":10,\"child_ids\":[]"
-  ",\"parent_id\":false,\"currency_id\":1},\"1\":{\"id\":1,\"name\":\"My Company (San Francisco)\",\"seque"
-  "nce\":0,\"child_ids\":[],\"parent_id\":false,\"currency_id\":1}},\"disallowed_ancestor_companies\":"
-  "{}},\"show_effect\":true,\"max_time_between_keys_in_ms\":150,\"websocket_worker_version\":\"19.0-"
-  "2\",\"tour_enabled\":false,\"current_tour\":null,\"storeData\":{\"Store\":{\"action_discuss_id\":125,"
-  "\"channel_types_with_seen_infos\":[\"chat\",\"group\"],\"hasCannedResponses\":true,\"hasGifPickerFe"
-  "ature\":false,\"hasLinkPreviewFeature\":true,\"hasMessageTranslationFeature\":false,\"internalUs"
-  "erGroupId\":1,\"mt_comment\":1,\"mt_note\":2,\"odoobot\":2,\"self_partner\":3,\"settings\":{\"id\":1,\"e"
-  "mbedded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss"
-  "_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice"
-  "_active_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",["
-  "]]]}},\"res.partner\":[{\"active\":false,\"avatar_128_access_token\":\"9d3ab38f19541c2935573e9d49"
-  "6ce79b4428fe36c68001ce9034f94f6d7c396co0x6b2f2f51\",\"email\":\"odoobot@example.com\",\"id\":2,\"i"
-  "m_status\":\"bot\",\"im_status_access_token\":\"be53088f7afb3de7a74ebe8a41d984016cda2eafbfb1e27c"
-  "13512bcb2bfc7bd2o0x6b2ea475\",\"is_company\":false,\"main_user_id\":1,\"name\":\"OdooBot\",\"write_d"
-  "ate\":\"2026-11-26 15:18:05\"},{\"active\":true,\"avatar_128_access_token\":\"d3f428b53e118ca153af"
-  "0fc222b062dd46ed08d09a3d62b7223a0b11406fd3afo0x6b2f3078\",\"id\":3,\"im_status\":\"offline\",\"im_"
-  "status_access_token\":\"febde458daa4f90dd8adb81098324daa4c1846f5064e9edefa6bb86d1d3cb1d5o0x6"
-  "b2ea589\",\"main_user_id\":2,\"name\":\"Mitchell Admin\",\"write_date\":\"2026-11-26 15:18:05\"}],\"re"
-  "s.users\":[{\"id\":1,\"share\":false},{\"id\":2,\"is_admin\":true,\"notification_type\":\"email\",\"shar"
-  "e\":false,\"signature\":[\"markup\",\"<div>Mitchell Admin</div>\"]}]},\"iap_company_enrich\":true,\""
-  "can_insert_in_spreadsheet\":false}";
+  "{\"uid\":2,\"is_system\":true,\"is_admin\":true,\"is_public\":false,\"is_internal_user\":true,"
+  "\"user_context\":{\"lang\":\"en_US\",\"tz\":\"Europe/Brussels\",\"uid\":2},\"db\":\"ct\",\"reg"
+  "istry_hash\":\"f0b7dbd22897912910d574d83e93058d07164767021fb6ed1d02073400e37011\",\"user_setti"
+  "ngs\":{\"id\":1,\"embedded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open"
+  "\":true,\"is_discuss_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_t"
+  "o_talk\":false,\"voice_active_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id"
+  "\":2},\"volumes\":[[\"ADD\",[]]]},\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,"
+  "\"final\",0,\"\"],\"support_url\":\"https://www.odoo.com/buy\",\"name\":\"Mitchell Admin\",\"u"
+  "sername\":\"admin\",\"quick_login\":true,\"partner_write_date\":\"2026-11-26 15:18:05\",\"part"
+  "ner_display_name\":\"YourCompany, Mitchell Admin\",\"partner_id\":3,\"web.base.url\":\"http://"
+  "127.0.0.1:8069\",\"active_ids_limit\":20000,\"profile_session\":null,\"profile_collectors\":nu"
+  "ll,\"profile_params\":null,\"max_file_upload_size\":134217728,\"home_action_id\":false,\"curre"
+  "ncies\":{\"1\":{\"name\":\"USD\",\"symbol\":\"$\",\"position\":\"before\",\"digits\":[69,2]}},"
+  "\"bundle_params\":{\"lang\":\"en_US\"},\"test_mode\":false,\"view_info\":{\"list\":{\"display_"
+  "name\":\"List\",\"icon\":\"oi oi-view-list\",\"multi_record\":true},\"form\":{\"display_name\""
+  ":\"Form\",\"icon\":\"fa fa-address-card\",\"multi_record\":false},\"graph\":{\"display_name\":"
+  "\"Graph\",\"icon\":\"fa fa-area-chart\",\"multi_record\":true},\"pivot\":{\"display_name\":\"P"
+  "ivot\",\"icon\":\"oi oi-view-pivot\",\"multi_record\":true},\"calendar\":{\"display_name\":\"C"
+  "alendar\",\"icon\":\"fa fa-calendar\",\"multi_record\":true},\"kanban\":{\"display_name\":\"Ka"
+  "nban\",\"icon\":\"oi oi-view-kanban\",\"multi_record\":true},\"search\":{\"display_name\":\"Se"
+  "arch\",\"icon\":\"oi oi-search\",\"multi_record\":true},\"activity\":{\"display_name\":\"Activ"
+  "ity\",\"icon\":\"fa fa-clock-o\",\"multi_record\":true}},\"groups\":{\"base.group_allow_export"
+  "\":true},\"user_companies\":{\"current_company\":1,\"allowed_companies\":{\"3\":{\"id\":3,\"na"
+  "me\":\"My Company (Chicago)\",\"sequence\":10,\"child_ids\":[],\"parent_id\":false,\"currency_"
+  "id\":1},\"2\":{\"id\":2,\"name\":\"My US Company\",\"sequence\":10,\"child_ids\":[],\"parent_i"
+  "d\":false,\"currency_id\":1},\"1\":{\"id\":1,\"name\":\"My Company (San Francisco)\",\"sequenc"
+  "e\":0,\"child_ids\":[],\"parent_id\":false,\"currency_id\":1}},\"disallowed_ancestor_companies"
+  "\":{}},\"show_effect\":true,\"max_time_between_keys_in_ms\":150,\"websocket_worker_version\":"
+  "\"19.0-2\",\"tour_enabled\":false,\"current_tour\":null,\"storeData\":{\"Store\":{\"action_dis"
+  "cuss_id\":125,\"channel_types_with_seen_infos\":[\"chat\",\"group\"],\"hasCannedResponses\":tr"
+  "ue,\"hasGifPickerFeature\":false,\"hasLinkPreviewFeature\":true,\"hasMessageTranslationFeature"
+  "\":false,\"internalUserGroupId\":1,\"mt_comment\":1,\"mt_note\":2,\"odoobot\":2,\"self_partner"
+  "\":3,\"settings\":{\"id\":1,\"embedded_actions_config_ids\":{},\"is_discuss_sidebar_category_c"
+  "hannel_open\":true,\"is_discuss_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,"
+  "\"use_push_to_talk\":false,\"voice_active_duration\":200,\"channel_notifications\":false,\"use"
+  "r_id\":{\"id\":2},\"volumes\":[[\"ADD\",[]]]}},\"res.partner\":[{\"active\":false,\"avatar_128"
+  "_access_token\":\"9d3ab38f19541c2935573e9d496ce79b4428fe36c68001ce9034f94f6d7c396co0x6b2f2f51"
+  "\",\"email\":\"odoobot@example.com\",\"id\":2,\"im_status\":\"bot\",\"im_status_access_token\""
+  ":\"be53088f7afb3de7a74ebe8a41d984016cda2eafbfb1e27c13512bcb2bfc7bd2o0x6b2ea475\",\"is_company"
+  "\":false,\"main_user_id\":1,\"name\":\"OdooBot\",\"write_date\":\"2026-11-26 15:18:05\"},{\"ac"
+  "tive\":true,\"avatar_128_access_token\":\"d3f428b53e118ca153af0fc222b062dd46ed08d09a3d62b7223a"
+  "0b11406fd3afo0x6b2f3078\",\"id\":3,\"im_status\":\"offline\",\"im_status_access_token\":\"febd"
+  "e458daa4f90dd8adb81098324daa4c1846f5064e9edefa6bb86d1d3cb1d5o0x6b2ea589\",\"main_user_id\":2,"
+  "\"name\":\"Mitchell Admin\",\"write_date\":\"2026-11-26 15:18:05\"}],\"res.users\":[{\"id\":1,"
+  "\"share\":false},{\"id\":2,\"is_admin\":true,\"notification_type\":\"email\",\"share\":false,"
+  "\"signature\":[\"markup\",\"<div>Mitchell Admin</div>\"]}]},\"iap_company_enrich\":true,\"can_"
+  "insert_in_spreadsheet\":false}";
 
 static void
 user_free (gpointer data)
