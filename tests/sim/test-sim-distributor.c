@@ -154,6 +154,10 @@ test_all_mechanisms_and_ages (void)
   g_assert_cmpint (count (sim, "admin", "approval.request", "[[\"request_status\", \"=\", \"pending\"]]"), >, 50);
   g_assert_cmpint (count (sim, "admin", "purchase.order", "[[\"state\", \"=\", \"to approve\"]]"), >, 10);
   g_assert_cmpint (count (sim, "admin", "mail.activity", "[[\"activity_type_id.name\", \"=\", \"Approval\"]]"), >, 50);
+  /* Upcoming tiers, and orders pending through two mechanisms at once */
+  g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"status\", \"=\", \"waiting\"]]"), >, 0);
+  g_assert_cmpint (count (sim, "admin", "purchase.order",
+                          "[[\"state\", \"=\", \"to approve\"], [\"review_ids.status\", \"=\", \"pending\"]]"), >, 0);
   /* Decided history with timestamps, and escalations */
   g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"status\", \"=\", \"rejected\"], [\"reviewed_date\", \"!=\", false]]"), >, 20);
   g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"name\", \"=\", \"Escalation to management\"]]"), >, 5);
