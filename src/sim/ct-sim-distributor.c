@@ -303,6 +303,26 @@ tier_review (Gen        *g,
       post (g, model, row, user_partner (UID_APPROVER), "<p>Escalated to management</p>",
             (t->created + t->decided) / 2, 2);
     }
+  if (t->pending && !t->escalated && area == AREA_INVOICE)
+    {
+      /* A second level in sequence: waiting until the first one approves. */
+      guint w = ct_sim_model_new_row (g->reviews, 0);
+
+      ct_sim_model_set_int (g->reviews, r, "approve_sequence", 1);
+      ct_sim_model_set_str (g->reviews, w, "name", "Finance controller sign-off");
+      ct_sim_model_set_str (g->reviews, w, "model", model->name);
+      ct_sim_model_set_int (g->reviews, w, "res_id", ct_sim_model_row_id (model, row));
+      ct_sim_model_set_int (g->reviews, w, "definition_id", g->tier_definition[area]);
+      ct_sim_model_set_int (g->reviews, w, "sequence", 20);
+      ct_sim_model_set_int (g->reviews, w, "approve_sequence", 1);
+      ct_sim_model_set_int (g->reviews, w, "reviewer_id", UID_MANAGER);
+      ct_sim_model_add_id (g->reviews, w, "reviewer_ids", UID_MANAGER);
+      ct_sim_model_set_str (g->reviews, w, "todo_by", "Morgan Manager");
+      ct_sim_model_set_int (g->reviews, w, "requested_by", UID_REQUESTER);
+      ct_sim_model_set_str (g->reviews, w, "create_date", datetime_at (g, t->created));
+      ct_sim_model_set_str (g->reviews, w, "status", "waiting");
+      ct_sim_model_add_id (model, row, "review_ids", ct_sim_model_row_id (g->reviews, w));
+    }
   if (!t->pending)
     {
       post (g, model, row, user_partner (t->escalated ? UID_MANAGER : UID_APPROVER),
@@ -561,8 +581,10 @@ make_case (Gen    *g,
       }
       break;
     case AREA_PROCUREMENT:
-      row = new_purchase (g, t, mech == MECH_DOUBLE_VALIDATION ? "to approve" : "draft",
-                          mech == MECH_DOUBLE_VALIDATION ? 10000 : 2000, 60000);
+      /* Orders under tier review sit in "to approve" like on the real server,
+       * so many are pending through both mechanisms at once. */
+      row = new_purchase (g, t, mech == MECH_DOUBLE_VALIDATION || mech == MECH_TIER ? "to approve" : "draft",
+                          mech == MECH_DOUBLE_VALIDATION || mech == MECH_TIER ? 10000 : 2000, 60000);
       if (index % 83 == 0)
         add_link (g, "purchase.order", ct_sim_model_row_id (g->purchases, row),
                   ct_sim_model_get_str (g->purchases, row, "name"));

@@ -23,7 +23,11 @@
 
 /* json_object_set_string_member that takes the string. */
 #define json_object_set_string_member_take(o, k, s) \
-  G_STMT_START { char *_s = (s); json_object_set_string_member ((o), (k), _s); g_free (_s); } G_STMT_END
+  G_STMT_START { \
+    char *_s = (s); \
+    json_object_set_string_member ((o), (k), _s); \
+    g_free (_s); \
+  } G_STMT_END
 
 typedef struct
 {
@@ -46,50 +50,53 @@ struct _CtSimOdoo
 
 /* The recorded answer of /web/session/authenticate; per-user keys are patched in. */
 static const char session_info_template[] =
-  "{\"uid\":2,\"is_system\":true,\"is_admin\":true,\"is_public\":false,\"is_internal_user\":true,\"user_"
-  "context\":{\"lang\":\"en_US\",\"tz\":\"Europe/Brussels\",\"uid\":2},\"db\":\"ct\",\"registry_hash\":\"f0b7db"
-  "d22897912910d574d83e93058d07164767021fb6ed1d02073400e37011\",\"user_settings\":{\"id\":1,\"embed"
-  "ded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss_sid"
-  "ebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice_act"
-  "ive_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",[]]]}"
-  ",\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,\"final\",0,\"\"],\"support_url\":\"https:"
-  "//www.odoo.com/buy\",\"name\":\"Mitchell Admin\",\"username\":\"admin\",\"quick_login\":true,\"partner"
-  "_write_date\":\"2026-11-26 15:18:05\",\"partner_display_name\":\"YourCompany, Mitchell Admin\",\"p"
-  "artner_id\":3,\"web.base.url\":\"http://127.0.0.1:8069\",\"active_ids_limit\":20000,\"profile_sess"
-  "ion\":null,\"profile_collectors\":null,\"profile_params\":null,\"max_file_upload_size\":134217728"
-  ",\"home_action_id\":false,\"currencies\":{\"1\":{\"name\":\"USD\",\"symbol\":\"$\",\"position\":\"before\",\""
-  "digits\":[69,2]}},\"bundle_params\":{\"lang\":\"en_US\"},\"test_mode\":false,\"view_info\":{\"list\":{\""
-  "display_name\":\"List\",\"icon\":\"oi oi-view-list\",\"multi_record\":true},\"form\":{\"display_name\":"
-  "\"Form\",\"icon\":\"fa fa-address-card\",\"multi_record\":false},\"graph\":{\"display_name\":\"Graph\",\""
-  "icon\":\"fa fa-area-chart\",\"multi_record\":true},\"pivot\":{\"display_name\":\"Pivot\",\"icon\":\"oi o"
-  "i-view-pivot\",\"multi_record\":true},\"calendar\":{\"display_name\":\"Calendar\",\"icon\":\"fa fa-cal"
-  "endar\",\"multi_record\":true},\"kanban\":{\"display_name\":\"Kanban\",\"icon\":\"oi oi-view-kanban\",\""
-  "multi_record\":true},\"search\":{\"display_name\":\"Search\",\"icon\":\"oi oi-search\",\"multi_record\""
-  ":true},\"activity\":{\"display_name\":\"Activity\",\"icon\":\"fa fa-clock-o\",\"multi_record\":true}},"
-  "\"groups\":{\"base.group_allow_export\":true},\"user_companies\":{\"current_company\":1,\"allowed_c"
-  "ompanies\":{\"3\":{\"id\":3,\"name\":\"My Company (Chicago)\",\"sequence\":10,\"child_ids\":[],\"parent_"
-  "id\":false,\"currency_id\":1},\"2\":{\"id\":2,\"name\":\"My US Company\",\"sequence\":10,\"child_ids\":[]"
-  ",\"parent_id\":false,\"currency_id\":1},\"1\":{\"id\":1,\"name\":\"My Company (San Francisco)\",\"seque"
-  "nce\":0,\"child_ids\":[],\"parent_id\":false,\"currency_id\":1}},\"disallowed_ancestor_companies\":"
-  "{}},\"show_effect\":true,\"max_time_between_keys_in_ms\":150,\"websocket_worker_version\":\"19.0-"
-  "2\",\"tour_enabled\":false,\"current_tour\":null,\"storeData\":{\"Store\":{\"action_discuss_id\":125,"
-  "\"channel_types_with_seen_infos\":[\"chat\",\"group\"],\"hasCannedResponses\":true,\"hasGifPickerFe"
-  "ature\":false,\"hasLinkPreviewFeature\":true,\"hasMessageTranslationFeature\":false,\"internalUs"
-  "erGroupId\":1,\"mt_comment\":1,\"mt_note\":2,\"odoobot\":2,\"self_partner\":3,\"settings\":{\"id\":1,\"e"
-  "mbedded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open\":true,\"is_discuss"
-  "_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_to_talk\":false,\"voice"
-  "_active_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id\":2},\"volumes\":[[\"ADD\",["
-  "]]]}},\"res.partner\":[{\"active\":false,\"avatar_128_access_token\":\"9d3ab38f19541c2935573e9d49"
-  "6ce79b4428fe36c68001ce9034f94f6d7c396co0x6b2f2f51\",\"email\":\"odoobot@example.com\",\"id\":2,\"i"
-  "m_status\":\"bot\",\"im_status_access_token\":\"be53088f7afb3de7a74ebe8a41d984016cda2eafbfb1e27c"
-  "13512bcb2bfc7bd2o0x6b2ea475\",\"is_company\":false,\"main_user_id\":1,\"name\":\"OdooBot\",\"write_d"
-  "ate\":\"2026-11-26 15:18:05\"},{\"active\":true,\"avatar_128_access_token\":\"d3f428b53e118ca153af"
-  "0fc222b062dd46ed08d09a3d62b7223a0b11406fd3afo0x6b2f3078\",\"id\":3,\"im_status\":\"offline\",\"im_"
-  "status_access_token\":\"febde458daa4f90dd8adb81098324daa4c1846f5064e9edefa6bb86d1d3cb1d5o0x6"
-  "b2ea589\",\"main_user_id\":2,\"name\":\"Mitchell Admin\",\"write_date\":\"2026-11-26 15:18:05\"}],\"re"
-  "s.users\":[{\"id\":1,\"share\":false},{\"id\":2,\"is_admin\":true,\"notification_type\":\"email\",\"shar"
-  "e\":false,\"signature\":[\"markup\",\"<div>Mitchell Admin</div>\"]}]},\"iap_company_enrich\":true,\""
-  "can_insert_in_spreadsheet\":false}";
+  "{\"uid\":2,\"is_system\":true,\"is_admin\":true,\"is_public\":false,\"is_internal_user\":true,"
+  "\"user_context\":{\"lang\":\"en_US\",\"tz\":\"Europe/Brussels\",\"uid\":2},\"db\":\"ct\",\"reg"
+  "istry_hash\":\"f0b7dbd22897912910d574d83e93058d07164767021fb6ed1d02073400e37011\",\"user_setti"
+  "ngs\":{\"id\":1,\"embedded_actions_config_ids\":{},\"is_discuss_sidebar_category_channel_open"
+  "\":true,\"is_discuss_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,\"use_push_t"
+  "o_talk\":false,\"voice_active_duration\":200,\"channel_notifications\":false,\"user_id\":{\"id"
+  "\":2},\"volumes\":[[\"ADD\",[]]]},\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,"
+  "\"final\",0,\"\"],\"support_url\":\"https://www.odoo.com/buy\",\"name\":\"Mitchell Admin\",\"u"
+  "sername\":\"admin\",\"quick_login\":true,\"partner_write_date\":\"2026-11-26 15:18:05\",\"part"
+  "ner_display_name\":\"YourCompany, Mitchell Admin\",\"partner_id\":3,\"web.base.url\":\"http://"
+  "127.0.0.1:8069\",\"active_ids_limit\":20000,\"profile_session\":null,\"profile_collectors\":nu"
+  "ll,\"profile_params\":null,\"max_file_upload_size\":134217728,\"home_action_id\":false,\"curre"
+  "ncies\":{\"1\":{\"name\":\"USD\",\"symbol\":\"$\",\"position\":\"before\",\"digits\":[69,2]}},"
+  "\"bundle_params\":{\"lang\":\"en_US\"},\"test_mode\":false,\"view_info\":{\"list\":{\"display_"
+  "name\":\"List\",\"icon\":\"oi oi-view-list\",\"multi_record\":true},\"form\":{\"display_name\""
+  ":\"Form\",\"icon\":\"fa fa-address-card\",\"multi_record\":false},\"graph\":{\"display_name\":"
+  "\"Graph\",\"icon\":\"fa fa-area-chart\",\"multi_record\":true},\"pivot\":{\"display_name\":\"P"
+  "ivot\",\"icon\":\"oi oi-view-pivot\",\"multi_record\":true},\"calendar\":{\"display_name\":\"C"
+  "alendar\",\"icon\":\"fa fa-calendar\",\"multi_record\":true},\"kanban\":{\"display_name\":\"Ka"
+  "nban\",\"icon\":\"oi oi-view-kanban\",\"multi_record\":true},\"search\":{\"display_name\":\"Se"
+  "arch\",\"icon\":\"oi oi-search\",\"multi_record\":true},\"activity\":{\"display_name\":\"Activ"
+  "ity\",\"icon\":\"fa fa-clock-o\",\"multi_record\":true}},\"groups\":{\"base.group_allow_export"
+  "\":true},\"user_companies\":{\"current_company\":1,\"allowed_companies\":{\"3\":{\"id\":3,\"na"
+  "me\":\"My Company (Chicago)\",\"sequence\":10,\"child_ids\":[],\"parent_id\":false,\"currency_"
+  "id\":1},\"2\":{\"id\":2,\"name\":\"My US Company\",\"sequence\":10,\"child_ids\":[],\"parent_i"
+  "d\":false,\"currency_id\":1},\"1\":{\"id\":1,\"name\":\"My Company (San Francisco)\",\"sequenc"
+  "e\":0,\"child_ids\":[],\"parent_id\":false,\"currency_id\":1}},\"disallowed_ancestor_companies"
+  "\":{}},\"show_effect\":true,\"max_time_between_keys_in_ms\":150,\"websocket_worker_version\":"
+  "\"19.0-2\",\"tour_enabled\":false,\"current_tour\":null,\"storeData\":{\"Store\":{\"action_dis"
+  "cuss_id\":125,\"channel_types_with_seen_infos\":[\"chat\",\"group\"],\"hasCannedResponses\":tr"
+  "ue,\"hasGifPickerFeature\":false,\"hasLinkPreviewFeature\":true,\"hasMessageTranslationFeature"
+  "\":false,\"internalUserGroupId\":1,\"mt_comment\":1,\"mt_note\":2,\"odoobot\":2,\"self_partner"
+  "\":3,\"settings\":{\"id\":1,\"embedded_actions_config_ids\":{},\"is_discuss_sidebar_category_c"
+  "hannel_open\":true,\"is_discuss_sidebar_category_chat_open\":true,\"push_to_talk_key\":false,"
+  "\"use_push_to_talk\":false,\"voice_active_duration\":200,\"channel_notifications\":false,\"use"
+  "r_id\":{\"id\":2},\"volumes\":[[\"ADD\",[]]]}},\"res.partner\":[{\"active\":false,\"avatar_128"
+  "_access_token\":\"9d3ab38f19541c2935573e9d496ce79b4428fe36c68001ce9034f94f6d7c396co0x6b2f2f51"
+  "\",\"email\":\"odoobot@example.com\",\"id\":2,\"im_status\":\"bot\",\"im_status_access_token\""
+  ":\"be53088f7afb3de7a74ebe8a41d984016cda2eafbfb1e27c13512bcb2bfc7bd2o0x6b2ea475\",\"is_company"
+  "\":false,\"main_user_id\":1,\"name\":\"OdooBot\",\"write_date\":\"2026-11-26 15:18:05\"},{\"ac"
+  "tive\":true,\"avatar_128_access_token\":\"d3f428b53e118ca153af0fc222b062dd46ed08d09a3d62b7223a"
+  "0b11406fd3afo0x6b2f3078\",\"id\":3,\"im_status\":\"offline\",\"im_status_access_token\":\"febd"
+  "e458daa4f90dd8adb81098324daa4c1846f5064e9edefa6bb86d1d3cb1d5o0x6b2ea589\",\"main_user_id\":2,"
+  "\"name\":\"Mitchell Admin\",\"write_date\":\"2026-11-26 15:18:05\"}],\"res.users\":[{\"id\":1,"
+  "\"share\":false},{\"id\":2,\"is_admin\":true,\"notification_type\":\"email\",\"share\":false,"
+  "\"signature\":[\"markup\",\"<div>Mitchell Admin</div>\"]}]},\"iap_company_enrich\":true,\"can_"
+  "insert_in_spreadsheet\":false}";
 
 static void
 user_free (gpointer data)
@@ -1153,6 +1160,288 @@ handle_json2 (CtSimOdoo         *self,
   json_node_unref (result);
 }
 
+
+/* /mail/thread/messages: the web client's chatter, in its store format */
+
+static JsonNode *
+chatter_value (CtSimModel *m,
+               guint       row,
+               const char *field)
+{
+  return ct_sim_model_value_to_json (m, row, ct_sim_model_get_field (m, field));
+}
+
+static JsonObject *
+chatter_message (CtSimOdoo  *self,
+                 guint       row,
+                 GHashTable *partners,
+                 GHashTable *subtypes)
+{
+  CtSimModel *messages = ct_sim_db_get_model (self->db, "mail.message");
+  CtSimModel *partner_model = ct_sim_db_get_model (self->db, "res.partner");
+  CtSimModel *tracking = ct_sim_db_get_model (self->db, "mail.tracking.value");
+  CtSimModel *fields = ct_sim_db_get_model (self->db, "ir.model.fields");
+  JsonObject *out = json_object_new ();
+  JsonObject *thread = json_object_new ();
+  JsonArray *values = json_array_new ();
+  const char *body = ct_sim_model_get_str (messages, row, "body");
+  const char *model_name = ct_sim_model_get_str (messages, row, "model");
+  gint64 author = ct_sim_model_get_int (messages, row, "author_id");
+  gint64 subtype = ct_sim_model_get_int (messages, row, "subtype_id");
+  CtSimValue tracked = ct_sim_model_get (messages, row, ct_sim_model_get_field (messages, "tracking_value_ids"));
+  const char *email = NULL;
+  guint p;
+
+  if (ct_sim_model_lookup (partner_model, author, &p))
+    {
+      email = ct_sim_model_get_str (partner_model, p, "email");
+      g_hash_table_add (partners, GINT_TO_POINTER ((int) author));
+    }
+  if (subtype != 0)
+    g_hash_table_add (subtypes, GINT_TO_POINTER ((int) subtype));
+  json_object_set_array_member (out, "attachment_ids", json_array_new ());
+  json_object_set_boolean_member (out, "author_guest_id", FALSE);
+  if (author != 0)
+    json_object_set_int_member (out, "author_id", author);
+  else
+    json_object_set_boolean_member (out, "author_id", FALSE);
+  /* Empty bodies are "", others travel as ["markup", html]. */
+  if (body == NULL || body[0] == '\0')
+    json_object_set_string_member (out, "body", "");
+  else
+    {
+      JsonArray *markup = json_array_new ();
+
+      json_array_add_string_element (markup, "markup");
+      json_array_add_string_element (markup, body);
+      json_object_set_array_member (out, "body", markup);
+    }
+  json_object_set_member (out, "create_date", chatter_value (messages, row, "create_date"));
+  json_object_set_member (out, "date", chatter_value (messages, row, "date"));
+  json_object_set_member (out, "default_subject", chatter_value (messages, row, "record_name"));
+  if (email != NULL && ct_sim_model_lookup (partner_model, author, &p))
+    {
+      g_autofree char *from = g_strdup_printf ("\"%s\" <%s>", ct_sim_model_get_str (partner_model, p, "name"),
+                                               email);
+
+      json_object_set_string_member (out, "email_from", from);
+    }
+  else
+    json_object_set_boolean_member (out, "email_from", FALSE);
+  json_object_set_int_member (out, "id", ct_sim_model_row_id (messages, row));
+  json_object_set_boolean_member (out, "incoming_email_cc", FALSE);
+  json_object_set_boolean_member (out, "incoming_email_to", FALSE);
+  json_object_set_array_member (out, "message_link_preview_ids", json_array_new ());
+  json_object_set_member (out, "message_type", chatter_value (messages, row, "message_type"));
+  json_object_set_string_member (out, "model", model_name);
+  json_object_set_boolean_member (out, "needaction", FALSE);
+  json_object_set_array_member (out, "notification_ids", json_array_new ());
+  json_object_set_array_member (out, "partner_ids", json_array_new ());
+  json_object_set_boolean_member (out, "pinned_at", FALSE);
+  json_object_set_array_member (out, "reactions", json_array_new ());
+  json_object_set_member (out, "record_name", chatter_value (messages, row, "record_name"));
+  json_object_set_int_member (out, "res_id", ct_sim_model_get_int (messages, row, "res_id"));
+  json_object_set_boolean_member (out, "scheduledDatetime", FALSE);
+  json_object_set_boolean_member (out, "starred", FALSE);
+  json_object_set_member (out, "subject", chatter_value (messages, row, "subject"));
+  if (subtype != 0)
+    json_object_set_int_member (out, "subtype_id", subtype);
+  else
+    json_object_set_boolean_member (out, "subtype_id", FALSE);
+  json_object_set_int_member (thread, "id", ct_sim_model_get_int (messages, row, "res_id"));
+  json_object_set_string_member (thread, "model", model_name);
+  json_object_set_object_member (out, "thread", thread);
+  for (guint i = 0; tracked.ids != NULL && i < tracked.ids->len; i++)
+    {
+      JsonObject *value = json_object_new ();
+      JsonObject *info = json_object_new ();
+      guint t, f;
+      const char *changed = "";
+      const char *type = "char";
+
+      if (!ct_sim_model_lookup (tracking, g_array_index (tracked.ids, gint64, i), &t))
+        {
+          json_object_unref (value);
+          json_object_unref (info);
+          continue;
+        }
+      if (ct_sim_model_lookup (fields, ct_sim_model_get_int (tracking, t, "field_id"), &f))
+        {
+          changed = ct_sim_model_get_str (fields, f, "field_description");
+          type = ct_sim_model_get_str (fields, f, "ttype");
+        }
+      json_object_set_int_member (value, "id", ct_sim_model_row_id (tracking, t));
+      json_object_set_string_member (info, "changedField", changed);
+      json_object_set_boolean_member (info, "currencyId", FALSE);
+      json_object_set_null_member (info, "floatPrecision");
+      json_object_set_string_member (info, "fieldType", type);
+      json_object_set_boolean_member (info, "isPropertyField", FALSE);
+      json_object_set_object_member (value, "fieldInfo", info);
+      json_object_set_member (value, "newValue", chatter_value (tracking, t, "new_value_char"));
+      json_object_set_member (value, "oldValue", chatter_value (tracking, t, "old_value_char"));
+      json_array_add_object_element (values, value);
+    }
+  json_object_set_array_member (out, "trackingValues", values);
+  json_object_set_member (out, "write_date", chatter_value (messages, row,
+                                                           ct_sim_model_get_str (messages, row, "write_date") ?
+                                                           "write_date" : "create_date"));
+  return out;
+}
+
+static void
+handle_thread_messages (CtSimOdoo         *self,
+                        SoupServerMessage *msg,
+                        gboolean           expire)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sid = NULL;
+  g_autoptr(GHashTable) partners = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) subtypes = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(JsonNode) domain = NULL;
+  JsonNode *id = NULL;
+  JsonObject *params = NULL;
+  JsonObject *fetch = NULL;
+  CtSimUser *user;
+  CtSimModel *target, *messages, *partner_model, *subtype_model;
+  JsonObject *result, *data, *thread;
+  JsonArray *list, *ids, *thread_list, *partner_list, *user_list, *subtype_list;
+  g_autofree char *domain_json = NULL;
+  g_autofree char *display = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gint64 limit = 30, res_id;
+  guint trow;
+
+  if (!read_jsonrpc (msg, &root, &id, &params))
+    return;
+  user = session_user (self, msg, &sid);
+  if (user != NULL && expire)
+    {
+      g_hash_table_remove (self->sessions, sid);
+      user = NULL;
+    }
+  if (user == NULL)
+    {
+      session_expired (&error);
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  target = ct_sim_db_get_model (self->db, get_string (params, "thread_model"));
+  res_id = params != NULL && json_object_has_member (params, "thread_id") &&
+    JSON_NODE_HOLDS_VALUE (json_object_get_member (params, "thread_id")) ?
+    json_object_get_int_member (params, "thread_id") : 0;
+  if (target == NULL || !ct_sim_model_lookup (target, res_id, &trow))
+    {
+      g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_NOT_FOUND,
+                           "404 Not Found: The requested URL was not found on the server. If you "
+                           "entered the URL manually please check your spelling and try again.");
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  self->db->current_uid = user->uid;
+  if (!ct_sim_orm_check_access (self, user, target, FALSE, &error))
+    {
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  if (json_object_has_member (params, "fetch_params") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "fetch_params")))
+    fetch = json_object_get_object_member (params, "fetch_params");
+  if (fetch != NULL && json_object_has_member (fetch, "limit") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (fetch, "limit")))
+    limit = json_object_get_int_member (fetch, "limit");
+
+  messages = ct_sim_db_get_model (self->db, "mail.message");
+  partner_model = ct_sim_db_get_model (self->db, "res.partner");
+  subtype_model = ct_sim_db_get_model (self->db, "mail.message.subtype");
+  domain_json = g_strdup_printf ("[[\"model\",\"=\",\"%s\"],[\"res_id\",\"=\",%" G_GINT64_FORMAT "]]",
+                                 target->name, res_id);
+  domain = json_from_string (domain_json, NULL);
+  rows = ct_sim_orm_search_rows (messages, domain, NULL, "id desc", 0, limit, &error);
+  if (rows == NULL)
+    {
+      jsonrpc_answer (msg, id, NULL, error);
+      return;
+    }
+  list = json_array_new ();
+  ids = json_array_new ();
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+
+      json_array_add_object_element (list, chatter_message (self, row, partners, subtypes));
+      json_array_add_int_element (ids, ct_sim_model_row_id (messages, row));
+    }
+  data = json_object_new ();
+  json_object_set_array_member (data, "mail.message", list);
+  subtype_list = json_array_new ();
+  g_hash_table_iter_init (&iter, subtypes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      JsonObject *st = json_object_new ();
+      guint srow;
+
+      json_object_set_member (st, "description",
+                              ct_sim_model_lookup (subtype_model, GPOINTER_TO_INT (key), &srow) ?
+                              chatter_value (subtype_model, srow, "description") :
+                              json_node_init_boolean (json_node_alloc (), FALSE));
+      json_object_set_int_member (st, "id", GPOINTER_TO_INT (key));
+      json_array_add_object_element (subtype_list, st);
+    }
+  json_object_set_array_member (data, "mail.message.subtype", subtype_list);
+  thread_list = json_array_new ();
+  thread = json_object_new ();
+  display = ct_sim_model_display_name (target, trow);
+  json_object_set_string_member (thread, "display_name", display != NULL ? display : "");
+  json_object_set_int_member (thread, "id", res_id);
+  json_object_set_string_member (thread, "model", target->name);
+  json_object_set_string_member (thread, "module_icon", "/base/static/description/icon.png");
+  json_array_add_object_element (thread_list, thread);
+  json_object_set_array_member (data, "mail.thread", thread_list);
+  partner_list = json_array_new ();
+  user_list = json_array_new ();
+  g_hash_table_iter_init (&iter, partners);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      JsonObject *partner = json_object_new ();
+      gint64 pid = GPOINTER_TO_INT (key);
+      gint64 main_user = 0;
+      guint prow;
+
+      for (guint i = 0; i < self->users->len; i++)
+        if (((CtSimUser *) g_ptr_array_index (self->users, i))->partner_id == pid)
+          main_user = ((CtSimUser *) g_ptr_array_index (self->users, i))->uid;
+      ct_sim_model_lookup (partner_model, pid, &prow);
+      json_object_set_string_member (partner, "avatar_128_access_token",
+                                     "0000000000000000000000000000000000000000000000000000000000000000o0x0");
+      json_object_set_int_member (partner, "id", pid);
+      json_object_set_member (partner, "is_company", chatter_value (partner_model, prow, "is_company"));
+      if (main_user != 0)
+        {
+          JsonObject *u = json_object_new ();
+
+          json_object_set_int_member (partner, "main_user_id", main_user);
+          json_object_set_int_member (u, "id", main_user);
+          json_object_set_boolean_member (u, "share", FALSE);
+          json_array_add_object_element (user_list, u);
+        }
+      else
+        json_object_set_boolean_member (partner, "main_user_id", FALSE);
+      json_object_set_member (partner, "name", chatter_value (partner_model, prow, "name"));
+      json_object_set_string_member (partner, "write_date", ct_sim_db_datetime (self->db, -3600));
+      json_array_add_object_element (partner_list, partner);
+    }
+  json_object_set_array_member (data, "res.partner", partner_list);
+  json_object_set_array_member (data, "res.users", user_list);
+  result = json_object_new ();
+  json_object_set_object_member (result, "data", data);
+  json_object_set_array_member (result, "messages", ids);
+  set_session_cookie (msg, sid);
+  jsonrpc_answer (msg, id, ct_sim_json_object (result), NULL);
+}
+
 void
 ct_sim_odoo_handle (CtSimOdoo         *self,
                     SoupServerMessage *msg,
@@ -1176,6 +1465,8 @@ ct_sim_odoo_handle (CtSimOdoo         *self,
   else if (g_strcmp0 (path, "/web/dataset/call_kw") == 0 ||
            g_str_has_prefix (path, "/web/dataset/call_kw/"))
     handle_call_kw (self, msg, FALSE, expire_session);
+  else if (g_strcmp0 (path, "/mail/thread/messages") == 0)
+    handle_thread_messages (self, msg, expire_session);
   else if (g_strcmp0 (path, "/web/dataset/call_button") == 0 ||
            g_str_has_prefix (path, "/web/dataset/call_button/"))
     handle_call_kw (self, msg, TRUE, expire_session);

@@ -708,12 +708,23 @@ typedef struct
   GHashTable *distinct; /* per group, for count_distinct, lazily */
 } Group;
 
+typedef enum { KEY_GROUPBY, KEY_AGGREGATE, KEY_COUNT } SortKeyKind;
+
+typedef struct
+{
+  SortKeyKind kind;
+  guint       index;
+  gboolean    desc;
+} SortKey;
+
 typedef struct
 {
   CtSimModel *model;
   GroupBy    *groupby;
   guint       n_groupby;
-  gboolean    desc;
+  Aggregate  *aggs;
+  SortKey     keys[8];
+  guint       n_keys;
 } GroupSort;
 
 static void
@@ -990,6 +1001,56 @@ group_value_json (CtSimModel *model,
 }
 
 static int
+compare_groupby (GroupSort   *sort,
+                 const Group *ga,
+                 const Group *gb,
+                 guint        i)
+{
+  CtSimField *field = sort->groupby[i].field;
+  CtSimValue va = ct_sim_model_get (sort->model, ga->first_row, field);
+  CtSimValue vb = ct_sim_model_get (sort->model, gb->first_row, field);
+
+  switch (field->type)
+    {
+    case CT_SIM_FIELD_INTEGER:
+    case CT_SIM_FIELD_BOOLEAN:
+    case CT_SIM_FIELD_MANY2ONE:
+    case CT_SIM_FIELD_MANY2ONE_REFERENCE:
+      return (va.i > vb.i) - (va.i < vb.i);
+    case CT_SIM_FIELD_FLOAT:
+    case CT_SIM_FIELD_MONETARY:
+      return (va.f > vb.f) - (va.f < vb.f);
+    case CT_SIM_FIELD_ONE2MANY:
+    case CT_SIM_FIELD_MANY2MANY:
+      return 0;
+    default:
+      return va.s == NULL ? (vb.s == NULL ? 0 : 1) : vb.s == NULL ? -1 : strcmp (va.s, vb.s);
+    }
+}
+
+static double
+aggregate_value (const Group *group,
+                 Aggregate   *agg,
+                 guint        i)
+{
+  if (agg->kind == AGG_AVG)
+    return group->count > 0 ? group->values[i] / group->count : 0;
+  if (agg->kind == AGG_COUNT_DISTINCT && group->distinct != NULL)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%u:", i);
+      GHashTableIter iter;
+      gpointer key;
+      guint n = 0;
+
+      g_hash_table_iter_init (&iter, group->distinct);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        n += g_str_has_prefix (key, prefix);
+      return n;
+    }
+  return group->values[i];
+}
+
+static int
 compare_groups (gconstpointer a,
                 gconstpointer b,
                 gpointer      user_data)
@@ -998,37 +1059,106 @@ compare_groups (gconstpointer a,
   const Group *ga = *(Group * const *) a;
   const Group *gb = *(Group * const *) b;
 
-  for (guint i = 0; i < sort->n_groupby; i++)
+  for (guint k = 0; k < sort->n_keys; k++)
     {
-      CtSimField *field = sort->groupby[i].field;
-      CtSimValue va = ct_sim_model_get (sort->model, ga->first_row, field);
-      CtSimValue vb = ct_sim_model_get (sort->model, gb->first_row, field);
+      SortKey *key = &sort->keys[k];
       int c;
 
-      switch (field->type)
+      if (key->kind == KEY_GROUPBY)
+        c = compare_groupby (sort, ga, gb, key->index);
+      else if (key->kind == KEY_COUNT)
+        c = (ga->count > gb->count) - (ga->count < gb->count);
+      else
         {
-        case CT_SIM_FIELD_INTEGER:
-        case CT_SIM_FIELD_BOOLEAN:
-        case CT_SIM_FIELD_MANY2ONE:
-        case CT_SIM_FIELD_MANY2ONE_REFERENCE:
-          c = (va.i > vb.i) - (va.i < vb.i);
-          break;
-        case CT_SIM_FIELD_FLOAT:
-        case CT_SIM_FIELD_MONETARY:
-          c = (va.f > vb.f) - (va.f < vb.f);
-          break;
-        case CT_SIM_FIELD_ONE2MANY:
-        case CT_SIM_FIELD_MANY2MANY:
-          c = 0;
-          break;
-        default:
-          c = va.s == NULL ? (vb.s == NULL ? 0 : 1) : vb.s == NULL ? -1 : strcmp (va.s, vb.s);
-          break;
+          double va = aggregate_value (ga, &sort->aggs[key->index], key->index);
+          double vb = aggregate_value (gb, &sort->aggs[key->index], key->index);
+
+          c = (va > vb) - (va < vb);
         }
       if (c != 0)
-        return sort->desc ? -c : c;
+        return key->desc ? -c : c;
+    }
+  for (guint i = 0; i < sort->n_groupby; i++)
+    {
+      int c = compare_groupby (sort, ga, gb, i);
+
+      if (c != 0)
+        return c;
     }
   return 0;
+}
+
+/* Parses a grouped order: groupby specs, aggregate specs and __count, each
+ * optionally followed by asc or desc. */
+static gboolean
+parse_group_order (GroupSort   *sort,
+                   const char  *order,
+                   GArray      *aggs,
+                   GError     **error)
+{
+  g_auto(GStrv) terms = NULL;
+
+  if (order == NULL || order[0] == '\0')
+    return TRUE;
+  terms = g_strsplit (order, ",", -1);
+  for (guint t = 0; terms[t] != NULL && sort->n_keys < G_N_ELEMENTS (sort->keys); t++)
+    {
+      g_auto(GStrv) words = g_strsplit_set (g_strstrip (terms[t]), " \t", -1);
+      const char *name = NULL;
+      const char *dir = NULL;
+      SortKey key = { 0 };
+      gboolean found = FALSE;
+
+      for (guint w = 0; words[w] != NULL; w++)
+        if (words[w][0] != '\0')
+          {
+            if (name == NULL)
+              name = words[w];
+            else if (dir == NULL)
+              dir = words[w];
+          }
+      if (name == NULL)
+        continue;
+      if (dir != NULL && g_ascii_strcasecmp (dir, "asc") != 0 && g_ascii_strcasecmp (dir, "desc") != 0)
+        {
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_VALUE_ERROR,
+                       "Invalid order direction %s in %s", dir, order);
+          return FALSE;
+        }
+      key.desc = dir != NULL && g_ascii_strcasecmp (dir, "desc") == 0;
+      if (g_strcmp0 (name, "__count") == 0 || g_str_has_suffix (name, "_count"))
+        {
+          key.kind = KEY_COUNT;
+          found = TRUE;
+        }
+      for (guint i = 0; i < sort->n_groupby && !found; i++)
+        if (g_strcmp0 (sort->groupby[i].spec, name) == 0 ||
+            g_strcmp0 (sort->groupby[i].field->name, name) == 0)
+          {
+            key.kind = KEY_GROUPBY;
+            key.index = i;
+            found = TRUE;
+          }
+      for (guint i = 0; i < aggs->len && !found; i++)
+        {
+          Aggregate *agg = &g_array_index (aggs, Aggregate, i);
+
+          if (g_strcmp0 (agg->key, name) == 0 || g_strcmp0 (agg->field->name, name) == 0)
+            {
+              key.kind = KEY_AGGREGATE;
+              key.index = i;
+              found = TRUE;
+            }
+        }
+      if (!found)
+        {
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_VALUE_ERROR,
+                       "Order term %s is neither grouped nor aggregated", name);
+          return FALSE;
+        }
+      sort->keys[sort->n_keys++] = key;
+    }
+  return TRUE;
 }
 
 static void
@@ -1193,7 +1323,6 @@ do_group (CtSimCall   *call,
   g_autoptr(GString) key = g_string_new (NULL);
   JsonArray *result;
   gboolean count_key = FALSE;
-  gboolean desc = FALSE;
   guint n_gb;
 
   g_array_set_clear_func (groupby, groupby_clear);
@@ -1279,11 +1408,11 @@ do_group (CtSimCall   *call,
       accumulate (group, model, row, (Aggregate *) aggs->data, aggs->len);
     }
 
-  if (order != NULL && strstr (order, "desc") != NULL)
-    desc = TRUE;
   {
-    GroupSort sort = { model, (GroupBy *) groupby->data, n_gb, desc };
+    GroupSort sort = { model, (GroupBy *) groupby->data, n_gb, (Aggregate *) aggs->data };
 
+    if (!parse_group_order (&sort, order, aggs, error))
+      return NULL;
     g_ptr_array_sort_with_data (list, compare_groups, &sort);
   }
 

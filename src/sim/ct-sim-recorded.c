@@ -396,6 +396,12 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
 
   ct_sim_dataset_add_base (db, "My Company (San Francisco)", "YourCompany");
   ct_sim_dataset_add_partner (db, 3, "Mitchell Admin", 1, FALSE);
+  {
+    CtSimModel *partners = ct_sim_db_get_model (db, "res.partner");
+
+    ct_sim_model_lookup (partners, 3, &row);
+    ct_sim_model_set_str (partners, row, "email", "admin@example.com");
+  }
   ct_sim_dataset_add_partner (db, 6, "Marc Demo", 1, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (vendors); i++)
     {

@@ -114,7 +114,7 @@ ct_sim_server_new (const CtSimOptions  *options,
       return NULL;
     }
   if (options->dataset == NULL || g_strcmp0 (options->dataset, "generated") == 0)
-    if (options->n_cases < 10 || options->n_cases > 200000)
+    if (options->n_cases != 0 && (options->n_cases < 10 || options->n_cases > 200000))
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                      "The number of cases must be between 10 and 200 000, not %u",
@@ -123,6 +123,8 @@ ct_sim_server_new (const CtSimOptions  *options,
       }
 
   self->options = *options;
+  if (self->options.n_cases == 0)
+    self->options.n_cases = 1000;
   self->now = options->now != NULL ? g_date_time_ref (options->now) : NULL;
   self->faults_spec = g_strdup (options->faults);
   self->dataset = g_strdup (options->dataset);
@@ -142,7 +144,7 @@ ct_sim_server_new (const CtSimOptions  *options,
   if (is_recorded (self))
     ct_sim_dataset_recorded (self->odoo);
   else
-    ct_sim_dataset_distributor (self->odoo, options->seed, options->n_cases, links);
+    ct_sim_dataset_distributor (self->odoo, options->seed, self->options.n_cases, links);
   db->live_since_us = g_get_monotonic_time ();
 
   {
@@ -162,7 +164,7 @@ ct_sim_server_new (const CtSimOptions  *options,
       }
   }
 
-  self->n8n = ct_sim_n8n_new (options->seed, options->n_cases, self->now,
+  self->n8n = ct_sim_n8n_new (options->seed, self->options.n_cases, self->now,
                               is_recorded (self) ? "recorded" : "generated");
   if (links->len > 0)
     {
@@ -211,7 +213,7 @@ unpause_delayed (gpointer data)
 static gboolean
 uses_session (const char *path)
 {
-  return g_str_has_prefix (path, "/web/dataset/") ||
+  return g_str_has_prefix (path, "/web/dataset/") || g_strcmp0 (path, "/mail/thread/messages") == 0 ||
     g_strcmp0 (path, "/web/session/get_session_info") == 0 ||
     g_strcmp0 (path, "/web/session/check") == 0;
 }

@@ -16,7 +16,7 @@ typedef struct
 {
   guint        port;      /* 0 picks a free one */
   guint64      seed;
-  guint        n_cases;
+  guint        n_cases;   /* 10 to 200 000; 0 means 1000 */
   GDateTime   *now;       /* (nullable): fixed clock for tests; NULL is the wall clock */
   const char  *faults;    /* (nullable): fault spec, see ct-sim-faults.h */
   const char  *dataset;   /* (nullable): "generated" (default) or "recorded" */

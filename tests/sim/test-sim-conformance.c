@@ -33,8 +33,6 @@ static const struct
     "replaying its creation gives the duplicate-login ValidationError by design" },
   { "setup-03-create-user-noright", "the recorded fixture already has user noright: "
     "replaying its creation gives the duplicate-login ValidationError by design" },
-  { "05-mail-thread-messages", "/mail/thread/messages (the web client's chatter format) is "
-    "not simulated; the app reads mail.message through the ORM" },
 };
 
 typedef struct

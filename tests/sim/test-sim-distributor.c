@@ -154,6 +154,10 @@ test_all_mechanisms_and_ages (void)
   g_assert_cmpint (count (sim, "admin", "approval.request", "[[\"request_status\", \"=\", \"pending\"]]"), >, 50);
   g_assert_cmpint (count (sim, "admin", "purchase.order", "[[\"state\", \"=\", \"to approve\"]]"), >, 10);
   g_assert_cmpint (count (sim, "admin", "mail.activity", "[[\"activity_type_id.name\", \"=\", \"Approval\"]]"), >, 50);
+  /* Upcoming tiers, and orders pending through two mechanisms at once */
+  g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"status\", \"=\", \"waiting\"]]"), >, 0);
+  g_assert_cmpint (count (sim, "admin", "purchase.order",
+                          "[[\"state\", \"=\", \"to approve\"], [\"review_ids.status\", \"=\", \"pending\"]]"), >, 0);
   /* Decided history with timestamps, and escalations */
   g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"status\", \"=\", \"rejected\"], [\"reviewed_date\", \"!=\", false]]"), >, 20);
   g_assert_cmpint (count (sim, "admin", "tier.review", "[[\"name\", \"=\", \"Escalation to management\"]]"), >, 5);
@@ -169,6 +173,18 @@ test_all_mechanisms_and_ages (void)
   array = json_node_get_array (groups);
   n_area_groups = json_array_get_length (array);
   g_assert_cmpuint (n_area_groups, ==, 7);
+  {
+    /* Grouped results order by an aggregate, then by the group values. */
+    g_autoptr(JsonNode) top = call (sim, "admin", "approval.request", "formatted_read_group",
+                                    "{\"domain\": [], \"groupby\": [\"x_ct_area\"],"
+                                    " \"aggregates\": [\"amount:sum\", \"__count\"],"
+                                    " \"order\": \"__count desc, x_ct_area\"}", NULL);
+    JsonArray *rows = json_node_get_array (top);
+
+    for (guint i = 1; i < json_array_get_length (rows); i++)
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, i - 1), "__count"), >=,
+                       json_object_get_int_member (json_array_get_object_element (rows, i), "__count"));
+  }
   /* Master data */
   g_assert_cmpint (count (sim, "admin", "res.company", "[[\"parent_id\", \"=\", 1]]"), ==, 3);
   g_assert_cmpint (count (sim, "admin", "stock.warehouse", "[]"), ==, 4);

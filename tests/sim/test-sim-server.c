@@ -276,6 +276,124 @@ test_double_validation (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (po, "new_value_char"), ==, "Purchase Order");
 }
 
+static char *
+post_cookie (Fixture    *f,
+             const char *path,
+             const char *body,
+             const char *cookie,
+             char      **new_cookie)
+{
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) req = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *set;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", req);
+  if (cookie != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
+  bytes = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  set = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
+  if (new_cookie != NULL)
+    *new_cookie = set != NULL && g_str_has_prefix (set, "session_id=") ?
+      g_strndup (set, strcspn (set, ";")) : NULL;
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+test_session_flow (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *cookie = NULL;
+  g_autofree char *anonymous = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+  g_autofree char *e = NULL;
+  static const char call[] = "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{\"model\":"
+                             "\"purchase.order\",\"method\":\"search_count\",\"args\":[[]],\"kwargs\":{}},"
+                             "\"id\":3}";
+
+  /* An API key is refused for an interactive session ... */
+  a = post_cookie (f, "/web/session/authenticate",
+                   "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{\"db\":\"ct\",\"login\":"
+                   "\"admin\",\"password\":\"c7228151caed75975ed94b42be0ccf28a17c3947\"},\"id\":1}",
+                   NULL, &cookie);
+  g_assert_null (cookie);
+  g_assert_nonnull (strstr (a, "odoo.exceptions.AccessDenied"));
+  /* ... the password opens one, */
+  b = post_cookie (f, "/web/session/authenticate",
+                   "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{\"db\":\"ct\",\"login\":"
+                   "\"admin\",\"password\":\"admin\"},\"id\":1}", NULL, &cookie);
+  g_assert_nonnull (cookie);
+  g_assert_nonnull (strstr (b, "\"uid\":2"));
+  c = post_cookie (f, "/web/dataset/call_kw", call, cookie, NULL);
+  g_assert_nonnull (strstr (c, "\"result\":112"));
+  /* and destroying it leaves the old cookie expired (code 100, id null). */
+  d = post_cookie (f, "/web/session/destroy", "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"params\":{},\"id\":4}",
+                   cookie, &anonymous);
+  g_assert_nonnull (anonymous);
+  g_assert_null (strstr (d, "\"result\""));
+  e = post_cookie (f, "/web/dataset/call_kw", call, cookie, NULL);
+  g_assert_nonnull (strstr (e, "\"code\":100"));
+  g_assert_nonnull (strstr (e, "\"id\":null"));
+  g_assert_nonnull (strstr (e, "odoo.http.SessionExpiredException"));
+}
+
+static void
+test_api_key_wizard (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *answer = NULL;
+  JsonObject *result;
+  const char *key;
+  gint64 id;
+  guint status;
+
+  /* res.users.apikeys.description -> make_key -> identity check -> the key */
+  result = jsonrpc (f, "{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":[\"ct\",7,\"purchaser\","
+                       "\"res.users.apikeys.description\",\"create\",[{\"name\":\"tower\"}]]}", &keep);
+  id = json_object_get_int_member (result, "result");
+  g_clear_pointer (&keep, json_node_unref);
+  {
+    g_autofree char *params = g_strdup_printf ("{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":"
+                                               "[\"ct\",7,\"purchaser\",\"res.users.apikeys.description\","
+                                               "\"make_key\",[[%" G_GINT64_FORMAT "]]]}", id);
+
+    result = json_object_get_object_member (jsonrpc (f, params, &keep), "result");
+    id = json_object_get_int_member (result, "res_id");
+    g_clear_pointer (&keep, json_node_unref);
+  }
+  {
+    g_autofree char *params = g_strdup_printf ("{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":"
+                                               "[\"ct\",7,\"purchaser\",\"res.users.identitycheck\","
+                                               "\"run_check\",[[%" G_GINT64_FORMAT "]],"
+                                               "{\"context\":{\"password\":\"wrong\"}}]}", id);
+
+    g_assert_cmpstr (error_name (jsonrpc (f, params, &keep)), ==, "odoo.exceptions.UserError");
+    g_clear_pointer (&keep, json_node_unref);
+  }
+  {
+    g_autofree char *params = g_strdup_printf ("{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":"
+                                               "[\"ct\",7,\"purchaser\",\"res.users.identitycheck\","
+                                               "\"run_check\",[[%" G_GINT64_FORMAT "]],"
+                                               "{\"context\":{\"password\":\"purchaser\"}}]}", id);
+
+    result = json_object_get_object_member (jsonrpc (f, params, &keep), "result");
+    key = json_object_get_string_member (json_object_get_object_member (result, "context"), "default_key");
+    g_assert_cmpuint (strlen (key), ==, 40);
+    /* The new key works as a bearer, as purchaser. */
+    answer = post (f, "/json/2/res.users/context_get", "application/json", "{}", key, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_nonnull (strstr (answer, "\"uid\":7"));
+  }
+}
+
 static gboolean
 accept_pinned (SoupMessage         *msg,
                GTlsCertificate     *certificate,
@@ -418,6 +536,8 @@ main (int    argc,
   ADD ("/ct/sim/server/bad-requests", test_bad_requests);
   ADD ("/ct/sim/server/huge-and-markup", test_huge_and_markup);
   ADD ("/ct/sim/server/double-validation", test_double_validation);
+  ADD ("/ct/sim/server/session-flow", test_session_flow);
+  ADD ("/ct/sim/server/api-key-wizard", test_api_key_wizard);
 #undef ADD
   g_test_add_func ("/ct/sim/server/tls", test_tls);
   g_test_add_func ("/ct/sim/server/options", test_options);
