@@ -92,7 +92,16 @@ ct_sim_server_init (CtSimServer *self)
 static gboolean
 is_recorded (CtSimServer *self)
 {
-  return g_strcmp0 (self->dataset, "recorded") == 0;
+  return g_strcmp0 (self->dataset, "recorded") == 0 ||
+         g_strcmp0 (self->dataset, "recorded-enterprise") == 0;
+}
+
+/* The recorded database with Odoo Approvals and OCA queue_job installed as
+ * well: the recorded records, plus the models a Community server lacks. */
+static gboolean
+has_extras (CtSimServer *self)
+{
+  return !is_recorded (self) || g_strcmp0 (self->dataset, "recorded-enterprise") == 0;
 }
 
 CtSimServer *
@@ -107,6 +116,7 @@ ct_sim_server_new (const CtSimOptions  *options,
   g_return_val_if_fail (options != NULL, NULL);
 
   if (options->dataset != NULL && g_strcmp0 (options->dataset, "recorded") != 0 &&
+      g_strcmp0 (options->dataset, "recorded-enterprise") != 0 &&
       g_strcmp0 (options->dataset, "generated") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -138,7 +148,7 @@ ct_sim_server_new (const CtSimOptions  *options,
 
   db = ct_sim_db_new (is_recorded (self) ? "ct" : "distribution",
                       self->now != NULL ? self->now : wall);
-  ct_sim_schema_build (db, !is_recorded (self));
+  ct_sim_schema_build (db, has_extras (self));
   ct_sim_models_install_computes (db);
   self->odoo = ct_sim_odoo_new (db);
   if (is_recorded (self))

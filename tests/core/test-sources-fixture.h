@@ -65,7 +65,7 @@ fixture_set_up (Fixture       *fx,
   CtSimOptions options = { 0 };
   g_autoptr(GError) error = NULL;
 
-  options.dataset = "recorded";
+  options.dataset = "recorded-enterprise";
   options.seed = 1;
   fx->sim = ct_sim_server_new (&options, &error);
   g_assert_no_error (error);
