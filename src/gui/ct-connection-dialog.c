@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ct-connection.h"
+#include "ct-check-row.h"
 #include "ct-connection-check.h"
 #include "ct-connection-dialog.h"
 #include "ct-secrets.h"
@@ -269,40 +270,6 @@ clear_check_rows (CtConnectionDialog *self)
   gtk_widget_set_visible (self->check_group, FALSE);
 }
 
-static const char *
-check_icon (CtCheckState state)
-{
-  switch (state)
-    {
-    case CT_CHECK_OK:
-      return "emblem-ok-symbolic";
-    case CT_CHECK_WARNING:
-      return "dialog-warning-symbolic";
-    case CT_CHECK_ERROR:
-      return "dialog-error-symbolic";
-    case CT_CHECK_SKIPPED:
-    default:
-      return "content-loading-symbolic";
-    }
-}
-
-static const char *
-check_style (CtCheckState state)
-{
-  switch (state)
-    {
-    case CT_CHECK_OK:
-      return "success";
-    case CT_CHECK_WARNING:
-      return "warning";
-    case CT_CHECK_ERROR:
-      return "error";
-    case CT_CHECK_SKIPPED:
-    default:
-      return "dim-label";
-    }
-}
-
 /* Offers to trust the one certificate the server showed, by its
  * fingerprint, never silently: the user compares it and decides. */
 static void
@@ -336,18 +303,9 @@ show_check (CtConnectionDialog *self,
   for (guint i = 0; i < items->len; i++)
     {
       CtCheckItem *item = items->pdata[i];
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new_from_icon_name (check_icon (item->state));
+      GtkWidget *row = ct_check_row_new (item->state, item->title ? item->title : item->id,
+                                         item->text);
 
-      /* Server text (database names, company names) is data, not markup. */
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->title ? item->title : item->id);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), item->text ? item->text : "");
-      gtk_widget_add_css_class (icon, check_style (item->state));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      ct_check_state_to_string (item->state), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
       g_ptr_array_add (self->check_rows, row);
 

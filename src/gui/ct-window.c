@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ct-connection.h"
+#include "ct-check-row.h"
 #include "ct-connection-check.h"
 #include "ct-secrets.h"
 #include "ct-window.h"
@@ -50,40 +51,6 @@ wipe_free (char *secret)
     }
 }
 
-static const char *
-check_icon (CtCheckState state)
-{
-  switch (state)
-    {
-    case CT_CHECK_OK:
-      return "emblem-ok-symbolic";
-    case CT_CHECK_WARNING:
-      return "dialog-warning-symbolic";
-    case CT_CHECK_ERROR:
-      return "dialog-error-symbolic";
-    case CT_CHECK_SKIPPED:
-    default:
-      return "content-loading-symbolic";
-    }
-}
-
-static const char *
-check_style (CtCheckState state)
-{
-  switch (state)
-    {
-    case CT_CHECK_OK:
-      return "success";
-    case CT_CHECK_WARNING:
-      return "warning";
-    case CT_CHECK_ERROR:
-      return "error";
-    case CT_CHECK_SKIPPED:
-    default:
-      return "dim-label";
-    }
-}
-
 static void
 clear_check (CtWindow *self)
 {
@@ -99,17 +66,8 @@ add_check_row (CtWindow     *self,
                const char   *title,
                const char   *text)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (check_icon (state));
+  GtkWidget *row = ct_check_row_new (state, title, text);
 
-  /* Company and database names come from the server: plain text only. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text ? text : "");
-  gtk_widget_add_css_class (icon, check_style (state));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  ct_check_state_to_string (state), -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
   g_ptr_array_add (self->check_rows, row);
 }
