@@ -11,62 +11,7 @@
 
 #include "ct-sim-faults.h"
 #include "ct-sim-server.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-/* Runs the real binary without a display, with @env_pairs added to a clean
- * copy of the environment. */
-static void
-run_control_tower (Run                *run,
-                   const char * const *env_pairs,
-                   const char         *first_arg,
-                   ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *binary = NULL;
-  va_list args;
-
-  binary = g_build_filename (g_getenv ("CT_BUILD_ROOT"), "src", "control-tower", NULL);
-  g_ptr_array_add (argv, binary);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* No display at all: checks must run over ssh and from cron. */
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  for (guint i = 0; env_pairs != NULL && env_pairs[i] != NULL; i += 2)
-    g_subprocess_launcher_setenv (launcher, env_pairs[i], env_pairs[i + 1], TRUE);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  g_test_message ("exit %d\nstdout:\n%s\nstderr (first 2000 bytes):\n%.2000s",
-                  run->status, run->out, run->err);
-}
+#include "ct-test-run.h"
 
 static CtSimServer *
 start_recorded_sim (void)
@@ -134,7 +79,7 @@ test_pending_json (void)
   Run run = { 0 };
   gboolean found_two = FALSE;
 
-  run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -161,7 +106,7 @@ test_pending_json (void)
         found_two = json_array_get_length (json_object_get_array_member (c, "requirements")) == 2;
     }
   g_assert_true (found_two);
-  run_clear (&run);
+  ct_test_run_clear (&run);
   ct_sim_server_stop (sim);
 }
 
@@ -175,14 +120,14 @@ test_formats_and_stats (void)
   const char *env[] = { "CT_TEST_ODOO_KEY", key, "CT_TEST_N8N_KEY", n8n_key, NULL };
   Run run = { 0 };
 
-  run_control_tower (&run, env, "--report=pending", "--server", url, "--database", "ct",
+  ct_test_run_control_tower (&run, env, "--report=pending", "--server", url, "--database", "ct",
                      "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Procurement (12)"));
   g_assert_nonnull (strstr (run.out, "P00013"));
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
-  run_control_tower (&run, env, "--report=breaches", "--format=csv", "--stats", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=breaches", "--format=csv", "--stats", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      "--n8n-url", url, "--n8n-key-env", "CT_TEST_N8N_KEY", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -193,9 +138,9 @@ test_formats_and_stats (void)
   g_assert_null (strstr (run.out, "REQUESTS"));
   assert_no_secret (&run, key);
   assert_no_secret (&run, n8n_key);
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
-  run_control_tower (&run, env, "--report=incidents", "--format=json", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=incidents", "--format=json", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      "--n8n-url", url, "--n8n-key-env", "CT_TEST_N8N_KEY", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -205,9 +150,9 @@ test_formats_and_stats (void)
     g_assert_cmpint (json_object_get_int_member (report, "total"), >, 0);
   }
   assert_no_secret (&run, n8n_key);
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
-  run_control_tower (&run, env, "--report=metrics", "--format=json", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=metrics", "--format=json", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -216,7 +161,7 @@ test_formats_and_stats (void)
 
     g_assert_nonnull (report);
   }
-  run_clear (&run);
+  ct_test_run_clear (&run);
   ct_sim_server_stop (sim);
 }
 
@@ -231,33 +176,33 @@ test_failures (void)
   const char *bad_env[] = { "CT_TEST_ODOO_KEY", "0000000000000000000000000000000000000000", NULL };
   Run run = { 0 };
 
-  run_control_tower (&run, env, "--report=everything", "--server", url, "--database", "ct",
+  ct_test_run_control_tower (&run, env, "--report=everything", "--server", url, "--database", "ct",
                      "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--report"));
   g_assert_cmpstr (run.out, ==, "");
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
-  run_control_tower (&run, env, "--report=pending", "--format=xml", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=pending", "--format=xml", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--format"));
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
   /* A refused key: a clear error on stderr, exit 1, no key anywhere. */
-  run_control_tower (&run, bad_env, "--report=pending", "--server", url, "--database", "ct",
+  ct_test_run_control_tower (&run, bad_env, "--report=pending", "--server", url, "--database", "ct",
                      "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, "control-tower: "));
   assert_no_secret (&run, bad_env[1]);
-  run_clear (&run);
+  ct_test_run_clear (&run);
 
   /* n8n down, Odoo up: the report still lists the cases, n8n is named on
    * stderr, and the exit status says something failed. */
   g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim), "http500@/api/v1", NULL));
-  run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
+  ct_test_run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      "--n8n-url", url, "--n8n-key-env", "CT_TEST_N8N_KEY", NULL);
   g_assert_cmpint (run.status, ==, 1);
@@ -268,7 +213,7 @@ test_failures (void)
     g_assert_cmpint (json_object_get_int_member (report, "total"), ==, 12);
   }
   assert_no_secret (&run, n8n_key);
-  run_clear (&run);
+  ct_test_run_clear (&run);
   ct_sim_faults_clear (ct_sim_server_get_faults (sim));
   ct_sim_server_stop (sim);
 }
@@ -292,7 +237,7 @@ test_demo (void)
     }
 
   /* The embedded simulator's generated distributor, area by area. */
-  run_control_tower (&run, NULL, "--demo", "--report=pending", "--format=json", NULL);
+  ct_test_run_control_tower (&run, NULL, "--demo", "--report=pending", "--format=json", NULL);
   g_assert_cmpint (run.status, ==, 0);
   report = parse_report (run.out);
   areas = json_object_get_array_member (report, "areas");
@@ -301,7 +246,7 @@ test_demo (void)
     sum += json_object_get_int_member (json_array_get_object_element (areas, i), "count");
   g_assert_cmpint (sum, ==, json_object_get_int_member (report, "total"));
   g_assert_cmpint (sum, >, 0);
-  run_clear (&run);
+  ct_test_run_clear (&run);
 }
 
 int
