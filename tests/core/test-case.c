@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -488,6 +490,7 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
 
   g_test_add_func ("/ct/core/case/key", test_key);
   g_test_add_func ("/ct/core/case/fill-from-record", test_fill_from_record);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <string.h>
 
 #include "ct-incident.h"
@@ -313,6 +315,7 @@ main (int argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
 
   g_test_add_func ("/ct/core/incident/n8n-list", test_n8n_list);
   g_test_add_func ("/ct/core/incident/n8n-crashed", test_n8n_crashed);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <string.h>
 
 #include "ct-connection.h"
@@ -505,6 +507,7 @@ main (int argc, char **argv)
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
 
 #define ADD(path, data, func) \
   g_test_add ("/ct/core/n8n-client/" path, Fixture, data, fixture_setup, func, fixture_teardown)

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <string.h>
 
 #include "ct-odoo-client.h"
@@ -1287,6 +1289,7 @@ main (int argc, char **argv)
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
 
 #define ADD(path, params, setup, func) \
   g_test_add ("/ct/core/odoo-client/" path, Fixture, params, setup, func, fixture_teardown)

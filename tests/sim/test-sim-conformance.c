@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -653,6 +655,7 @@ main (int    argc,
   const char *entry;
 
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
   dir_path = g_build_filename (protocol != NULL ? protocol : PROTOCOL_DIR, "odoo-19", NULL);
   dir = g_dir_open (dir_path, 0, NULL);
   g_assert_nonnull (dir);

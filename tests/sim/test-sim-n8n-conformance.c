@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "../ct-test-protocol.h"
+
 #include <string.h>
 
 #include "test-sim-n8n-harness.h"
@@ -599,6 +601,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  ct_test_require_protocol_dir ();
 
   g_test_add_func ("/ct/sim/n8n/conformance/replay", test_replay);
   g_test_add_func ("/ct/sim/n8n/conformance/generated-shapes", test_generated_shapes);
