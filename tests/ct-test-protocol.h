@@ -7,9 +7,9 @@
 #include <glib.h>
 #include <stdlib.h>
 
-/* The transcripts live in ../shared/protocol beside the checkout (CI always
- * has them; .ci/run refuses to run without). A clone elsewhere skips the
- * tests that replay them, saying why, instead of failing. */
+/* The transcripts are part of the project (tests/data/protocol, see its
+ * README); the test environment points CT_PROTOCOL_DIR at them. A missing
+ * folder is a broken checkout, so the test says so and fails. */
 static inline void
 ct_test_require_protocol_dir (void)
 {
@@ -17,7 +17,8 @@ ct_test_require_protocol_dir (void)
 
   if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      g_print ("1..0 # SKIP the recorded transcripts (../shared/protocol) are not beside this checkout\n");
-      exit (0);
+      g_print ("Bail out! the recorded transcripts (tests/data/protocol) are missing: %s\n",
+               dir != NULL ? dir : "CT_PROTOCOL_DIR is not set");
+      exit (1);
     }
 }

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* database "ct", as shared/protocol/README.md describes it */
+/* database "ct", as tests/data/protocol/README.md describes it */
 void   ct_sim_dataset_recorded    (CtSimOdoo   *odoo);
 
 typedef struct

@@ -13,7 +13,7 @@
 
 #include "ct-sim-n8n.h"
 
-/* Everything here follows shared/protocol/n8n-1.123: key names, which keys
+/* Everything here follows tests/data/protocol/n8n-1.123: key names, which keys
  * each endpoint leaves out, ids as strings in most answers but as numbers in
  * a few (DELETE, retryOf of a retry), the messages of the OpenAPI validator,
  * and the quirks of n8n 1.x (running executions and waiting executions the
@@ -157,7 +157,7 @@ struct _CtSimN8n
 G_DEFINE_FINAL_TYPE (CtSimN8n, ct_sim_n8n, G_TYPE_OBJECT)
 
 /* ---------------------------------------------------------------------- */
-/* The recorded instance (shared/protocol/n8n-1.123) */
+/* The recorded instance (tests/data/protocol/n8n-1.123) */
 
 #define WEBHOOK_PARAMS(path) \
   "{\"httpMethod\":\"POST\",\"path\":\"" path "\",\"responseMode\":\"onReceived\",\"options\":{}}"

@@ -21,7 +21,7 @@ typedef struct
 } CtSimN8nLink;
 
 /* @dataset: "generated" (default) or "recorded" (the workflows and executions of
- * shared/protocol/n8n-1.123). @now: (nullable) fixed clock. */
+ * tests/data/protocol/n8n-1.123). @now: (nullable) fixed clock. */
 CtSimN8n   *ct_sim_n8n_new          (guint64              seed,
                                      guint                n_cases,
                                      GDateTime           *now,
@@ -44,7 +44,7 @@ gboolean    ct_sim_n8n_owns_path    (const char          *path);
 /* A key the n8n side knows but refuses as expired (401 "unauthorized"). */
 const char *ct_sim_n8n_get_expired_api_key (CtSimN8n       *self);
 /* "recorded" dataset only: the state at the time transcript @name (a file
- * name of shared/protocol/n8n-1.123) was recorded; only moves forward. */
+ * name of tests/data/protocol/n8n-1.123) was recorded; only moves forward. */
 void        ct_sim_n8n_replay_until (CtSimN8n            *self,
                                      const char          *name);
 

@@ -1,7 +1,7 @@
 /* ct-sim-odoo.c - The Odoo 19 side of the simulator: routes, sessions, ORM calls
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every status code, key and error class here is the one shared/protocol/odoo-19
+ * Every status code, key and error class here is the one tests/data/protocol/odoo-19
  * recorded from a real Odoo 19: JSON-RPC errors are HTTP 200 envelopes, JSON-2
  * errors are bare objects with HTTP status codes, and a method returning None
  * has no "result" key.

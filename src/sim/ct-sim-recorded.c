@@ -1,7 +1,7 @@
 /* ct-sim-recorded.c - The recorded server's database, so every transcript replays
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Database "ct" as shared/protocol/README.md describes it: the users, their
+ * Database "ct" as tests/data/protocol/README.md describes it: the users, their
  * passwords, API keys and groups, company 1 with two-step purchase validation
  * at 5000, purchase orders 1-112 with the recorded states and references, tier
  * definition 1 and the pending reviews, the crons, and the chatter of PO 12.

@@ -44,7 +44,7 @@ guint        ct_sim_server_count_requests (CtSimServer      *self,
 void         ct_sim_server_reset_counts   (CtSimServer      *self);
 /* Credentials of a user of the current dataset (generated: "admin",
  * "manager", "approver", "requester", "noright"; recorded: as in
- * shared/protocol/README.md). NULL when the user or key does not exist. */
+ * tests/data/protocol/README.md). NULL when the user or key does not exist. */
 const char  *ct_sim_server_get_password   (CtSimServer      *self,
                                            const char       *login);
 const char  *ct_sim_server_get_api_key    (CtSimServer      *self,

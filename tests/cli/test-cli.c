@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ct-sim-server.h"
@@ -117,6 +118,25 @@ test_server_down (void)
   ct_test_run_clear (&run);
 }
 
+/* Started straight from the build folder with no schema anywhere: one line
+ * that says what to do, exit 1, no GLib trap. */
+static void
+test_missing_schema (void)
+{
+  g_autofree char *empty = g_dir_make_tmp ("ct-no-schema-XXXXXX", NULL);
+  const char *env[] = { "GSETTINGS_SCHEMA_DIR", empty, "XDG_DATA_DIRS", empty, NULL };
+  Run run = { 0 };
+
+  ct_test_run_control_tower (&run, env, "--report=pending", "--demo", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "settings schema com.sysgenpro.ControlTower is not installed"));
+  g_assert_nonnull (strstr (run.err, "GSETTINGS_SCHEMA_DIR"));
+  g_assert_null (strstr (run.err, "GLib-GIO-ERROR"));
+  g_assert_cmpstr (run.out, ==, "");
+  ct_test_run_clear (&run);
+  g_rmdir (empty);
+}
+
 static void
 test_version (void)
 {
@@ -150,6 +170,7 @@ main (int   argc,
 
   g_test_add_func ("/ct/cli/version", test_version);
   g_test_add_func ("/ct/cli/help", test_help);
+  g_test_add_func ("/ct/cli/missing-schema", test_missing_schema);
   g_test_add_func ("/ct/cli/check-connection/usage-errors", test_usage_errors);
   g_test_add_func ("/ct/cli/check-connection/server-down", test_server_down);
   g_test_add_func ("/ct/cli/check-connection/demo", test_demo);

