@@ -555,10 +555,14 @@ JsonNode *
 ct_source_ids_node (GArray *ids)
 {
   JsonArray *array = json_array_sized_new (ids->len);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < ids->len; i++)
     json_array_add_int_element (array, g_array_index (ids, gint64, i));
-  return json_node_init_array (json_node_alloc (), array);
+  /* json_node_init_array () would take a reference of its own and leave
+   * ours behind: the node takes this one. */
+  json_node_take_array (node, array);
+  return node;
 }
 
 static JsonNode *

@@ -171,6 +171,7 @@ void            ct_source_domain_add         (JsonArray          *domain,
                                               const char         *field,
                                               const char         *op,
                                               JsonNode           *value);
+/* @ids as a new JSON array node (transfer full), for ct_source_domain_add (). */
 JsonNode       *ct_source_ids_node           (GArray             *ids);
 /* The id of a many2one value ([id, "name"] or an integer), 0 otherwise. */
 gint64          ct_source_m2o_id             (JsonObject         *record,
