@@ -846,6 +846,7 @@ pages_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
   guint n;
+  gint64 previous;
 
   if (rows == NULL)
     {
@@ -854,6 +855,7 @@ pages_done (GObject      *object,
       return;
     }
   n = json_array_get_length (rows);
+  previous = pages->last_id;
   for (guint i = 0; i < n; i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
@@ -861,6 +863,23 @@ pages_done (GObject      *object,
                   ? ct_source_get_int (json_node_get_object (row), "id") : 0;
 
       pages->last_id = MAX (pages->last_id, id);
+    }
+  /* The next page starts after the largest id of this one: a full page
+   * that does not raise it would be asked for again, for ever. A server
+   * that ignores "id > last" (or sends no ids) is broken; say so. */
+  if (n >= pages->page_size && pages->last_id <= previous)
+    {
+      g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, previous);
+      g_autofree char *message =
+        g_strdup_printf (_("Odoo answered with a full page of %s records and no id after %s, "
+                           "as if it ignored the condition “id > %s”; reading stopped there "
+                           "rather than asking for the same page for ever."),
+                         pages->model, after, after);
+
+      g_task_return_error (task, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message, 200,
+                                                         -1, NULL, NULL, NULL));
+      g_object_unref (task);
+      return;
     }
   if (n < pages->page_size)
     {
