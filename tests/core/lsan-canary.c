@@ -9,7 +9,7 @@
 /* Registered with should_fail in sanitizer builds: if LeakSanitizer stops
  * seeing this leak (GSlice's magazines back in use, leak detection turned
  * off), the suite says so instead of passing quietly. */
-static G_GNUC_NOINLINE void
+static __attribute__ ((noinline)) void
 leak_one_array (void)
 {
   JsonArray *array = json_array_sized_new (2);
