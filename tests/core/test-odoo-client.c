@@ -837,6 +837,40 @@ test_session_expired_reauthenticates (Fixture       *fx,
 }
 
 static void
+test_session_expired_shared (Fixture       *fx,
+                             gconstpointer  data)
+{
+  GAsyncResult *results[4] = { NULL, };
+  g_autoptr(JsonObject) kwargs = all_records ();
+  guint logins;
+
+  /* Four calls at once; several of them find the session expired. They
+   * sign in again once, together, and all four succeed. */
+  open_cookie_session (fx);
+  test_server_set_faults (fx->server, "expire-session:1*2");
+  test_server_reset_counts (fx->server);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    ct_odoo_client_call_async (fx->client, "purchase.order", "search_count", NULL,
+                               kwargs, NULL, NULL, on_done, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = ct_odoo_client_call_finish (fx->client,
+                                                             wait_result (&results[i]), &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+      g_clear_object (&results[i]);
+    }
+  logins = test_server_count_requests (fx->server, "/web/session/authenticate");
+  g_assert_cmpuint (logins, ==, 1);
+  /* some were sent twice, none more */
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/web/dataset/call_kw/"), >, 5);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/web/dataset/call_kw/"), <=, 8);
+  test_server_set_faults (fx->server, NULL);
+}
+
+static void
 test_session_expired_twice_reported (Fixture       *fx,
                                      gconstpointer  data)
 {
@@ -1327,6 +1361,8 @@ main (int argc, char **argv)
                    test_decode_every_transcript);
   ADD ("jsonrpc/session-expired-reauthenticates", &rpc_admin, fixture_setup,
        test_session_expired_reauthenticates);
+  ADD ("jsonrpc/session-expired-shared", &rpc_admin, fixture_setup,
+       test_session_expired_shared);
   ADD ("jsonrpc/session-expired-twice", &rpc_admin, fixture_setup,
        test_session_expired_twice_reported);
   ADD ("jsonrpc/retry-reads-only", &rpc_admin, fixture_setup, test_retry_reads_only);
