@@ -165,6 +165,12 @@ ct_sim_odoo_add_user (CtSimOdoo  *self,
   return user;
 }
 
+GPtrArray *
+ct_sim_odoo_get_users (CtSimOdoo *self)
+{
+  return self->users;
+}
+
 CtSimUser *
 ct_sim_odoo_find_user (CtSimOdoo  *self,
                        const char *login)
