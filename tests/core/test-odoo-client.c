@@ -13,6 +13,7 @@
 #include "ct-odoo-client.h"
 #include "ct-odoo-wire.h"
 #include "test-odoo-client-server.h"
+#include "test-wait.h"
 
 /* Everything logged while the suite runs, to look for secrets at the end. */
 static GString *captured_log;
@@ -71,8 +72,7 @@ on_done (GObject      *source,
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (*slot != NULL);
   return *slot;
 }
 
@@ -1063,8 +1063,7 @@ test_cancel_mid_call (Fixture       *fx,
   ct_odoo_client_call_async (fx->client, "purchase.order", "search_count", NULL, kwargs, NULL,
                              cancellable, on_cancel_test_done, &state);
   g_timeout_add (50, cancel_now, cancellable);
-  while (state.calls == 0)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (state.calls > 0);
   g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (state.got_result);
 
