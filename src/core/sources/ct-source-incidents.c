@@ -650,15 +650,24 @@ queue_model_done (GObject      *object,
   GTask *task = user_data;
   CtSourceIncidents *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  gint64 count = 0;
 
-  if (rows == NULL)
+  /* A search_count tells both whether OCA queue_job is installed (404 when
+   * not) and whether this user may read its jobs (403): ir.model, which
+   * only administrators may read, is not asked. */
+  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
     {
-      fail (task, g_steal_pointer (&error));
-      return;
+      if (!g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) &&
+          !g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        {
+          fail (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("queue jobs left out: %s", error->message);
+      self->has_queue_job = 0;
     }
-  self->has_queue_job = json_array_get_length (rows) > 0;
+  else
+    self->has_queue_job = 1;
   if (self->has_failure_count < 0)
     ct_odoo_client_fields_get_async (CT_ODOO_CLIENT (object), "ir.cron",
                                      g_task_get_cancellable (task), cron_fields_done, task);
@@ -689,13 +698,9 @@ ct_source_incidents_fetch_async (CtSource            *source,
   if (self->has_queue_job < 0)
     {
       g_autoptr(JsonArray) domain = json_array_new ();
-      static const char *const fields[] = { "model", NULL };
 
-      ct_source_domain_add (domain, "model", "=",
-                            json_node_init_string (json_node_alloc (), "queue.job"));
-      ct_odoo_client_search_read_async (ct_source_get_client (source), "ir.model", domain, fields,
-                                        NULL, 0, 0, g_task_get_cancellable (task),
-                                        queue_model_done, task);
+      ct_odoo_client_search_count_async (ct_source_get_client (source), "queue.job", domain,
+                                         g_task_get_cancellable (task), queue_model_done, task);
       return;
     }
   odoo_crons (task);
