@@ -205,34 +205,6 @@ ct_source_has_queues (CtSource *self)
 
 /* ---- probe ---- */
 
-/* The groups an AccessError says would be allowed ("This operation is
- * allowed for the following groups:" then one "\t- Group" per line), joined
- * with ", "; NULL when it names none. */
-static char *
-allowed_groups (const GError *error)
-{
-  const CtOdooErrorDetails *details = ct_odoo_error_get_details (error);
-  const char *list;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GString) groups = g_string_new (NULL);
-
-  if (details == NULL || details->server_message == NULL ||
-      (list = strstr (details->server_message, "following groups:")) == NULL)
-    return NULL;
-  lines = g_strsplit (list, "\n", -1);
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      const char *line = g_strstrip (lines[i]);
-
-      if (!g_str_has_prefix (line, "- "))
-        continue;
-      if (groups->len > 0)
-        g_string_append (groups, ", ");
-      g_string_append (groups, line + 2);
-    }
-  return groups->len > 0 ? g_string_free (g_steal_pointer (&groups), FALSE) : NULL;
-}
-
 /* Whether the models exist for this user: a search_count on each, which
  * any user may run on a model they can read. 404 means not installed, 403
  * not visible to this user; ir.model, which only administrators may read,
@@ -259,7 +231,7 @@ probe_done (GObject      *object,
 
   if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
     {
-      g_autofree char *groups = allowed_groups (error);
+      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
 
       g_clear_pointer (&priv->unavailable, g_free);
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
