@@ -113,6 +113,8 @@ field_free (gpointer data)
   g_free (field->inverse);
   g_free (field->string);
   g_clear_pointer (&field->attrs, json_object_unref);
+  g_strfreev (field->groups);
+  g_free (field->groups_text);
   g_free (field);
 }
 
@@ -358,6 +360,41 @@ ct_sim_model_add_fields_json (CtSimModel *model,
       model_add_field (model, l->data, type, attrs);
     }
   g_list_free (members);
+}
+
+void
+ct_sim_model_set_field_groups (CtSimModel *model,
+                               const char *fields,
+                               const char *groups,
+                               const char *groups_text)
+{
+  g_auto(GStrv) names = g_strsplit (fields, ",", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CtSimField *field = ct_sim_model_get_field (model, names[i]);
+
+      if (field == NULL)
+        continue;
+      g_strfreev (field->groups);
+      g_free (field->groups_text);
+      field->groups = g_strsplit (groups, ",", -1);
+      field->groups_text = g_strdup (groups_text);
+    }
+}
+
+gboolean
+ct_sim_field_readable (CtSimModel *model,
+                       CtSimField *field)
+{
+  char **mine = model->db->current_groups;
+
+  if (field->groups == NULL || mine == NULL)
+    return TRUE;
+  for (guint i = 0; field->groups[i] != NULL; i++)
+    if (g_strv_contains ((const char * const *) mine, field->groups[i]))
+      return TRUE;
+  return FALSE;
 }
 
 CtSimField *

@@ -1326,6 +1326,24 @@ m_context_get (CtSimCall  *call,
   return ct_sim_json_object (context);
 }
 
+/* res.users.has_group over JSON-2: {"ids": [uid], "group_ext_id": "…"} gives a
+ * bare boolean (08-26, 08-27). */
+static JsonNode *
+m_has_group (CtSimCall  *call,
+             GError    **error)
+{
+  JsonNode *group = ct_sim_orm_kwarg (call, "group_ext_id");
+  CtSimUser *user;
+  guint row;
+
+  if (!ct_sim_orm_ensure_one (call, &row, error))
+    return NULL;
+  user = ct_sim_odoo_get_user (call->odoo, g_array_index (call->ids, gint64, 0));
+  return bool_node (group != NULL && JSON_NODE_HOLDS_VALUE (group) &&
+                    json_node_get_value_type (group) == G_TYPE_STRING &&
+                    ct_sim_user_has_group (user, json_node_get_string (group)));
+}
+
 /* API keys: res.users.apikeys.description.make_key -> identity check -> key */
 
 static JsonNode *
@@ -1636,6 +1654,7 @@ const CtSimMethod ct_sim_business_methods[] = {
   { "mail.activity", "action_done", FALSE, "", TRUE, m_action_feedback },
   { "ir.cron", "method_direct_trigger", FALSE, "", TRUE, m_method_direct_trigger },
   { "res.users", "context_get", TRUE, "", FALSE, m_context_get },
+  { "res.users", "has_group", FALSE, "group_ext_id", FALSE, m_has_group },
   { "res.users.apikeys.description", "make_key", FALSE, "", FALSE, m_make_key },
   { "res.users.identitycheck", "run_check", FALSE, "", FALSE, m_run_check },
   { "queue.job", "requeue", FALSE, "", TRUE, m_requeue },

@@ -1367,6 +1367,7 @@ route_thread_messages (gpointer      data,
       return;
     }
   self->db->current_uid = user->uid;
+  self->db->current_groups = user->groups;
   if (!ct_sim_orm_check_access (self, user, target, FALSE, &error))
     {
       jsonrpc_answer (msg, id, NULL, error);
@@ -1726,10 +1727,12 @@ ct_sim_odoo_call (CtSimOdoo   *self,
       return NULL;
     }
 
-  if (!ct_sim_orm_check_access (self, user, model, method->writes, error))
+  if (method->access != CT_SIM_ACCESS_NONE &&
+      !ct_sim_orm_check_access (self, user, model, method->access == CT_SIM_ACCESS_WRITE, error))
     return NULL;
 
   self->db->current_uid = user->uid;
+  self->db->current_groups = user->groups;
   call.odoo = self;
   call.db = self->db;
   call.model = model;

@@ -498,6 +498,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
     ct_sim_model_set_int (reviews, r0, "done_by", 2);
     ct_sim_model_set_str (reviews, r0, "reviewed_date", ct_sim_db_datetime (db, -230));
     ct_sim_model_set_str (reviews, r0, "todo_by", "Paula Purchaser");
+    ct_sim_model_set_str (reviews, r0, "review_type", "individual");
+    ct_sim_model_set_str (reviews, r0, "create_date", ct_sim_db_datetime (db, -235));
+    ct_sim_model_set_str (reviews, r0, "write_date", ct_sim_db_datetime (db, -230));
     ct_sim_model_set_int (reviews, r0, "company_id", 1);
     ct_sim_model_lookup (po, 107, &p0);
     ct_sim_model_add_id (po, p0, "review_ids", 1);
@@ -518,7 +521,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
         ct_sim_model_set_int (reviews, r, "requested_by", 7);
         ct_sim_model_set_str (reviews, r, "todo_by", "Paula Purchaser");
         ct_sim_model_set_int (reviews, r, "company_id", 1);
+        ct_sim_model_set_str (reviews, r, "review_type", "individual");
         ct_sim_model_set_str (reviews, r, "create_date", ct_sim_db_datetime (db, -150));
+        ct_sim_model_set_str (reviews, r, "write_date", ct_sim_db_datetime (db, -150));
         ct_sim_model_lookup (po, 109 + i, &p);
         ct_sim_model_add_id (po, p, "review_ids", 3 + i);
       }
