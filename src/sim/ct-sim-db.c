@@ -718,14 +718,21 @@ ct_sim_model_value_to_json (CtSimModel *model,
       {
         JsonArray *array = json_array_new ();
         CtSimModel *comodel = ct_sim_db_get_model (model->db, field->relation);
+        CtSimField *active = comodel != NULL && comodel->has_active && field->type == CT_SIM_FIELD_ONE2MANY ?
+          ct_sim_model_get_field (comodel, "active") : NULL;
 
         if (v.ids != NULL)
           for (guint i = 0; i < v.ids->len; i++)
             {
               gint64 id = g_array_index (v.ids, gint64, i);
+              guint crow;
 
-              /* Unlinked records vanish from relations, as in a database. */
-              if (comodel == NULL || ct_sim_model_lookup (comodel, id, NULL))
+              /* Unlinked records vanish from relations, as in a database,
+               * and archived ones from one2many fields (09-01: the done
+               * activity leaves activity_ids). */
+              if (comodel == NULL ||
+                  (ct_sim_model_lookup (comodel, id, &crow) &&
+                   (active == NULL || ct_sim_model_get (comodel, crow, active).i != 0)))
                 json_array_add_int_element (array, id);
             }
         return ct_sim_json_array (array);

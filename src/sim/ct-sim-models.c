@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ct-sim-domain.h"
+#include "ct-sim-html.h"
 #include "ct-sim-orm.h"
 #include "ct-sim-schema.h"
 
@@ -102,24 +103,9 @@ ct_sim_orm_post_message (CtSimDb    *db,
   ct_sim_model_set_int (messages, row, "subtype_id", subtype_id);
   ct_sim_model_set_int (messages, row, "is_internal", subtype_id == SUBTYPE_NOTE);
   ct_sim_model_set_str (messages, row, "record_name", record_name);
-  /* The preview is the body's text. */
-  if (body_html != NULL)
-    {
-      GString *text = g_string_new (NULL);
-      gboolean in_tag = FALSE;
-
-      for (const char *p = body_html; *p != '\0'; p++)
-        {
-          if (*p == '<')
-            in_tag = TRUE;
-          else if (*p == '>')
-            in_tag = FALSE;
-          else if (!in_tag)
-            g_string_append_c (text, *p);
-        }
-      preview = g_string_free (text, FALSE);
-    }
-  ct_sim_model_set_str (messages, row, "preview", preview != NULL ? preview : "");
+  /* The preview is the body's text: for an escaped plain body, the raw markup. */
+  preview = ct_sim_html_preview (body_html);
+  ct_sim_model_set_str (messages, row, "preview", preview);
   return ct_sim_model_row_id (messages, row);
 }
 
@@ -1105,15 +1091,10 @@ static char *
 html_body (const char *body,
            gboolean    is_html)
 {
-  g_autofree char *escaped = NULL;
-
   if (body == NULL || body[0] == '\0')
     return g_strdup ("");
-  if (is_html)
-    return g_strdup (body);
   /* Plain text is escaped and wrapped, as recorded: "<p>&lt;p&gt;...</p>". */
-  escaped = g_markup_escape_text (body, -1);
-  return g_strdup_printf ("<p>%s</p>", escaped);
+  return is_html ? ct_sim_html_sanitize (body) : ct_sim_html_from_text (body);
 }
 
 static JsonNode *

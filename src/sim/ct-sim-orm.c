@@ -1738,6 +1738,7 @@ static const CtSimMethod generic_methods[] = {
  * new module's table is one line here. */
 static const CtSimMethod *const method_tables[] = {
   ct_sim_business_methods,
+  ct_sim_attachment_methods,
   generic_methods,
 };
 

@@ -102,5 +102,7 @@ void      ct_sim_orm_track_state       (CtSimDb     *db,
 
 /* Business methods of the simulated modules (ct-sim-models.c). */
 extern const CtSimMethod ct_sim_business_methods[];
+/* ir.attachment (ct-sim-attachments.c) */
+extern const CtSimMethod ct_sim_attachment_methods[];
 
 G_END_DECLS

@@ -147,6 +147,7 @@ ct_sim_schema_build (CtSimDb  *db,
   GList *models, *l;
 
   add (db, "res.currency", "Currency", "name|char|Currency||r;symbol|char|Symbol||r");
+  add (db, "uom.uom", "Product Unit of Measure", "name|char|Unit Name||r");
   m = add (db, "res.company", "Companies",
            "name|char|Company Name||r;partner_id|many2one|Partner|res.partner|;"
            "currency_id|many2one|Currency|res.currency|;parent_id|many2one|Parent Company|res.company|;"
@@ -166,7 +167,8 @@ ct_sim_schema_build (CtSimDb  *db,
            "x_ct_tier|selection|Customer Tier|platinum=Platinum,gold=Gold,silver=Silver,bronze=Bronze|;"
            "x_ct_onboarding_state|selection|Vendor Onboarding|none=Not Applicable,pending=Pending,"
            "approved=Approved,rejected=Rejected|;x_ct_credit_hold|boolean|Credit Hold||;"
-           "user_ids|one2many|Users|res.users:partner_id|;" MAIL_THREAD TIER_MIXIN);
+           "user_ids|one2many|Users|res.users:partner_id|;currency_id|many2one|Currency|res.currency|R;"
+           MAIL_THREAD TIER_MIXIN);
   m->display = display_partner;
   ct_sim_model_set_access (m, NULL, "base.group_partner_manager,base.group_system",
                            "\t- Contact Creation");
@@ -376,8 +378,10 @@ ct_sim_schema_build (CtSimDb  *db,
   ct_sim_model_set_access (m, "base.group_system", NULL, "\t- Role / Administrator");
   m = add (db, "ir.attachment", "Attachment",
            "name|char|Name||r;res_model|char|Resource Model||;res_id|many2one_reference|Resource ID||;"
-           "mimetype|char|Mime Type||;file_size|integer|File Size||R;type|selection|Type|url=URL,"
-           "binary=File|;description|text|Description||;company_id|many2one|Company|res.company|");
+           "mimetype|char|Mime Type||;file_size|integer|File Size||Rc;type|selection|Type|url=URL,"
+           "binary=File|c;description|text|Description||;company_id|many2one|Company|res.company|;"
+           "datas|binary|File Content (base64)||;checksum|char|Checksum/SHA1||Rc;"
+           "public|boolean|Is public document||;access_token|char|Access Token||");
   /* OCA queue_job is not on the recorded server either. */
   if (with_extras)
     {
