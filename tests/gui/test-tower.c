@@ -187,6 +187,47 @@ test_overview (Fixture       *fixture,
   g_assert_nonnull (strstr (ct_bar_chart_get_description (ageing), "Pending cases by business age"));
   g_assert_nonnull (ct_bar_chart_get_description (CT_BAR_CHART (ct_overview_page_get_chart (overview, "trend"))));
 
+  /* A demo that looks like a distributor: most cases on track, a few
+   * breached, the work spread over people, every amount with a currency. */
+  {
+    CtQueuePage *queue = ct_window_get_queue_page (window);
+    g_autoptr(GHashTable) waiting = g_hash_table_new (g_str_hash, g_str_equal);
+    guint n_pending = ct_case_filter_count (pending, cases), n_breached = ct_case_filter_count (breached, cases);
+    guint on_track = 0, biggest = 0;
+
+    for (guint i = 0; i < cases->len; i++)
+      {
+        CtCase *c = cases->pdata[i];
+
+        if (!ct_case_in_scope (c, CT_CASE_SCOPE_ALL_PENDING, 0))
+          continue;
+        on_track += c->sla.status == CT_SLA_STATUS_ON_TRACK;
+        if (c->amount != 0)
+          {
+            g_autofree char *amount = ct_queue_page_format_amount (queue, c);
+
+            g_assert_true (g_regex_match_simple ("[0-9] [A-Z]{3}$", amount, 0, 0));
+          }
+        for (guint r = 0; r < c->requirements->len; r++)
+          {
+            const CtRequirement *req = c->requirements->pdata[r];
+            guint n;
+
+            if (req->state != CT_APPROVER_STATE_PENDING || req->approver == NULL)
+              continue;
+            n = GPOINTER_TO_UINT (g_hash_table_lookup (waiting, req->approver)) + 1;
+            g_hash_table_insert (waiting, req->approver, GUINT_TO_POINTER (n));
+            biggest = MAX (biggest, n);
+          }
+      }
+    g_test_message ("demo: %u pending, %u on track, %u breached, busiest approver %u",
+                    n_pending, on_track, n_breached, biggest);
+    g_assert_cmpuint (on_track * 2, >, n_pending);
+    g_assert_cmpuint (n_breached * 4, <, n_pending);
+    g_assert_cmpuint (n_breached, >, 0);
+    g_assert_cmpuint (biggest * 4, <, n_pending);
+  }
+
   png = render_both (GTK_WIDGET (window), "overview");
 }
 

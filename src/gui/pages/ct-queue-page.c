@@ -82,12 +82,26 @@ ct_queue_page_case_title (CtQueuePage *self,
   return g_strdup (area_label (self, c->area_id));
 }
 
+/* An amount always with its currency: a record that names none is in the
+ * company's currency, which the profile gives. */
 static char *
-format_amount (CtCase *c)
+format_amount (CtQueuePage *self,
+               CtCase      *c)
 {
+  const char *currency = c->currency;
+
   if (c->kind == CT_CASE_KIND_INCIDENT || (c->amount == 0 && c->currency == NULL))
     return g_strdup ("");
-  return g_strdup_printf ("%'.2f %s", c->amount, c->currency ? c->currency : "");
+  if (currency == NULL && self->profile != NULL)
+    currency = ct_profile_get_currency (self->profile);
+  return g_strdup_printf ("%'.2f %s", c->amount, currency ? currency : "");
+}
+
+char *
+ct_queue_page_format_amount (CtQueuePage *self,
+                             CtCase      *c)
+{
+  return format_amount (self, c);
 }
 
 static char *
@@ -127,7 +141,7 @@ static char *cell_area (CtQueuePage *self, CtCase *c) { return g_strdup (area_la
 static char *cell_title (CtQueuePage *self, CtCase *c) { return ct_queue_page_case_title (self, c); }
 static char *cell_partner (CtQueuePage *self, CtCase *c) { return g_strdup (c->partner.name); }
 static char *cell_requester (CtQueuePage *self, CtCase *c) { return g_strdup (c->requester); }
-static char *cell_amount (CtQueuePage *self, CtCase *c) { return format_amount (c); }
+static char *cell_amount (CtQueuePage *self, CtCase *c) { return format_amount (self, c); }
 static char *cell_age (CtQueuePage *self, CtCase *c) { return format_age (c); }
 static char *cell_waiting (CtQueuePage *self, CtCase *c) { return format_waiting (c); }
 static char *cell_branch (CtQueuePage *self, CtCase *c) { return g_strdup (c->branch); }

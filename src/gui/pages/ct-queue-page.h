@@ -45,4 +45,8 @@ void                ct_queue_page_sort_by        (CtQueuePage        *self,
 char               *ct_queue_page_case_title     (CtQueuePage        *self,
                                                   CtCase             *c);
 
+/* "12,400.00 EUR": the amount as the Amount column shows it. */
+char               *ct_queue_page_format_amount  (CtQueuePage        *self,
+                                                  CtCase             *c);
+
 G_END_DECLS
