@@ -30,6 +30,8 @@ void                ct_queue_page_set_search     (CtQueuePage        *self,
 void                ct_queue_page_start_search   (CtQueuePage        *self);
 /* After the store changed: the count and the empty state. */
 void                ct_queue_page_update         (CtQueuePage        *self);
+/* Whether a big list is still being filtered in batches. */
+gboolean            ct_queue_page_is_filtering   (CtQueuePage        *self);
 /* The rows as shown, sorted and filtered. */
 GListModel         *ct_queue_page_get_model      (CtQueuePage        *self);
 GtkSelectionModel  *ct_queue_page_get_selection  (CtQueuePage        *self);
