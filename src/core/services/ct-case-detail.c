@@ -1300,31 +1300,28 @@ build_reasons (ReadData *data)
 static void
 build_credit (ReadData *data)
 {
-  static const struct { const char *field; const char *label; gboolean core; } figures[] = {
-    { "credit_limit", N_("Credit limit"), TRUE },
-    { "credit", N_("Receivables"), TRUE },
-    { "credit_to_invoice", N_("Open orders"), TRUE },
-    { "total_overdue", N_("Overdue"), FALSE },
+  static const struct { const char *field; const char *label; } figures[] = {
+    { "credit_limit", N_("Credit limit") },
+    { "credit", N_("Receivables") },
+    { "credit_to_invoice", N_("Open orders") },
+    { "total_overdue", N_("Overdue") },
   };
   CtCreditExposure *credit = &data->detail->credit;
   double *values[] = { &credit->limit, &credit->receivable, &credit->open_orders,
                        &credit->overdue };
-  gboolean core_omitted = FALSE;
 
   if (credit->partner_id == 0)
     return;
   if (data->partner != NULL)
     credit->partner = dup_text (data->partner, "name");
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
-    {
-      *values[i] = get_double (data->partner, figures[i].field);
-      if (data->fields[FG_PARTNER] != NULL && !listed (data->fields[FG_PARTNER], figures[i].field) &&
-          figures[i].core)
-        core_omitted = TRUE;
-    }
-  /* fields_get leaves out what this user may not read; Community has no
-   * total_overdue at all, so its absence alone says nothing. */
-  if (core_omitted)
+    *values[i] = get_double (data->partner, figures[i].field);
+  /* fields_get leaves out what this user may not read, but a field may also
+   * not exist in this database (total_overdue is Enterprise, older
+   * versions lack credit_to_invoice). `credit` comes with accounting
+   * everywhere: when it is missing, the user lacks the right, and the
+   * other missing figures go with it. */
+  if (data->fields[FG_PARTNER] != NULL && !listed (data->fields[FG_PARTNER], "credit"))
     {
       for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
         if (!listed (data->fields[FG_PARTNER], figures[i].field))
