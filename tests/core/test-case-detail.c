@@ -11,8 +11,7 @@
 #include "ct-case-detail.h"
 #include "ct-sim-server.h"
 #include "ct-source.h"
-
-#define DEADLINE_SECONDS 30
+#include "test-detail-fixture.h"
 
 typedef struct
 {
@@ -26,68 +25,6 @@ typedef struct
 } Fixture;
 
 static const char attachment_bytes[] = "%PDF-1.4\nquote for the detail test\n\x01\x02\xff";
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  g_error ("no answer within %d s", DEADLINE_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (GAsyncResult **result)
-{
-  guint id = g_timeout_add_seconds (DEADLINE_SECONDS, on_deadline, NULL);
-
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static CtOdooClient *
-connect_as (Fixture    *fx,
-            const char *login,
-            gboolean    password)
-{
-  g_autoptr(CtConnection) connection = ct_connection_new ();
-  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_free (connection->odoo_url);
-  connection->odoo_url = g_strdup (fx->url);
-  g_free (connection->database);
-  connection->database = g_strdup (ct_sim_server_get_database (fx->sim));
-  g_free (connection->login);
-  connection->login = g_strdup (login);
-  connection->secret_kind = password ? CT_SECRET_KIND_PASSWORD : CT_SECRET_KIND_API_KEY;
-  ct_odoo_client_set_read_attempts (client, 1);
-  ct_odoo_client_connect_async (client, connection,
-                                password ? ct_sim_server_get_password (fx->sim, login) :
-                                           ct_sim_server_get_api_key (fx->sim, login),
-                                NULL, store_result, &result);
-  wait_for (&result);
-  g_assert_true (ct_odoo_client_connect_finish (client, result, &error));
-  g_assert_no_error (error);
-  if (password)
-    {
-      g_clear_object (&result);
-      ct_odoo_client_authenticate_session_async (client, NULL, store_result, &result);
-      wait_for (&result);
-      g_assert_true (ct_odoo_client_authenticate_session_finish (client, result, &error));
-      g_assert_no_error (error);
-      g_assert_true (ct_odoo_client_has_web_session (client));
-    }
-  return g_steal_pointer (&client);
-}
 
 static JsonNode *
 call (CtOdooClient *client,
@@ -109,8 +46,8 @@ call (CtOdooClient *client,
     }
   ct_odoo_client_call_async (client, model, method, ids,
                              kwargs ? json_node_get_object (kwargs) : NULL, NULL, NULL,
-                             store_result, &result);
-  wait_for (&result);
+                             detail_store_result, &result);
+  detail_wait_for (&result);
   node = ct_odoo_client_call_finish (client, result, &error);
   g_assert_no_error (error);
   return node;
@@ -137,7 +74,7 @@ static gint64
 create_order (Fixture *fx,
               guint    n_lines)
 {
-  g_autoptr(CtOdooClient) requester = connect_as (fx, "requester", FALSE);
+  g_autoptr(CtOdooClient) requester = detail_connect (fx->sim, "requester", FALSE);
   g_autofree char *vals = g_strdup_printf ("{\"partner_id\": %" G_GINT64_FORMAT ", "
                                            "\"company_id\": 1, \"partner_ref\": \"DETAIL\"}",
                                            fx->partner_id);
@@ -173,7 +110,7 @@ fixture_set_up (Fixture       *fx,
   g_assert_true (ct_sim_server_start (fx->sim, &error));
   fx->url = ct_sim_server_dup_url (fx->sim);
   fx->profile = ct_profile_new_default ();
-  fx->admin = connect_as (fx, "admin", FALSE);
+  fx->admin = detail_connect (fx->sim, "admin", FALSE);
 
   fx->partner_id = create (fx->admin, "res.partner",
                            "{\"name\": \"<b>Bold</b> & Co <i>Ltd</i>\", \"is_company\": true, "
@@ -218,8 +155,8 @@ fetch_case (Fixture      *fx,
   g_autofree char *key = ct_case_make_key ("purchase.order", order);
   CtCase *c;
 
-  ct_source_fetch_case_async (source, key, NULL, store_result, &result);
-  wait_for (&result);
+  ct_source_fetch_case_async (source, key, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
   c = ct_source_fetch_case_finish (source, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (c);
@@ -236,8 +173,8 @@ read_detail (Fixture      *fx,
   g_autoptr(GError) error = NULL;
   CtCaseDetail *detail;
 
-  ct_case_detail_reader_read_async (reader, c, NULL, store_result, &result);
-  wait_for (&result);
+  ct_case_detail_reader_read_async (reader, c, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
   detail = ct_case_detail_reader_read_finish (reader, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (detail);
@@ -355,7 +292,7 @@ static void
 test_credit_forbidden (Fixture       *fx,
                        gconstpointer  data)
 {
-  g_autoptr(CtOdooClient) requester = connect_as (fx, "requester", FALSE);
+  g_autoptr(CtOdooClient) requester = detail_connect (fx->sim, "requester", FALSE);
   g_autoptr(CtCase) c = fetch_case (fx, requester, fx->order_id);
   g_autoptr(CtCaseDetail) detail = read_detail (fx, requester, c);
   gboolean limit = FALSE;
@@ -386,7 +323,7 @@ static void
 test_tracking_with_session (Fixture       *fx,
                             gconstpointer  data)
 {
-  g_autoptr(CtOdooClient) manager = connect_as (fx, "manager", TRUE);
+  g_autoptr(CtOdooClient) manager = detail_connect (fx->sim, "manager", TRUE);
   g_autoptr(CtCase) c = fetch_case (fx, manager, fx->order_id);
   g_autoptr(CtCaseDetail) detail = read_detail (fx, manager, c);
   CtTrackingChange *change;
@@ -413,9 +350,9 @@ test_attachment (Fixture       *fx,
   g_autofree char *cache = NULL;
   gsize length = 0;
 
-  ct_case_detail_reader_fetch_attachment_async (reader, fx->attachment_id, NULL, store_result,
+  ct_case_detail_reader_fetch_attachment_async (reader, fx->attachment_id, NULL, detail_store_result,
                                                 &result);
-  wait_for (&result);
+  detail_wait_for (&result);
   file = ct_case_detail_reader_fetch_attachment_finish (reader, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (file);
@@ -430,8 +367,8 @@ test_attachment (Fixture       *fx,
 
   /* One that does not exist says so. */
   g_clear_object (&result);
-  ct_case_detail_reader_fetch_attachment_async (reader, 987654, NULL, store_result, &result);
-  wait_for (&result);
+  ct_case_detail_reader_fetch_attachment_async (reader, 987654, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
   g_assert_null (ct_case_detail_reader_fetch_attachment_finish (reader, result, &error));
   g_assert_nonnull (error);
 }
