@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ct-case-detail.h"
+#include "ct-incident.h"
 #include "ct-sim-server.h"
 #include "ct-source.h"
 #include "test-detail-fixture.h"
@@ -417,6 +418,86 @@ test_batched (Fixture       *fx,
   g_assert_cmpuint (big_detail->n_requests, ==, big_requests);
 }
 
+/* The first case a source has, as a full fetch gives it. */
+static CtCase *
+first_case_of (CtSource *source)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+
+  ct_source_fetch_async (source, NULL, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
+  batch = ct_source_fetch_finish (source, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->cases->len, >, 0);
+  return g_object_ref (batch->cases->pdata[0]);
+}
+
+static gboolean
+has_reason_prefix (CtCaseDetail *detail,
+                   const char   *prefix)
+{
+  for (guint i = 0; i < detail->reasons->len; i++)
+    if (g_str_has_prefix (detail->reasons->pdata[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* The mechanism's own reason: the tier definition's name, the approval
+ * category; approvers in their order. */
+static void
+test_mechanism_reasons (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(CtSource) tier = ct_source_tier_new (fx->admin, fx->profile);
+  g_autoptr(CtSource) approvals = ct_source_approvals_new (fx->admin, fx->profile);
+  g_autoptr(CtCase) reviewed = first_case_of (tier);
+  g_autoptr(CtCase) requested = first_case_of (approvals);
+  g_autoptr(CtCaseDetail) tier_detail = read_detail (fx, fx->admin, reviewed);
+  g_autoptr(CtCaseDetail) request_detail = read_detail (fx, fx->admin, requested);
+
+  g_assert_true (has_reason_prefix (tier_detail, "Tier validation: "));
+  g_assert_cmpuint (tier_detail->approvers->len, >, 0);
+  g_assert_cmpstr (((CtCaseApprover *) tier_detail->approvers->pdata[0])->via, ==,
+                   "Tier validation");
+  g_assert_true (has_reason_prefix (request_detail, "Approval category: "));
+  g_assert_cmpuint (request_detail->approvers->len, >, 0);
+  for (guint i = 1; i < request_detail->approvers->len; i++)
+    g_assert_cmpuint (((CtCaseApprover *) request_detail->approvers->pdata[i - 1])->sequence, <=,
+                      ((CtCaseApprover *) request_detail->approvers->pdata[i])->sequence);
+  g_assert_cmpuint (tier_detail->notes->len, ==, 0);
+  g_assert_cmpuint (request_detail->notes->len, ==, 0);
+}
+
+/* Incidents that hold the case up, from the cases the reader was given. */
+static void
+test_linked_incidents (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(CtCase) c = fetch_case (fx, fx->admin, fx->order_id);
+  g_autoptr(CtCase) incident = ct_case_new_incident (CT_INCIDENT_N8N_ERROR, "n8n.execution", 77);
+  g_autoptr(CtCase) other = ct_case_new_incident (CT_INCIDENT_CRON_FAILING, "ir.cron", 3);
+  g_autoptr(GListStore) store = g_list_store_new (CT_TYPE_CASE);
+  g_autoptr(CtCaseDetailReader) reader = ct_case_detail_reader_new (fx->admin, fx->profile);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseDetail) detail = NULL;
+
+  ct_case_add_linked_key (incident, c->key);
+  ct_case_add_linked_key (other, "purchase.order:1");
+  g_list_store_append (store, other);
+  g_list_store_append (store, c);
+  g_list_store_append (store, incident);
+  ct_case_detail_reader_set_cases (reader, G_LIST_MODEL (store));
+  ct_case_detail_reader_read_async (reader, c, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
+  detail = ct_case_detail_reader_read_finish (reader, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (detail->incident_keys->len, ==, 1);
+  g_assert_cmpstr (detail->incident_keys->pdata[0], ==, "n8n.execution:77");
+}
+
 static void
 test_html_to_text (void)
 {
@@ -495,6 +576,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ct/core/case-detail/batched", Fixture, NULL, fixture_set_up, test_batched,
               fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/mechanism-reasons", Fixture, NULL, fixture_set_up,
+              test_mechanism_reasons, fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/linked-incidents", Fixture, NULL, fixture_set_up,
+              test_linked_incidents, fixture_tear_down);
   status = g_test_run ();
 
   remove_tree (cache);
