@@ -272,6 +272,22 @@ test_keys (void)
                    CT_INTEGRATION_ACTION_NONE);
   g_assert_cmpstr (ct_integration_action_get_label (CT_INTEGRATION_ACTION_RUN_NOW), ==, "Run Now");
 
+  {
+    g_autoptr(CtCase) run_incident = ct_case_new_incident (CT_INCIDENT_N8N_ERROR, "n8n.execution",
+                                                           42);
+    g_autoptr(CtCase) cron = ct_case_new_incident (CT_INCIDENT_CRON_FAILING, "ir.cron", 15);
+    g_autofree char *n8n_url = NULL;
+    g_autofree char *odoo_url = NULL;
+
+    run_incident->branch = g_strdup ("qfRX7evV64uUp9Ag");
+    n8n_url = ct_integration_open_url (run_incident, "https://erp.example", 19,
+                                       "https://n8n.example/");
+    odoo_url = ct_integration_open_url (cron, "https://erp.example", 19, NULL);
+    g_assert_cmpstr (n8n_url, ==, "https://n8n.example/workflow/qfRX7evV64uUp9Ag/executions/42");
+    g_assert_cmpstr (odoo_url, ==, "https://erp.example/odoo/ir.cron/15");
+    g_assert_null (ct_integration_open_url (run_incident, "https://erp.example", 19, NULL));
+  }
+
   res = run (NULL, NULL, "purchase.order:4", &error);
   g_assert_null (res);
   g_assert_nonnull (error);

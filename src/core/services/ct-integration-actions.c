@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-case-detail.h"
 #include "ct-incident.h"
 #include "ct-integration-actions.h"
 #include "ct-source.h"
@@ -442,6 +443,36 @@ ct_integration_action_get_label (CtIntegrationAction action)
     default:
       return "";
     }
+}
+
+char *
+ct_integration_open_url (CtCase     *incident,
+                         const char *odoo_url,
+                         int         odoo_major_version,
+                         const char *n8n_url)
+{
+  g_return_val_if_fail (CT_IS_CASE (incident), NULL);
+
+  if (g_strcmp0 (incident->model, "n8n.execution") == 0)
+    {
+      g_autofree char *base = NULL;
+      gsize len;
+
+      if (n8n_url == NULL || n8n_url[0] == '\0')
+        return NULL;
+      base = g_strdup (n8n_url);
+      len = strlen (base);
+      while (len > 0 && base[len - 1] == '/')
+        base[--len] = '\0';
+      /* The workflow id is the incident's branch (ct_incident_from_n8n_execution). */
+      if (incident->branch != NULL)
+        return g_strdup_printf ("%s/workflow/%s/executions/%" G_GINT64_FORMAT, base,
+                                incident->branch, incident->record_id);
+      return g_strdup_printf ("%s/home/executions", base);
+    }
+  if (odoo_url == NULL || odoo_url[0] == '\0' || incident->model == NULL)
+    return NULL;
+  return ct_odoo_form_url (odoo_url, odoo_major_version, incident->model, incident->record_id);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "ct-case.h"
 #include "ct-n8n-client.h"
 #include "ct-odoo-client.h"
 
@@ -47,6 +48,15 @@ CtIntegrationActions *ct_integration_actions_new        (CtOdooClient        *od
 CtIntegrationAction   ct_integration_action_for_key     (const char          *key);
 /* "Retry", "Run Now", "Requeue": the button's label. */
 const char           *ct_integration_action_get_label   (CtIntegrationAction  action);
+
+/* Where "Open in n8n / Odoo" goes for @incident: the execution in the
+ * n8n editor (@n8n_url/workflow/<workflow>/executions/<id>), or the
+ * scheduled action's or job's form in Odoo (see ct_odoo_form_url). NULL
+ * when the server is not configured. */
+char                 *ct_integration_open_url           (CtCase              *incident,
+                                                         const char          *odoo_url,
+                                                         int                  odoo_major_version,
+                                                         const char          *n8n_url);
 
 /* Runs the incident's action and re-reads what it acted on. A refusal
  * (the user's rights, a run n8n cannot retry) is an error whose message
