@@ -386,7 +386,16 @@ test_left_queue (Fixture       *fx,
 
   g_assert_true (detail->left_queue);
   g_assert_nonnull (detail->left_explanation);
-  g_assert_true (g_str_has_prefix (detail->left_explanation, "Approved by Ada Admin at "));
+  g_autofree char *expected = NULL;
+  g_autoptr(JsonNode) me = NULL;
+  g_autofree char *kwargs = g_strdup_printf ("{\"fields\": [\"name\"]}");
+
+  me = call (fx->admin, "res.users", "read", ct_odoo_client_get_uid (fx->admin), kwargs);
+  expected = g_strdup_printf ("Approved by %s at ",
+                              json_object_get_string_member (
+                                json_array_get_object_element (json_node_get_array (me), 0),
+                                "name"));
+  g_assert_true (g_str_has_prefix (detail->left_explanation, expected));
   g_assert_true (g_str_has_suffix (detail->left_explanation, " in Odoo"));
   g_assert_cmpint (((CtCaseApprover *) detail->approvers->pdata[0])->state, ==,
                    CT_APPROVER_STATE_APPROVED);
