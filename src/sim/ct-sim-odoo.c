@@ -119,7 +119,6 @@ ct_sim_odoo_new (CtSimDb *db)
   CtSimOdoo *self = g_new0 (CtSimOdoo, 1);
 
   self->db = db;
-  db->odoo = self;
   self->users = g_ptr_array_new_with_free_func (user_free);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
