@@ -249,6 +249,116 @@ test_demo (void)
   ct_test_run_clear (&run);
 }
 
+/* Runs the pending report as @login in @format; demo has no API key on the
+ * recorded server, so it signs in with its password. */
+static void
+run_report_as (Run         *run,
+               CtSimServer *sim,
+               const char  *login,
+               const char  *format)
+{
+  g_autofree char *url = ct_sim_server_dup_url (sim);
+  const char *key = ct_sim_server_get_api_key (sim, login);
+  const char *secret = key != NULL ? key : ct_sim_server_get_password (sim, login);
+  const char *env[] = { "CT_TEST_ODOO_KEY", secret, NULL };
+
+  g_assert_nonnull (secret);
+  ct_test_run_control_tower (run, env, "--report=pending", format, "--server", url,
+                             "--database", "ct", "--login", login, "--secret-env",
+                             "CT_TEST_ODOO_KEY", key != NULL ? NULL : "--password", NULL);
+  assert_no_secret (run, secret);
+}
+
+/* The requirement of @source on case @key of the procurement area. */
+static JsonObject *
+find_requirement (JsonObject *report,
+                  const char *key,
+                  const char *source)
+{
+  JsonObject *area = find_area (report, "procurement");
+  JsonArray *cases;
+
+  g_assert_nonnull (area);
+  cases = json_object_get_array_member (area, "cases");
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    {
+      JsonObject *c = json_array_get_object_element (cases, i);
+      JsonArray *reqs;
+
+      if (g_strcmp0 (json_object_get_string_member (c, "key"), key) != 0)
+        continue;
+      reqs = json_object_get_array_member (c, "requirements");
+      for (guint j = 0; j < json_array_get_length (reqs); j++)
+        {
+          JsonObject *r = json_array_get_object_element (reqs, j);
+
+          if (g_strcmp0 (json_object_get_string_member (r, "source"), source) == 0)
+            return r;
+        }
+    }
+  return NULL;
+}
+
+static const char *
+actor_of (JsonObject *report,
+          const char *key,
+          const char *source)
+{
+  JsonObject *r = find_requirement (report, key, source);
+
+  g_assert_nonnull (r);
+  return json_object_get_string_member (r, "actor");
+}
+
+static void
+test_pending_per_user (void)
+{
+  g_autoptr(CtSimServer) sim = start_recorded_sim ();
+  Run run = { 0 };
+
+  /* The purchase user reviews orders 110 and 111; the second validation
+   * waits for a manager. */
+  run_report_as (&run, sim, "purchaser", "--format=json");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+
+    g_assert_cmpstr (actor_of (report, "purchase.order:110", "tier-validation"), ==, "you");
+    g_assert_cmpstr (actor_of (report, "purchase.order:111", "tier-validation"), ==, "you");
+    g_assert_cmpstr (actor_of (report, "purchase.order:110", "purchase-double-validation"), ==,
+                     "someone-else");
+  }
+  ct_test_run_clear (&run);
+  run_report_as (&run, sim, "purchaser", "--format=table");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Paula Purchaser (tier-validation, you)"));
+  g_assert_nonnull (strstr (run.out, "Purchase managers (purchase-double-validation, someone else)"));
+  ct_test_run_clear (&run);
+
+  run_report_as (&run, sim, "admin", "--format=json");
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (actor_of (report, "purchase.order:110", "purchase-double-validation"), ==,
+                     "you");
+  }
+  ct_test_run_clear (&run);
+
+  /* demo reads purchase orders but may not approve them. */
+  run_report_as (&run, sim, "demo", "--format=json");
+  g_test_message ("demo: %s\n%s", run.out, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+
+    g_assert_cmpstr (actor_of (report, "purchase.order:110", "purchase-double-validation"), ==,
+                     "someone-else");
+  }
+  ct_test_run_clear (&run);
+  ct_sim_server_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +369,7 @@ main (int   argc,
   g_test_add_func ("/ct/cli/report/formats-and-stats", test_formats_and_stats);
   g_test_add_func ("/ct/cli/report/failures", test_failures);
   g_test_add_func ("/ct/cli/report/demo", test_demo);
+  g_test_add_func ("/ct/cli/report/pending-per-user", test_pending_per_user);
 
   return g_test_run ();
 }

@@ -485,6 +485,44 @@ test_to_json (void)
                                                   "linked_cases"), 0), ==, "account.move:31");
 }
 
+/* Who can act travels with the requirement: through a snapshot, a merge,
+ * and into what "My Queue" asks. */
+static void
+test_user_can_act (void)
+{
+  g_autoptr(CtCase) c = ct_case_new ("purchase.order", 110);
+  g_autoptr(CtCase) other = ct_case_new ("purchase.order", 110);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CtCase) back = NULL;
+  CtRequirement *r;
+
+  ct_case_add_requirement (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION, "dv", 0,
+                           "Purchase managers", CT_APPROVER_STATE_PENDING, 0)->actor =
+    CT_ACTOR_SOMEONE_ELSE;
+  g_assert_false (ct_case_user_can_act (c));
+  g_assert_true (ct_case_waits_for_others (c));
+
+  ct_case_add_requirement (other, CT_SOURCE_KIND_TIER_VALIDATION, "tier.review:3", 7,
+                           "Paula Purchaser", CT_APPROVER_STATE_PENDING, 1)->actor = CT_ACTOR_YOU;
+  ct_case_merge (c, other);
+  g_assert_true (ct_case_user_can_act (c));
+  g_assert_false (ct_case_waits_for_others (c));
+
+  bytes = ct_case_serialize (c);
+  back = ct_case_deserialize (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_assert_nonnull (back);
+  g_assert_true (ct_case_equal (c, back));
+  g_assert_true (ct_case_user_can_act (back));
+  r = back->requirements->pdata[0];
+  g_assert_cmpint (r->actor, ==, CT_ACTOR_SOMEONE_ELSE);
+  g_assert_cmpint (r->state, ==, CT_APPROVER_STATE_PENDING);
+
+  /* A change of who can act is a change of the case. */
+  r->actor = CT_ACTOR_UNKNOWN;
+  g_assert_false (ct_case_equal (c, back));
+  g_assert_false (ct_case_waits_for_others (back));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -502,6 +540,7 @@ main (int argc,
   g_test_add_func ("/ct/core/case/deserialize-garbage", test_deserialize_garbage);
   g_test_add_func ("/ct/core/case/priority", test_priority);
   g_test_add_func ("/ct/core/case/baseline", test_baseline);
+  g_test_add_func ("/ct/core/case/user-can-act", test_user_can_act);
   g_test_add_func ("/ct/core/case/anomaly", test_anomaly);
 
   return g_test_run ();

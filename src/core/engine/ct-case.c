@@ -261,7 +261,7 @@ ct_case_set_text (char       **field,
   *field = g_strdup (value);
 }
 
-void
+CtRequirement *
 ct_case_add_requirement (CtCase          *self,
                          CtSourceKind     source,
                          const char      *source_ref,
@@ -272,8 +272,8 @@ ct_case_add_requirement (CtCase          *self,
 {
   CtRequirement *r = NULL;
 
-  g_return_if_fail (CT_IS_CASE (self));
-  g_return_if_fail (source_ref != NULL);
+  g_return_val_if_fail (CT_IS_CASE (self), NULL);
+  g_return_val_if_fail (source_ref != NULL, NULL);
 
   for (guint i = 0; i < self->requirements->len; i++)
     {
@@ -296,6 +296,43 @@ ct_case_add_requirement (CtCase          *self,
   ct_case_set_text (&r->approver, approver);
   r->state = state;
   r->sequence = sequence;
+  r->actor = CT_ACTOR_UNKNOWN;
+  return r;
+}
+
+gboolean
+ct_case_user_can_act (CtCase *self)
+{
+  g_return_val_if_fail (CT_IS_CASE (self), FALSE);
+
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *r = self->requirements->pdata[i];
+
+      if (r->state == CT_APPROVER_STATE_PENDING && r->actor == CT_ACTOR_YOU)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ct_case_waits_for_others (CtCase *self)
+{
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (CT_IS_CASE (self), FALSE);
+
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *r = self->requirements->pdata[i];
+
+      if (r->state != CT_APPROVER_STATE_PENDING)
+        continue;
+      if (r->actor != CT_ACTOR_SOMEONE_ELSE)
+        return FALSE;
+      any = TRUE;
+    }
+  return any;
 }
 
 gboolean
@@ -418,7 +455,7 @@ ct_case_merge (CtCase *self,
     {
       CtRequirement *r = other->requirements->pdata[i];
       ct_case_add_requirement (self, r->source, r->source_ref, r->approver_id, r->approver,
-                               r->state, r->sequence);
+                               r->state, r->sequence)->actor = r->actor;
     }
   for (guint i = 0; i < other->reasons->len; i++)
     ct_case_add_reason (self, other->reasons->pdata[i]);
@@ -772,6 +809,7 @@ ct_case_to_json (CtCase *self)
       add_str (b, "ref", r->source_ref);
       add_str (b, "approver", r->approver);
       add_str (b, "state", ct_approver_state_to_string (r->state));
+      add_str (b, "actor", ct_actor_to_string (r->actor));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -909,7 +947,9 @@ ct_case_serialize_to (CtCase     *self,
       put_str (out, r->source_ref);
       put_i64 (out, r->approver_id);
       put_str (out, r->approver);
-      put_u8 (out, r->state);
+      /* The actor rides in the state byte's high half: snapshots written
+       * before it existed read back as unknown. */
+      put_u8 (out, r->state | (r->actor << 4));
       put_u32 (out, r->sequence);
     }
   put_f64 (out, self->amount);
@@ -1108,12 +1148,13 @@ ct_case_deserialize (const guint8 *data,
       g_autofree char *ref = get_str (&r);
       gint64 approver_id = get_i64 (&r);
       g_autofree char *approver = get_str (&r);
-      guint8 state = get_u8 (&r);
+      guint8 state_actor = get_u8 (&r);
+      guint8 state = state_actor & 0x0f, actor = state_actor >> 4;
       guint32 seq = get_u32 (&r);
 
       if (r.ok && ref != NULL && source <= CT_SOURCE_KIND_QUEUE_JOB &&
-          state <= CT_APPROVER_STATE_REJECTED)
-        ct_case_add_requirement (self, source, ref, approver_id, approver, state, seq);
+          state <= CT_APPROVER_STATE_REJECTED && actor <= CT_ACTOR_SOMEONE_ELSE)
+        ct_case_add_requirement (self, source, ref, approver_id, approver, state, seq)->actor = actor;
       else
         r.ok = FALSE;
     }
@@ -1212,4 +1253,12 @@ ct_approver_state_to_string (CtApproverState state)
   static const char *names[] = { "pending", "waiting", "approved", "rejected" };
 
   return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+const char *
+ct_actor_to_string (CtActor actor)
+{
+  static const char *names[] = { "unknown", "you", "someone-else" };
+
+  return (guint) actor < G_N_ELEMENTS (names) ? names[actor] : "unknown";
 }

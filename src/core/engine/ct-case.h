@@ -33,6 +33,16 @@ typedef enum
   CT_APPROVER_STATE_REJECTED,
 } CtApproverState;
 
+/* Whether the signed-in user can act on a requirement: told by the server
+ * (a review's can_review, res.users.has_group for oneself) or by who the
+ * requirement names. Unknown when nothing said (an old snapshot). */
+typedef enum
+{
+  CT_ACTOR_UNKNOWN,
+  CT_ACTOR_YOU,                      /* the signed-in user may act on it */
+  CT_ACTOR_SOMEONE_ELSE,             /* waiting for someone else */
+} CtActor;
+
 /* One open (or settled) requirement on the record: who must act, through
  * which mechanism. A purchase order under tier review and in `to approve`
  * carries two requirements, not two cases. */
@@ -44,6 +54,7 @@ typedef struct
   char            *approver;         /* (owned) display name, or group name */
   CtApproverState  state;
   guint            sequence;         /* order for sequential approvals */
+  CtActor          actor;            /* whether the signed-in user can act on it */
 } CtRequirement;
 
 typedef struct
@@ -167,14 +178,22 @@ const CtSlaState *ct_case_get_sla               (CtCase         *self);
 void             ct_case_set_text               (char          **field,
                                                  const char     *value);
 /* Adds a requirement; one with the same source_ref is replaced, so merging
- * the same record from two sources never lists a requirement twice. */
-void             ct_case_add_requirement        (CtCase         *self,
+ * the same record from two sources never lists a requirement twice.
+ * Returns it (owned by the case; its actor unknown) for the caller to say
+ * who can act on it. */
+CtRequirement   *ct_case_add_requirement        (CtCase         *self,
                                                  CtSourceKind    source,
                                                  const char     *source_ref,
                                                  gint64          approver_id,
                                                  const char     *approver,
                                                  CtApproverState state,
                                                  guint           sequence);
+/* Whether the signed-in user can act on an open (pending) requirement of
+ * the case: what "My Queue" and decisions offer. */
+gboolean         ct_case_user_can_act           (CtCase         *self);
+/* Whether every open requirement waits for someone else (known, none for
+ * the user). */
+gboolean         ct_case_waits_for_others       (CtCase         *self);
 /* Merges the requirements, reasons and pauses of @other (same key) into
  * @self: one record pending through several mechanisms stays one case. */
 void             ct_case_merge                  (CtCase         *self,
@@ -235,5 +254,7 @@ const char      *ct_case_status_to_string       (CtCaseStatus    status);
 gboolean         ct_case_status_from_string     (const char     *str,
                                                  CtCaseStatus   *status);
 const char      *ct_approver_state_to_string    (CtApproverState state);
+/* "you", "someone-else" or "unknown". */
+const char      *ct_actor_to_string             (CtActor         actor);
 
 G_END_DECLS

@@ -255,9 +255,15 @@ format_approvers (CtCase *c)
         continue;
       if (out->len > 0)
         g_string_append (out, "; ");
-      g_string_append_printf (out, "%s (%s%s)", r->approver ? r->approver : "?",
+      g_string_append_printf (out, "%s (%s%s", r->approver ? r->approver : "?",
                               ct_source_kind_to_string (r->source),
                               r->state == CT_APPROVER_STATE_WAITING ? ", waiting" : "");
+      /* Who can act on it, for the signed-in user. */
+      if (r->actor == CT_ACTOR_YOU)
+        g_string_append_printf (out, ", %s", _("you"));
+      else if (r->actor == CT_ACTOR_SOMEONE_ELSE)
+        g_string_append_printf (out, ", %s", _("someone else"));
+      g_string_append_c (out, ')');
     }
   return g_string_free (out, FALSE);
 }

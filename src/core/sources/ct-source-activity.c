@@ -82,7 +82,8 @@ build (CtSourceFetch *f)
       ct_case_add_requirement (c, CT_SOURCE_KIND_ACTIVITY, ref,
                                ct_source_m2o_id (row, "user_id"),
                                ct_source_m2o_name (row, "user_id"),
-                               CT_APPROVER_STATE_PENDING, 0);
+                               CT_APPROVER_STATE_PENDING, 0)->actor =
+        ct_source_actor_for_user (f->source, ct_source_m2o_id (row, "user_id"));
       at = json_object_has_member (row, "create_date")
            ? ct_parse_odoo_datetime (json_object_get_member (row, "create_date")) : 0;
       if (at > 0 && (c->requested_at == 0 || at < c->requested_at))

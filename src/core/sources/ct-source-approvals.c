@@ -109,7 +109,8 @@ approvers_done (CtSourceFetch *f,
                                ct_source_m2o_id (approver, "user_id"),
                                ct_source_m2o_name (approver, "user_id"),
                                approver_state (ct_source_get_string (approver, "status")),
-                               (guint)ct_source_get_int (approver, "sequence"));
+                               (guint)ct_source_get_int (approver, "sequence"))->actor =
+        ct_source_actor_for_user (f->source, ct_source_m2o_id (approver, "user_id"));
     }
   g_hash_table_iter_init (&iter, a->by_id);
   while (g_hash_table_iter_next (&iter, NULL, &value))

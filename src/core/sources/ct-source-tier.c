@@ -107,12 +107,19 @@ records_done (CtSourceFetch *f,
           CtApproverState state = review_state (ct_source_get_string (review, "status"));
           JsonNode *created = json_object_get_member (review, "create_date");
           gint64 at = created ? ct_parse_odoo_datetime (created) : 0;
+          JsonNode *can = json_object_get_member (review, "can_review");
+          CtRequirement *req;
 
           if (who == NULL)
             who = ct_source_m2o_name (review, "reviewer_id");
-          ct_case_add_requirement (c, CT_SOURCE_KIND_TIER_VALIDATION, ref,
-                                   ct_source_m2o_id (review, "reviewer_id"), who, state,
-                                   (guint)ct_source_get_int (review, "sequence"));
+          req = ct_case_add_requirement (c, CT_SOURCE_KIND_TIER_VALIDATION, ref,
+                                         ct_source_m2o_id (review, "reviewer_id"), who, state,
+                                         (guint)ct_source_get_int (review, "sequence"));
+          /* The server knows who may review (a user, a group, a field of the
+           * record): can_review answers for the signed-in user. */
+          if (can != NULL && JSON_NODE_HOLDS_VALUE (can) &&
+              json_node_get_value_type (can) == G_TYPE_BOOLEAN)
+            req->actor = json_node_get_boolean (can) ? CT_ACTOR_YOU : CT_ACTOR_SOMEONE_ELSE;
           any_pending = any_pending || state == CT_APPROVER_STATE_PENDING;
           /* The clock starts when the first review was requested. */
           if (at > 0 && (c->requested_at == 0 || at < c->requested_at))
@@ -180,7 +187,8 @@ next_queue (CtSourceFetch *f)
   g_autoptr(JsonArray) domain = NULL;
   GArray *ids = NULL;
   static const char *const fields[] = { "id", "model", "res_id", "status", "sequence",
-                                        "reviewer_id", "todo_by", "create_date", NULL };
+                                        "reviewer_id", "todo_by", "create_date", "can_review",
+                                        NULL };
 
   /* An incremental read looks only at the records whose reviews changed. */
   while ((queue = ct_source_fetch_next_queue (f)) != NULL && t->affected != NULL &&

@@ -1199,3 +1199,15 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
   pages->page_size = page_size > 0 ? page_size : 2000;
   pages_next (pages);
 }
+
+CtActor
+ct_source_actor_for_user (CtSource *self,
+                          gint64    user_id)
+{
+  CtOdooClient *client = ct_source_get_client (self);
+  gint64 uid = client ? ct_odoo_client_get_uid (client) : 0;
+
+  if (uid <= 0 || user_id <= 0)
+    return CT_ACTOR_UNKNOWN;
+  return uid == user_id ? CT_ACTOR_YOU : CT_ACTOR_SOMEONE_ELSE;
+}

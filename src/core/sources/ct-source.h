@@ -212,6 +212,11 @@ gint64          ct_source_get_int            (JsonObject         *record,
 void            ct_source_track_cursor       (char              **cursor,
                                               JsonObject         *record);
 
+/* Whether the requirement of @user_id (res.users id, 0 for nobody) is the
+ * signed-in user's: you, someone else, or unknown before connecting. */
+CtActor         ct_source_actor_for_user     (CtSource           *self,
+                                              gint64              user_id);
+
 /* ---- one fetch: the scaffolding every approval mechanism shares ----
  *
  * A mechanism's fetch_async begins with ct_source_fetch_begin, which makes
