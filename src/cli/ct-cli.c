@@ -455,8 +455,8 @@ run_report (CliTarget     *target,
       status = 1;
     }
 
-  text = ct_report_render (kind, format, profile, ct_case_store_get_cases (store),
-                           g_get_real_time () / G_USEC_PER_SEC);
+  text = ct_report_render_for_user (kind, format, profile, ct_case_store_get_cases (store),
+                                    g_get_real_time () / G_USEC_PER_SEC, sync);
   if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
       !g_output_stream_flush (out, NULL, &error))
     {

@@ -329,6 +329,28 @@ test_pending_per_user (void)
                      "someone-else");
   }
   ct_test_run_clear (&run);
+
+  /* Without purchase rights: in words what it cannot see and why, and the
+   * areas those mechanisms feed as not visible rather than 0. */
+  run_report_as (&run, sim, "noright", "--format=table");
+  g_test_message ("noright: %s\n%s", run.out, run.err);
+  g_assert_nonnull (strstr (run.out, "purchase-double-validation is not visible to you: Odoo lets "
+                                     "only these groups read purchase.order: "));
+  g_assert_nonnull (strstr (run.out, "Purchase/User"));
+  g_assert_nonnull (strstr (run.out, "cron is not visible to you"));
+  g_assert_null (strstr (run.out, "Procurement (0)\n"));
+  g_assert_nonnull (strstr (run.out, "Procurement (0, partly not visible to you)"));
+  ct_test_run_clear (&run);
+  run_report_as (&run, sim, "noright", "--format=json");
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonObject *procurement = find_area (report, "procurement");
+
+    g_assert_cmpint (json_array_get_length (json_object_get_array_member (report, "not_visible")),
+                     >=, 1);
+    g_assert_cmpstr (json_object_get_string_member (procurement, "visible"), ==, "partly");
+  }
+  ct_test_run_clear (&run);
   run_report_as (&run, sim, "purchaser", "--format=table");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Paula Purchaser (tier-validation, you)"));

@@ -142,6 +142,68 @@ groups_free (GArray *groups)
   g_array_unref (groups);
 }
 
+/* ---- what the user cannot see ---- */
+
+typedef enum
+{
+  AREA_VISIBLE,
+  AREA_PARTLY_VISIBLE,
+  AREA_NOT_VISIBLE,
+} AreaVisibility;
+
+static gboolean
+queue_feeds (const CtQueue *queue,
+             const char    *area_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (g_strcmp0 (queue->area_id, area_id) == 0 || g_strcmp0 (queue->default_area, area_id) == 0)
+    return TRUE;
+  if (queue->area_map == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, queue->area_map);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_strcmp0 (value, area_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+source_hidden (CtSync *sync,
+               guint   i)
+{
+  const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+  return h->probed && !h->available && ct_source_is_not_visible (ct_sync_get_source (sync, i));
+}
+
+/* Whether the sources of @sync that feed @area_id are seen by this user. */
+static AreaVisibility
+area_visibility (CtSync     *sync,
+                 const char *area_id)
+{
+  guint seen = 0, hidden = 0;
+
+  for (guint i = 0; sync != NULL && i < ct_sync_get_n_sources (sync); i++)
+    {
+      GPtrArray *queues = ct_source_get_queues (ct_sync_get_source (sync, i));
+      gboolean feeds = FALSE;
+
+      for (guint q = 0; !feeds && q < queues->len; q++)
+        feeds = queue_feeds (queues->pdata[q], area_id);
+      if (!feeds)
+        continue;
+      if (source_hidden (sync, i))
+        hidden++;
+      else
+        seen++;
+    }
+  if (hidden == 0)
+    return AREA_VISIBLE;
+  return seen == 0 ? AREA_NOT_VISIBLE : AREA_PARTLY_VISIBLE;
+}
+
 /* ---- text helpers ---- */
 
 static char *
@@ -289,7 +351,8 @@ static char *
 render_cases_json (CtReportKind  kind,
                    CtProfile    *profile,
                    GPtrArray    *cases,
-                   gint64        now)
+                   gint64        now,
+                   CtSync       *sync)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -304,6 +367,24 @@ render_cases_json (CtReportKind  kind,
   json_builder_add_string_value (b, at);
   json_builder_set_member_name (b, "profile");
   json_builder_add_string_value (b, ct_profile_get_name (profile));
+  if (sync != NULL)
+    {
+      json_builder_set_member_name (b, "not_visible");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+        if (source_hidden (sync, i))
+          {
+            CtSource *source = ct_sync_get_source (sync, i);
+
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "source");
+            json_builder_add_string_value (b, ct_source_kind_to_string (ct_source_get_kind (source)));
+            json_builder_set_member_name (b, "reason");
+            json_builder_add_string_value (b, ct_source_get_unavailable_reason (source));
+            json_builder_end_object (b);
+          }
+      json_builder_end_array (b);
+    }
   if (kind == CT_REPORT_INCIDENTS)
     {
       json_builder_set_member_name (b, "incidents");
@@ -333,6 +414,9 @@ render_cases_json (CtReportKind  kind,
           json_builder_add_string_value (b, g->label);
           json_builder_set_member_name (b, "count");
           json_builder_add_int_value (b, g->cases->len);
+          json_builder_set_member_name (b, "visible");
+          json_builder_add_string_value (b, (const char *[]) { "yes", "partly", "no" }
+                                            [area_visibility (sync, g->id)]);
           json_builder_set_member_name (b, "cases");
           json_builder_begin_array (b);
           for (guint j = 0; j < g->cases->len; j++)
@@ -410,7 +494,8 @@ render_cases_text (CtReportKind    kind,
                    CtReportFormat  format,
                    CtProfile      *profile,
                    GPtrArray      *cases,
-                   gint64          now)
+                   gint64          now,
+                   CtSync         *sync)
 {
   GString *out = g_string_new (NULL);
   GArray *groups;
@@ -468,6 +553,13 @@ render_cases_text (CtReportKind    kind,
       return g_string_free (out, FALSE);
     }
 
+  for (guint i = 0; format == CT_REPORT_FORMAT_TABLE && sync != NULL &&
+                    i < ct_sync_get_n_sources (sync); i++)
+    if (source_hidden (sync, i))
+      g_string_append_printf (out, "%s\n",
+                              ct_source_get_unavailable_reason (ct_sync_get_source (sync, i)));
+  if (format == CT_REPORT_FORMAT_TABLE && sync != NULL)
+    g_string_append_c (out, '\n');
   groups = group_by_area (kind, profile, cases);
   for (guint i = 0; i < groups->len; i++)
     {
@@ -475,7 +567,15 @@ render_cases_text (CtReportKind    kind,
 
       if (format == CT_REPORT_FORMAT_TABLE)
         {
-          g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
+          AreaVisibility v = area_visibility (sync, g->id);
+
+          if (v == AREA_NOT_VISIBLE && g->cases->len == 0)
+            g_string_append_printf (out, _("%s (not visible to you)\n"), g->label);
+          else if (v == AREA_PARTLY_VISIBLE)
+            g_string_append_printf (out, _("%s (%u, partly not visible to you)\n"), g->label,
+                                    g->cases->len);
+          else
+            g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
           if (g->cases->len == 0)
             continue;
           g_string_append (out, "  ");
@@ -573,17 +673,28 @@ render_metrics (CtReportFormat  format,
 }
 
 char *
+ct_report_render_for_user (CtReportKind    kind,
+                           CtReportFormat  format,
+                           CtProfile      *profile,
+                           GPtrArray      *cases,
+                           gint64          now,
+                           CtSync         *sync)
+{
+  if (kind == CT_REPORT_METRICS)
+    return render_metrics (format, profile, cases, now);
+  if (format == CT_REPORT_FORMAT_JSON)
+    return render_cases_json (kind, profile, cases, now, sync);
+  return render_cases_text (kind, format, profile, cases, now, sync);
+}
+
+char *
 ct_report_render (CtReportKind    kind,
                   CtReportFormat  format,
                   CtProfile      *profile,
                   GPtrArray      *cases,
                   gint64          now)
 {
-  if (kind == CT_REPORT_METRICS)
-    return render_metrics (format, profile, cases, now);
-  if (format == CT_REPORT_FORMAT_JSON)
-    return render_cases_json (kind, profile, cases, now);
-  return render_cases_text (kind, format, profile, cases, now);
+  return ct_report_render_for_user (kind, format, profile, cases, now, NULL);
 }
 
 char *

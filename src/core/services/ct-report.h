@@ -42,6 +42,18 @@ char     *ct_report_render             (CtReportKind     kind,
                                         GPtrArray       *cases,
                                         gint64           now);
 
+/* ct_report_render for what @sync read as the signed-in user: a pending or
+ * breaches report first says, in words, which mechanisms this user cannot
+ * see and why, and an area fed only by those shows as not visible (JSON:
+ * "visible": false, and "not_visible" lists the reasons) rather than 0;
+ * one fed partly by them says so. */
+char     *ct_report_render_for_user    (CtReportKind     kind,
+                                        CtReportFormat   format,
+                                        CtProfile       *profile,
+                                        GPtrArray       *cases,
+                                        gint64           now,
+                                        CtSync          *sync);
+
 /* `--stats`: one line per source of @sync with its requests, bytes and
  * time since the sync was made, and whether it failed. */
 char     *ct_report_format_stats       (CtSync          *sync);

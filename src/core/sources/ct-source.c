@@ -22,6 +22,7 @@ typedef struct
   GHashTable    *fields;     /* model → JsonObject from fields_get */
   GHashTable    *missing;    /* models whose fields could not be read */
   char          *unavailable; /* (nullable) why the last probe found the source off */
+  gboolean       not_visible; /* off because this user may not read it (403) */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -234,6 +235,7 @@ probe_done (GObject      *object,
       g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
 
       g_clear_pointer (&priv->unavailable, g_free);
+      priv->not_visible = g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS);
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
         priv->unavailable = g_strdup_printf (_("%s is not installed in this database (no %s)."),
                                              ct_source_get_name (self), model);
@@ -288,6 +290,7 @@ ct_source_probe_async (CtSource            *self,
 
   g_task_set_source_tag (task, ct_source_probe_async);
   g_clear_pointer (&priv->unavailable, g_free);
+  priv->not_visible = FALSE;
   if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
     {
       g_task_return_int (task, TRUE);
@@ -1210,4 +1213,12 @@ ct_source_actor_for_user (CtSource *self,
   if (uid <= 0 || user_id <= 0)
     return CT_ACTOR_UNKNOWN;
   return uid == user_id ? CT_ACTOR_YOU : CT_ACTOR_SOMEONE_ELSE;
+}
+
+gboolean
+ct_source_is_not_visible (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->unavailable != NULL && priv->not_visible;
 }

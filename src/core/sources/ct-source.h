@@ -212,6 +212,10 @@ gint64          ct_source_get_int            (JsonObject         *record,
 void            ct_source_track_cursor       (char              **cursor,
                                               JsonObject         *record);
 
+/* Whether the last probe found the source installed but not readable by
+ * this user (403), rather than not installed. */
+gboolean        ct_source_is_not_visible     (CtSource           *self);
+
 /* Whether the requirement of @user_id (res.users id, 0 for nobody) is the
  * signed-in user's: you, someone else, or unknown before connecting. */
 CtActor         ct_source_actor_for_user     (CtSource           *self,
