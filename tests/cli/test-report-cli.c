@@ -264,7 +264,7 @@ run_report_as (Run         *run,
 
   g_assert_nonnull (secret);
   ct_test_run_control_tower (run, env, "--report=pending", format, "--server", url,
-                             "--database", "ct", "--login", login, "--secret-env",
+                             "--database", ct_sim_server_get_database (sim), "--login", login, "--secret-env",
                              "CT_TEST_ODOO_KEY", key != NULL ? NULL : "--password", NULL);
   assert_no_secret (run, secret);
 }
@@ -381,6 +381,88 @@ test_pending_per_user (void)
   ct_sim_server_stop (sim);
 }
 
+/* How many open requirements of @source in @report are marked @actor. */
+static guint
+count_actor (JsonObject *report,
+             const char *source,
+             const char *actor)
+{
+  JsonArray *areas = json_object_get_array_member (report, "areas");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (areas); i++)
+    {
+      JsonArray *cases = json_object_get_array_member (json_array_get_object_element (areas, i),
+                                                       "cases");
+
+      for (guint j = 0; j < json_array_get_length (cases); j++)
+        {
+          JsonArray *reqs = json_object_get_array_member (json_array_get_object_element (cases, j),
+                                                          "requirements");
+
+          for (guint k = 0; k < json_array_get_length (reqs); k++)
+            {
+              JsonObject *r = json_array_get_object_element (reqs, k);
+
+              if (g_strcmp0 (json_object_get_string_member (r, "source"), source) == 0 &&
+                  g_strcmp0 (json_object_get_string_member (r, "state"), "pending") == 0 &&
+                  g_strcmp0 (json_object_get_string_member (r, "actor"), actor) == 0)
+                n++;
+            }
+        }
+    }
+  return n;
+}
+
+/* The generated distributor's five users: managers may give the second
+ * validation, a requester waits for them, a user without rights is told
+ * what it cannot see. */
+static void
+test_pending_generated_users (void)
+{
+  CtSimOptions options = { .seed = 1, .n_cases = 200 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtSimServer) sim = ct_sim_server_new (&options, &error);
+  static const char *const users[] = { "admin", "manager", "approver", "requester", "noright" };
+
+  if (sim == NULL || ct_sim_server_get_api_key (sim, "admin") == NULL)
+    {
+      g_test_skip ("the generated distributor dataset is not in this build");
+      return;
+    }
+  if (!ct_sim_server_start (sim, &error))
+    g_error ("ct-sim did not start: %s", error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autoptr(JsonObject) report = NULL;
+      Run run = { 0 };
+
+      run_report_as (&run, sim, users[i], "--format=json");
+      g_test_message ("%s: status %d\n%s", users[i], run.status, run.err);
+      report = parse_report (run.out);
+      if (i < 3)
+        {
+          /* Purchase managers give the second validation themselves. */
+          g_assert_cmpint (run.status, ==, 0);
+          g_assert_cmpuint (count_actor (report, "purchase-double-validation", "you"), >, 0);
+          g_assert_cmpuint (count_actor (report, "purchase-double-validation", "someone-else"),
+                            ==, 0);
+        }
+      else if (i == 3)
+        {
+          g_assert_cmpuint (count_actor (report, "purchase-double-validation", "you"), ==, 0);
+          g_assert_cmpuint (count_actor (report, "purchase-double-validation", "someone-else"),
+                            >, 0);
+        }
+      else
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (report,
+                                                                               "not_visible")),
+                          >=, 2);
+      ct_test_run_clear (&run);
+    }
+  ct_sim_server_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/ct/cli/report/failures", test_failures);
   g_test_add_func ("/ct/cli/report/demo", test_demo);
   g_test_add_func ("/ct/cli/report/pending-per-user", test_pending_per_user);
+  g_test_add_func ("/ct/cli/report/pending-generated-users", test_pending_generated_users);
 
   return g_test_run ();
 }
