@@ -306,7 +306,8 @@ add_tracking (CtSimDb    *db,
   ct_sim_model_set_str (tracking, row, "new_value_char", new_value);
   ct_sim_model_set_int (tracking, row, "mail_message_id", message);
   if (ct_sim_model_lookup (messages, message, &m))
-    ct_sim_model_set_str (tracking, row, "create_date", ct_sim_model_get_str (messages, m, "create_date"));
+    ct_sim_model_set_str (tracking, row, "create_date",
+                          ct_sim_model_get_str (messages, m, "create_date"));
   if (ct_sim_model_lookup (messages, message, &m))
     ct_sim_model_add_id (messages, m, "tracking_value_ids", id);
 }
