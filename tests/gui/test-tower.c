@@ -751,7 +751,12 @@ test_close_while_connecting (Fixture       *fixture,
 }
 
 /* Issue 15 (2): Quit closes every window, walking a list that closing
- * changes (valgrind saw an invalid read here). */
+ * changes. Before the fix valgrind reported "Invalid read of size 8 at
+ * quit_action" on this test:
+ *   G_SLICE=always-malloc build-aux/headless-session valgrind \
+ *     --suppressions=/usr/share/glib-2.0/valgrind/glib.supp \
+ *     _build/tests/gui/test-tower -p /ct/gui/tower/quit-closes-all
+ * and now reports 0 errors. */
 static void
 test_quit_closes_all (Fixture       *fixture,
                       gconstpointer  data)
