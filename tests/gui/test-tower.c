@@ -152,6 +152,37 @@ start_demo (Fixture *fixture)
   g_test_message ("demo: %u cases in the store", ct_case_store_get_n_cases (ct_window_get_store (fixture->window)));
 }
 
+/* Every control a screen reader reaches has a name: an icon-only button (or
+ * menu button) carries an accessible label, since GTK 4.8 does not use a
+ * tooltip as a name. Returns how many controls were checked. */
+static guint
+assert_named (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (root))
+    return 0;
+  if (GTK_IS_MENU_BUTTON (root) && gtk_menu_button_get_label (GTK_MENU_BUTTON (root)) == NULL)
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("an icon-only menu button (%s) has no accessible name",
+                 gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+      return 1;
+    }
+  if (GTK_IS_BUTTON (root) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)) &&
+      gtk_button_get_label (GTK_BUTTON (root)) == NULL && gtk_button_get_icon_name (GTK_BUTTON (root)) != NULL)
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        g_error ("an icon-only button (%s) has no accessible name",
+                 gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+      n++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    n += assert_named (c);
+  return n;
+}
+
 /* Counts, tiles, charts: what the overview says is what the store holds. */
 static void
 test_overview (Fixture       *fixture,
@@ -170,6 +201,7 @@ test_overview (Fixture       *fixture,
   start_demo (fixture);
   cases = ct_case_store_get_cases (ct_window_get_store (window));
   g_assert_cmpuint (cases->len, >, 100);
+  g_assert_cmpuint (assert_named (GTK_WIDGET (window)), >=, 4);
   g_assert_cmpstr (ct_window_get_page (window), ==, "overview");
   assert_counts_match_store (window);
 
@@ -778,6 +810,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The test accessibility backend keeps what widgets tell a screen reader,
+   * so the names can be checked; it needs no bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   ct_test_gui_init (&argc, &argv);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
