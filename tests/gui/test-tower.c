@@ -465,7 +465,11 @@ test_search_and_filters (Fixture       *fixture,
     g_signal_emit_by_name (chip, "clicked");
     g_assert_null (ct_queue_page_get_filter (queue)->area_id);
   }
-  ct_queue_page_set_filter (queue, ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING));
+  {
+    g_autoptr(CtCaseFilter) all_pending = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
+
+    ct_queue_page_set_filter (queue, all_pending);
+  }
 
   /* Branch and mechanism. */
   {
@@ -483,7 +487,11 @@ test_search_and_filters (Fixture       *fixture,
   }
 
   /* Sorting reads the struct: amount ascending. */
-  ct_queue_page_set_filter (queue, ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING));
+  {
+    g_autoptr(CtCaseFilter) all_pending = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
+
+    ct_queue_page_set_filter (queue, all_pending);
+  }
   ct_queue_page_sort_by (queue, "Amount", GTK_SORT_ASCENDING);
   for (guint i = 1; i < shown (queue); i++)
     {
@@ -647,7 +655,11 @@ test_failing_source (Fixture       *fixture,
   g_assert_false (bar_revealed (window));
   assert_counts_match_store (window);
 
-  ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, ct_sim_server_dup_url (sim), "admin", NULL, NULL);
+  {
+    g_autofree char *url = ct_sim_server_dup_url (sim);
+
+    ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL);
+  }
   ct_sim_server_stop (sim);
 }
 
