@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* The case is the record the activity sits on (res_model, res_id), so an
@@ -277,6 +278,7 @@ static void
 ct_source_activity_class_init (CtSourceActivityClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch = ct_source_activity_fetch;
+  CT_SOURCE_CLASS (klass)->apply_decision = ct_decide_apply_vfunc;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* A request is open while `pending`; each approver is a requirement. With
@@ -401,6 +402,7 @@ static void
 ct_source_approvals_class_init (CtSourceApprovalsClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch = ct_source_approvals_fetch;
+  CT_SOURCE_CLASS (klass)->apply_decision = ct_decide_apply_vfunc;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* The order itself is the mechanism: its state says whether the second
@@ -294,6 +295,7 @@ static void
 ct_source_double_validation_class_init (CtSourceDoubleValidationClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch = ct_source_double_validation_fetch;
+  CT_SOURCE_CLASS (klass)->apply_decision = ct_decide_apply_vfunc;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* A review `pending` is a requirement open now; `waiting` is one whose turn
@@ -407,6 +408,7 @@ static void
 ct_source_tier_class_init (CtSourceTierClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch = ct_source_tier_fetch;
+  CT_SOURCE_CLASS (klass)->apply_decision = ct_decide_apply_vfunc;
 }
 
 static void
