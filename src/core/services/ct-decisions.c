@@ -485,10 +485,12 @@ reread_done (GObject      *object,
 static gboolean
 is_lost_answer (const GError *error)
 {
-  /* A server answer (an Odoo error) means the call was handled and refused;
-   * anything else (connection reset, timeout, a proxy's page) may have
-   * come after the server applied it. */
-  return error->domain != CT_ODOO_ERROR;
+  /* An Odoo error answer means the call was handled and refused. A broken
+   * connection, a timeout, a 5xx page or a garbled body may have come
+   * after the server applied it: only the read-back can tell. */
+  return error->domain != CT_ODOO_ERROR ||
+         error->code == CT_ODOO_ERROR_NETWORK || error->code == CT_ODOO_ERROR_TIMEOUT ||
+         error->code == CT_ODOO_ERROR_SERVER || error->code == CT_ODOO_ERROR_PROTOCOL;
 }
 
 static void
@@ -913,14 +915,29 @@ verified_read (GObject      *object,
                                  "Check the record before deciding again."), error->message), TRUE);
       return;
     }
+  /* Servers that delete a done activity instead of archiving it. */
+  if (!state->exists && d->mech->kind == CT_SOURCE_KIND_ACTIVITY)
+    {
+      g_free (state->state);
+      state->state = g_strdup ("done");
+      state->approved = state->rejected = TRUE;
+    }
   d->result->state = g_strdup (state->state);
   if (approve ? !state->approved : !state->rejected)
     {
-      fail (task, g_error_new (CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_APPLIED,
-                               _("The server did not apply it: %s still reads “%s”. Likely reason: %s."),
-                               d->c->reference ? d->c->reference : d->c->key,
-                               state->state ? state->state : "?",
-                               d->mech->not_applied_reason (approve)), TRUE);
+      if (d->result->answer_lost)
+        fail (task, g_error_new (CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_APPLIED,
+                                 _("The server did not apply it: its answer was lost (%s) and %s "
+                                   "still reads “%s”. Nothing was sent again."),
+                                 d->result->server_answer,
+                                 d->c->reference ? d->c->reference : d->c->key,
+                                 state->state ? state->state : "?"), TRUE);
+      else
+        fail (task, g_error_new (CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_APPLIED,
+                                 _("The server did not apply it: %s still reads “%s”. Likely reason: %s."),
+                                 d->c->reference ? d->c->reference : d->c->key,
+                                 state->state ? state->state : "?",
+                                 d->mech->not_applied_reason (approve)), TRUE);
       return;
     }
   d->result->verified = TRUE;
