@@ -1359,6 +1359,121 @@ ct_decisions_search_users_finish (CtDecisions   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- reading one case ---- */
+
+typedef struct
+{
+  GPtrArray *sources;
+  char      *key;
+  guint      next;
+  CtCase    *merged;
+} ReadCase;
+
+static void
+read_case_free (ReadCase *rc)
+{
+  g_ptr_array_unref (rc->sources);
+  g_free (rc->key);
+  g_clear_object (&rc->merged);
+  g_free (rc);
+}
+
+static void read_case_next (GTask *task);
+
+static void
+read_case_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadCase *rc = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCase) c = ct_source_fetch_case_finish (CT_SOURCE (object), result, &error);
+
+  /* A mechanism whose models this database lacks has nothing to say. */
+  if (error != NULL && !g_error_matches (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_UNAVAILABLE) &&
+      !g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (c != NULL && rc->merged == NULL)
+    rc->merged = g_object_ref (c);
+  else if (c != NULL)
+    ct_case_merge (rc->merged, c);
+  rc->next++;
+  read_case_next (task);
+}
+
+static void
+read_case_next (GTask *task)
+{
+  ReadCase *rc = g_task_get_task_data (task);
+  g_autofree char *model = NULL;
+  gint64 id;
+
+  ct_source_parse_key (rc->key, &model, &id);
+  while (rc->next < rc->sources->len)
+    {
+      CtSource *source = rc->sources->pdata[rc->next];
+      const CtDecideMechanism *mech = ct_decide_mechanism_for (ct_source_get_kind (source));
+      gboolean reads_model = FALSE;
+      GPtrArray *queues;
+
+      if (mech != NULL && ct_source_has_queues (source))
+        {
+          queues = ct_source_get_queues (source);
+          for (guint i = 0; i < queues->len; i++)
+            reads_model = reads_model || g_strcmp0 (((CtQueue *) queues->pdata[i])->model, model) == 0 ||
+                          ct_source_get_kind (source) == CT_SOURCE_KIND_ACTIVITY;
+        }
+      if (reads_model)
+        {
+          ct_source_fetch_case_async (source, rc->key, g_task_get_cancellable (task),
+                                      read_case_done, g_object_ref (task));
+          return;
+        }
+      rc->next++;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&rc->merged), g_object_unref);
+}
+
+void
+ct_decisions_read_case_async (CtDecisions         *self,
+                              GPtrArray           *sources,
+                              const char          *key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ReadCase *rc = g_new0 (ReadCase, 1);
+  g_autofree char *model = NULL;
+  gint64 id;
+
+  g_task_set_source_tag (task, ct_decisions_read_case_async);
+  rc->sources = g_ptr_array_ref (sources);
+  rc->key = g_strdup (key);
+  g_task_set_task_data (task, rc, (GDestroyNotify) read_case_free);
+  if (!ct_source_parse_key (key, &model, &id) || id <= 0)
+    {
+      g_task_return_new_error (task, CT_DECISION_ERROR, CT_DECISION_ERROR_INVALID,
+                               _("“%s” is not MODEL:ID"), key);
+      return;
+    }
+  read_case_next (task);
+}
+
+CtCase *
+ct_decisions_read_case_finish (CtDecisions   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- revisions ---- */
 
 static void

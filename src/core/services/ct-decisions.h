@@ -119,6 +119,19 @@ CtDecisions *ct_decisions_new                (CtOdooClient  *client,
                                               CtSync        *sync,
                                               const char    *login);
 
+/* Reads @key ("model:id") afresh from each of @sources (element-type
+ * CtSource) and merges their views: the case as the command line decides
+ * it. NULL with no error when nothing is open on the record. */
+void         ct_decisions_read_case_async    (CtDecisions         *self,
+                                              GPtrArray           *sources,
+                                              const char          *key,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+CtCase      *ct_decisions_read_case_finish   (CtDecisions         *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 /* Whether @outcome may be asked on @c now; FALSE with *reason (a sentence
  * for a disabled action) otherwise. Checks what needs no server call:
  * stale, four-eyes, something open for this user. */
