@@ -530,10 +530,11 @@ run_verify_journal (CtCliOptions  *options,
         g_printerr ("control-tower: %s\n", error->message);
       else
         {
-          g_autofree char *line = g_strdup_printf (_("The decision journal is broken at entry %" G_GINT64_FORMAT
-                                                     ": it or its link to the entry before it was changed "
-                                                     "(the %u entries before it are intact)"),
-                                                   broken, checked);
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, broken);
+          g_autofree char *line = g_strdup_printf (_("The decision journal is broken at entry %s: it or "
+                                                     "its link to the entry before it was changed (the "
+                                                     "%u entries before it are intact)"),
+                                                   id, checked);
 
           g_printerr ("control-tower: %s\n", line);
         }

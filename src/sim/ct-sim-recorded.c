@@ -430,6 +430,16 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
                            "base.group_user,purchase.group_purchase_user");
   ct_sim_dataset_add_user (odoo, 8, 46, "noright", "Norbert Noright", "noright",
                            "ae8f57c5702b9ff7f10ebc902e1a3f62c7fd69cf", "base.group_user");
+  {
+    /* The users' e-mail addresses, as 10-45 lists them. */
+    CtSimModel *users = ct_sim_db_get_model (db, "res.users");
+    guint u;
+
+    if (ct_sim_model_lookup (users, 2, &u))
+      ct_sim_model_set_str (users, u, "email", "admin@example.com");
+    if (ct_sim_model_lookup (users, 5, &u))
+      ct_sim_model_set_str (users, u, "email", "mark.brown23@example.com");
+  }
 
   m = ct_sim_db_get_model (db, "product.product");
   row = ct_sim_model_new_row (m, 20);
@@ -522,6 +532,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
         ct_sim_model_lookup (po, 109 + i, &p);
         ct_sim_model_add_id (po, p, "review_ids", 3 + i);
       }
+    /* The recorded server gave ids 6 and 7 to reviews of P00112 that it
+     * later deleted (07-*): its next review is 8 (10-09). */
+    reviews->next_id = MAX (reviews->next_id, 8);
   }
 
   /* Chatter of PO 12 (with its tracking) and of PO 14 */

@@ -357,6 +357,7 @@ typedef struct
   const CtDecideMechanism *mech;
   CtDecisionResult        *result;
   gint64                   started;
+  gint64                   baseline;     /* revise: the record's write_date when sent back */
   char                    *reason;       /* (nullable) why it was not applied */
 } Decide;
 
@@ -772,6 +773,22 @@ schedule_activity (GTask      *task,
 }
 
 static void
+baseline_read (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Decide *d = g_task_get_task_data (task);
+  g_autoptr(JsonArray) rows = ct_odoo_client_read_finish (CT_ODOO_CLIENT (object), result, NULL);
+  JsonObject *row = rows && json_array_get_length (rows) > 0
+                    ? json_array_get_object_element (rows, 0) : NULL;
+
+  if (row != NULL && json_object_has_member (row, "write_date"))
+    d->baseline = ct_parse_odoo_datetime (json_object_get_member (row, "write_date"));
+  finish_verified (task);
+}
+
+static void
 activity_read (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -808,6 +825,16 @@ activity_read (GObject      *object,
                                       ct_source_get_string (row, "date_deadline")
                                       ? ct_source_get_string (row, "date_deadline") : "?");
   d->result->verified = TRUE;
+  if (d->outcome == CT_DECISION_REVISE)
+    {
+      static const char *const fields[] = { "write_date", NULL };
+
+      /* The revision is the requester's next change: compared with the
+       * server's own clock, never ours. */
+      ct_odoo_client_read_async (d->self->client, d->c->model, &d->c->record_id, 1, fields, NULL,
+                                 baseline_read, g_object_ref (task));
+      return;
+    }
   finish_verified (task);
 }
 
@@ -1021,7 +1048,8 @@ note_posted (GObject      *object,
   journal (d);
   ct_journal_discard_draft (d->self->journal, d->c->key, NULL);
   if (d->outcome == CT_DECISION_REVISE)
-    ct_journal_set_revision (d->self->journal, d->c->key, d->started, NULL);
+    ct_journal_set_revision (d->self->journal, d->c->key, d->started,
+                             d->baseline > 0 ? d->baseline : d->started, NULL);
   d->result->still_open = acts_through_mechanism (d->outcome) ? still_open (d) : NULL;
   switch (d->outcome)
     {
@@ -1486,7 +1514,8 @@ revision_read (GObject      *object,
   CtCase *c = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_read_finish (CT_ODOO_CLIENT (object), result, &error);
-  gint64 since = ct_journal_get_revision (self->journal, c->key);
+  gint64 baseline = 0;
+  gint64 since = ct_journal_get_revision (self->journal, c->key, &baseline);
   JsonObject *row;
   gint64 changed;
 
@@ -1500,7 +1529,7 @@ revision_read (GObject      *object,
             ? ct_parse_odoo_datetime (json_object_get_member (row, "write_date")) : 0;
   /* write_date has whole seconds and our own note does not move it: a
    * change in a later second is the requester's revision. */
-  if (row == NULL || changed > since)
+  if (row == NULL || changed > baseline)
     {
       ct_journal_clear_revision (self->journal, c->key, NULL);
       if (c->status == CT_CASE_STATUS_AWAITING_REVISION)
@@ -1532,7 +1561,7 @@ ct_decisions_refresh_revision_async (CtDecisions         *self,
 
   g_task_set_source_tag (task, ct_decisions_refresh_revision_async);
   g_task_set_task_data (task, g_object_ref (c), g_object_unref);
-  if (ct_journal_get_revision (self->journal, c->key) == 0)
+  if (ct_journal_get_revision (self->journal, c->key, NULL) == 0)
     {
       g_task_return_int (task, c->status);
       g_object_unref (task);

@@ -53,7 +53,8 @@ static const char journal_schema[] =
   "CREATE TABLE IF NOT EXISTS drafts ("
   "  case_key TEXT PRIMARY KEY, outcome TEXT NOT NULL, comment TEXT, conditions TEXT,"
   "  failure TEXT, updated_at INTEGER NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS revisions (case_key TEXT PRIMARY KEY, since INTEGER NOT NULL);";
+  "CREATE TABLE IF NOT EXISTS revisions (case_key TEXT PRIMARY KEY, since INTEGER NOT NULL,"
+  "  baseline INTEGER NOT NULL DEFAULT 0);";
 
 /* Columns added after the first release of the table: each entry is chained
  * to the previous one by its SHA-256 and carries the state read back. */
@@ -670,31 +671,15 @@ ct_journal_count_outcome (CtJournal   *self,
   return entries ? entries->len : 0;
 }
 
+/* Runs a prepared write (@rc: what preparing it returned) and finalizes it. */
 static gboolean
-exec_bound (CtJournal   *self,
-            const char  *sql,
-            const char  *a,
-            const char  *b,
-            const char  *c,
-            const char  *d,
-            const char  *e,
-            gint64       n,
-            GError     **error)
+run_write (CtJournal     *self,
+           sqlite3_stmt  *stmt,
+           int            rc,
+           GError       **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->journal, sql, -1, &stmt, NULL);
-
   if (rc == SQLITE_OK)
-    {
-      int count = sqlite3_bind_parameter_count (stmt);
-      const char *texts[] = { a, b, c, d, e };
-
-      for (int i = 0; i < count && i < 5; i++)
-        bind_text (stmt, i + 1, texts[i]);
-      if (count == 6 || count == 2)
-        sqlite3_bind_int64 (stmt, count, n);
-      rc = sqlite3_step (stmt);
-    }
+    rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -704,20 +689,45 @@ exec_bound (CtJournal   *self,
   return TRUE;
 }
 
+static gboolean
+delete_key (CtJournal   *self,
+            const char  *sql,
+            const char  *case_key,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->journal, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    bind_text (stmt, 1, case_key);
+  return run_write (self, stmt, rc, error);
+}
+
 gboolean
 ct_journal_save_draft (CtJournal             *self,
                        const CtJournalDraft  *draft,
                        GError               **error)
 {
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
   g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (draft != NULL && draft->case_key != NULL && draft->outcome != NULL, FALSE);
 
-  return exec_bound (self, "INSERT OR REPLACE INTO drafts (case_key, outcome, comment, conditions,"
-                     " failure, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                     draft->case_key, draft->outcome, draft->comment, draft->conditions,
-                     draft->failure,
-                     draft->updated_at ? draft->updated_at : g_get_real_time () / G_USEC_PER_SEC,
-                     error);
+  rc = sqlite3_prepare_v2 (self->journal, "INSERT OR REPLACE INTO drafts (case_key, outcome, comment,"
+                           " conditions, failure, updated_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt,
+                           NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, draft->case_key);
+      bind_text (stmt, 2, draft->outcome);
+      bind_text (stmt, 3, draft->comment);
+      bind_text (stmt, 4, draft->conditions);
+      bind_text (stmt, 5, draft->failure);
+      sqlite3_bind_int64 (stmt, 6, draft->updated_at ? draft->updated_at
+                                                     : g_get_real_time () / G_USEC_PER_SEC);
+    }
+  return run_write (self, stmt, rc, error);
 }
 
 CtJournalDraft *
@@ -760,35 +770,52 @@ ct_journal_discard_draft (CtJournal   *self,
                           GError     **error)
 {
   g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
-  return exec_bound (self, "DELETE FROM drafts WHERE case_key = ?", case_key, NULL, NULL, NULL,
-                     NULL, 0, error);
+  return delete_key (self, "DELETE FROM drafts WHERE case_key = ?", case_key, error);
 }
 
 gboolean
 ct_journal_set_revision (CtJournal   *self,
                          const char  *case_key,
                          gint64       since,
+                         gint64       baseline,
                          GError     **error)
 {
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
   g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
-  return exec_bound (self, "INSERT OR REPLACE INTO revisions (case_key, since) VALUES (?, ?)",
-                     case_key, NULL, NULL, NULL, NULL, since, error);
+  rc = sqlite3_prepare_v2 (self->journal, "INSERT OR REPLACE INTO revisions (case_key, since, baseline)"
+                           " VALUES (?, ?, ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      sqlite3_bind_int64 (stmt, 2, since);
+      sqlite3_bind_int64 (stmt, 3, baseline);
+    }
+  return run_write (self, stmt, rc, error);
 }
 
 gint64
 ct_journal_get_revision (CtJournal  *self,
-                         const char *case_key)
+                         const char *case_key,
+                         gint64     *baseline)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 since = 0;
 
   g_return_val_if_fail (CT_IS_JOURNAL (self), 0);
-  if (sqlite3_prepare_v2 (self->journal, "SELECT since FROM revisions WHERE case_key = ?", -1,
-                          &stmt, NULL) == SQLITE_OK)
+  if (baseline != NULL)
+    *baseline = 0;
+  if (sqlite3_prepare_v2 (self->journal, "SELECT since, baseline FROM revisions WHERE case_key = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
     {
       bind_text (stmt, 1, case_key);
       if (sqlite3_step (stmt) == SQLITE_ROW)
-        since = sqlite3_column_int64 (stmt, 0);
+        {
+          since = sqlite3_column_int64 (stmt, 0);
+          if (baseline != NULL)
+            *baseline = sqlite3_column_int64 (stmt, 1);
+        }
     }
   sqlite3_finalize (stmt);
   return since;
@@ -800,8 +827,7 @@ ct_journal_clear_revision (CtJournal   *self,
                            GError     **error)
 {
   g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
-  return exec_bound (self, "DELETE FROM revisions WHERE case_key = ?", case_key, NULL, NULL, NULL,
-                     NULL, 0, error);
+  return delete_key (self, "DELETE FROM revisions WHERE case_key = ?", case_key, error);
 }
 
 /* After the snapshot proved damaged mid-use: start it over. */

@@ -134,15 +134,18 @@ gboolean    ct_journal_discard_draft        (CtJournal       *self,
                                              const char      *case_key,
                                              GError         **error);
 
-/* Revisions asked of a requester: the case waits for them from @since
- * until the record changes after it. */
+/* Revisions asked of a requester: the case waits for them (its SLA clock
+ * paused) from @since until the record's write_date, on the server's
+ * clock, moves past @baseline. */
 gboolean    ct_journal_set_revision         (CtJournal       *self,
                                              const char      *case_key,
                                              gint64           since,
+                                             gint64           baseline,
                                              GError         **error);
-/* 0 when the case does not wait for a revision. */
+/* 0 when the case does not wait for a revision. @baseline (nullable). */
 gint64      ct_journal_get_revision         (CtJournal       *self,
-                                             const char      *case_key);
+                                             const char      *case_key,
+                                             gint64          *baseline);
 gboolean    ct_journal_clear_revision       (CtJournal       *self,
                                              const char      *case_key,
                                              GError         **error);
