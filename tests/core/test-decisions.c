@@ -600,6 +600,32 @@ test_approve_with_conditions (DFixture      *d,
   g_assert_cmpint (ct_source_m2o_id (activity, "user_id"), ==, 7);
   g_assert_nonnull (strstr (json_object_get_string_member (activity, "note"), "Deliver before 15 Dec"));
   assert_note (d->fx.client, r, "approve-with-conditions", "Invoice &lt;net 30&gt;");
+
+  /* The conditions stay on the case until the requester marks the
+   * follow-up done. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GPtrArray) open = NULL;
+    g_autoptr(JsonObject) feedback = json_object_new ();
+    g_autoptr(CtOdooClient) purchaser = fixture_connect (&d->fx, "purchaser");
+
+    ct_decisions_open_conditions_async (d->decisions, c->key, NULL, store_result, &result);
+    wait_for (&result);
+    open = ct_decisions_open_conditions_finish (d->decisions, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (open->len, ==, 2);
+    g_assert_cmpstr (open->pdata[0], ==, "Deliver before 15 Dec");
+    g_clear_object (&result);
+    g_clear_pointer (&open, g_ptr_array_unref);
+
+    json_object_set_string_member (feedback, "feedback", "Both met");
+    fixture_call_ok (purchaser, "mail.activity", "action_feedback", r->activity_id, feedback);
+    ct_decisions_open_conditions_async (d->decisions, c->key, NULL, store_result, &result);
+    wait_for (&result);
+    open = ct_decisions_open_conditions_finish (d->decisions, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (open->len, ==, 0);
+  }
 }
 
 static void
@@ -991,6 +1017,44 @@ test_bulk_partial_failure (DFixture      *d,
   g_assert_cmpuint (failed, ==, 1);
 }
 
+static void
+test_stale (DFixture      *d,
+            gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = ct_sync_new (d->fx.profile, store);
+  g_autoptr(CtSource) source = ct_source_double_validation_new (d->fx.client, d->fx.profile);
+  g_autoptr(CtDecisions) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtDecisionResult) r = NULL;
+  g_autofree char *reason = NULL;
+  CtDecisionRequest request = { CT_DECISION_APPROVE };
+  CtCase *c;
+
+  ct_sync_add_source (sync, source);
+  g_assert_true (sync_refresh (sync, TRUE, &error));
+  g_assert_no_error (error);
+  decisions = ct_decisions_new (d->fx.client, d->fx.profile, d->journal, sync, "admin");
+  c = ct_case_store_lookup (store, "purchase.order:13");
+  g_assert_nonnull (c);
+  g_assert_true (ct_decisions_can_decide (decisions, c, CT_DECISION_APPROVE, NULL));
+
+  /* The next refresh fails: what the store shows may be out of date. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (d->fx.sim),
+                                      "http503@/json/2/purchase.order", &error));
+  g_assert_false (sync_refresh (sync, TRUE, &error));
+  g_clear_error (&error);
+  c = ct_case_store_lookup (store, "purchase.order:13");
+  g_assert_nonnull (c);
+  g_assert_false (ct_decisions_can_decide (decisions, c, CT_DECISION_APPROVE, &reason));
+  g_assert_nonnull (strstr (reason, "out of date"));
+  ct_sim_faults_clear (ct_sim_server_get_faults (d->fx.sim));
+  ct_sim_server_reset_counts (d->fx.sim);
+  r = decide (decisions, c, &request, &error);
+  g_assert_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_STALE);
+  g_assert_cmpuint (ct_sim_server_count_requests (d->fx.sim, NULL), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1021,6 +1085,7 @@ main (int    argc,
   ADD ("/ct/core/decisions/double-activation", test_double_activation);
   ADD ("/ct/core/decisions/draft-survives-restart", test_draft_survives_restart);
   ADD ("/ct/core/decisions/bulk-partial-failure", test_bulk_partial_failure);
+  ADD ("/ct/core/decisions/stale", test_stale);
 #undef ADD
 
   return g_test_run ();

@@ -1502,6 +1502,87 @@ ct_decisions_read_case_finish (CtDecisions   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- conditions ---- */
+
+static void
+conditions_read (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *conditions = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
+  GPtrArray *open = g_ptr_array_new_with_free_func (g_free);
+
+  if (rows == NULL)
+    {
+      g_ptr_array_unref (open);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* search_read finds open activities only: a done one is archived. */
+  if (json_array_get_length (rows) > 0)
+    {
+      g_auto(GStrv) lines = g_strsplit (conditions, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (*lines[i] != '\0')
+          g_ptr_array_add (open, g_strdup (lines[i]));
+    }
+  g_task_return_pointer (task, open, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+ct_decisions_open_conditions_async (CtDecisions         *self,
+                                    const char          *key,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  CtJournalQuery q = { .case_key = key, .outcome = "approve-with-conditions", .succeeded = 1,
+                       .limit = 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = ct_journal_query (self->journal, &q, &error);
+  g_autoptr(JsonArray) domain = json_array_new ();
+  static const char *const fields[] = { "id", NULL };
+  g_autofree char *model = NULL;
+  CtJournalEntry *entry;
+  gint64 id;
+
+  g_task_set_source_tag (task, ct_decisions_open_conditions_async);
+  if (entries == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (entries->len == 0 || !ct_source_parse_key (key, &model, &id))
+    {
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_free),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  entry = entries->pdata[0];
+  g_task_set_task_data (task, g_strdup (entry->conditions ? entry->conditions : ""), g_free);
+  ct_source_domain_add (domain, "res_model", "=", json_node_init_string (json_node_alloc (), model));
+  ct_source_domain_add (domain, "res_id", "=", json_node_init_int (json_node_alloc (), id));
+  ct_source_domain_add (domain, "note", "ilike",
+                        json_node_init_string (json_node_alloc (), entry->correlation_id));
+  ct_odoo_client_search_read_async (self->client, "mail.activity", domain, fields, "id", 1, 0,
+                                    cancellable, conditions_read, g_object_ref (task));
+}
+
+GPtrArray *
+ct_decisions_open_conditions_finish (CtDecisions   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- revisions ---- */
 
 static void

@@ -197,6 +197,18 @@ GPtrArray   *ct_decisions_search_users_finish (CtDecisions         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The conditions of the last approval with conditions on @key while its
+ * follow-up activity is open (element-type utf8); empty once it is done.
+ * Reads the activity on the server. */
+void         ct_decisions_open_conditions_async  (CtDecisions         *self,
+                                                  const char          *key,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray   *ct_decisions_open_conditions_finish (CtDecisions         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Revision: while a requested revision is open, @c is shown awaiting
  * revision with its SLA clock paused; once the record's write_date moves
  * past the request, it is pending again. Reads the record. */
