@@ -205,17 +205,21 @@ vfunc_done (GObject      *object,
 }
 
 void
-ct_decide_apply_vfunc (CtSource   *self,
-                       CtCase     *c,
-                       const char *outcome,
-                       const char *comment,
-                       GTask      *task)
+ct_decide_apply_async (CtSource            *self,
+                       CtCase              *c,
+                       const char          *outcome,
+                       const char          *comment,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   const CtDecideMechanism *mech = ct_decide_mechanism_for (ct_source_get_kind (self));
   CtOdooClient *client = ct_source_get_client (self);
   const CtRequirement *req;
   gboolean approve = g_strcmp0 (outcome, "approve") == 0;
 
+  g_task_set_source_tag (task, ct_decide_apply_async);
   if (mech == NULL || client == NULL || (!approve && g_strcmp0 (outcome, "reject") != 0))
     {
       g_task_return_new_error (task, CT_SOURCE_ERROR, CT_SOURCE_ERROR_NOT_SUPPORTED,
@@ -230,6 +234,14 @@ ct_decide_apply_vfunc (CtSource   *self,
                                _("Nothing on this case waits for your decision"));
       return;
     }
-  mech->act_async (client, c, req, approve, comment, g_task_get_cancellable (task), vfunc_done,
-                   g_object_ref (task));
+  mech->act_async (client, c, req, approve, comment, cancellable, vfunc_done, g_object_ref (task));
+}
+
+gboolean
+ct_decide_apply_finish (CtSource      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -91,12 +91,18 @@ void            ct_decide_call        (CtOdooClient        *client,
 void            ct_decide_fill_writer (JsonObject    *row,
                                        CtDecideState *state);
 
-/* The CtSourceClass.apply_decision of each mechanism ("approve" or
- * "reject"; other outcomes are the decision service's). */
-void            ct_decide_apply_vfunc (CtSource      *self,
-                                       CtCase        *c,
-                                       const char    *outcome,
-                                       const char    *comment,
-                                       GTask         *task);
+/* The CtSourceClass.apply_decision_async/_finish of each mechanism
+ * ("approve" or "reject" on this user's requirement; the other outcomes
+ * are the decision service's). */
+void            ct_decide_apply_async  (CtSource            *self,
+                                        CtCase              *c,
+                                        const char          *outcome,
+                                        const char          *comment,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean        ct_decide_apply_finish (CtSource            *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
 
 G_END_DECLS
