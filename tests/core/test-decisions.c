@@ -36,16 +36,14 @@ profile_with_chain (void)
   g_assert_nonnull (bytes);
   root = json_from_string (g_bytes_get_data (bytes, NULL), &error);
   g_assert_no_error (error);
-  /* The "standard" chain (procurement) by login: the simulator has no
-   * ir.model.data to resolve group xmlids. */
+  /* Every chain by login: the simulator has no ir.model.data to resolve
+   * group xmlids. */
   chains = json_object_get_array_member (json_node_get_object (root), "escalations");
   for (guint i = 0; i < json_array_get_length (chains); i++)
     {
       JsonObject *chain = json_array_get_object_element (chains, i);
       JsonArray *levels = json_object_get_array_member (chain, "levels");
 
-      if (g_strcmp0 (json_object_get_string_member (chain, "id"), "standard") != 0)
-        continue;
       for (guint l = 0; l < json_array_get_length (levels); l++)
         {
           JsonArray *targets = json_array_new ();
@@ -1017,6 +1015,47 @@ test_bulk_partial_failure (DFixture      *d,
   g_assert_cmpuint (failed, ==, 1);
 }
 
+/* The outcomes that are not a plain approve/reject, through each of the
+ * other mechanisms: the mechanism's approval plus the follow-up, or the
+ * activity for the requester, the next level or the delegate. */
+static void
+test_outcomes_by_mechanism (DFixture      *d,
+                            gconstpointer  data)
+{
+  const char *conditions[] = { "Keep the quote on file", NULL };
+  const CtDecisionRequest requests[] = {
+    { CT_DECISION_APPROVE_WITH_CONDITIONS, .conditions = conditions },
+    { CT_DECISION_REVISE, .comment = "Attach the quote" },
+    { CT_DECISION_ESCALATE, .comment = "Above my limit" },
+    { CT_DECISION_DELEGATE, .comment = "Yours", .target_login = "demo" },
+  };
+  const gint64 expected_user[] = { 7, 7, 7, 5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autofree char *approval_key = ct_case_make_key ("approval.request", create_request (d));
+      g_autofree char *activity_key = ct_case_make_key ("purchase.order", 16 + i);
+      const char *keys[] = { approval_key, activity_key, "purchase.order:110" };
+
+      create_activity (d, 16 + i, 2);
+      tier_for_admin (d, FALSE);
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        {
+          g_autoptr(CtCase) c = read_case (d, d->fx.client, keys[k]);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CtDecisionResult) r = decide (d->decisions, c, &requests[i], &error);
+          g_autoptr(JsonObject) activity = NULL;
+
+          g_test_message ("%s on %s", ct_decision_outcome_to_string (requests[i].outcome), keys[k]);
+          g_assert_no_error (error);
+          g_assert_true (r->verified);
+          activity = activity_of (d, r);
+          g_assert_cmpint (ct_source_m2o_id (activity, "user_id"), ==, expected_user[i]);
+          assert_note (d->fx.client, r, ct_decision_outcome_to_string (requests[i].outcome), NULL);
+        }
+    }
+}
+
 static void
 test_stale (DFixture      *d,
             gconstpointer  data)
@@ -1086,6 +1125,7 @@ main (int    argc,
   ADD ("/ct/core/decisions/draft-survives-restart", test_draft_survives_restart);
   ADD ("/ct/core/decisions/bulk-partial-failure", test_bulk_partial_failure);
   ADD ("/ct/core/decisions/stale", test_stale);
+  ADD ("/ct/core/decisions/outcomes-by-mechanism", test_outcomes_by_mechanism);
 #undef ADD
 
   return g_test_run ();
