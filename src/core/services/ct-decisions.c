@@ -735,7 +735,7 @@ activity_scheduled (GObject      *object,
     }
   else
     {
-      d->result->server_answer = json_to_string (answer ? answer : json_node_init_null (json_node_alloc ()), FALSE);
+      d->result->server_answer = answer ? json_to_string (answer, FALSE) : g_strdup ("null");
       d->result->activity_id = first_id (answer);
     }
   activity_verify (task);
