@@ -330,7 +330,6 @@ test_tier_approve (DFixture      *d,
   g_autoptr(GError) error = NULL;
   g_autoptr(CtDecisionResult) r = NULL;
   g_autoptr(JsonObject) order = NULL;
-  g_autofree char *state = NULL;
 
   tier_for_admin (d, FALSE);
   c = read_case (d, d->fx.client, "purchase.order:110");

@@ -920,7 +920,12 @@ still_open (Decide *d)
                               req->approver ? req->approver : "?",
                               ct_source_kind_to_string (req->source));
     }
-  return text->len ? g_string_free (text, FALSE) : (g_string_free (text, TRUE), NULL);
+  if (text->len == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  return g_string_free (text, FALSE);
 }
 
 static void
