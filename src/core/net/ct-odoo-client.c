@@ -1190,6 +1190,43 @@ ct_odoo_client_authenticate_session_finish (CtOdooClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+gboolean
+ct_odoo_client_has_web_session (CtOdooClient *self)
+{
+  g_return_val_if_fail (CT_IS_ODOO_CLIENT (self), FALSE);
+  return self->cookie_session;
+}
+
+void
+ct_odoo_client_web_call_async (CtOdooClient        *self,
+                               const char          *path,
+                               JsonObject          *params,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(JsonObject) owned = NULL;
+
+  g_return_if_fail (CT_IS_ODOO_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  if (params == NULL)
+    params = owned = json_object_new ();
+  payload = web_envelope (self, params);
+  /* Routes of the web client read data: safe to try again. */
+  request_async (self, ROUTE_WEB, path, payload, path, self->read_attempts, cancellable,
+                 callback, user_data);
+}
+
+JsonNode *
+ct_odoo_client_web_call_finish (CtOdooClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return request_finish (self, result, error);
+}
+
 /* Signing in again after an expired session: the same login as connecting,
  * without re-reading version and companies. One at a time: calls that find
  * their session expired while it runs wait for it and share its result,
@@ -1260,6 +1297,36 @@ reauthenticate_finish (CtOdooClient  *self,
                        GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- access errors ---------------------------------------------------- */
+
+/* The groups an AccessError says would be allowed ("This operation is
+ * allowed for the following groups:" then one "\t- Group" per line), joined
+ * with ", "; NULL when it names none. */
+char *
+ct_odoo_error_dup_allowed_groups (const GError *error)
+{
+  const CtOdooErrorDetails *details = ct_odoo_error_get_details (error);
+  const char *list;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) groups = g_string_new (NULL);
+
+  if (details == NULL || details->server_message == NULL ||
+      (list = strstr (details->server_message, "following groups:")) == NULL)
+    return NULL;
+  lines = g_strsplit (list, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (!g_str_has_prefix (line, "- "))
+        continue;
+      if (groups->len > 0)
+        g_string_append (groups, ", ");
+      g_string_append (groups, line + 2);
+    }
+  return groups->len > 0 ? g_string_free (g_steal_pointer (&groups), FALSE) : NULL;
 }
 
 /* ---- helpers ---------------------------------------------------------- */
