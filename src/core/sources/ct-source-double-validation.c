@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* The order itself is the mechanism: its state says whether the second
@@ -168,6 +169,8 @@ static void
 ct_source_double_validation_class_init (CtSourceDoubleValidationClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_double_validation_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* A review `pending` is a requirement open now; `waiting` is one whose turn
@@ -280,6 +281,8 @@ static void
 ct_source_tier_class_init (CtSourceTierClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_tier_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void
