@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ct-sim-domain.h"
+#include "ct-sim-field-access.h"
 #include "ct-sim-orm.h"
 
 JsonNode *
@@ -226,7 +227,8 @@ resolve_fields (CtSimModel  *model,
   if (fields == NULL || !node_truthy (fields))
     {
       for (guint i = 0; i < model->fields->len; i++)
-        g_ptr_array_add (out, g_ptr_array_index (model->fields, i));
+        if (ct_sim_field_readable (model, g_ptr_array_index (model->fields, i)))
+          g_ptr_array_add (out, g_ptr_array_index (model->fields, i));
       return g_steal_pointer (&out);
     }
   if (!JSON_NODE_HOLDS_ARRAY (fields))
@@ -251,6 +253,8 @@ resolve_fields (CtSimModel  *model,
                        "Invalid field %s on '%s'", repr->str, model->name);
           return NULL;
         }
+      if (!ct_sim_field_check_read (model, field, error))
+        return NULL;
       g_ptr_array_add (out, field);
     }
   return g_steal_pointer (&out);
@@ -642,6 +646,8 @@ m_fields_get (CtSimCall  *call,
       CtSimField *field = g_ptr_array_index (call->model->fields, i);
       JsonObject *out;
 
+      if (!ct_sim_field_readable (call->model, field))
+        continue;
       if (node_truthy (allfields) && JSON_NODE_HOLDS_ARRAY (allfields))
         {
           JsonArray *wanted = json_node_get_array (allfields);
