@@ -361,7 +361,8 @@ ct_sim_schema_build (CtSimDb  *db,
   m = add (db, "ir.attachment", "Attachment",
            "name|char|Name||r;res_model|char|Resource Model||;res_id|many2one_reference|Resource ID||;"
            "mimetype|char|Mime Type||;file_size|integer|File Size||R;type|selection|Type|url=URL,"
-           "binary=File|;description|text|Description||;company_id|many2one|Company|res.company|");
+           "binary=File|;description|text|Description||;company_id|many2one|Company|res.company|;"
+           "datas|binary|File Content (base64)||");
   /* OCA queue_job is not on the recorded server either. */
   if (with_extras)
     {
