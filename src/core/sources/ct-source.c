@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-model-probe.h"
 #include "ct-source.h"
 
 typedef struct
@@ -180,72 +181,169 @@ ct_source_has_queues (CtSource *self)
 
 /* ---- probe ---- */
 
+/* What one look at the database learns, all requests at once: whether the
+ * mechanism's required models are there for this user, and for each
+ * queue's model whether it is and which fields it has. The answers are
+ * kept per connection (ct-model-probe.c) and shared by every source. */
+typedef struct
+{
+  guint     pending;
+  gboolean  available;
+  GError   *error;     /* (owned) (nullable) the first failure */
+} Learn;
+
 static void
-probe_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+learn_free (Learn *learn)
 {
-  g_autoptr(GTask) task = user_data;
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
-  gboolean available = TRUE;
+  g_clear_error (&learn->error);
+  g_free (learn);
+}
 
-  if (rows == NULL)
+typedef struct
+{
+  GTask    *task;      /* (owned) */
+  char     *model;
+  gboolean  required;
+} LearnCall;
+
+static LearnCall *
+learn_call_new (GTask      *task,
+                const char *model,
+                gboolean    required)
+{
+  LearnCall *call = g_new0 (LearnCall, 1);
+  Learn *learn = g_task_get_task_data (task);
+
+  learn->pending++;
+  call->task = g_object_ref (task);
+  call->model = g_strdup (model);
+  call->required = required;
+  return call;
+}
+
+/* One answer in: the last one completes the task. */
+static void
+learn_call_done (LearnCall *call,
+                 GError    *error)
+{
+  Learn *learn = g_task_get_task_data (call->task);
+
+  if (error != NULL && learn->error == NULL)
+    learn->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+  if (--learn->pending == 0)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      if (learn->error != NULL)
+        g_task_return_error (call->task, g_steal_pointer (&learn->error));
+      else
+        g_task_return_int (call->task, learn->available);
     }
-  for (guint i = 0; priv->required_models[i] != NULL; i++)
-    {
-      gboolean found = FALSE;
+  g_object_unref (call->task);
+  g_free (call->model);
+  g_free (call);
+}
 
-      for (guint j = 0; j < json_array_get_length (rows) && !found; j++)
+static void
+learn_access_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LearnCall *call = user_data;
+  CtSource *self = g_task_get_source_object (call->task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  Learn *learn = g_task_get_task_data (call->task);
+  GError *error = NULL;
+  CtModelAccess access = CT_MODEL_READABLE;
+
+  if (ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &access, &error))
+    {
+      if (call->required && access != CT_MODEL_READABLE)
+        learn->available = FALSE;
+      /* A queue on a model this database lacks (no Sales, no Accounting)
+       * or this user may not read: skipped, the others go on. */
+      if (!call->required && access != CT_MODEL_READABLE)
         {
-          JsonNode *row = json_array_get_element (rows, j);
-
-          found = JSON_NODE_HOLDS_OBJECT (row) &&
-                  g_strcmp0 (ct_source_get_string (json_node_get_object (row), "model"),
-                             priv->required_models[i]) == 0;
+          g_debug ("%s: skipping the queues on %s (%s)", ct_source_get_name (self), call->model,
+                   access == CT_MODEL_MISSING ? "not installed" : "not readable");
+          g_hash_table_add (priv->missing, g_strdup (call->model));
+          g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
         }
-      available = available && found;
     }
-  g_task_return_int (task, available);
+  learn_call_done (call, error);
 }
 
-void
-ct_source_probe_async (CtSource            *self,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+static void
+learn_fields_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LearnCall *call = user_data;
+  CtSource *self = g_task_get_source_object (call->task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GError *error = NULL;
+  JsonObject *fields = ct_model_probe_fields_finish (CT_ODOO_CLIENT (object), result, &error);
+
+  if (fields != NULL && !g_hash_table_contains (priv->missing, call->model))
+    g_hash_table_replace (priv->fields, g_strdup (call->model), fields);
+  else if (fields != NULL)
+    json_object_unref (fields);
+  /* Not there or not readable: the access answer, asked at the same time,
+   * says so and marks the model missing. */
+  if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+    {
+      g_hash_table_add (priv->missing, g_strdup (call->model));
+      g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
+      g_clear_error (&error);
+    }
+  learn_call_done (call, error);
+}
+
+/* Learns what @required (nullable) and the queues' models not known yet
+ * are, all at once; returns whether the required ones are all readable. */
+static void
+learn_models_async (CtSource            *self,
+                    const char * const  *required,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonArray) domain = json_array_new ();
-  g_autoptr(JsonArray) names = json_array_new ();
-  static const char *const fields[] = { "model", NULL };
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+  Learn *learn = g_new0 (Learn, 1);
 
-  g_task_set_source_tag (task, ct_source_probe_async);
-  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
+  LearnCall *hold;
+
+  learn->available = TRUE;
+  g_task_set_source_tag (task, learn_models_async);
+  g_task_set_task_data (task, learn, (GDestroyNotify) learn_free);
+  /* Held until everything is asked, so no early answer ends the task. */
+  hold = learn_call_new (task, NULL, FALSE);
+  for (guint i = 0; priv->client != NULL && required != NULL && required[i] != NULL; i++)
+    ct_model_probe_access_async (priv->client, required[i], cancellable, learn_access_done,
+                                 learn_call_new (task, required[i], TRUE));
+  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
     {
-      g_task_return_int (task, TRUE);
-      g_object_unref (task);
-      return;
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (g_hash_table_contains (priv->fields, queue->model) ||
+          !g_hash_table_add (asked, queue->model))
+        continue;
+      ct_model_probe_access_async (priv->client, queue->model, cancellable, learn_access_done,
+                                   learn_call_new (task, queue->model, FALSE));
+      ct_model_probe_fields_async (priv->client, queue->model, cancellable, learn_fields_done,
+                                   learn_call_new (task, queue->model, FALSE));
     }
-  for (guint i = 0; priv->required_models[i] != NULL; i++)
-    json_array_add_string_element (names, priv->required_models[i]);
-  ct_source_domain_add (domain, "model", "in", json_node_init_array (json_node_alloc (), names));
-  ct_odoo_client_search_read_async (priv->client, "ir.model", domain, fields, NULL, 0, 0,
-                                    cancellable, probe_done, task);
+  learn_call_done (hold, NULL);
 }
 
-gboolean
-ct_source_probe_finish (CtSource      *self,
-                        GAsyncResult  *result,
-                        gboolean      *available,
-                        GError       **error)
+static gboolean
+learn_models_finish (CtSource      *self,
+                     GAsyncResult  *result,
+                     gboolean      *available,
+                     GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   gssize value = g_task_propagate_int (G_TASK (result), &local_error);
@@ -258,6 +356,53 @@ ct_source_probe_finish (CtSource      *self,
   if (available != NULL)
     *available = value != 0;
   return TRUE;
+}
+
+static void
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean available = FALSE;
+
+  if (!learn_models_finish (CT_SOURCE (object), result, &available, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, available);
+}
+
+/* Also learns the queues' fields, at the same time, so the first fetch
+ * starts reading at once. */
+void
+ct_source_probe_async (CtSource            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, ct_source_probe_async);
+  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
+    {
+      g_task_return_int (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  learn_models_async (self, (const char * const *) priv->required_models, cancellable, probe_done,
+                      task);
+}
+
+gboolean
+ct_source_probe_finish (CtSource      *self,
+                        GAsyncResult  *result,
+                        gboolean      *available,
+                        GError       **error)
+{
+  /* Both are an int task: whether the required models are readable. */
+  return learn_models_finish (self, result, available, error);
 }
 
 /* ---- fetch ---- */
@@ -280,62 +425,21 @@ fetch_args_free (FetchArgs *args)
   g_free (args);
 }
 
-static void fetch_fields_next (GTask *task);
-
 static void
-fetch_fields_done (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+fetch_learned (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   GTask *task = user_data;
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-  JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
-  const char *model = g_object_get_data (G_OBJECT (task), "model");
+  CtSource *self = CT_SOURCE (object);
+  FetchArgs *args = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  if (fields == NULL)
+  if (!learn_models_finish (self, result, NULL, &error))
     {
-      /* A model this database lacks (no Sales, no Accounting) or this user
-       * may not read: its queues are skipped, the others go on. */
-      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
-          g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
-        {
-          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), model,
-                   error->message);
-          g_hash_table_add (priv->missing, g_strdup (model));
-          g_hash_table_replace (priv->fields, g_strdup (model), json_object_new ());
-          fetch_fields_next (task);
-          return;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
-    }
-  g_hash_table_remove (priv->missing, model);
-  g_hash_table_replace (priv->fields, g_strdup (model), fields);
-  fetch_fields_next (task);
-}
-
-static void
-fetch_fields_next (GTask *task)
-{
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  FetchArgs *args = g_task_get_task_data (task);
-
-  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
-    {
-      const CtQueue *queue = priv->queues->pdata[i];
-
-      if (!g_hash_table_contains (priv->fields, queue->model))
-        {
-          g_object_set_data_full (G_OBJECT (task), "model", g_strdup (queue->model), g_free);
-          ct_odoo_client_fields_get_async (priv->client, queue->model,
-                                           g_task_get_cancellable (task), fetch_fields_done,
-                                           task);
-          return;
-        }
     }
   {
     /* The mechanism sets task data of its own: take the arguments first. */
@@ -357,7 +461,7 @@ start_fetch (CtSource   *self,
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
-  fetch_fields_next (task);
+  learn_models_async (self, NULL, g_task_get_cancellable (task), fetch_learned, task);
 }
 
 void
