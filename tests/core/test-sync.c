@@ -469,7 +469,7 @@ static CtCaseStore *
 refresh_with_faults (Fixture    *fx,
                      const char *faults,
                      gint64     *tier_us,
-                     gint64     *double_us)
+                     gint64     *cron_us)
 {
   CtCaseStore *store = ct_case_store_new ();
   g_autoptr(CtSync) sync = make_sync (fx, store);
@@ -480,7 +480,7 @@ refresh_with_faults (Fixture    *fx,
   g_assert_true (refresh_within (sync, TRUE, 60, &error));
   g_assert_no_error (error);
   *tier_us = health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->elapsed_us;
-  *double_us = health_of (sync, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)->elapsed_us;
+  *cron_us = health_of (sync, CT_SOURCE_KIND_CRON)->elapsed_us;
   ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
   return store;
 }
@@ -492,19 +492,20 @@ static void
 test_merge_order_under_reordered_answers (Fixture       *fx,
                                           gconstpointer  data)
 {
-  gint64 tier_a, double_a, tier_b, double_b;
+  gint64 tier_a, cron_a, tier_b, cron_b;
   g_autoptr(CtCaseStore) a = refresh_with_faults (fx, "latency@/json/2/tier.review:800;"
                                                       "latency@/json/2/approval:400",
-                                                  &tier_a, &double_a);
-  g_autoptr(CtCaseStore) b = refresh_with_faults (fx, "latency@/json/2/purchase.order:800;"
-                                                      "latency@/json/2/ir.cron:600;"
+                                                  &tier_a, &cron_a);
+  g_autoptr(CtCaseStore) b = refresh_with_faults (fx, "latency@/json/2/ir.cron:1500;"
+                                                      "latency@/json/2/purchase.order:300;"
                                                       "latency@/api/v1:300",
-                                                  &tier_b, &double_b);
+                                                  &tier_b, &cron_b);
   GPtrArray *cases = ct_case_store_get_cases (a);
 
-  /* The answers did come in the other order... */
-  g_assert_cmpint (tier_a, >, double_a);
-  g_assert_cmpint (double_b, >=, tier_b - 100 * 1000);
+  /* The answers did come in the other order: tier validation last, then
+   * the incidents last... */
+  g_assert_cmpint (tier_a, >, cron_a);
+  g_assert_cmpint (cron_b, >, tier_b);
   /* ...and the result is the same. */
   g_assert_cmpuint (ct_case_store_get_n_cases (a), ==, ct_case_store_get_n_cases (b));
   g_assert_cmpuint (ct_case_store_get_n_cases (a), >, 12);
@@ -571,6 +572,111 @@ test_wording_per_status (Fixture       *fx,
   }
 }
 
+/* An order approved elsewhere leaves at the next incremental refresh,
+ * read as a change without the pending filter; a refresh where nothing
+ * changed asks one question and gets an empty answer. */
+static void
+test_departures_incremental (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+  const CtSourceHealth *dv;
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:13"));
+  fixture_call_ok (fx->client, "purchase.order", "button_approve", 13, NULL);
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_no_error (error);
+  g_assert_null (ct_case_store_lookup (store, "purchase.order:13"));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:12"));
+  dv = health_of (sync, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION);
+  /* The changed orders, then which of them are still open. */
+  g_assert_cmpuint (dv->requests, <=, 2);
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_cmpuint (dv->requests, ==, 1);
+  g_assert_cmpuint (dv->bytes, <, 200);
+  g_assert_cmpuint (count_model (store, "purchase.order"), ==, 11);
+}
+
+static char *
+write_date_of (Fixture *fx,
+               gint64   id)
+{
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *fields = json_array_new ();
+
+  json_array_add_int_element (ids, id);
+  json_array_add_string_element (fields, "write_date");
+  json_object_set_array_member (kwargs, "fields", fields);
+  node = fixture_call (fx->client, "purchase.order", "read", ids, kwargs, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (
+    json_array_get_object_element (json_node_get_array (node), 0), "write_date"));
+}
+
+/* Two orders approved in the same second, with a refresh between them:
+ * the second one is not lost although its write_date equals the cursor. */
+static void
+test_same_second_writes (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+  const gint64 pairs[][2] = { { 12, 14 }, { 15, 16 }, { 17, 18 } };
+  gboolean same_second = FALSE;
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (pairs) && !same_second; i++)
+    {
+      g_autofree char *first = NULL;
+      g_autofree char *second = NULL;
+      g_autofree char *key = g_strdup_printf ("purchase.order:%" G_GINT64_FORMAT, pairs[i][1]);
+
+      /* Start early in a second, so both writes and the refresh between
+       * them fit in it. */
+      while (g_get_real_time () % G_USEC_PER_SEC > 100000)
+        g_usleep (10000);
+      fixture_call_ok (fx->client, "purchase.order", "button_approve", pairs[i][0], NULL);
+      g_assert_true (refresh_within (sync, FALSE, 60, &error));
+      fixture_call_ok (fx->client, "purchase.order", "button_approve", pairs[i][1], NULL);
+      first = write_date_of (fx, pairs[i][0]);
+      second = write_date_of (fx, pairs[i][1]);
+      g_assert_true (refresh_within (sync, FALSE, 60, &error));
+      g_assert_no_error (error);
+      g_assert_null (ct_case_store_lookup (store, key));
+      same_second = g_strcmp0 (first, second) == 0;
+    }
+  g_assert_true (same_second);
+}
+
+/* A record deleted outright leaves no write_date to read: the periodic
+ * reconciliation finds it gone. */
+static void
+test_deletions_reconciled (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+
+  ct_sync_set_reconcile_interval (sync, 3600);
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:14"));
+  fixture_call_ok (fx->client, "purchase.order", "button_cancel", 14, NULL);
+  fixture_call_ok (fx->client, "purchase.order", "unlink", 14, NULL);
+  g_assert_true (refresh_within (sync, TRUE, 60, &error));
+  g_assert_no_error (error);
+  g_assert_null (ct_case_store_lookup (store, "purchase.order:14"));
+  g_assert_cmpuint (count_model (store, "purchase.order"), ==, 11);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +697,9 @@ main (int   argc,
   ADD ("/ct/core/sync/merge-order-under-reordered-answers",
        test_merge_order_under_reordered_answers);
   ADD ("/ct/core/sync/wording-per-status", test_wording_per_status);
+  ADD ("/ct/core/sync/departures-incremental", test_departures_incremental);
+  ADD ("/ct/core/sync/same-second-writes", test_same_second_writes);
+  ADD ("/ct/core/sync/deletions-reconciled", test_deletions_reconciled);
 #undef ADD
 
   return g_test_run ();

@@ -13,19 +13,42 @@
 
 /* The order itself is the mechanism: its state says whether the second
  * validation is open, and its write_date moves whenever that state does, so
- * an incremental read sees orders approved or cancelled elsewhere. */
+ * an incremental read sees orders approved or cancelled elsewhere (ct-sim's
+ * button_cancel keeps write_date: there the reconciliation sees it). */
 
 G_DECLARE_FINAL_TYPE (CtSourceDoubleValidation, ct_source_double_validation, CT,
                       SOURCE_DOUBLE_VALIDATION, CtSource)
 
 struct _CtSourceDoubleValidation
 {
-  CtSource parent_instance;
+  CtSource  parent_instance;
+
+  char     *seen_second;   /* (nullable) the newest write_date read */
+  GArray   *seen_ids;      /* (element-type gint64) the orders read at that second */
 };
 
 G_DEFINE_FINAL_TYPE (CtSourceDoubleValidation, ct_source_double_validation, CT_TYPE_SOURCE)
 
 static void next_queue (CtSourceFetch *f);
+
+/* An incremental read asks for the orders whose write_date moved since the
+ * cursor, whatever their state: one that was approved, cancelled or reset
+ * elsewhere arrives as a change and leaves. It reads the cursor's own
+ * second again (`>=`: a write later in that second is not lost) but leaves
+ * out the orders already read at that second, so a refresh where nothing
+ * changed is one request answering nothing. The cursor is the newest
+ * write_date read, so no extra request is needed for it. */
+typedef struct
+{
+  GPtrArray *changed;   /* (element-type JsonObject) the changed orders of the current queue */
+} Changes;
+
+static void
+changes_free (Changes *changes)
+{
+  g_ptr_array_unref (changes->changed);
+  g_free (changes);
+}
 
 static void
 add_order (CtSourceFetch *f,
@@ -52,26 +75,38 @@ add_order (CtSourceFetch *f,
   ct_case_update_search_text (c);
 }
 
+/* Remembers which orders were read at the cursor's second. */
 static void
-changed_page (CtSourceFetch *f,
-              JsonArray     *rows)
+note_seen (CtSourceDoubleValidation *self,
+           const char               *cursor,
+           JsonObject               *row)
 {
-  const CtQueue *queue = ct_source_fetch_queue (f);
+  const char *write_date = ct_source_get_string (row, "write_date");
+  gint64 id = ct_source_get_int (row, "id");
 
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+  if (cursor == NULL || g_strcmp0 (write_date, cursor) != 0 || id <= 0)
+    return;
+  if (g_strcmp0 (self->seen_second, cursor) != 0)
     {
-      JsonNode *row = json_array_get_element (rows, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (row))
-        ct_source_fetch_note_read (f, queue->model,
-                                   ct_source_get_int (json_node_get_object (row), "id"));
+      g_free (self->seen_second);
+      self->seen_second = g_strdup (cursor);
+      g_array_set_size (self->seen_ids, 0);
     }
+  g_array_append_val (self->seen_ids, id);
 }
 
 static void
 queue_done (CtSourceFetch *f,
             JsonArray     *rows)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+  Changes *changes = f->data;
+
+  /* The orders read at the newest second, for the next read to leave out. */
+  for (guint i = 0; changes != NULL && i < changes->changed->len; i++)
+    note_seen (self, f->new_cursor, changes->changed->pdata[i]);
+  if (changes != NULL)
+    g_ptr_array_set_size (changes->changed, 0);
   f->queue++;
   next_queue (f);
 }
@@ -80,43 +115,103 @@ static void
 open_page (CtSourceFetch *f,
            JsonArray     *rows)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
 
-      if (JSON_NODE_HOLDS_OBJECT (row))
-        add_order (f, json_node_get_object (row));
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      add_order (f, json_node_get_object (row));
+      if (f->key == NULL)
+        ct_source_track_cursor (&f->new_cursor, json_node_get_object (row));
     }
+  for (guint i = 0; f->key == NULL && i < json_array_get_length (rows); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      note_seen (self, f->new_cursor, json_array_get_object_element (rows, i));
 }
 
+/* Which of the changed orders are still open: those get a case, the
+ * others are gone. */
 static void
-open_done (CtSourceFetch *f,
-           JsonArray     *rows)
+still_open_done (CtSourceFetch *f,
+                 JsonArray     *rows)
 {
-  if (f->cursor != NULL && f->key == NULL)
-    {
-      /* Which orders changed at all: those no longer open have been
-       * approved, cancelled or reset elsewhere. Ids only: cheap. */
-      g_autoptr(JsonArray) domain = json_array_new ();
-      static const char *const fields[] = { "id", NULL };
+  Changes *changes = f->data;
+  g_autoptr(GHashTable) open = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-      ct_source_domain_add (domain, "write_date", ">=",
-                            json_node_init_string (json_node_alloc (), f->cursor));
-      ct_source_fetch_read_pages (f, ct_source_fetch_queue (f)->model, domain, fields, 10000,
-                                  changed_page, queue_done);
-      return;
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      g_array_append_val (ids, (gint64) { ct_source_get_int (json_array_get_object_element (rows, i),
+                                                             "id") });
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (open, &g_array_index (ids, gint64, i));
+  for (guint i = 0; i < changes->changed->len; i++)
+    {
+      JsonObject *row = changes->changed->pdata[i];
+      gint64 id = ct_source_get_int (row, "id");
+
+      if (g_hash_table_contains (open, &id))
+        add_order (f, row);
     }
   queue_done (f, NULL);
 }
 
 static void
+changed_page (CtSourceFetch *f,
+              JsonArray     *rows)
+{
+  const CtQueue *queue = ct_source_fetch_queue (f);
+  Changes *changes = f->data;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      JsonObject *order;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      order = json_node_get_object (row);
+      ct_source_fetch_note_read (f, queue->model, ct_source_get_int (order, "id"));
+      ct_source_track_cursor (&f->new_cursor, order);
+      g_ptr_array_add (changes->changed, json_object_ref (order));
+    }
+}
+
+static void
+changed_done (CtSourceFetch *f,
+              JsonArray     *rows)
+{
+  Changes *changes = f->data;
+  g_autoptr(JsonArray) domain = NULL;
+  g_autoptr(GArray) ids = NULL;
+  static const char *const fields[] = { "id", NULL };
+
+  if (changes->changed->len == 0 || (domain = ct_source_fetch_queue_domain (f)) == NULL)
+    {
+      if (changes->changed->len == 0)
+        queue_done (f, NULL);
+      return;
+    }
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), changes->changed->len);
+  for (guint i = 0; i < changes->changed->len; i++)
+    g_array_append_val (ids, (gint64) { ct_source_get_int (changes->changed->pdata[i], "id") });
+  ct_source_domain_add (domain, "id", "in", ct_source_ids_node (ids));
+  ct_source_fetch_read (f, ct_source_fetch_queue (f)->model, domain, fields, NULL,
+                        still_open_done);
+}
+
+static void
 next_queue (CtSourceFetch *f)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
   const CtQueue *queue;
   g_autoptr(JsonArray) domain = NULL;
   g_auto(GStrv) fields = NULL;
   /* What the case needs, no more: at 100 000 orders each field costs. */
-  static const char *const extra[] = { "id", "date_order", "create_date", NULL };
+  static const char *const extra[] = { "id", "date_order", "create_date", "write_date", NULL };
 
   /* One record's detail reads only the queues on its model. */
   while ((queue = ct_source_fetch_next_queue (f)) != NULL && f->key != NULL &&
@@ -124,26 +219,38 @@ next_queue (CtSourceFetch *f)
     f->queue++;
   if (queue == NULL)
     {
+      if (f->key == NULL && f->new_cursor == NULL)
+        f->new_cursor = g_strdup (f->cursor);
       ct_source_fetch_return (f);
+      return;
+    }
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  if (f->cursor != NULL && f->key == NULL)
+    {
+      domain = json_array_new ();
+      ct_source_domain_add (domain, "write_date", ">=",
+                            json_node_init_string (json_node_alloc (), f->cursor));
+      if (g_strcmp0 (self->seen_second, f->cursor) == 0 && self->seen_ids->len > 0)
+        {
+          JsonNode *ids = ct_source_ids_node (self->seen_ids);
+
+          /* ... except the orders read at the cursor's second already:
+           * ['|', (write_date > c), (id not in seen)] after (write_date >= c). */
+          json_array_add_string_element (domain, "|");
+          ct_source_domain_add (domain, "write_date", ">",
+                                json_node_init_string (json_node_alloc (), f->cursor));
+          ct_source_domain_add (domain, "id", "not in", ids);
+        }
+      ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
+                                  changed_page, changed_done);
       return;
     }
   if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
     return;
   if (f->key != NULL)
     ct_source_domain_add (domain, "id", "=", json_node_init_int (json_node_alloc (), f->key_id));
-  else if (f->cursor != NULL)
-    ct_source_domain_add (domain, "write_date", ">=",
-                          json_node_init_string (json_node_alloc (), f->cursor));
-  fields = ct_source_queue_fields (f->source, queue, extra);
   ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
-                              open_page, open_done);
-}
-
-static void
-latest_done (CtSourceFetch *f,
-             JsonArray     *rows)
-{
-  next_queue (f);
+                              open_page, queue_done);
 }
 
 static void
@@ -154,25 +261,36 @@ ct_source_double_validation_fetch_async (CtSource            *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  CtSourceFetch *f = ct_source_fetch_begin (self, cursor, key, NULL, NULL, cancellable, callback,
-                                            user_data);
-  GPtrArray *queues = ct_source_get_queues (self);
+  Changes *changes = g_new0 (Changes, 1);
+  CtSourceFetch *f;
 
-  if (queues->len == 0 || key != NULL)
-    next_queue (f);
-  else
-    ct_source_fetch_latest_write (f, ((const CtQueue *)queues->pdata[0])->model, latest_done);
+  changes->changed = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  f = ct_source_fetch_begin (self, cursor, key, changes, (GDestroyNotify) changes_free,
+                             cancellable, callback, user_data);
+  next_queue (f);
+}
+
+static void
+ct_source_double_validation_finalize (GObject *object)
+{
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (object);
+
+  g_free (self->seen_second);
+  g_array_unref (self->seen_ids);
+  G_OBJECT_CLASS (ct_source_double_validation_parent_class)->finalize (object);
 }
 
 static void
 ct_source_double_validation_class_init (CtSourceDoubleValidationClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = ct_source_double_validation_finalize;
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_double_validation_fetch_async;
 }
 
 static void
 ct_source_double_validation_init (CtSourceDoubleValidation *self)
 {
+  self->seen_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 CtSource *
