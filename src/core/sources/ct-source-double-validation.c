@@ -75,24 +75,12 @@ add_order (CtSourceFetch *f,
   ct_case_update_search_text (c);
 }
 
-/* Remembers which orders were read at the cursor's second. */
 static void
 note_seen (CtSourceDoubleValidation *self,
            const char               *cursor,
            JsonObject               *row)
 {
-  const char *write_date = ct_source_get_string (row, "write_date");
-  gint64 id = ct_source_get_int (row, "id");
-
-  if (cursor == NULL || g_strcmp0 (write_date, cursor) != 0 || id <= 0)
-    return;
-  if (g_strcmp0 (self->seen_second, cursor) != 0)
-    {
-      g_free (self->seen_second);
-      self->seen_second = g_strdup (cursor);
-      g_array_set_size (self->seen_ids, 0);
-    }
-  g_array_append_val (self->seen_ids, id);
+  ct_source_note_seen (&self->seen_second, self->seen_ids, cursor, row);
 }
 
 static void
@@ -228,19 +216,7 @@ next_queue (CtSourceFetch *f)
   if (f->cursor != NULL && f->key == NULL)
     {
       domain = json_array_new ();
-      ct_source_domain_add (domain, "write_date", ">=",
-                            json_node_init_string (json_node_alloc (), f->cursor));
-      if (g_strcmp0 (self->seen_second, f->cursor) == 0 && self->seen_ids->len > 0)
-        {
-          JsonNode *ids = ct_source_ids_node (self->seen_ids);
-
-          /* ... except the orders read at the cursor's second already:
-           * ['|', (write_date > c), (id not in seen)] after (write_date >= c). */
-          json_array_add_string_element (domain, "|");
-          ct_source_domain_add (domain, "write_date", ">",
-                                json_node_init_string (json_node_alloc (), f->cursor));
-          ct_source_domain_add (domain, "id", "not in", ids);
-        }
+      ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
       ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
                                   changed_page, changed_done);
       return;

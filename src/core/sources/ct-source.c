@@ -795,6 +795,43 @@ ct_source_track_cursor (char       **cursor,
     }
 }
 
+void
+ct_source_domain_changed_since (JsonArray  *domain,
+                                const char *cursor,
+                                const char *seen_second,
+                                GArray     *seen_ids)
+{
+  ct_source_domain_add (domain, "write_date", ">=",
+                        json_node_init_string (json_node_alloc (), cursor));
+  if (seen_ids == NULL || seen_ids->len == 0 || g_strcmp0 (seen_second, cursor) != 0)
+    return;
+  /* ['|', (write_date > c), (id not in seen)], ANDed with the above. */
+  json_array_add_string_element (domain, "|");
+  ct_source_domain_add (domain, "write_date", ">",
+                        json_node_init_string (json_node_alloc (), cursor));
+  ct_source_domain_add (domain, "id", "not in", ct_source_ids_node (seen_ids));
+}
+
+void
+ct_source_note_seen (char       **seen_second,
+                     GArray      *seen_ids,
+                     const char  *cursor,
+                     JsonObject  *row)
+{
+  const char *write_date = ct_source_get_string (row, "write_date");
+  gint64 id = ct_source_get_int (row, "id");
+
+  if (cursor == NULL || g_strcmp0 (write_date, cursor) != 0 || id <= 0)
+    return;
+  if (g_strcmp0 (*seen_second, cursor) != 0)
+    {
+      g_free (*seen_second);
+      *seen_second = g_strdup (cursor);
+      g_array_set_size (seen_ids, 0);
+    }
+  g_array_append_val (seen_ids, id);
+}
+
 /* ---- one fetch ---- */
 
 typedef struct
