@@ -809,7 +809,20 @@ ct_source_domain_changed_since (JsonArray  *domain,
   json_array_add_string_element (domain, "|");
   ct_source_domain_add (domain, "write_date", ">",
                         json_node_init_string (json_node_alloc (), cursor));
-  ct_source_domain_add (domain, "id", "not in", ct_source_ids_node (seen_ids));
+  if (seen_ids->len <= CT_SOURCE_MAX_SEEN)
+    ct_source_domain_add (domain, "id", "not in", ct_source_ids_node (seen_ids));
+  else
+    {
+      /* Thousands written in one second (an import): a list that long would
+       * cost more than it saves; leave out the ids up to the highest read.
+       * A later write in that second to a lower id waits for the
+       * reconciliation. */
+      gint64 highest = 0;
+
+      for (guint i = 0; i < seen_ids->len; i++)
+        highest = MAX (highest, g_array_index (seen_ids, gint64, i));
+      ct_source_domain_add (domain, "id", ">", json_node_init_int (json_node_alloc (), highest));
+    }
 }
 
 void

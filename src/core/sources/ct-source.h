@@ -209,7 +209,11 @@ void            ct_source_track_cursor       (char              **cursor,
  * in that second is not lost) but leave out the records already read at
  * it, so a refresh where nothing changed gets an empty answer. A mechanism
  * keeps @seen_second and @seen_ids (element-type gint64) between fetches. */
-/* Adds "changed since @cursor, not already read at it" to @domain. */
+#define CT_SOURCE_MAX_SEEN 500
+
+/* Adds "changed since @cursor, not already read at it" to @domain (beyond
+ * CT_SOURCE_MAX_SEEN records read at that second, those up to the highest
+ * id read). */
 void            ct_source_domain_changed_since (JsonArray        *domain,
                                                 const char       *cursor,
                                                 const char       *seen_second,
