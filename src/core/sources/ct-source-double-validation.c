@@ -31,13 +31,14 @@ G_DEFINE_FINAL_TYPE (CtSourceDoubleValidation, ct_source_double_validation, CT_T
 
 static void next_queue (CtSourceFetch *f);
 
-/* An incremental read asks for the orders whose write_date moved since the
- * cursor, whatever their state: one that was approved, cancelled or reset
- * elsewhere arrives as a change and leaves. It reads the cursor's own
- * second again (`>=`: a write later in that second is not lost) but leaves
- * out the orders already read at that second, so a refresh where nothing
- * changed is one request answering nothing. The cursor is the newest
- * write_date read, so no extra request is needed for it. */
+/* An incremental read asks for the ids of the orders whose write_date moved
+ * since the cursor, whatever their state: one that was approved, cancelled
+ * or reset elsewhere arrives as a change and leaves. It reads the cursor's
+ * own second again (`>=`: a write later in that second is not lost) but
+ * leaves out the orders already read at that second, so a refresh where
+ * nothing changed is one request answering nothing. Only when something
+ * changed, a second read brings those still open with their fields. The
+ * cursor is the newest write_date read: no request of its own. */
 typedef struct
 {
   GPtrArray *changed;   /* (element-type JsonObject) the changed orders of the current queue */
@@ -120,33 +121,6 @@ open_page (CtSourceFetch *f,
       note_seen (self, f->new_cursor, json_array_get_object_element (rows, i));
 }
 
-/* Which of the changed orders are still open: those get a case, the
- * others are gone. */
-static void
-still_open_done (CtSourceFetch *f,
-                 JsonArray     *rows)
-{
-  Changes *changes = f->data;
-  g_autoptr(GHashTable) open = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
-      g_array_append_val (ids, (gint64) { ct_source_get_int (json_array_get_object_element (rows, i),
-                                                             "id") });
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (open, &g_array_index (ids, gint64, i));
-  for (guint i = 0; i < changes->changed->len; i++)
-    {
-      JsonObject *row = changes->changed->pdata[i];
-      gint64 id = ct_source_get_int (row, "id");
-
-      if (g_hash_table_contains (open, &id))
-        add_order (f, row);
-    }
-  queue_done (f, NULL);
-}
-
 static void
 changed_page (CtSourceFetch *f,
               JsonArray     *rows)
@@ -168,27 +142,31 @@ changed_page (CtSourceFetch *f,
     }
 }
 
+/* Something changed: the same orders again, those still open only, with
+ * what their cases need. An id list would make the server test every
+ * order against it; the same "changed since" does not. */
 static void
 changed_done (CtSourceFetch *f,
               JsonArray     *rows)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
   Changes *changes = f->data;
+  const CtQueue *queue = ct_source_fetch_queue (f);
   g_autoptr(JsonArray) domain = NULL;
-  g_autoptr(GArray) ids = NULL;
-  static const char *const fields[] = { "id", NULL };
+  g_auto(GStrv) fields = NULL;
+  static const char *const extra[] = { "id", "date_order", "create_date", "write_date", NULL };
 
-  if (changes->changed->len == 0 || (domain = ct_source_fetch_queue_domain (f)) == NULL)
+  if (changes->changed->len == 0)
     {
-      if (changes->changed->len == 0)
-        queue_done (f, NULL);
+      queue_done (f, NULL);
       return;
     }
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), changes->changed->len);
-  for (guint i = 0; i < changes->changed->len; i++)
-    g_array_append_val (ids, (gint64) { ct_source_get_int (changes->changed->pdata[i], "id") });
-  ct_source_domain_add (domain, "id", "in", ct_source_ids_node (ids));
-  ct_source_fetch_read (f, ct_source_fetch_queue (f)->model, domain, fields, NULL,
-                        still_open_done);
+  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+    return;
+  ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
+                              open_page, queue_done);
 }
 
 static void
@@ -212,15 +190,18 @@ next_queue (CtSourceFetch *f)
       ct_source_fetch_return (f);
       return;
     }
-  fields = ct_source_queue_fields (f->source, queue, extra);
   if (f->cursor != NULL && f->key == NULL)
     {
+      /* Which orders changed at all, whatever their state: ids only. */
+      static const char *const changed_fields[] = { "id", "write_date", NULL };
+
       domain = json_array_new ();
       ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
-      ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
-                                  changed_page, changed_done);
+      ct_source_fetch_read_pages (f, queue->model, domain, changed_fields, 10000, changed_page,
+                                  changed_done);
       return;
     }
+  fields = ct_source_queue_fields (f->source, queue, extra);
   if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
     return;
   if (f->key != NULL)
