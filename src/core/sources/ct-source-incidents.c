@@ -554,17 +554,22 @@ n8n_fetch (GTask *task)
 
 /* ---- Odoo: crons and queue jobs ---- */
 
+typedef CtCase *(*IncidentFromRow) (JsonObject                 *row,
+                                    const CtIncidentThresholds *thresholds,
+                                    gint64                      now);
+
+/* Turns the rows of a search_read into incidents; one read of the phase
+ * is back. */
 static void
-jobs_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+add_incidents (GTask           *task,
+               GAsyncResult    *result,
+               IncidentFromRow  from_row)
 {
-  GTask *task = user_data;
   CtSource *self = g_task_get_source_object (task);
   Fetch *f = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (ct_source_get_client (self),
+                                                                 result, &error);
   const CtIncidentThresholds *thresholds =
     ct_profile_get_incident_thresholds (ct_source_get_profile (self));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -573,8 +578,7 @@ jobs_done (GObject      *object,
     {
       JsonNode *node = json_array_get_element (rows, i);
       CtCase *c = JSON_NODE_HOLDS_OBJECT (node)
-                  ? ct_incident_from_queue_job (json_node_get_object (node), thresholds, now)
-                  : NULL;
+                  ? from_row (json_node_get_object (node), thresholds, now) : NULL;
 
       if (c != NULL)
         {
@@ -586,34 +590,19 @@ jobs_done (GObject      *object,
 }
 
 static void
+jobs_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  add_incidents (user_data, result, ct_incident_from_queue_job);
+}
+
+static void
 crons_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
-  CtSource *self = g_task_get_source_object (task);
-  Fetch *f = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
-  const CtIncidentThresholds *thresholds =
-    ct_profile_get_incident_thresholds (ct_source_get_profile (self));
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
-    {
-      JsonNode *node = json_array_get_element (rows, i);
-      CtCase *c = JSON_NODE_HOLDS_OBJECT (node)
-                  ? ct_incident_from_cron (json_node_get_object (node), thresholds, now)
-                  : NULL;
-
-      if (c != NULL)
-        {
-          ct_case_update_search_text (c);
-          g_ptr_array_add (f->cases, c);
-        }
-    }
-  phase_done (task, error);
+  add_incidents (user_data, result, ct_incident_from_cron);
 }
 
 /* The crons and the queue jobs, at once. */

@@ -9,7 +9,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "ct-model-probe.h"
 #include "ct-source.h"
 
 typedef struct
@@ -22,6 +21,7 @@ typedef struct
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
   GHashTable    *missing;    /* models whose fields could not be read */
+  char          *unavailable; /* (nullable) why the last probe found the source off */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -51,6 +51,7 @@ ct_source_finalize (GObject *object)
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
   g_clear_pointer (&priv->missing, g_hash_table_unref);
+  g_free (priv->unavailable);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
 
@@ -204,169 +205,104 @@ ct_source_has_queues (CtSource *self)
 
 /* ---- probe ---- */
 
-/* What one look at the database learns, all requests at once: whether the
- * mechanism's required models are there for this user, and for each
- * queue's model whether it is and which fields it has. The answers are
- * kept per connection (ct-model-probe.c) and shared by every source. */
+/* Whether the models exist for this user: a search_count on each, which
+ * any user may run on a model they can read. 404 means not installed, 403
+ * not visible to this user; ir.model, which only administrators may read,
+ * is never asked. */
 typedef struct
 {
-  guint     pending;
-  gboolean  available;
-  GError   *error;     /* (owned) (nullable) the first failure */
-} Learn;
+  guint next;
+} Probe;
+
+static void probe_next (GTask *task);
 
 static void
-learn_free (Learn *learn)
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  g_clear_error (&learn->error);
-  g_free (learn);
-}
+  g_autoptr(GTask) task = user_data;
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  Probe *probe = g_task_get_task_data (task);
+  const char *model = priv->required_models[probe->next];
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
 
-typedef struct
-{
-  GTask    *task;      /* (owned) */
-  char     *model;
-  gboolean  required;
-} LearnCall;
-
-static LearnCall *
-learn_call_new (GTask      *task,
-                const char *model,
-                gboolean    required)
-{
-  LearnCall *call = g_new0 (LearnCall, 1);
-  Learn *learn = g_task_get_task_data (task);
-
-  learn->pending++;
-  call->task = g_object_ref (task);
-  call->model = g_strdup (model);
-  call->required = required;
-  return call;
-}
-
-/* One answer in: the last one completes the task. */
-static void
-learn_call_done (LearnCall *call,
-                 GError    *error)
-{
-  Learn *learn = g_task_get_task_data (call->task);
-
-  if (error != NULL && learn->error == NULL)
-    learn->error = error;
-  else if (error != NULL)
-    g_error_free (error);
-  if (--learn->pending == 0)
+  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
     {
-      if (learn->error != NULL)
-        g_task_return_error (call->task, g_steal_pointer (&learn->error));
+      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
+
+      g_clear_pointer (&priv->unavailable, g_free);
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
+        priv->unavailable = g_strdup_printf (_("%s is not installed in this database (no %s)."),
+                                             ct_source_get_name (self), model);
+      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS) && groups != NULL)
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo lets only these "
+                                               "groups read %s: %s."),
+                                             ct_source_get_name (self), model, groups);
+      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo does not let "
+                                               "you read %s."),
+                                             ct_source_get_name (self), model);
       else
-        g_task_return_int (call->task, learn->available);
-    }
-  g_object_unref (call->task);
-  g_free (call->model);
-  g_free (call);
-}
-
-static void
-learn_access_done (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  LearnCall *call = user_data;
-  CtSource *self = g_task_get_source_object (call->task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  Learn *learn = g_task_get_task_data (call->task);
-  GError *error = NULL;
-  CtModelAccess access = CT_MODEL_READABLE;
-
-  if (ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &access, &error))
-    {
-      if (call->required && access != CT_MODEL_READABLE)
-        learn->available = FALSE;
-      /* A queue on a model this database lacks (no Sales, no Accounting)
-       * or this user may not read: skipped, the others go on. */
-      if (!call->required && access != CT_MODEL_READABLE)
         {
-          g_debug ("%s: skipping the queues on %s (%s)", ct_source_get_name (self), call->model,
-                   access == CT_MODEL_MISSING ? "not installed" : "not readable");
-          g_hash_table_add (priv->missing, g_strdup (call->model));
-          g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
         }
+      g_debug ("%s: %s (%s)", ct_source_get_name (self), priv->unavailable, error->message);
+      g_task_return_int (task, FALSE);
+      return;
     }
-  learn_call_done (call, error);
+  probe->next++;
+  probe_next (g_steal_pointer (&task));
 }
 
+/* Takes @task. */
 static void
-learn_fields_done (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+probe_next (GTask *task)
 {
-  LearnCall *call = user_data;
-  CtSource *self = g_task_get_source_object (call->task);
+  CtSource *self = g_task_get_source_object (task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  GError *error = NULL;
-  JsonObject *fields = ct_model_probe_fields_finish (CT_ODOO_CLIENT (object), result, &error);
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(JsonArray) domain = json_array_new ();
 
-  if (fields != NULL && !g_hash_table_contains (priv->missing, call->model))
-    g_hash_table_replace (priv->fields, g_strdup (call->model), fields);
-  else if (fields != NULL)
-    json_object_unref (fields);
-  /* Not there or not readable: the access answer, asked at the same time,
-   * says so and marks the model missing. */
-  if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
-      g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+  if (priv->required_models[probe->next] == NULL)
     {
-      g_hash_table_add (priv->missing, g_strdup (call->model));
-      g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
-      g_clear_error (&error);
+      g_task_return_int (task, TRUE);
+      g_object_unref (task);
+      return;
     }
-  learn_call_done (call, error);
+  ct_odoo_client_search_count_async (priv->client, priv->required_models[probe->next], domain,
+                                     g_task_get_cancellable (task), probe_done, task);
 }
 
-/* Learns what @required (nullable) and the queues' models not known yet
- * are, all at once; returns whether the required ones are all readable. */
-static void
-learn_models_async (CtSource            *self,
-                    const char * const  *required,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+void
+ct_source_probe_async (CtSource            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
-  Learn *learn = g_new0 (Learn, 1);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  LearnCall *hold;
-
-  learn->available = TRUE;
-  g_task_set_source_tag (task, learn_models_async);
-  g_task_set_task_data (task, learn, (GDestroyNotify) learn_free);
-  /* Held until everything is asked, so no early answer ends the task. */
-  hold = learn_call_new (task, NULL, FALSE);
-  for (guint i = 0; priv->client != NULL && required != NULL && required[i] != NULL; i++)
-    ct_model_probe_access_async (priv->client, required[i], cancellable, learn_access_done,
-                                 learn_call_new (task, required[i], TRUE));
-  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
+  g_task_set_source_tag (task, ct_source_probe_async);
+  g_clear_pointer (&priv->unavailable, g_free);
+  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
     {
-      const CtQueue *queue = priv->queues->pdata[i];
-
-      if (g_hash_table_contains (priv->fields, queue->model) ||
-          !g_hash_table_add (asked, queue->model))
-        continue;
-      ct_model_probe_access_async (priv->client, queue->model, cancellable, learn_access_done,
-                                   learn_call_new (task, queue->model, FALSE));
-      ct_model_probe_fields_async (priv->client, queue->model, cancellable, learn_fields_done,
-                                   learn_call_new (task, queue->model, FALSE));
+      g_task_return_int (task, TRUE);
+      g_object_unref (task);
+      return;
     }
-  learn_call_done (hold, NULL);
+  g_task_set_task_data (task, g_new0 (Probe, 1), g_free);
+  probe_next (task);
 }
 
-static gboolean
-learn_models_finish (CtSource      *self,
-                     GAsyncResult  *result,
-                     gboolean      *available,
-                     GError       **error)
+gboolean
+ct_source_probe_finish (CtSource      *self,
+                        GAsyncResult  *result,
+                        gboolean      *available,
+                        GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   gssize value = g_task_propagate_int (G_TASK (result), &local_error);
@@ -381,64 +317,26 @@ learn_models_finish (CtSource      *self,
   return TRUE;
 }
 
-static void
-probe_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean available = FALSE;
-
-  if (!learn_models_finish (CT_SOURCE (object), result, &available, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, available);
-}
-
-/* Also learns the queues' fields, at the same time, so the first fetch
- * starts reading at once. */
-void
-ct_source_probe_async (CtSource            *self,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+const char *
+ct_source_get_unavailable_reason (CtSource *self)
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, ct_source_probe_async);
-  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
-    {
-      g_task_return_int (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  learn_models_async (self, (const char * const *) priv->required_models, cancellable, probe_done,
-                      task);
-}
-
-gboolean
-ct_source_probe_finish (CtSource      *self,
-                        GAsyncResult  *result,
-                        gboolean      *available,
-                        GError       **error)
-{
-  /* Both are an int task: whether the required models are readable. */
-  return learn_models_finish (self, result, available, error);
+  return priv->unavailable;
 }
 
 /* ---- fetch ---- */
 
 /* A profile names the fields a queue reads; a database may lack some (a
  * custom x_ field, a module not installed) and Odoo refuses a read that
- * names an unknown field. So each queue model's fields are learnt once
- * (with the models, see the probe) and unknown names are left out; then
- * the mechanism's fetch_async runs with a task of its own. */
+ * names an unknown field. So each queue model's fields are asked once
+ * (the client caches fields_get) and unknown names are left out; then the
+ * mechanism's fetch_async runs with a task of its own. */
 typedef struct
 {
   char *cursor;
   char *key;
+  char *model;    /* whose fields are being asked */
 } FetchArgs;
 
 static void
@@ -446,7 +344,44 @@ fetch_args_free (FetchArgs *args)
 {
   g_free (args->cursor);
   g_free (args->key);
+  g_free (args->model);
   g_free (args);
+}
+
+static void fetch_fields_next (GTask *task);
+
+static void
+fetch_fields_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  FetchArgs *args = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
+
+  if (fields == NULL)
+    {
+      /* A model this database lacks (no Sales, no Accounting) or this user
+       * may not read: its queues are skipped, the others go on. */
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
+          g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        {
+          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), args->model,
+                   error->message);
+          g_hash_table_add (priv->missing, g_strdup (args->model));
+          g_hash_table_replace (priv->fields, g_strdup (args->model), json_object_new ());
+          fetch_fields_next (g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_hash_table_remove (priv->missing, args->model);
+  g_hash_table_replace (priv->fields, g_strdup (args->model), fields);
+  fetch_fields_next (g_steal_pointer (&task));
 }
 
 static void
@@ -465,27 +400,31 @@ mechanism_fetch_done (GObject      *object,
     g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
 }
 
-/* The models are known: the mechanism reads. Takes the reference on the
- * task. */
+/* Takes the reference on @task. */
 static void
-fetch_learned (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+fetch_fields_next (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
-  CtSource *self = CT_SOURCE (object);
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
   FetchArgs *args = g_task_get_task_data (task);
-  GCancellable *cancellable;
-  GError *error = NULL;
 
-  if (!learn_models_finish (self, result, NULL, &error))
+  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
     {
-      g_task_return_error (task, error);
-      return;
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (!g_hash_table_contains (priv->fields, queue->model))
+        {
+          g_free (args->model);
+          args->model = g_strdup (queue->model);
+          ct_odoo_client_fields_get_async (priv->client, queue->model,
+                                           g_task_get_cancellable (task), fetch_fields_done,
+                                           task);
+          return;
+        }
     }
-  cancellable = g_task_get_cancellable (task);
-  CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key, cancellable,
-                                           mechanism_fetch_done, g_steal_pointer (&task));
+  CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key,
+                                           g_task_get_cancellable (task), mechanism_fetch_done,
+                                           task);
 }
 
 static void
@@ -503,7 +442,7 @@ start_fetch (CtSource            *self,
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
-  learn_models_async (self, NULL, g_task_get_cancellable (task), fetch_learned, task);
+  fetch_fields_next (task);
 }
 
 void
