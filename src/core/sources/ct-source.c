@@ -509,17 +509,8 @@ learn_models_finish (CtSource      *self,
                      gboolean      *available,
                      GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gssize value = g_task_propagate_int (G_TASK (result), &local_error);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (available != NULL)
-    *available = value != 0;
-  return TRUE;
+  /* An int task like the probe's: whether the required models are there. */
+  return ct_source_probe_finish (self, result, available, error);
 }
 
 static void
