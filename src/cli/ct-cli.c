@@ -55,7 +55,9 @@ ct_cli_options_get_group (CtCliOptions *options)
     { "check-connection", 0, 0, G_OPTION_ARG_NONE, &options->check_connection,
       N_("Check the connection step by step and print the checklist"), NULL },
     { "report", 0, 0, G_OPTION_ARG_STRING, &options->report,
-      N_("Print a report: pending, breaches, incidents or metrics"), N_("REPORT") },
+      N_("Print a report: pending, breaches, incidents or metrics. Exit status: 0 complete, "
+         "3 partial (a source could not be read: the report names it and shows what it feeds "
+         "as unknown), 1 no result, 2 usage error"), N_("REPORT") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format,
       N_("Report format: table (default), json or csv"), N_("FORMAT") },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &options->stats,
@@ -417,9 +419,28 @@ load_profile (GSettings *settings)
   return profile;
 }
 
+/* Exit statuses of a report (also in --help and the README). */
+#define EXIT_NO_RESULT 1
+#define EXIT_PARTIAL   3
+
+/* Whether any source of @sync read something at its last refresh. */
+static gboolean
+some_source_read (CtSync *sync)
+{
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      if (h->available && h->failures == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Connects, reads every source once (a full read), and prints the report.
- * A source that fails is named on stderr and the exit status is 1, but
- * what the other sources found is still printed. */
+ * A source that fails is named on stderr and in the report, which shows
+ * what it feeds as unknown, and the exit status is 3 (partial); with no
+ * source read at all nothing is printed and the status is 1. */
 static int
 run_report (CliTarget     *target,
             CtCliOptions  *options,
@@ -437,6 +458,8 @@ run_report (CliTarget     *target,
   CtReportKind kind = CT_REPORT_PENDING;
   CtReportFormat format = CT_REPORT_FORMAT_TABLE;
   const char *n8n_url = target->connection->n8n_url;
+  g_autoptr(CtReportGaps) gaps = NULL;
+  gboolean n8n_failed = FALSE;
   int status = 0;
 
   ct_report_kind_from_string (options->report, &kind);
@@ -464,7 +487,7 @@ run_report (CliTarget     *target,
         {
           g_printerr ("control-tower: n8n: %s\n", error->message);
           g_clear_error (&error);
-          status = 1;
+          n8n_failed = TRUE;
         }
     }
 
@@ -478,16 +501,26 @@ run_report (CliTarget     *target,
 
       for (guint i = 0; lines[i] != NULL; i++)
         g_printerr ("control-tower: %s\n", lines[i]);
-      status = 1;
+      if (!g_error_matches (error, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED) ||
+          !some_source_read (sync))
+        status = EXIT_NO_RESULT;
+      g_clear_error (&error);
     }
+  gaps = ct_report_gaps_from_sync (sync);
+  if (n8n_failed)
+    ct_report_gaps_add (gaps, ct_source_kind_to_string (CT_SOURCE_KIND_N8N), CT_SOURCE_KIND_N8N);
+  if (status == 0 && ct_report_gaps_get_n (gaps) > 0)
+    status = EXIT_PARTIAL;
 
-  text = ct_report_render (kind, format, profile, ct_case_store_get_cases (store),
-                           g_get_real_time () / G_USEC_PER_SEC);
-  if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
-      !g_output_stream_flush (out, NULL, &error))
+  if (status != EXIT_NO_RESULT)
+    text = ct_report_render_partial (kind, format, profile, ct_case_store_get_cases (store), gaps,
+                                     g_get_real_time () / G_USEC_PER_SEC);
+  if (text != NULL &&
+      (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
+       !g_output_stream_flush (out, NULL, &error)))
     {
       g_printerr ("control-tower: %s\n", error->message);
-      status = 1;
+      status = EXIT_NO_RESULT;
     }
   if (options->stats)
     {

@@ -44,8 +44,9 @@ GOptionGroup *ct_cli_options_get_group  (CtCliOptions *options);
 gboolean      ct_cli_options_wants_run  (CtCliOptions *options);
 
 /* Runs what the options ask for and returns the exit status: 0 success,
- * 1 the check or report failed (for --decide: the server refused it or its
- * state does not show it), 2 usage errors. Output goes to @out, errors
+ * 1 the check failed, the report has no result, or (for --decide) the server
+ * refused the decision or its state does not show it, 2 usage errors, 3 a
+ * partial report (a source could not be read). Output goes to @out, errors
  * to stderr. Secrets are never printed. @settings (nullable) gives the saved
  * connection when no --server is given. */
 int           ct_cli_run                (CtCliOptions *options,
