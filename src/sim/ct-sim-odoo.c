@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-sim-odoo.h"
 #include "ct-sim-orm.h"
 
@@ -490,7 +491,7 @@ session_info (CtSimOdoo *self,
               CtSimUser *user,
               SoupServerMessage *msg)
 {
-  JsonNode *node = json_from_string (session_info_template, NULL);
+  JsonNode *node = ct_json_parse (session_info_template, -1, NULL);
   JsonObject *info = json_node_get_object (node);
   gboolean admin = ct_sim_user_has_group (user, "base.group_system");
   CtSimModel *partners = ct_sim_db_get_model (self->db, "res.partner");
@@ -545,7 +546,7 @@ parse_body (SoupServerMessage  *msg,
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
 
-  if (!json_parser_load_from_data (parser, data != NULL ? data : "", (gssize) len, error))
+  if (!ct_json_parser_load (parser, data != NULL ? data : "", (gssize) len, error))
     return NULL;
   if (json_parser_get_root (parser) == NULL)
     {
@@ -1358,7 +1359,7 @@ handle_thread_messages (CtSimOdoo         *self,
   subtype_model = ct_sim_db_get_model (self->db, "mail.message.subtype");
   domain_json = g_strdup_printf ("[[\"model\",\"=\",\"%s\"],[\"res_id\",\"=\",%" G_GINT64_FORMAT "]]",
                                  target->name, res_id);
-  domain = json_from_string (domain_json, NULL);
+  domain = ct_json_parse (domain_json, -1, NULL);
   rows = ct_sim_orm_search_rows (messages, domain, NULL, "id desc", 0, limit, &error);
   if (rows == NULL)
     {

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-source.h"
 
 typedef struct
@@ -478,7 +479,7 @@ ct_source_queue_domain (const CtQueue  *queue,
   if (queue->domain_json == NULL || *queue->domain_json == '\0')
     return json_array_new ();
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, queue->domain_json, -1, NULL) ||
+  if (!ct_json_parser_load (parser, queue->domain_json, -1, NULL) ||
       !JSON_NODE_HOLDS_ARRAY ((root = json_parser_get_root (parser))))
     {
       g_set_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID,
