@@ -26,10 +26,14 @@ main (int    argc,
   g_autofree char *faults = NULL;
   g_autofree char *dataset = NULL;
   gboolean print_port = FALSE;
+  gboolean print_credentials = FALSE;
   gboolean tls = FALSE;
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on (0 picks a free one)", "PORT" },
     { "print-port", 0, 0, G_OPTION_ARG_NONE, &print_port, "Print the port once listening", NULL },
+    { "print-credentials", 0, 0, G_OPTION_ARG_NONE, &print_credentials,
+      "Print the URL, database, users, passwords, API keys and the n8n API key as JSON once "
+      "listening (after the port line with --print-port)", NULL },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the generated distributor", "N" },
     { "cases", 0, 0, G_OPTION_ARG_INT, &cases, "Number of approval cases (10-200000)", "N" },
     { "now", 0, 0, G_OPTION_ARG_STRING, &now, "Fixed clock, ISO 8601", "ISO8601" },
@@ -74,10 +78,14 @@ main (int    argc,
     }
 
   if (print_port)
+    printf ("%u\n", ct_sim_server_get_port (server));
+  if (print_credentials)
     {
-      printf ("%u\n", ct_sim_server_get_port (server));
-      fflush (stdout);
+      g_autofree char *json = ct_sim_server_dup_credentials_json (server);
+
+      printf ("%s\n", json);
     }
+  fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
   g_main_loop_run (loop);

@@ -13,6 +13,7 @@
 
 #include "ct-json.h"
 #include "ct-sim-n8n.h"
+#include "ct-sim-route.h"
 
 /* Everything here follows tests/data/protocol/n8n-1.123: key names, which keys
  * each endpoint leaves out, ids as strings in most answers but as numbers in
@@ -1837,11 +1838,30 @@ check_execution_id (SoupServerMessage *msg,
 /* ---------------------------------------------------------------------- */
 /* Routes */
 
+/* Sets "nextCursor": the base64 of @next (taken), or null on the last page. */
 static void
-handle_workflows_list (CtSimN8n          *self,
-                       SoupServerMessage *msg,
-                       GHashTable        *query)
+set_next_cursor (JsonObject *answer,
+                 char       *next)
 {
+  g_autofree char *json = next;
+  g_autofree char *encoded = NULL;
+
+  if (json == NULL)
+    {
+      json_object_set_null_member (answer, "nextCursor");
+      return;
+    }
+  encoded = g_base64_encode ((const guchar *) json, strlen (json));
+  json_object_set_string_member (answer, "nextCursor", encoded);
+}
+
+static void
+route_workflows_list (gpointer      user_data,
+                      CtSimRequest *request)
+{
+  CtSimN8n *self = user_data;
+  SoupServerMessage *msg = request->msg;
+  GHashTable *query = request->query;
   static const char *const allowed[] = {
     "active", "tags", "name", "projectId", "excludePinnedData", "limit", "cursor", NULL
   };
@@ -1903,73 +1923,58 @@ handle_workflows_list (CtSimN8n          *self,
                                                           exclude_pinned));
     }
 
-  if (more)
-    {
-      g_autofree char *next = g_strdup_printf ("{\"limit\":%" G_GINT64_FORMAT ",\"offset\":%"
-                                               G_GINT64_FORMAT "}", limit, offset + limit);
-      g_autofree char *encoded = g_base64_encode ((const guchar *) next, strlen (next));
-
-      json_object_set_string_member (answer, "nextCursor", encoded);
-    }
-  else
-    {
-      json_object_set_null_member (answer, "nextCursor");
-    }
+  set_next_cursor (answer, more ? g_strdup_printf ("{\"limit\":%" G_GINT64_FORMAT ",\"offset\":%"
+                                                    G_GINT64_FORMAT "}", limit, offset + limit) : NULL);
   respond_object (msg, 200, answer);
 }
 
 static void
-handle_workflow (CtSimN8n          *self,
-                 SoupServerMessage *msg,
-                 const char        *method,
-                 const char        *id,
-                 const char        *action,
-                 GHashTable        *query)
+route_workflow_get (gpointer      data,
+                    CtSimRequest *request)
 {
-  static const char *const allowed_get[] = { "excludePinnedData", NULL };
-  static const char *const allowed_none[] = { NULL };
-  Workflow *workflow = find_workflow (self, id);
+  static const char *const allowed[] = { "excludePinnedData", NULL };
+  CtSimN8n *self = data;
+  Workflow *workflow = find_workflow (self, request->args[0]);
   g_autoptr(JsonObject) answer = NULL;
   gboolean exclude_pinned = FALSE;
 
-  if (action == NULL && g_str_equal (method, "GET"))
+  if (!check_unknown_params (request->msg, request->query, allowed)
+      || !check_boolean_param (request->msg, request->query, "excludePinnedData", &exclude_pinned))
+    return;
+  if (workflow == NULL)
     {
-      if (!check_unknown_params (msg, query, allowed_get)
-          || !check_boolean_param (msg, query, "excludePinnedData", &exclude_pinned))
-        return;
-      if (workflow == NULL)
-        {
-          respond_message (msg, 404, "Not Found");
-          return;
-        }
-      answer = workflow_json (workflow, WF_VIEW_GET, exclude_pinned);
-      respond_object (msg, 200, answer);
+      respond_message (request->msg, 404, "Not Found");
       return;
     }
+  answer = workflow_json (workflow, WF_VIEW_GET, exclude_pinned);
+  respond_object (request->msg, 200, answer);
+}
 
-  if (action != NULL && g_str_equal (method, "POST")
-      && (g_str_equal (action, "activate") || g_str_equal (action, "deactivate")))
+/* POST /workflows/{id}/activate and .../deactivate */
+static void
+route_workflow_activation (gpointer      data,
+                           CtSimRequest *request)
+{
+  static const char *const allowed[] = { NULL };
+  CtSimN8n *self = data;
+  Workflow *workflow = find_workflow (self, request->args[0]);
+  gboolean activate = g_str_has_suffix (request->path, "/activate");
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (!check_unknown_params (request->msg, request->query, allowed))
+    return;
+  if (workflow == NULL)
     {
-      gboolean activate = g_str_equal (action, "activate");
-
-      if (!check_unknown_params (msg, query, allowed_none))
-        return;
-      if (workflow == NULL)
-        {
-          respond_message (msg, 404, "Not Found");
-          return;
-        }
-      if (workflow->active != activate)
-        {
-          workflow->active = activate;
-          workflow->version_counter++;
-        }
-      answer = workflow_json (workflow, activate ? WF_VIEW_ACTIVATE : WF_VIEW_DEACTIVATE, FALSE);
-      respond_object (msg, 200, answer);
+      respond_message (request->msg, 404, "Not Found");
       return;
     }
-
-  respond_message (msg, 404, "not found");
+  if (workflow->active != activate)
+    {
+      workflow->active = activate;
+      workflow->version_counter++;
+    }
+  answer = workflow_json (workflow, activate ? WF_VIEW_ACTIVATE : WF_VIEW_DEACTIVATE, FALSE);
+  respond_object (request->msg, 200, answer);
 }
 
 static gboolean
@@ -1986,10 +1991,12 @@ status_from_name (const char *name,
 }
 
 static void
-handle_executions_list (CtSimN8n          *self,
-                        SoupServerMessage *msg,
-                        GHashTable        *query)
+route_executions_list (gpointer      user_data,
+                       CtSimRequest *request)
 {
+  CtSimN8n *self = user_data;
+  SoupServerMessage *msg = request->msg;
+  GHashTable *query = request->query;
   static const char *const allowed[] = {
     "includeData", "status", "workflowId", "projectId", "limit", "cursor", NULL
   };
@@ -2063,19 +2070,9 @@ handle_executions_list (CtSimN8n          *self,
       last_listed = execution->id;
     }
 
-  if (more)
-    {
-      g_autofree char *next = g_strdup_printf ("{\"lastId\":\"%" G_GINT64_FORMAT "\","
-                                               "\"limit\":%" G_GINT64_FORMAT "}",
-                                               last_listed, limit);
-      g_autofree char *encoded = g_base64_encode ((const guchar *) next, strlen (next));
-
-      json_object_set_string_member (answer, "nextCursor", encoded);
-    }
-  else
-    {
-      json_object_set_null_member (answer, "nextCursor");
-    }
+  set_next_cursor (answer, more ? g_strdup_printf ("{\"lastId\":\"%" G_GINT64_FORMAT "\","
+                                                    "\"limit\":%" G_GINT64_FORMAT "}",
+                                                    last_listed, limit) : NULL);
   respond_object (msg, 200, answer);
 }
 
@@ -2116,19 +2113,21 @@ create_retry (CtSimN8n  *self,
 }
 
 static void
-handle_retry (CtSimN8n          *self,
-              SoupServerMessage *msg,
-              const char        *id_text,
-              gint64             id,
-              GHashTable        *query)
+route_retry (gpointer      data,
+             CtSimRequest *request)
 {
   static const char *const allowed[] = { NULL };
+  CtSimN8n *self = data;
+  SoupServerMessage *msg = request->msg;
+  const char *id_text = request->args[0];
+  GHashTable *query = request->query;
+  gint64 id = 0;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   Execution *original;
   Execution *retry;
   g_autoptr(JsonObject) answer = NULL;
 
-  if (!check_unknown_params (msg, query, allowed))
+  if (!check_execution_id (msg, id_text, &id) || !check_unknown_params (msg, query, allowed))
     return;
 
   /* The body is optional: {"loadWorkflow": boolean}. Our workflows have one
@@ -2181,104 +2180,96 @@ handle_retry (CtSimN8n          *self,
   respond_object (msg, 200, answer);
 }
 
-static void
-handle_execution (CtSimN8n          *self,
-                  SoupServerMessage *msg,
-                  const char        *method,
-                  const char        *id_text,
-                  const char        *action,
-                  GHashTable        *query)
+/* The execution of GET and DELETE /executions/{id}, or NULL after answering. */
+static Execution *
+request_execution (CtSimN8n            *self,
+                   CtSimRequest        *request,
+                   const char * const  *allowed,
+                   gboolean            *include_data)
 {
-  static const char *const allowed_get[] = { "includeData", NULL };
-  static const char *const allowed_none[] = { NULL };
-  g_autoptr(JsonObject) answer = NULL;
   Execution *execution;
-  gboolean include_data = FALSE;
   gint64 id = 0;
 
-  if (action != NULL)
-    {
-      if (!g_str_equal (action, "retry") || !g_str_equal (method, "POST"))
-        {
-          respond_message (msg, 404, "not found");
-          return;
-        }
-      if (check_execution_id (msg, id_text, &id))
-        handle_retry (self, msg, id_text, id, query);
-      return;
-    }
-
-  if (g_str_equal (method, "GET"))
-    {
-      if (!check_unknown_params (msg, query, allowed_get)
-          || !check_execution_id (msg, id_text, &id)
-          || !check_boolean_param (msg, query, "includeData", &include_data))
-        return;
-      execution = id > 0 ? find_execution (self, id) : NULL;
-      if (execution == NULL)
-        {
-          respond_message (msg, 404, "Not Found");
-          return;
-        }
-      answer = execution_json (self, execution, EXEC_VIEW_GET, include_data);
-      respond_object (msg, 200, answer);
-      return;
-    }
-
-  if (g_str_equal (method, "DELETE"))
-    {
-      if (!check_unknown_params (msg, query, allowed_none)
-          || !check_execution_id (msg, id_text, &id))
-        return;
-      execution = id > 0 ? find_execution (self, id) : NULL;
-      if (execution == NULL)
-        {
-          respond_message (msg, 404, "Not Found");
-          return;
-        }
-      if (execution->status == STATUS_RUNNING)
-        {
-          respond_message (msg, 400, "Cannot delete a running execution");
-          return;
-        }
-      answer = execution_json (self, execution, EXEC_VIEW_DELETE, FALSE);
-      g_hash_table_remove (self->by_id, &execution->id);
-      g_ptr_array_remove (self->executions, execution);
-      respond_object (msg, 200, answer);
-      return;
-    }
-
-  respond_message (msg, 404, "not found");
+  if (!check_unknown_params (request->msg, request->query, allowed)
+      || !check_execution_id (request->msg, request->args[0], &id)
+      || (include_data != NULL
+          && !check_boolean_param (request->msg, request->query, "includeData", include_data)))
+    return NULL;
+  execution = id > 0 ? find_execution (self, id) : NULL;
+  if (execution == NULL)
+    respond_message (request->msg, 404, "Not Found");
+  return execution;
 }
 
 static void
-handle_api_v1 (CtSimN8n          *self,
-               SoupServerMessage *msg,
-               const char        *method,
-               const char        *rest,
-               GHashTable        *query)
+route_execution_get (gpointer      data,
+                     CtSimRequest *request)
 {
-  g_auto(GStrv) parts = g_strsplit (rest, "/", 4);
-  guint n = g_strv_length (parts);
+  static const char *const allowed[] = { "includeData", NULL };
+  g_autoptr(JsonObject) answer = NULL;
+  gboolean include_data = FALSE;
+  Execution *execution = request_execution (data, request, allowed, &include_data);
 
-  for (guint i = 0; i < n; i++)
-    if (*parts[i] == '\0')
-      {
-        respond_message (msg, 404, "not found");
-        return;
-      }
-
-  if (n == 1 && g_str_equal (parts[0], "workflows") && g_str_equal (method, "GET"))
-    handle_workflows_list (self, msg, query);
-  else if ((n == 2 || n == 3) && g_str_equal (parts[0], "workflows"))
-    handle_workflow (self, msg, method, parts[1], n == 3 ? parts[2] : NULL, query);
-  else if (n == 1 && g_str_equal (parts[0], "executions") && g_str_equal (method, "GET"))
-    handle_executions_list (self, msg, query);
-  else if ((n == 2 || n == 3) && g_str_equal (parts[0], "executions"))
-    handle_execution (self, msg, method, parts[1], n == 3 ? parts[2] : NULL, query);
-  else
-    respond_message (msg, 404, "not found");
+  if (execution == NULL)
+    return;
+  answer = execution_json (data, execution, EXEC_VIEW_GET, include_data);
+  respond_object (request->msg, 200, answer);
 }
+
+static void
+route_execution_delete (gpointer      data,
+                        CtSimRequest *request)
+{
+  static const char *const allowed[] = { NULL };
+  CtSimN8n *self = data;
+  g_autoptr(JsonObject) answer = NULL;
+  Execution *execution = request_execution (self, request, allowed, NULL);
+
+  if (execution == NULL)
+    return;
+  if (execution->status == STATUS_RUNNING)
+    {
+      respond_message (request->msg, 400, "Cannot delete a running execution");
+      return;
+    }
+  answer = execution_json (self, execution, EXEC_VIEW_DELETE, FALSE);
+  g_hash_table_remove (self->by_id, &execution->id);
+  g_ptr_array_remove (self->executions, execution);
+  respond_object (request->msg, 200, answer);
+}
+
+static void
+route_health (gpointer      data,
+              CtSimRequest *request)
+{
+  g_autoptr(JsonObject) ok = json_object_new ();
+
+  json_object_set_string_member (ok, "status", "ok");
+  respond_object (request->msg, 200, ok);
+}
+
+/* Served without a key. Anything else outside the API is Express's 404 page. */
+static const CtSimRoute public_routes[] = {
+  { "GET", "/healthz", route_health },
+  { "HEAD", "/healthz", route_health },
+  { "GET", "/healthz/readiness", route_health },
+  { "HEAD", "/healthz/readiness", route_health },
+  { NULL, NULL, NULL }
+};
+
+/* The public API v1, behind X-N8N-API-KEY: a new endpoint is one row plus
+ * its function; the rest answers 404 {"message":"not found"}. */
+static const CtSimRoute api_routes[] = {
+  { "GET", API_PREFIX "/workflows", route_workflows_list },
+  { "GET", API_PREFIX "/workflows/{id}", route_workflow_get },
+  { "POST", API_PREFIX "/workflows/{id}/activate", route_workflow_activation },
+  { "POST", API_PREFIX "/workflows/{id}/deactivate", route_workflow_activation },
+  { "GET", API_PREFIX "/executions", route_executions_list },
+  { "GET", API_PREFIX "/executions/{id}", route_execution_get },
+  { "DELETE", API_PREFIX "/executions/{id}", route_execution_delete },
+  { "POST", API_PREFIX "/executions/{id}/retry", route_retry },
+  { NULL, NULL, NULL }
+};
 
 /* ---------------------------------------------------------------------- */
 /* Datasets */
@@ -2721,6 +2712,7 @@ ct_sim_n8n_handle (CtSimN8n          *self,
                    const char        *path,
                    GHashTable        *query)
 {
+  CtSimRequest request = { .msg = msg, .query = query };
   const char *method;
   const char *key;
 
@@ -2731,22 +2723,10 @@ ct_sim_n8n_handle (CtSimN8n          *self,
   if (path == NULL)
     path = "/";
 
-  if (g_str_equal (path, "/healthz") || g_str_equal (path, "/healthz/readiness"))
-    {
-      if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
-        {
-          g_autoptr(JsonObject) ok = json_object_new ();
-
-          json_object_set_string_member (ok, "status", "ok");
-          respond_object (msg, 200, ok);
-        }
-      else
-        {
-          respond_express_404 (msg, path);
-        }
-      return;
-    }
-
+  request.method = method;
+  request.path = path;
+  if (ct_sim_route_dispatch (public_routes, self, &request))
+    return;
   if (!g_str_has_prefix (path, API_PREFIX "/"))
     {
       respond_express_404 (msg, path);
@@ -2768,7 +2748,8 @@ ct_sim_n8n_handle (CtSimN8n          *self,
     }
 
   g_mutex_lock (&self->lock);
-  handle_api_v1 (self, msg, method, path + strlen (API_PREFIX "/"), query);
+  if (!ct_sim_route_dispatch (api_routes, self, &request))
+    respond_message (msg, 404, "not found");
   g_mutex_unlock (&self->lock);
 }
 

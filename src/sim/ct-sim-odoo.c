@@ -16,6 +16,7 @@
 #include "ct-json.h"
 #include "ct-sim-odoo.h"
 #include "ct-sim-orm.h"
+#include "ct-sim-route.h"
 
 /* How Odoo's res.users._on_login_cooldown behaves by default
  * (base.login_cooldown_after = 5, base.login_cooldown_duration = 60). */
@@ -163,6 +164,12 @@ ct_sim_odoo_add_user (CtSimOdoo  *self,
   user->groups = g_strsplit (groups != NULL ? groups : "", ",", -1);
   g_ptr_array_add (self->users, user);
   return user;
+}
+
+GPtrArray *
+ct_sim_odoo_get_users (CtSimOdoo *self)
+{
+  return self->users;
 }
 
 CtSimUser *
@@ -791,9 +798,11 @@ dispatch_object (CtSimOdoo   *self,
 }
 
 static void
-handle_jsonrpc (CtSimOdoo         *self,
-                SoupServerMessage *msg)
+route_jsonrpc (gpointer      data,
+               CtSimRequest *request)
 {
+  CtSimOdoo *self = data;
+  SoupServerMessage *msg = request->msg;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *id = NULL;
@@ -918,12 +927,39 @@ session_expired (GError **error)
   g_set_error_literal (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_SESSION_EXPIRED, "Session expired");
 }
 
-static void
-handle_session (CtSimOdoo         *self,
-                SoupServerMessage *msg,
-                const char        *what,
-                gboolean           expire)
+/* The signed-in user of a web session route, or NULL after answering code
+ * 100 "Session expired" (also when the fault layer @expire-s the session). */
+static CtSimUser *
+web_session_user (CtSimOdoo          *self,
+                  SoupServerMessage  *msg,
+                  JsonNode           *id,
+                  gboolean            expire,
+                  char              **sid)
 {
+  g_autoptr(GError) error = NULL;
+  CtSimUser *user = session_user (self, msg, sid);
+
+  if (user != NULL && expire)
+    {
+      g_hash_table_remove (self->sessions, *sid);
+      user = NULL;
+    }
+  if (user == NULL)
+    {
+      session_expired (&error);
+      jsonrpc_answer (msg, id, NULL, error);
+    }
+  return user;
+}
+
+static void
+route_session (gpointer      data,
+               CtSimRequest *request)
+{
+  CtSimOdoo *self = data;
+  SoupServerMessage *msg = request->msg;
+  const char *what = request->args[0];
+  gboolean expire = request->expire_session;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sid = NULL;
@@ -938,18 +974,9 @@ handle_session (CtSimOdoo         *self,
       handle_session_authenticate (self, msg, id, params);
       return;
     }
-  user = session_user (self, msg, &sid);
-  if (user != NULL && expire)
-    {
-      g_hash_table_remove (self->sessions, sid);
-      user = NULL;
-    }
+  user = web_session_user (self, msg, id, expire, &sid);
   if (user == NULL)
-    {
-      session_expired (&error);
-      jsonrpc_answer (msg, id, NULL, error);
-      return;
-    }
+    return;
   if (g_strcmp0 (what, "get_session_info") == 0)
     {
       set_session_cookie (msg, sid);
@@ -975,10 +1002,10 @@ handle_session (CtSimOdoo         *self,
 /* /web/dataset/call_kw and call_button */
 
 static void
-handle_call_kw (CtSimOdoo         *self,
-                SoupServerMessage *msg,
-                gboolean           button,
-                gboolean           expire)
+call_kw (CtSimOdoo         *self,
+         SoupServerMessage *msg,
+         gboolean           button,
+         gboolean           expire)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
@@ -993,18 +1020,9 @@ handle_call_kw (CtSimOdoo         *self,
 
   if (!read_jsonrpc (msg, &root, &id, &params))
     return;
-  user = session_user (self, msg, &sid);
-  if (user != NULL && expire)
-    {
-      g_hash_table_remove (self->sessions, sid);
-      user = NULL;
-    }
+  user = web_session_user (self, msg, id, expire, &sid);
   if (user == NULL)
-    {
-      session_expired (&error);
-      jsonrpc_answer (msg, id, NULL, error);
-      return;
-    }
+    return;
   model = get_string (params, "model");
   if (ct_sim_db_get_model (self->db, model) == NULL)
     {
@@ -1047,17 +1065,32 @@ handle_call_kw (CtSimOdoo         *self,
   jsonrpc_answer (msg, id, result, NULL);
 }
 
+static void
+route_call_kw (gpointer      data,
+               CtSimRequest *request)
+{
+  call_kw (data, request->msg, FALSE, request->expire_session);
+}
+
+static void
+route_call_button (gpointer      data,
+                   CtSimRequest *request)
+{
+  call_kw (data, request->msg, TRUE, request->expire_session);
+}
+
 /* /json/2 */
 
 static void
-handle_json2 (CtSimOdoo         *self,
-              SoupServerMessage *msg,
-              const char        *path)
+route_json2 (gpointer      data,
+             CtSimRequest *request)
 {
+  CtSimOdoo *self = data;
+  SoupServerMessage *msg = request->msg;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *database = soup_message_headers_get_one (headers, "X-Odoo-Database");
   const char *auth = soup_message_headers_get_one (headers, "Authorization");
-  g_auto(GStrv) parts = g_strsplit (path + strlen ("/json/2/"), "/", -1);
+  g_auto(GStrv) parts = g_strsplit (request->args[0], "/", -1);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *sid = NULL;
@@ -1290,10 +1323,12 @@ chatter_message (CtSimOdoo  *self,
 }
 
 static void
-handle_thread_messages (CtSimOdoo         *self,
-                        SoupServerMessage *msg,
-                        gboolean           expire)
+route_thread_messages (gpointer      data,
+                       CtSimRequest *request)
 {
+  CtSimOdoo *self = data;
+  SoupServerMessage *msg = request->msg;
+  gboolean expire = request->expire_session;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sid = NULL;
@@ -1306,7 +1341,7 @@ handle_thread_messages (CtSimOdoo         *self,
   JsonObject *fetch = NULL;
   CtSimUser *user;
   CtSimModel *target, *messages, *partner_model, *subtype_model;
-  JsonObject *result, *data, *thread;
+  JsonObject *result, *store, *thread;
   JsonArray *list, *ids, *thread_list, *partner_list, *user_list, *subtype_list;
   g_autofree char *domain_json = NULL;
   g_autofree char *display = NULL;
@@ -1317,18 +1352,9 @@ handle_thread_messages (CtSimOdoo         *self,
 
   if (!read_jsonrpc (msg, &root, &id, &params))
     return;
-  user = session_user (self, msg, &sid);
-  if (user != NULL && expire)
-    {
-      g_hash_table_remove (self->sessions, sid);
-      user = NULL;
-    }
+  user = web_session_user (self, msg, id, expire, &sid);
   if (user == NULL)
-    {
-      session_expired (&error);
-      jsonrpc_answer (msg, id, NULL, error);
-      return;
-    }
+    return;
   target = ct_sim_db_get_model (self->db, get_string (params, "thread_model"));
   res_id = params != NULL && json_object_has_member (params, "thread_id") &&
     JSON_NODE_HOLDS_VALUE (json_object_get_member (params, "thread_id")) ?
@@ -1375,8 +1401,8 @@ handle_thread_messages (CtSimOdoo         *self,
       json_array_add_object_element (list, chatter_message (self, row, partners, subtypes));
       json_array_add_int_element (ids, ct_sim_model_row_id (messages, row));
     }
-  data = json_object_new ();
-  json_object_set_array_member (data, "mail.message", list);
+  store = json_object_new ();
+  json_object_set_array_member (store, "mail.message", list);
   subtype_list = json_array_new ();
   g_hash_table_iter_init (&iter, subtypes);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1391,7 +1417,7 @@ handle_thread_messages (CtSimOdoo         *self,
       json_object_set_int_member (st, "id", GPOINTER_TO_INT (key));
       json_array_add_object_element (subtype_list, st);
     }
-  json_object_set_array_member (data, "mail.message.subtype", subtype_list);
+  json_object_set_array_member (store, "mail.message.subtype", subtype_list);
   thread_list = json_array_new ();
   thread = json_object_new ();
   display = ct_sim_model_display_name (target, trow);
@@ -1400,7 +1426,7 @@ handle_thread_messages (CtSimOdoo         *self,
   json_object_set_string_member (thread, "model", target->name);
   json_object_set_string_member (thread, "module_icon", "/base/static/description/icon.png");
   json_array_add_object_element (thread_list, thread);
-  json_object_set_array_member (data, "mail.thread", thread_list);
+  json_object_set_array_member (store, "mail.thread", thread_list);
   partner_list = json_array_new ();
   user_list = json_array_new ();
   g_hash_table_iter_init (&iter, partners);
@@ -1434,14 +1460,40 @@ handle_thread_messages (CtSimOdoo         *self,
       json_object_set_string_member (partner, "write_date", ct_sim_db_datetime (self->db, -3600));
       json_array_add_object_element (partner_list, partner);
     }
-  json_object_set_array_member (data, "res.partner", partner_list);
-  json_object_set_array_member (data, "res.users", user_list);
+  json_object_set_array_member (store, "res.partner", partner_list);
+  json_object_set_array_member (store, "res.users", user_list);
   result = json_object_new ();
-  json_object_set_object_member (result, "data", data);
+  json_object_set_object_member (result, "data", store);
   json_object_set_array_member (result, "messages", ids);
   set_session_cookie (msg, sid);
   jsonrpc_answer (msg, id, ct_sim_json_object (result), NULL);
 }
+
+static void
+route_version (gpointer      data,
+               CtSimRequest *request)
+{
+  g_autoptr(JsonNode) info = version_info (TRUE);
+  g_autofree char *sid = create_session (data, 0);
+
+  set_session_cookie (request->msg, sid);
+  set_json_body (request->msg, SOUP_STATUS_OK, info);
+}
+
+/* Every Odoo route: a new endpoint is one row plus its function. */
+static const CtSimRoute odoo_routes[] = {
+  { NULL, "/jsonrpc", route_jsonrpc },
+  { NULL, "/json/version", route_version },
+  { NULL, "/web/version", route_version },
+  { NULL, "/json/2/*", route_json2 },
+  { NULL, "/web/session/*", route_session },
+  { NULL, "/web/dataset/call_kw", route_call_kw },
+  { NULL, "/web/dataset/call_kw/*", route_call_kw },
+  { NULL, "/web/dataset/call_button", route_call_button },
+  { NULL, "/web/dataset/call_button/*", route_call_button },
+  { NULL, "/mail/thread/messages", route_thread_messages },
+  { NULL, NULL, NULL }
+};
 
 void
 ct_sim_odoo_handle (CtSimOdoo         *self,
@@ -1449,29 +1501,10 @@ ct_sim_odoo_handle (CtSimOdoo         *self,
                     const char        *path,
                     gboolean           expire_session)
 {
-  if (g_strcmp0 (path, "/jsonrpc") == 0)
-    handle_jsonrpc (self, msg);
-  else if (g_strcmp0 (path, "/json/version") == 0 || g_strcmp0 (path, "/web/version") == 0)
-    {
-      g_autoptr(JsonNode) info = version_info (TRUE);
-      g_autofree char *sid = create_session (self, 0);
+  CtSimRequest request = { .msg = msg, .method = soup_server_message_get_method (msg),
+                           .path = path, .expire_session = expire_session };
 
-      set_session_cookie (msg, sid);
-      set_json_body (msg, SOUP_STATUS_OK, info);
-    }
-  else if (g_str_has_prefix (path, "/json/2/"))
-    handle_json2 (self, msg, path);
-  else if (g_str_has_prefix (path, "/web/session/"))
-    handle_session (self, msg, path + strlen ("/web/session/"), expire_session);
-  else if (g_strcmp0 (path, "/web/dataset/call_kw") == 0 ||
-           g_str_has_prefix (path, "/web/dataset/call_kw/"))
-    handle_call_kw (self, msg, FALSE, expire_session);
-  else if (g_strcmp0 (path, "/mail/thread/messages") == 0)
-    handle_thread_messages (self, msg, expire_session);
-  else if (g_strcmp0 (path, "/web/dataset/call_button") == 0 ||
-           g_str_has_prefix (path, "/web/dataset/call_button/"))
-    handle_call_kw (self, msg, TRUE, expire_session);
-  else
+  if (!ct_sim_route_dispatch (odoo_routes, self, &request))
     not_found_html (msg);
 }
 

@@ -36,6 +36,8 @@ CtSimUser  *ct_sim_odoo_add_user       (CtSimOdoo    *self,
                                         const char   *password,
                                         const char   *api_key,
                                         const char   *groups);
+/* (element-type CtSimUser): every user, in creation order */
+GPtrArray  *ct_sim_odoo_get_users      (CtSimOdoo    *self);
 CtSimUser  *ct_sim_odoo_find_user      (CtSimOdoo    *self,
                                         const char   *login);
 CtSimUser  *ct_sim_odoo_get_user       (CtSimOdoo    *self,

@@ -1712,23 +1712,27 @@ static const CtSimMethod generic_methods[] = {
   { NULL, "name_search", TRUE, "?name,?domain,?operator,?limit", FALSE, m_name_search },
   { NULL, "default_get", TRUE, "fields_list", FALSE, m_default_get },
   { NULL, "check_access_rights", TRUE, "operation,?raise_exception", FALSE, m_check_access_rights },
+  { NULL }
+};
+
+/* Every method table, searched in order: the first row whose name and model
+ * match wins, so a module's method overrides the generic one of the same
+ * name. A new method is one row in its module's table plus its function; a
+ * new module's table is one line here. */
+static const CtSimMethod *const method_tables[] = {
+  ct_sim_business_methods,
+  generic_methods,
 };
 
 const CtSimMethod *
 ct_sim_orm_find_method (CtSimModel *model,
                         const char *name)
 {
-  for (guint i = 0; ct_sim_business_methods[i].name != NULL; i++)
-    {
-      const CtSimMethod *m = &ct_sim_business_methods[i];
-
+  for (guint t = 0; t < G_N_ELEMENTS (method_tables); t++)
+    for (const CtSimMethod *m = method_tables[t]; m->name != NULL; m++)
       if (g_strcmp0 (m->name, name) == 0 &&
           (m->model == NULL || g_strcmp0 (m->model, model->name) == 0 ||
            (m->model[0] == '@' && ct_sim_model_get_field (model, m->model + 1) != NULL)))
         return m;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (generic_methods); i++)
-    if (g_strcmp0 (generic_methods[i].name, name) == 0)
-      return &generic_methods[i];
   return NULL;
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "ct-sim-cert.h"
@@ -33,6 +34,7 @@ struct _CtSimServer
   CtSimN8n     *n8n;       /* (owned) */
   GHashTable   *passwords; /* login -> password, immutable after new() */
   GHashTable   *api_keys;  /* login -> key, immutable after new() */
+  JsonArray    *users;     /* the users as --print-credentials shows them, immutable after new() */
 
   GThread      *thread;
   GMainContext *context;
@@ -63,6 +65,7 @@ ct_sim_server_finalize (GObject *object)
   g_clear_object (&self->n8n);
   g_clear_pointer (&self->passwords, g_hash_table_unref);
   g_clear_pointer (&self->api_keys, g_hash_table_unref);
+  g_clear_pointer (&self->users, json_array_unref);
   g_clear_pointer (&self->counts, g_hash_table_unref);
   g_clear_error (&self->start_error);
   g_mutex_clear (&self->lock);
@@ -157,22 +160,35 @@ ct_sim_server_new (const CtSimOptions  *options,
     ct_sim_dataset_distributor (self->odoo, options->seed, self->options.n_cases, links);
   db->live_since_us = g_get_monotonic_time ();
 
-  {
-    static const char *const logins[] = { "admin", "manager", "approver", "requester", "noright",
-                                          "purchaser", "demo" };
+  self->users = json_array_new ();
+  for (guint i = 0; i < ct_sim_odoo_get_users (self->odoo)->len; i++)
+    {
+      CtSimUser *user = g_ptr_array_index (ct_sim_odoo_get_users (self->odoo), i);
+      JsonObject *entry;
+      JsonArray *groups;
 
-    for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
-      {
-        CtSimUser *user = ct_sim_odoo_find_user (self->odoo, logins[i]);
-
-        if (user == NULL)
-          continue;
-        g_hash_table_insert (self->passwords, g_strdup (logins[i]), g_strdup (user->password));
-        if (user->api_keys->len > 0)
-          g_hash_table_insert (self->api_keys, g_strdup (logins[i]),
-                               g_strdup (g_ptr_array_index (user->api_keys, 0)));
-      }
-  }
+      if (user->password == NULL)
+        continue;  /* __system__ and the like cannot sign in */
+      g_hash_table_insert (self->passwords, g_strdup (user->login), g_strdup (user->password));
+      if (user->api_keys->len > 0)
+        g_hash_table_insert (self->api_keys, g_strdup (user->login),
+                             g_strdup (g_ptr_array_index (user->api_keys, 0)));
+      entry = json_object_new ();
+      json_object_set_string_member (entry, "login", user->login);
+      json_object_set_string_member (entry, "password", user->password);
+      json_object_set_int_member (entry, "uid", user->uid);
+      json_object_set_string_member (entry, "name", user->name);
+      groups = json_array_new ();
+      for (guint j = 0; user->groups[j] != NULL; j++)
+        if (user->groups[j][0] != '\0')
+          json_array_add_string_element (groups, user->groups[j]);
+      json_object_set_array_member (entry, "groups", groups);
+      if (user->api_keys->len > 0)
+        json_object_set_string_member (entry, "api_key", g_ptr_array_index (user->api_keys, 0));
+      else
+        json_object_set_null_member (entry, "api_key");
+      json_array_add_object_element (self->users, entry);
+    }
 
   self->n8n = ct_sim_n8n_new (options->seed, self->options.n_cases, self->now,
                               is_recorded (self) ? "recorded" : "generated");
@@ -452,6 +468,55 @@ ct_sim_server_get_n8n_api_key (CtSimServer *self)
 {
   g_return_val_if_fail (CT_IS_SIM_SERVER (self), NULL);
   return ct_sim_n8n_get_api_key (self->n8n);
+}
+
+/**
+ * ct_sim_server_dup_credentials_json:
+ *
+ * What a person or a script needs to connect to the running simulator, as
+ * `ct-sim --print-credentials` prints it: the base URL, the Odoo database,
+ * every user with password, uid, groups and API key (null for a user
+ * without one), and the n8n API key.
+ *
+ * Returns: (transfer full): pretty-printed JSON
+ */
+char *
+ct_sim_server_dup_credentials_json (CtSimServer *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (CT_IS_SIM_SERVER (self), NULL);
+
+  url = ct_sim_server_dup_url (self);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "odoo");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, "19.0");
+  json_builder_set_member_name (builder, "database");
+  json_builder_add_string_value (builder, ct_sim_server_get_database (self));
+  json_builder_set_member_name (builder, "users");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->users));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "n8n");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "api_key");
+  json_builder_add_string_value (builder, ct_sim_server_get_n8n_api_key (self));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
 }
 
 const char *

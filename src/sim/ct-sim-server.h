@@ -50,6 +50,9 @@ const char  *ct_sim_server_get_password   (CtSimServer      *self,
 const char  *ct_sim_server_get_api_key    (CtSimServer      *self,
                                            const char       *login);
 const char  *ct_sim_server_get_n8n_api_key (CtSimServer     *self);
+/* As `ct-sim --print-credentials` prints it: base URL, database, every user
+ * with password, uid, groups and API key, the n8n API key. Pretty JSON. */
+char        *ct_sim_server_dup_credentials_json (CtSimServer *self);
 /* The PEM of the self-signed certificate when serving TLS (for pinning tests). */
 const char  *ct_sim_server_get_certificate_pem (CtSimServer *self);
 
