@@ -643,11 +643,11 @@ check_database (CtSimOdoo   *self,
 static JsonNode *
 version_info (gboolean json_version)
 {
-  return json_from_string (json_version ?
+  return ct_json_parse (json_version ?
                            "{\"version_info\":[19,0,0,\"final\",0,\"\"],\"version\":\"19.0\"}" :
                            "{\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,"
                            "\"final\",0,\"\"],\"server_serie\":\"19.0\",\"protocol_version\":1}",
-                           NULL);
+                        -1, NULL);
 }
 
 /* /jsonrpc */

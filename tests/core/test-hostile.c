@@ -570,19 +570,33 @@ report_total (const char *json)
  * nothing: the baseline the faults are measured against. */
 #define ORDERS "/json/2/purchase.order/search_read"
 
+/* Runs the report and checks it failed with one of the expected
+ * sentences (NULL-terminated). */
 static void
-assert_fails_clearly (Fixture    *f,
-                      const char *expected)
+assert_fails_with_one_of (Fixture           *f,
+                          const char *const *expected)
 {
   Run run = { 0 };
   g_autofree char *errors = NULL;
+  gboolean found = FALSE;
 
   run_report (f, &run, "json", FALSE);
   errors = error_lines (run.err);
   g_test_message ("errors: %s", errors);
   g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (errors, expected));
+  for (guint i = 0; expected[i] != NULL; i++)
+    found |= strstr (errors, expected[i]) != NULL;
+  g_assert_true (found);
   run_clear (&run);
+}
+
+static void
+assert_fails_clearly (Fixture    *f,
+                      const char *expected)
+{
+  const char *one[] = { expected, NULL };
+
+  assert_fails_with_one_of (f, one);
 }
 
 static void
@@ -631,8 +645,12 @@ static void
 test_endless_chunked (Fixture       *f,
                       gconstpointer  user_data)
 {
+  /* Either the size ceiling or the call timeout stops it, whichever comes
+   * first on a busy machine. */
+  const char *either[] = { "MB; it was not read", "did not answer within", NULL };
+
   hostile_set (&f->hostile, ORDERS, ACT_CHUNKED);
-  assert_fails_clearly (f, "MB");
+  assert_fails_with_one_of (f, either);
 }
 
 static void
