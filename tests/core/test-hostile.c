@@ -62,6 +62,7 @@ typedef struct
   guint                   hits;      /* matching requests seen */
   GString                *log;       /* every request line, for the test log */
   guint                   keys_to_other_host;  /* requests that carried a key elsewhere */
+  guint                   mutated;   /* records passed through the mutator */
 } Hostile;
 
 static void
@@ -82,6 +83,7 @@ hostile_set (Hostile    *h,
   h->skip = 0;
   h->hits = 0;
   h->keys_to_other_host = 0;
+  h->mutated = 0;
   g_string_truncate (h->log, 0);
   g_mutex_unlock (&h->lock);
 }
@@ -151,7 +153,8 @@ forward (Hostile      *h,
 }
 
 static GBytes *
-mutate_records (GBytes  *body,
+mutate_records (Hostile *h,
+                GBytes  *body,
                 Mutator  mutate,
                 gpointer data)
 {
@@ -163,12 +166,25 @@ mutate_records (GBytes  *body,
     return g_bytes_ref (body);
   if (JSON_NODE_HOLDS_ARRAY (root))
     records = json_node_get_array (root);
-  else if (JSON_NODE_HOLDS_OBJECT (root) &&
-           json_object_has_member (json_node_get_object (root), "data"))
-    records = json_object_get_array_member (json_node_get_object (root), "data");
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *page = json_object_get_member (json_node_get_object (root), "data");
+
+      if (page != NULL && JSON_NODE_HOLDS_ARRAY (page))
+        records = json_node_get_array (page);
+      else
+        {
+          /* One record (an n8n execution): the object itself. */
+          mutate (json_node_get_object (root), 0, data);
+          g_atomic_int_inc (&h->mutated);
+        }
+    }
   for (guint i = 0; records != NULL && i < json_array_get_length (records); i++)
     if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, i)))
-      mutate (json_array_get_object_element (records, i), i, data);
+      {
+        mutate (json_array_get_object_element (records, i), i, data);
+        g_atomic_int_inc (&h->mutated);
+      }
   text = json_to_string (root, FALSE);
   return g_bytes_new_take (g_steal_pointer (&text), strlen (text));
 }
@@ -339,7 +355,7 @@ on_run (GThreadedSocketService *service,
       answer = forward (h, request[0], request[1], headers, body, &status, &content_type);
       if (action == ACT_MUTATE && status == 200)
         {
-          GBytes *mutated = mutate_records (answer, mutate, mutate_data);
+          GBytes *mutated = mutate_records (h, answer, mutate, mutate_data);
 
           g_bytes_unref (answer);
           answer = mutated;
@@ -806,6 +822,203 @@ test_401_mid_sync (Fixture       *f,
   run_clear (&run);
 }
 
+/* A value of another type than @node's, as a broken server would send. */
+static JsonNode *
+wrong_value (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_node_init_string (json_node_alloc (), "[1, \"not a list\"]");
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_init_int (json_node_alloc (), 5);
+  if (JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      JsonArray *a = json_array_new ();
+
+      json_array_add_array_element (a, json_array_new ());
+      return json_node_init_array (json_node_alloc (), a);
+    }
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_init_object (json_node_alloc (), json_object_new ());
+  /* numbers */
+  return json_node_init_string (json_node_alloc (), "12,50 EUR");
+}
+
+static void
+break_every_field (JsonObject *record,
+                   guint       index,
+                   gpointer    data)
+{
+  g_autoptr(GList) names = json_object_get_members (record);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (record, l->data,
+                            wrong_value (json_object_get_member (record, l->data)));
+}
+
+static void
+break_one_field (JsonObject *record,
+                 guint       index,
+                 gpointer    data)
+{
+  g_autoptr(GList) names = json_object_get_members (record);
+  const char *name = g_list_nth_data (names, index % g_list_length (names));
+
+  json_object_set_member (record, name, wrong_value (json_object_get_member (record, name)));
+}
+
+/* Every row of one answer has every field of a wrong type: the sources
+ * reading it fail, saying why, and never report 0 with exit 0. */
+static void
+test_wrong_types_everywhere (Fixture       *f,
+                             gconstpointer  user_data)
+{
+  /* What each answer's rows feed: a whole source (it fails, saying why),
+   * or one record among others (counted). */
+  enum { FAILS, COUNTED };
+  static const struct { const char *path; int outcome; } answers[] = {
+    { ORDERS, FAILS },
+    { "/json/2/tier.review/search_read", FAILS },
+    { "/json/2/mail.activity/search_read", FAILS },
+    { "/json/2/ir.cron/search_read", FAILS },
+    { "/api/v1/executions?status=error", FAILS },
+    { "/api/v1/executions/1?", COUNTED },
+    { "/api/v1/workflows", FAILS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      Run run = { 0 };
+      g_autofree char *errors = NULL;
+
+      hostile_set (&f->hostile, answers[i].path, ACT_MUTATE);
+      f->hostile.mutate = break_every_field;
+      run_report (f, &run, "json", TRUE);
+      errors = error_lines (run.err);
+      g_test_message ("%s: %s", answers[i].path, errors);
+      g_assert_cmpuint (f->hostile.hits, >, 0);
+      if (f->hostile.mutated == 0)
+        {
+          /* An empty answer has no field to break. */
+          g_assert_cmpint (run.status, ==, 0);
+        }
+      else if (answers[i].outcome == COUNTED)
+        {
+          g_assert_cmpint (run.status, ==, 0);
+          g_assert_nonnull (strstr (errors, "1 record could not be read: wrong type for"));
+          g_assert_nonnull (strstr (run.out, "\"unreadable\""));
+        }
+      else
+        {
+          g_assert_cmpint (run.status, ==, 1);
+          g_assert_true (strstr (errors, "records could not be read: wrong type for") != NULL ||
+                         strstr (errors, "an answer of an unexpected shape") != NULL);
+        }
+      run_clear (&run);
+    }
+}
+
+/* Each order has one field of a wrong type: those whose id, dates or
+ * amounts are broken are skipped and counted in all three formats; the
+ * others are read. */
+static void
+test_wrong_types_counted (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  static const char * const formats[] = { "json", "table", "csv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      Run run = { 0 };
+      g_autofree char *errors = NULL;
+
+      hostile_set (&f->hostile, ORDERS, ACT_MUTATE);
+      f->hostile.mutate = break_one_field;
+      run_report (f, &run, formats[i], FALSE);
+      errors = error_lines (run.err);
+      g_test_message ("errors: %s", errors);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (errors, "could not be read: wrong type for"));
+      if (i == 0)
+        {
+          g_autoptr(JsonNode) node = json_from_string (run.out, NULL);
+          JsonObject *report = json_node_get_object (node);
+          JsonArray *unreadable = json_object_get_array_member (report, "unreadable");
+          JsonObject *first = json_array_get_object_element (unreadable, 0);
+          gint64 total = json_object_get_int_member (report, "total");
+
+          g_assert_cmpint (json_object_get_int_member (first, "count"), >, 0);
+          g_assert_nonnull (strstr (json_object_get_string_member (first, "text"),
+                                    "could not be read: wrong type for"));
+          /* Not a false zero, not the whole: the readable orders are there. */
+          g_assert_cmpint (total, >, 0);
+          g_assert_cmpint (total, <, 12);
+        }
+      else
+        {
+          g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+          gboolean found = FALSE;
+
+          for (guint l = 0; lines[l] != NULL; l++)
+            if (strstr (lines[l], "could not be read: wrong type for") != NULL)
+              found = i == 1 || g_str_has_prefix (lines[l], "# ");
+          g_assert_true (found);
+        }
+      run_clear (&run);
+    }
+}
+
+static void
+hostile_text (JsonObject *record,
+              guint       index,
+              gpointer    data)
+{
+  g_autoptr(GList) names = json_object_get_members (record);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (record, l->data);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+          g_str_has_suffix (l->data, "_date") || g_str_has_prefix (l->data, "date_"))
+        continue;
+      if (index == 0)
+        {
+          /* 1 MB of markup in every text field of the first order. */
+          GString *big = g_string_sized_new (1 << 20);
+
+          while (big->len < (1 << 20))
+            g_string_append (big, "<b>&amp;</b>\x1b[31m");
+          json_object_set_string_member (record, l->data, big->str);
+          g_string_free (big, TRUE);
+        }
+      else
+        json_object_set_string_member (record, l->data,
+                                       "<span foreground=\"red\">P</span><i>&lt;</i>");
+    }
+}
+
+static void
+test_huge_strings_and_markup (Fixture       *f,
+                              gconstpointer  user_data)
+{
+  Run run = { 0 };
+
+  hostile_set (&f->hostile, ORDERS, ACT_MUTATE);
+  f->hostile.mutate = hostile_text;
+  run_report (f, &run, "json", FALSE);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpint (report_total (run.out), ==, 12);
+  /* Text stays text: the markup is in the output as the server wrote it. */
+  g_assert_nonnull (strstr (run.out, "<span foreground=\\\"red\\\">P</span>"));
+  run_clear (&run);
+
+  run_report (f, &run, "table", FALSE);
+  g_assert_cmpint (run.status, ==, 0);
+  /* No terminal escape gets through to a terminal. */
+  g_assert_null (strchr (run.out, '\x1b'));
+  run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -823,6 +1036,9 @@ main (int   argc,
   ADD ("odd-json", test_odd_json);
   ADD ("redirects", test_redirects);
   ADD ("401-mid-sync", test_401_mid_sync);
+  ADD ("wrong-types-everywhere", test_wrong_types_everywhere);
+  ADD ("wrong-types-counted", test_wrong_types_counted);
+  ADD ("huge-strings-and-markup", test_huge_strings_and_markup);
 #undef ADD
   return g_test_run ();
 }

@@ -183,6 +183,7 @@ activities_done (GObject      *object,
       g_object_unref (task);
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "mail.activity", f->rows);
   /* res_model is a related field some servers leave empty: then the
    * model comes from res_model_id, through ir.model. */
   for (guint i = 0; i < json_array_get_length (f->rows); i++)

@@ -127,6 +127,7 @@ approvers_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "approval.approver", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -194,6 +195,7 @@ requests_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "approval.request", rows);
   g_clear_pointer (&f->by_id, g_hash_table_unref);
   f->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < json_array_get_length (rows); i++)
@@ -285,6 +287,7 @@ changed_approvers_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "approval.approver", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -313,6 +316,7 @@ changed_requests_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "approval.request", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);

@@ -204,9 +204,15 @@ n8n_build (GTask *task)
       const char *status = ct_source_get_string (value, "status");
       const char *workflow;
       CtCase *c;
+      const char *field = NULL;
+      CtRowProblem problem;
 
       if (execution == NULL)
         execution = value;
+      problem = ct_incident_check_n8n_execution (execution, &field);
+      ct_source_count_unreadable (CT_SOURCE (self), problem, field);
+      if (problem != CT_ROW_READABLE)
+        continue;
       if (g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "waiting") == 0 ||
           g_strcmp0 (status, "new") == 0)
         g_hash_table_add (self->watched, g_strdup (key));
@@ -437,7 +443,11 @@ n8n_list_done (GObject      *object,
 
       if (!JSON_NODE_HOLDS_OBJECT (item) ||
           (id = id_string (json_node_get_object (item))) == NULL)
-        continue;
+        {
+          ct_source_count_unreadable (CT_SOURCE (g_task_get_source_object (task)),
+                                      CT_ROW_WRONG_TYPE, "id");
+          continue;
+        }
       g_hash_table_replace (f->executions, id, json_object_ref (json_node_get_object (item)));
       f->listed++;
     }
@@ -520,6 +530,7 @@ jobs_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "queue.job", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -556,6 +567,7 @@ crons_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "ir.cron", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);

@@ -209,6 +209,7 @@ reviews_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "tier.review", rows);
   g_clear_pointer (&f->reviews, g_hash_table_unref);
   f->reviews = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify)g_ptr_array_unref);
@@ -307,6 +308,7 @@ changed_done (GObject      *object,
       fail (task, g_steal_pointer (&error));
       return;
     }
+  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "tier.review", rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
