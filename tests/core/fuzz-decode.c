@@ -57,6 +57,16 @@ exercise_rows (JsonNode *node,
       if (!JSON_NODE_HOLDS_OBJECT (row))
         continue;
       record = json_node_get_object (row);
+      {
+        const char *field = NULL;
+
+        /* The row checks the sources run first say why, or nothing. */
+        if (ct_case_check_record (record, NULL, &field) != CT_ROW_READABLE)
+          g_assert (field != NULL);
+        field = NULL;
+        if (n8n && ct_incident_check_n8n_execution (record, &field) != CT_ROW_READABLE)
+          g_assert (field != NULL);
+      }
       if (n8n)
         execution = ct_incident_from_n8n_execution (record, "workflow", thresholds, now);
       cron = ct_incident_from_cron (record, thresholds, now);
