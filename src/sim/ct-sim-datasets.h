@@ -62,4 +62,10 @@ gint64 ct_sim_models_create_activity (CtSimDb    *db,
                                       gint64      create_uid);
 void   ct_sim_models_install_computes (CtSimDb   *db);
 
+/* ct-sim-attachments.c */
+void    ct_sim_attachments_install (CtSimDb    *db);
+/* (nullable): the decoded `datas` of an ir.attachment row */
+GBytes *ct_sim_attachment_content  (CtSimModel *attachments,
+                                    guint       row);
+
 G_END_DECLS

@@ -114,6 +114,8 @@ field_free (gpointer data)
   g_free (field->inverse);
   g_free (field->string);
   g_clear_pointer (&field->attrs, json_object_unref);
+  g_strfreev (field->groups);
+  g_free (field->groups_text);
   g_free (field);
 }
 
@@ -359,6 +361,41 @@ ct_sim_model_add_fields_json (CtSimModel *model,
       model_add_field (model, l->data, type, attrs);
     }
   g_list_free (members);
+}
+
+void
+ct_sim_model_set_field_groups (CtSimModel *model,
+                               const char *fields,
+                               const char *groups,
+                               const char *groups_text)
+{
+  g_auto(GStrv) names = g_strsplit (fields, ",", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CtSimField *field = ct_sim_model_get_field (model, names[i]);
+
+      if (field == NULL)
+        continue;
+      g_strfreev (field->groups);
+      g_free (field->groups_text);
+      field->groups = g_strsplit (groups, ",", -1);
+      field->groups_text = g_strdup (groups_text);
+    }
+}
+
+gboolean
+ct_sim_field_readable (CtSimModel *model,
+                       CtSimField *field)
+{
+  char **mine = model->db->current_groups;
+
+  if (field->groups == NULL || mine == NULL)
+    return TRUE;
+  for (guint i = 0; field->groups[i] != NULL; i++)
+    if (g_strv_contains ((const char * const *) mine, field->groups[i]))
+      return TRUE;
+  return FALSE;
 }
 
 CtSimField *
@@ -682,14 +719,21 @@ ct_sim_model_value_to_json (CtSimModel *model,
       {
         JsonArray *array = json_array_new ();
         CtSimModel *comodel = ct_sim_db_get_model (model->db, field->relation);
+        CtSimField *active = comodel != NULL && comodel->has_active && field->type == CT_SIM_FIELD_ONE2MANY ?
+          ct_sim_model_get_field (comodel, "active") : NULL;
 
         if (v.ids != NULL)
           for (guint i = 0; i < v.ids->len; i++)
             {
               gint64 id = g_array_index (v.ids, gint64, i);
+              guint crow;
 
-              /* Unlinked records vanish from relations, as in a database. */
-              if (comodel == NULL || ct_sim_model_lookup (comodel, id, NULL))
+              /* Unlinked records vanish from relations, as in a database,
+               * and archived ones from one2many fields (09-01: the done
+               * activity leaves activity_ids). */
+              if (comodel == NULL ||
+                  (ct_sim_model_lookup (comodel, id, &crow) &&
+                   (active == NULL || ct_sim_model_get (comodel, crow, active).i != 0)))
                 json_array_add_int_element (array, id);
             }
         return ct_sim_json_array (array);

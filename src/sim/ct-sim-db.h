@@ -78,6 +78,8 @@ struct _CtSimField
   gboolean        readonly;
   gboolean        store;
   JsonObject     *attrs;          /* everything fields_get reports */
+  char          **groups;         /* (nullable): who may read it (Odoo's groups= on a field) */
+  char           *groups_text;    /* "'Role / Administrator'" listed in the AccessError */
   guint           index;
   /* Column: lazily allocated the first time a row gets a value, so the
    * hundred computed fields Odoo reports cost nothing until written. */
@@ -128,6 +130,7 @@ struct _CtSimDb
   char         *name;     /* database name */
   GDateTime    *now;      /* (owned) the clock the data was generated against */
   gint64        current_uid;  /* the user of the call being served */
+  char        **current_groups; /* (unowned) (nullable) that user's groups; NULL: superuser */
   /* Once serving, the clock moves on from @now (so write_date cursors see
    * later writes); while a dataset is built it stays put, for determinism. */
   gint64        live_since_us;
@@ -164,6 +167,16 @@ void        ct_sim_model_set_access    (CtSimModel   *model,
                                         const char   *read_groups,
                                         const char   *write_groups,
                                         const char   *groups_text);
+/* Restricts reading @fields (comma-separated) to @groups (comma-separated xml
+ * ids): fields_get leaves them out for others, and naming one in a read
+ * fails the whole call with an AccessError that lists @groups_text. */
+void        ct_sim_model_set_field_groups (CtSimModel *model,
+                                           const char *fields,
+                                           const char *groups,
+                                           const char *groups_text);
+/* Whether the user of the call being served may read @field. */
+gboolean    ct_sim_field_readable      (CtSimModel   *model,
+                                        CtSimField   *field);
 
 /* Rows. */
 guint       ct_sim_model_new_row       (CtSimModel   *model,

@@ -15,6 +15,7 @@
 
 #include "ct-json.h"
 #include "ct-sim-domain.h"
+#include "ct-sim-html.h"
 #include "ct-sim-orm.h"
 #include "ct-sim-schema.h"
 
@@ -103,24 +104,9 @@ ct_sim_orm_post_message (CtSimDb    *db,
   ct_sim_model_set_int (messages, row, "subtype_id", subtype_id);
   ct_sim_model_set_int (messages, row, "is_internal", subtype_id == SUBTYPE_NOTE);
   ct_sim_model_set_str (messages, row, "record_name", record_name);
-  /* The preview is the body's text. */
-  if (body_html != NULL)
-    {
-      GString *text = g_string_new (NULL);
-      gboolean in_tag = FALSE;
-
-      for (const char *p = body_html; *p != '\0'; p++)
-        {
-          if (*p == '<')
-            in_tag = TRUE;
-          else if (*p == '>')
-            in_tag = FALSE;
-          else if (!in_tag)
-            g_string_append_c (text, *p);
-        }
-      preview = g_string_free (text, FALSE);
-    }
-  ct_sim_model_set_str (messages, row, "preview", preview != NULL ? preview : "");
+  /* The preview is the body's text: for an escaped plain body, the raw markup. */
+  preview = ct_sim_html_preview (body_html);
+  ct_sim_model_set_str (messages, row, "preview", preview);
   return ct_sim_model_row_id (messages, row);
 }
 
@@ -1106,15 +1092,10 @@ static char *
 html_body (const char *body,
            gboolean    is_html)
 {
-  g_autofree char *escaped = NULL;
-
   if (body == NULL || body[0] == '\0')
     return g_strdup ("");
-  if (is_html)
-    return g_strdup (body);
   /* Plain text is escaped and wrapped, as recorded: "<p>&lt;p&gt;...</p>". */
-  escaped = g_markup_escape_text (body, -1);
-  return g_strdup_printf ("<p>%s</p>", escaped);
+  return is_html ? ct_sim_html_sanitize (body) : ct_sim_html_from_text (body);
 }
 
 static JsonNode *
@@ -1325,6 +1306,24 @@ m_context_get (CtSimCall  *call,
   json_object_set_string_member (context, "tz", "Europe/Brussels");
   json_object_set_int_member (context, "uid", call->user->uid);
   return ct_sim_json_object (context);
+}
+
+/* res.users.has_group over JSON-2: {"ids": [uid], "group_ext_id": "…"} gives a
+ * bare boolean (08-26, 08-27). */
+static JsonNode *
+m_has_group (CtSimCall  *call,
+             GError    **error)
+{
+  JsonNode *group = ct_sim_orm_kwarg (call, "group_ext_id");
+  CtSimUser *user;
+  guint row;
+
+  if (!ct_sim_orm_ensure_one (call, &row, error))
+    return NULL;
+  user = ct_sim_odoo_get_user (call->odoo, g_array_index (call->ids, gint64, 0));
+  return bool_node (group != NULL && JSON_NODE_HOLDS_VALUE (group) &&
+                    json_node_get_value_type (group) == G_TYPE_STRING &&
+                    ct_sim_user_has_group (user, json_node_get_string (group)));
 }
 
 /* API keys: res.users.apikeys.description.make_key -> identity check -> key */
@@ -1637,6 +1636,7 @@ const CtSimMethod ct_sim_business_methods[] = {
   { "mail.activity", "action_done", FALSE, "", TRUE, m_action_feedback },
   { "ir.cron", "method_direct_trigger", FALSE, "", TRUE, m_method_direct_trigger },
   { "res.users", "context_get", TRUE, "", FALSE, m_context_get },
+  { "res.users", "has_group", FALSE, "group_ext_id", FALSE, m_has_group },
   { "res.users.apikeys.description", "make_key", FALSE, "", FALSE, m_make_key },
   { "res.users.identitycheck", "run_check", FALSE, "", FALSE, m_run_check },
   { "queue.job", "requeue", FALSE, "", TRUE, m_requeue },

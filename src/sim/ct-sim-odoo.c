@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ct-json.h"
+#include "ct-sim-datasets.h"
 #include "ct-sim-odoo.h"
 #include "ct-sim-orm.h"
 #include "ct-sim-route.h"
@@ -528,6 +529,18 @@ session_info (CtSimOdoo *self,
   json_object_set_int_member (json_object_get_object_member (
                                 json_object_get_object_member (info, "storeData"), "Store"),
                               "self_partner", user->partner_id);
+  if (!admin)
+    {
+      /* A user without a time zone in one company, not the administrator of
+       * the template (10-53): tz false, company 1 only, no IAP enrichment. */
+      JsonObject *companies = json_object_get_object_member (
+        json_object_get_object_member (info, "user_companies"), "allowed_companies");
+
+      json_object_set_boolean_member (json_object_get_object_member (info, "user_context"), "tz", FALSE);
+      json_object_remove_member (companies, "2");
+      json_object_remove_member (companies, "3");
+      json_object_remove_member (info, "iap_company_enrich");
+    }
   return node;
 }
 
@@ -1368,6 +1381,7 @@ route_thread_messages (gpointer      data,
       return;
     }
   self->db->current_uid = user->uid;
+  self->db->current_groups = user->groups;
   if (!ct_sim_orm_check_access (self, user, target, FALSE, &error))
     {
       jsonrpc_answer (msg, id, NULL, error);
@@ -1469,6 +1483,69 @@ route_thread_messages (gpointer      data,
   jsonrpc_answer (msg, id, ct_sim_json_object (result), NULL);
 }
 
+/* /web/content/<id>: an attachment's bytes for a web session or with its
+ * access_token. A bearer key is ignored: the public user gets the plain 404
+ * page (09-12, 09-14, 09-16). */
+static void
+route_web_content (gpointer      data,
+                   CtSimRequest *request)
+{
+  CtSimOdoo *self = data;
+  SoupServerMessage *msg = request->msg;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query != NULL ?
+    g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *token = params != NULL ? g_hash_table_lookup (params, "access_token") : NULL;
+  CtSimModel *attachments = ct_sim_db_get_model (self->db, "ir.attachment");
+  CtSimUser *user = session_user (self, msg, NULL);
+  g_autoptr(GBytes) content = NULL;
+  g_autofree char *disposition = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *checksum = NULL;
+  const char *stored_token, *mimetype, *name;
+  CtSimModel *target;
+  gboolean allowed;
+  gint64 id;
+  char *end;
+  guint row;
+
+  id = g_ascii_strtoll (request->args[0], &end, 10);
+  if (*end != '\0' || attachments == NULL || !ct_sim_model_lookup (attachments, id, &row) ||
+      (content = ct_sim_attachment_content (attachments, row)) == NULL)
+    {
+      not_found_html (msg);
+      return;
+    }
+  stored_token = ct_sim_model_get_str (attachments, row, "access_token");
+  allowed = token != NULL && g_strcmp0 (token, stored_token) == 0;
+  if (!allowed && user != NULL)
+    {
+      target = ct_sim_db_get_model (self->db, ct_sim_model_get_str (attachments, row, "res_model"));
+      allowed = ct_sim_orm_check_access (self, user, target != NULL ? target : attachments, FALSE, NULL);
+    }
+  if (!allowed)
+    {
+      not_found_html (msg);
+      return;
+    }
+  mimetype = ct_sim_model_get_str (attachments, row, "mimetype");
+  name = ct_sim_model_get_str (attachments, row, "name");
+  disposition = g_strdup_printf ("attachment; filename=%s", name != NULL ? name : "file");
+  checksum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, content);
+  etag = g_strdup_printf ("\"%s\"", checksum);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Disposition", disposition);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", user != NULL ? "no-cache, private" : "no-cache");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Security-Policy", "default-src 'none'");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, mimetype != NULL ? mimetype : "application/octet-stream",
+                                    SOUP_MEMORY_COPY, g_bytes_get_data (content, NULL),
+                                    g_bytes_get_size (content));
+}
+
 static void
 route_version (gpointer      data,
                CtSimRequest *request)
@@ -1492,6 +1569,7 @@ static const CtSimRoute odoo_routes[] = {
   { NULL, "/web/dataset/call_button", route_call_button },
   { NULL, "/web/dataset/call_button/*", route_call_button },
   { NULL, "/mail/thread/messages", route_thread_messages },
+  { "GET", "/web/content/{id}", route_web_content },
   { NULL, NULL, NULL }
 };
 
@@ -1727,10 +1805,12 @@ ct_sim_odoo_call (CtSimOdoo   *self,
       return NULL;
     }
 
-  if (!ct_sim_orm_check_access (self, user, model, method->writes, error))
+  if (method->access != CT_SIM_ACCESS_NONE &&
+      !ct_sim_orm_check_access (self, user, model, method->access == CT_SIM_ACCESS_WRITE, error))
     return NULL;
 
   self->db->current_uid = user->uid;
+  self->db->current_groups = user->groups;
   call.odoo = self;
   call.db = self->db;
   call.model = model;

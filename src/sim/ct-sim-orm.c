@@ -226,7 +226,8 @@ resolve_fields (CtSimModel  *model,
   if (fields == NULL || !node_truthy (fields))
     {
       for (guint i = 0; i < model->fields->len; i++)
-        g_ptr_array_add (out, g_ptr_array_index (model->fields, i));
+        if (ct_sim_field_readable (model, g_ptr_array_index (model->fields, i)))
+          g_ptr_array_add (out, g_ptr_array_index (model->fields, i));
       return g_steal_pointer (&out);
     }
   if (!JSON_NODE_HOLDS_ARRAY (fields))
@@ -249,6 +250,17 @@ resolve_fields (CtSimModel  *model,
           ct_sim_py_repr (repr, item);
           g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_VALUE_ERROR,
                        "Invalid field %s on '%s'", repr->str, model->name);
+          return NULL;
+        }
+      /* One field the user may not read fails the whole read (09-21, 10-50). */
+      if (!ct_sim_field_readable (model, field))
+        {
+          g_set_error (error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_ACCESS_ERROR,
+                       "You do not have enough rights to access the field \"%s\" on %s (%s). "
+                       "Please contact your system administrator.\n\nOperation: read\nUser: %"
+                       G_GINT64_FORMAT "\nGroups: allowed for groups %s", field->name,
+                       model->description, model->name, model->db->current_uid,
+                       field->groups_text);
           return NULL;
         }
       g_ptr_array_add (out, field);
@@ -642,6 +654,10 @@ m_fields_get (CtSimCall  *call,
       CtSimField *field = g_ptr_array_index (call->model->fields, i);
       JsonObject *out;
 
+      /* fields_get needs no read right, but leaves out the fields the user
+       * may not read (08-19, 08-28, 08-29). */
+      if (!ct_sim_field_readable (call->model, field))
+        continue;
       if (node_truthy (allfields) && JSON_NODE_HOLDS_ARRAY (allfields))
         {
           JsonArray *wanted = json_node_get_array (allfields);
@@ -1702,7 +1718,7 @@ static const CtSimMethod generic_methods[] = {
   { NULL, "create", TRUE, "vals_list", TRUE, m_create },
   { NULL, "write", FALSE, "vals", TRUE, m_write },
   { NULL, "unlink", FALSE, "", TRUE, m_unlink },
-  { NULL, "fields_get", TRUE, "?allfields,?attributes", FALSE, m_fields_get },
+  { NULL, "fields_get", TRUE, "?allfields,?attributes", CT_SIM_ACCESS_NONE, m_fields_get },
   { NULL, "read_group", TRUE, "domain,fields,groupby,?offset,?limit,?orderby,?lazy", FALSE, m_read_group },
   { NULL, "formatted_read_group", TRUE, "domain,?groupby,?aggregates,?having,?offset,?limit,?order",
     FALSE, m_formatted_read_group },
@@ -1711,7 +1727,8 @@ static const CtSimMethod generic_methods[] = {
   { NULL, "web_read", FALSE, "specification", FALSE, m_web_read },
   { NULL, "name_search", TRUE, "?name,?domain,?operator,?limit", FALSE, m_name_search },
   { NULL, "default_get", TRUE, "fields_list", FALSE, m_default_get },
-  { NULL, "check_access_rights", TRUE, "operation,?raise_exception", FALSE, m_check_access_rights },
+  { NULL, "check_access_rights", TRUE, "operation,?raise_exception", CT_SIM_ACCESS_NONE,
+    m_check_access_rights },
   { NULL }
 };
 
@@ -1721,6 +1738,7 @@ static const CtSimMethod generic_methods[] = {
  * new module's table is one line here. */
 static const CtSimMethod *const method_tables[] = {
   ct_sim_business_methods,
+  ct_sim_attachment_methods,
   generic_methods,
 };
 

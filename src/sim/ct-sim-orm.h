@@ -23,6 +23,15 @@ typedef struct
 
 typedef JsonNode *(*CtSimMethodFunc) (CtSimCall *call, GError **error);
 
+/* The model access right a method needs before it runs. FALSE and TRUE in a
+ * table row mean read and write. */
+typedef enum
+{
+  CT_SIM_ACCESS_READ = FALSE,
+  CT_SIM_ACCESS_WRITE = TRUE,
+  CT_SIM_ACCESS_NONE,   /* none: fields_get, has_group, or the method checks itself */
+} CtSimAccess;
+
 typedef struct
 {
   const char      *model;   /* NULL: every model */
@@ -31,7 +40,7 @@ typedef struct
   /* Parameter names in positional order; a leading '?' marks an optional
    * one. "**" at the end accepts any other keyword. */
   const char      *params;
-  gboolean         writes;  /* needs write access */
+  CtSimAccess      access;
   CtSimMethodFunc  func;
 } CtSimMethod;
 
@@ -93,5 +102,7 @@ void      ct_sim_orm_track_state       (CtSimDb     *db,
 
 /* Business methods of the simulated modules (ct-sim-models.c). */
 extern const CtSimMethod ct_sim_business_methods[];
+/* ir.attachment (ct-sim-attachments.c) */
+extern const CtSimMethod ct_sim_attachment_methods[];
 
 G_END_DECLS

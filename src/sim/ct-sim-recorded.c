@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "ct-sim-datasets.h"
+#include "ct-sim-html.h"
 #include "ct-sim-schema.h"
 
 typedef struct
@@ -81,6 +82,7 @@ ct_sim_dataset_add_partner (CtSimDb    *db,
   ct_sim_model_set_int (m, row, "is_company", is_company);
   ct_sim_model_set_int (m, row, "active", 1);
   ct_sim_model_set_int (m, row, "company_id", 1);
+  ct_sim_model_set_int (m, row, "currency_id", 1);
   return ct_sim_model_row_id (m, row);
 }
 
@@ -124,6 +126,9 @@ ct_sim_dataset_add_base (CtSimDb    *db,
   row = ct_sim_model_new_row (m, 1);
   ct_sim_model_set_str (m, row, "name", "USD");
   ct_sim_model_set_str (m, row, "symbol", "$");
+  m = ct_sim_db_get_model (db, "uom.uom");
+  row = ct_sim_model_new_row (m, 1);
+  ct_sim_model_set_str (m, row, "name", "Units");
 
   ct_sim_dataset_add_partner (db, 1, company_partner_name, 0, TRUE);
   ct_sim_dataset_add_partner (db, 2, "OdooBot", 0, FALSE);
@@ -230,6 +235,11 @@ add_po (CtSimDb    *db,
   ct_sim_model_set_float (lines, l, "price_subtotal", qty * price);
   ct_sim_model_set_float (lines, l, "price_total", qty * price);
   ct_sim_model_set_str (lines, l, "state", state);
+  ct_sim_model_set_int (lines, l, "sequence", 10);
+  ct_sim_model_set_int (lines, l, "product_uom_id", 1);
+  ct_sim_model_set_int (lines, l, "currency_id", 1);
+  ct_sim_model_set_str (lines, l, "date_planned", when);
+  ct_sim_model_set_str (lines, l, "create_date", when);
   ct_sim_model_add_id (po, row, "order_line", ct_sim_model_row_id (lines, l));
   {
     /* The creator follows the order. */
@@ -256,6 +266,7 @@ add_message (CtSimDb    *db,
   CtSimModel *po = ct_sim_db_get_model (db, "purchase.order");
   guint row = ct_sim_model_new_row (messages, id);
   g_autofree char *record_name = NULL;
+  g_autofree char *preview = NULL;
   guint p;
 
   if (ct_sim_model_lookup (po, res_id, &p))
@@ -264,7 +275,8 @@ add_message (CtSimDb    *db,
       ct_sim_model_add_id (po, p, "message_ids", id);
     }
   ct_sim_model_set_str (messages, row, "body", body);
-  ct_sim_model_set_str (messages, row, "preview", "");
+  preview = ct_sim_html_preview (body);
+  ct_sim_model_set_str (messages, row, "preview", preview);
   ct_sim_model_set_str (messages, row, "model", "purchase.order");
   ct_sim_model_set_int (messages, row, "res_id", res_id);
   ct_sim_model_set_int (messages, row, "author_id", author);
@@ -293,6 +305,8 @@ add_tracking (CtSimDb    *db,
   ct_sim_model_set_str (tracking, row, "old_value_char", old_value);
   ct_sim_model_set_str (tracking, row, "new_value_char", new_value);
   ct_sim_model_set_int (tracking, row, "mail_message_id", message);
+  if (ct_sim_model_lookup (messages, message, &m))
+    ct_sim_model_set_str (tracking, row, "create_date", ct_sim_model_get_str (messages, m, "create_date"));
   if (ct_sim_model_lookup (messages, message, &m))
     ct_sim_model_add_id (messages, m, "tracking_value_ids", id);
 }
@@ -430,6 +444,18 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
                            "base.group_user,purchase.group_purchase_user");
   ct_sim_dataset_add_user (odoo, 8, 46, "noright", "Norbert Noright", "noright",
                            "ae8f57c5702b9ff7f10ebc902e1a3f62c7fd69cf", "base.group_user");
+  {
+    /* The chatter shows its authors' addresses (10-54, email_from); the
+     * users created for the recordings have none. */
+    static const struct { gint64 partner; const char *email; } emails[] = {
+      { 3, "admin@yourcompany.example.com" },
+    };
+
+    m = ct_sim_db_get_model (db, "res.partner");
+    for (guint i = 0; i < G_N_ELEMENTS (emails); i++)
+      if (ct_sim_model_lookup (m, emails[i].partner, &row))
+        ct_sim_model_set_str (m, row, "email", emails[i].email);
+  }
 
   m = ct_sim_db_get_model (db, "product.product");
   row = ct_sim_model_new_row (m, 20);
@@ -498,6 +524,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
     ct_sim_model_set_int (reviews, r0, "done_by", 2);
     ct_sim_model_set_str (reviews, r0, "reviewed_date", ct_sim_db_datetime (db, -230));
     ct_sim_model_set_str (reviews, r0, "todo_by", "Paula Purchaser");
+    ct_sim_model_set_str (reviews, r0, "review_type", "individual");
+    ct_sim_model_set_str (reviews, r0, "create_date", ct_sim_db_datetime (db, -235));
+    ct_sim_model_set_str (reviews, r0, "write_date", ct_sim_db_datetime (db, -230));
     ct_sim_model_set_int (reviews, r0, "company_id", 1);
     ct_sim_model_lookup (po, 107, &p0);
     ct_sim_model_add_id (po, p0, "review_ids", 1);
@@ -518,7 +547,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
         ct_sim_model_set_int (reviews, r, "requested_by", 7);
         ct_sim_model_set_str (reviews, r, "todo_by", "Paula Purchaser");
         ct_sim_model_set_int (reviews, r, "company_id", 1);
+        ct_sim_model_set_str (reviews, r, "review_type", "individual");
         ct_sim_model_set_str (reviews, r, "create_date", ct_sim_db_datetime (db, -150));
+        ct_sim_model_set_str (reviews, r, "write_date", ct_sim_db_datetime (db, -150));
         ct_sim_model_lookup (po, 109 + i, &p);
         ct_sim_model_add_id (po, p, "review_ids", 3 + i);
       }
@@ -530,6 +561,10 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
   add_tracking (db, 215, 593, "RFQ", "To Approve");
   add_message (db, 696, 12, 3, "", 8, -60);
   add_tracking (db, 223, 696, "To Approve", "Purchase Order");
+  /* P00013's creation and confirmation, the case detail of 09-01 … 09-07 */
+  add_message (db, 592, 13, 45, "<p>Purchase Order created</p>", 2, -900);
+  add_message (db, 596, 13, 45, "", 7, -600);
+  add_tracking (db, 216, 596, "RFQ", "To Approve");
   add_message (db, 691, 14, 3, "<p>Please approve: budget confirmed by finance.</p>", 1, -120);
   add_message (db, 692, 14, 3, "<p>&lt;p&gt;Internal &lt;b&gt;note&lt;/b&gt; with HTML&lt;/p&gt;</p>",
                2, -110);

@@ -147,6 +147,7 @@ ct_sim_schema_build (CtSimDb  *db,
   GList *models, *l;
 
   add (db, "res.currency", "Currency", "name|char|Currency||r;symbol|char|Symbol||r");
+  add (db, "uom.uom", "Product Unit of Measure", "name|char|Unit Name||r");
   m = add (db, "res.company", "Companies",
            "name|char|Company Name||r;partner_id|many2one|Partner|res.partner|;"
            "currency_id|many2one|Currency|res.currency|;parent_id|many2one|Parent Company|res.company|;"
@@ -166,10 +167,19 @@ ct_sim_schema_build (CtSimDb  *db,
            "x_ct_tier|selection|Customer Tier|platinum=Platinum,gold=Gold,silver=Silver,bronze=Bronze|;"
            "x_ct_onboarding_state|selection|Vendor Onboarding|none=Not Applicable,pending=Pending,"
            "approved=Approved,rejected=Rejected|;x_ct_credit_hold|boolean|Credit Hold||;"
-           "user_ids|one2many|Users|res.users:partner_id|;" MAIL_THREAD TIER_MIXIN);
+           "user_ids|one2many|Users|res.users:partner_id|;currency_id|many2one|Currency|res.currency|R;"
+           MAIL_THREAD TIER_MIXIN);
   m->display = display_partner;
   ct_sim_model_set_access (m, NULL, "base.group_partner_manager,base.group_system",
                            "\t- Contact Creation");
+  /* What a purchase user may not read (08-28, 09-21). */
+  ct_sim_model_set_field_groups (m, "credit,credit_to_invoice,credit_limit,use_partner_credit_limit,"
+                                 "show_credit_limit,debit,total_invoiced,total_overdue",
+                                 "account.group_account_readonly,account.group_account_invoice",
+                                 "'Show Accounting Features - Readonly', 'Accounting / Invoicing'");
+  ct_sim_model_set_field_groups (m, "sale_order_count",
+                                 "sales_team.group_sale_salesman,sales_team.group_sale_manager",
+                                 "'Sales / User: Own Documents Only'");
 
   m = add (db, "res.users", "User",
            "name|char|Name||r;login|char|Login||r;partner_id|many2one|Related Partner|res.partner|;"
@@ -186,13 +196,16 @@ ct_sim_schema_build (CtSimDb  *db,
   add (db, "comment.wizard", "Comment Wizard",
        "comment|char|Comment||r;res_model|char|Model||;res_id|many2one_reference|Record||;"
        "validate_reject|char|Validate or Reject||");
+  /* Only Administration / Access Rights reads the model registry (08-01, 08-02). */
   m = add (db, "ir.model", "Models",
            "name|char|Model Description||r;model|char|Model||r;"
            "transient|boolean|Transient Model||;modules|char|In Apps||Rc");
+  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL, "\t- Access Rights");
   m = add (db, "ir.model.fields", "Fields",
            "name|char|Field Name||r;model|char|Model Name||r;model_id|many2one|Model|ir.model|;"
            "field_description|char|Field Label||r;ttype|char|Field Type||r");
   m->display = display_field;
+  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL, "\t- Access Rights");
   add (db, "mail.message.subtype", "Message subtypes",
        "name|char|Message Type||r;internal|boolean|Internal Only||;description|text|Description||");
   add (db, "mail.activity.type", "Activity Type",
@@ -350,8 +363,13 @@ ct_sim_schema_build (CtSimDb  *db,
   m = add (db, "mail.message", "Message", NULL);
   m->display = display_message;
   m->default_order = "id desc";
+  /* Tracking is for administrators over the ORM (08-29, 09-07, 10-50); the
+   * chatter route shows it to everyone who may read the record (10-54). */
+  ct_sim_model_set_field_groups (m, "tracking_value_ids", "base.group_system",
+                                 "'Role / Administrator'");
   m = add (db, "mail.tracking.value", "Mail Tracking Value", NULL);
   m->rec_name = "field_id";
+  ct_sim_model_set_access (m, "base.group_system", NULL, "\t- Role / Administrator");
   m = add (db, "mail.activity", "Activity", NULL);
   m->rec_name = "summary";
   m->default_order = "date_deadline ASC, id ASC";
@@ -360,8 +378,10 @@ ct_sim_schema_build (CtSimDb  *db,
   ct_sim_model_set_access (m, "base.group_system", NULL, "\t- Role / Administrator");
   m = add (db, "ir.attachment", "Attachment",
            "name|char|Name||r;res_model|char|Resource Model||;res_id|many2one_reference|Resource ID||;"
-           "mimetype|char|Mime Type||;file_size|integer|File Size||R;type|selection|Type|url=URL,"
-           "binary=File|;description|text|Description||;company_id|many2one|Company|res.company|");
+           "mimetype|char|Mime Type||;file_size|integer|File Size||Rc;type|selection|Type|url=URL,"
+           "binary=File|c;description|text|Description||;company_id|many2one|Company|res.company|;"
+           "datas|binary|File Content (base64)||;checksum|char|Checksum/SHA1||Rc;"
+           "public|boolean|Is public document||;access_token|char|Access Token||");
   /* OCA queue_job is not on the recorded server either. */
   if (with_extras)
     {

@@ -153,6 +153,7 @@ ct_sim_server_new (const CtSimOptions  *options,
                       self->now != NULL ? self->now : wall);
   ct_sim_schema_build (db, has_extras (self));
   ct_sim_models_install_computes (db);
+  ct_sim_attachments_install (db);
   self->odoo = ct_sim_odoo_new (db);
   if (is_recorded (self))
     ct_sim_dataset_recorded (self->odoo);

@@ -500,6 +500,49 @@ test_no_key_in_log (void)
   g_assert_null (strstr (captured_log->str, "not-the-key"));
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A request sent from a thread-default context of its own (a worker
+ * thread's) answers there: its idles and its timers live in that context,
+ * and the global one, which nobody iterates here, plays no part. */
+static void
+test_own_context (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autofree char *url = test_server_dup_url (fx->server);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  CtN8nClient *client;
+  gboolean expired = FALSE;
+  GSource *deadline = g_timeout_source_new_seconds (30);
+
+  g_main_context_push_thread_default (context);
+  client = ct_n8n_client_new (url, test_server_get_n8n_api_key (fx->server), FALSE, &error);
+  g_assert_no_error (error);
+  g_source_set_callback (deadline, deadline_cb, &expired, NULL);
+  g_source_attach (deadline, context);
+  ct_n8n_client_list_executions_async (client, NULL, NULL, on_done, &result);
+  while (result == NULL && !expired)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+  g_assert_false (expired);
+  g_assert_nonnull (result);
+  items = ct_n8n_client_list_executions_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, >, 0);
+  g_object_unref (result);
+  g_assert_finalize_object (client);
+  g_main_context_pop_thread_default (context);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -525,6 +568,7 @@ main (int argc, char **argv)
   ADD ("retry/reads-only", NULL, test_retries_reads_only);
   ADD ("auth/bad-key", "not-the-key", test_bad_key);
   ADD ("workflows/list", NULL, test_workflows);
+  ADD ("http/own-context", NULL, test_own_context);
   g_test_add_func ("/ct/core/n8n-client/common/insecure-refused", test_insecure_refused);
   g_test_add_func ("/ct/core/n8n-client/common/decode-every-transcript",
                    test_decode_every_transcript);

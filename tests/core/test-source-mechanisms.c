@@ -542,6 +542,96 @@ test_missing_model (Fixture       *fx,
   g_assert_cmpuint (batch->cases->len, ==, 3);
 }
 
+/* A server that ignores the "id >" condition of keyset paging: every
+ * search_read answers with the first rows of the model, up to its limit.
+ * Just enough JSON-2 to sign in. */
+static void
+ignoring_server_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  guint *searches = user_data;
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  if (g_strcmp0 (path, "/json/version") == 0)
+    g_string_append (body, "{\"version\": \"19.0\", \"version_info\": [19, 0, 0, \"final\", 0, \"\"]}");
+  else if (g_str_has_suffix (path, "/context_get"))
+    g_string_append (body, "{\"uid\": 2, \"lang\": \"en_US\", \"tz\": \"UTC\"}");
+  else if (g_str_has_suffix (path, "/res.users/read"))
+    g_string_append (body, "[{\"id\": 2, \"company_id\": [1, \"Company\"], \"company_ids\": [1]}]");
+  else if (g_str_has_suffix (path, "/fields_get"))
+    g_string_append (body, "{\"id\": {\"type\": \"integer\"}}");
+  else if (g_str_has_suffix (path, "/search_read"))
+    {
+      SoupMessageBody *request = soup_server_message_get_request_body (msg);
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (request);
+      g_autoptr(JsonNode) kwargs = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+      gint64 limit = kwargs != NULL && JSON_NODE_HOLDS_OBJECT (kwargs)
+                     ? json_object_get_int_member_with_default (json_node_get_object (kwargs),
+                                                                "limit", 0) : 0;
+
+      (*searches)++;
+      g_string_append_c (body, '[');
+      for (gint64 id = 1; id <= MIN (limit > 0 ? limit : 6000, 6000); id++)
+        g_string_append_printf (body, "%s{\"id\": %" G_GINT64_FORMAT "}", id > 1 ? ", " : "", id);
+      g_string_append_c (body, ']');
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str,
+                                    body->len);
+}
+
+static void
+test_paging_server_ignores_id (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(CtConnection) connection = ct_connection_new ();
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  guint searches = 0;
+
+  soup_server_add_handler (server, NULL, ignoring_server_cb, &searches, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_free (connection->odoo_url);
+  connection->odoo_url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+  g_free (connection->database);
+  connection->database = g_strdup ("broken");
+  g_free (connection->login);
+  connection->login = g_strdup ("admin");
+  connection->secret_kind = CT_SECRET_KIND_API_KEY;
+  ct_odoo_client_set_read_attempts (client, 1);
+  ct_odoo_client_connect_async (client, connection, "key", NULL, store_result, &result);
+  wait_for (&result);
+  g_assert_true (ct_odoo_client_connect_finish (client, result, &error));
+  g_assert_no_error (error);
+
+  /* Double validation reads its queue in keyset pages of 5 000: the
+   * second page is the first again. A protocol error that says so, not
+   * a refresh that never ends. */
+  source = ct_source_double_validation_new (client, profile);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_null (batch);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "purchase.order"));
+  g_assert_nonnull (strstr (error->message, "id > 5000"));
+  g_assert_cmpuint (searches, <=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -562,6 +652,7 @@ main (int   argc,
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
   ADD ("/ct/core/source/tier/missing-model", test_missing_model);
 #undef ADD
+  g_test_add_func ("/ct/core/source/paging/server-ignores-id", test_paging_server_ignores_id);
 
   return g_test_run ();
 }

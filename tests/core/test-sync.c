@@ -44,6 +44,16 @@ health_of (CtSync       *sync,
   g_assert_not_reached ();
 }
 
+/* Nothing (a refresh, a timer, a source) keeps the sync or the store it
+ * fills alive once their owner lets go. */
+static void
+assert_finalized (CtSync      **sync,
+                  CtCaseStore **store)
+{
+  g_assert_finalize_object (g_steal_pointer (sync));
+  g_assert_finalize_object (g_steal_pointer (store));
+}
+
 static guint
 count_model (CtCaseStore *store,
              const char  *model)
@@ -91,6 +101,7 @@ test_one_record_one_case (Fixture       *fx,
   g_assert_null (health_of (sync, CT_SOURCE_KIND_N8N)->last_error);
   /* Incidents are in the same store. */
   g_assert_cmpuint (count_model (store, "n8n.execution"), >, 0);
+  assert_finalized (&sync, &store);
 }
 
 static void
@@ -130,6 +141,7 @@ test_decided_elsewhere (Fixture       *fx,
   fixture_call_ok (fx->client, "purchase.order", "button_cancel", 14, NULL);
   g_assert_true (sync_refresh (sync, TRUE, &error));
   g_assert_null (ct_case_store_lookup (store, "purchase.order:14"));
+  assert_finalized (&sync, &store);
 }
 
 static void
@@ -198,6 +210,7 @@ test_sources_fail_on_their_own (Fixture       *fx,
   /* The setting changes: the schedule follows. */
   g_settings_set_uint (settings, "sync-interval", 45);
   g_assert_cmpuint (ct_sync_get_next_delay (sync), ==, 45);
+  assert_finalized (&sync, &store);
 }
 
 static void
@@ -218,6 +231,7 @@ test_snapshot_start (Fixture       *fx,
     g_assert_true (sync_refresh (sync, FALSE, &error));
     n = ct_case_store_get_n_cases (store);
     g_assert_cmpuint (n, >, 12);
+    assert_finalized (&sync, &store);
   }
 
   /* Next start, servers unreachable: the snapshot shows at once, stale. */
@@ -249,6 +263,7 @@ test_snapshot_start (Fixture       *fx,
     g_clear_error (&error);
     g_assert_cmpuint (ct_case_store_get_n_cases (store), ==, n);
     g_assert_true (ct_sync_is_stale (sync));
+    assert_finalized (&sync, &store);
   }
   rm_rf (dir);
 }
@@ -287,6 +302,7 @@ test_corrupt_snapshot (Fixture       *fx,
   g_assert_true (sync_refresh (sync, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ct_case_store_get_n_cases (store), >, 12);
+  assert_finalized (&sync, &store);
   rm_rf (dir);
 }
 
@@ -304,8 +320,7 @@ test_slow_n8n_does_not_hold_back (Fixture       *fx,
   g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
                                       "latency@/api/v1:1500*1", NULL));
   ct_sync_refresh_async (sync, FALSE, NULL, store_result, &result);
-  while (count_model (store, "purchase.order") < 12)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (count_model (store, "purchase.order") >= 12);
   g_assert_null (result);
   g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:110"));
   g_assert_cmpint (ct_case_store_lookup (store, "purchase.order:110")->sla.status, !=,
@@ -315,6 +330,8 @@ test_slow_n8n_does_not_hold_back (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpuint (count_model (store, "n8n.execution"), >, 0);
   ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+  g_clear_object (&result);   /* the finished task holds the sync */
+  assert_finalized (&sync, &store);
 }
 
 static void
@@ -334,10 +351,10 @@ test_schedule (Fixture       *fx,
 
   g_signal_connect (sync, "refreshed", G_CALLBACK (on_refreshed), &refreshed);
   ct_sync_start (sync);
-  while (refreshed == 0)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (refreshed > 0);
   g_assert_cmpuint (count_model (store, "purchase.order"), ==, 12);
   ct_sync_stop (sync);
+  assert_finalized (&sync, &store);
 }
 
 int

@@ -270,7 +270,8 @@ test_double_validation (Fixture       *f,
   g_clear_pointer (&keep, json_node_unref);
   answer = jsonrpc (f, "{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":[\"ct\",2,\"admin\","
                        "\"mail.tracking.value\",\"search_read\",[[[\"mail_message_id.res_id\",\"=\",13]]],"
-                       "{\"fields\":[\"old_value_char\",\"new_value_char\"]}]}", &keep);
+                       "{\"fields\":[\"old_value_char\",\"new_value_char\"],\"order\":\"id desc\"}]}", &keep);
+  /* the newest: the confirmation (RFQ → To Approve) came before */
   po = json_array_get_object_element (json_object_get_array_member (answer, "result"), 0);
   g_assert_cmpstr (json_object_get_string_member (po, "old_value_char"), ==, "To Approve");
   g_assert_cmpstr (json_object_get_string_member (po, "new_value_char"), ==, "Purchase Order");

@@ -63,6 +63,8 @@ typedef struct
   gboolean              finished;              /* the message's "finished" was emitted */
   GTask                *return_when_finished;  /* body read, waiting for "finished" */
   GSource              *finish_fallback;
+  CtHttpResponse       *response;              /* (owned) (nullable) read, not yet returned */
+  GMainContext         *context;               /* (owned) where the caller's task returns */
   gint64                start_us;
 } SendData;
 
@@ -97,6 +99,8 @@ send_data_free (SendData *data)
   destroy_source (&data->connect_timeout);
   destroy_source (&data->backoff);
   destroy_source (&data->finish_fallback);
+  g_clear_pointer (&data->response, ct_http_response_free);
+  g_clear_pointer (&data->context, g_main_context_unref);
   if (data->user_cancel_id != 0)
     g_cancellable_disconnect (data->user_cancellable, data->user_cancel_id);
   g_clear_object (&data->user_cancellable);
@@ -383,16 +387,33 @@ on_user_cancelled (GCancellable *cancellable,
   g_cancellable_cancel (op_cancellable);
 }
 
+/* Every timer and idle of a request runs in the context its task returns
+ * in (the caller's thread-default when it sent): a request sent from a
+ * thread with a context of its own never depends on another thread's
+ * loop, and its timers and its answer are always in step. */
 static GSource *
-add_timeout (guint        ms,
+add_timeout (SendData    *data,
+             guint        ms,
              GSourceFunc  func,
              gpointer     user_data)
 {
   GSource *source = g_timeout_source_new (ms);
 
   g_source_set_callback (source, func, user_data, NULL);
-  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_attach (source, data->context);
   return source;
+}
+
+static void
+return_soon (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, return_response, task, NULL);
+  g_source_attach (idle, data->context);
+  g_source_unref (idle);
 }
 
 static char *
@@ -482,7 +503,7 @@ maybe_retry (GTask *task)
   g_signal_handlers_disconnect_by_data (data->msg, data);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
-  data->backoff = add_timeout (delay, on_backoff_done, task);
+  data->backoff = add_timeout (data, delay, on_backoff_done, task);
   return TRUE;
 }
 
@@ -628,16 +649,15 @@ on_read (GObject      *source,
   g_input_stream_close (data->stream, NULL, NULL);
   g_clear_object (&data->stream);
 
-  g_object_set_data_full (G_OBJECT (task), "ct-http-response", response,
-                          (GDestroyNotify) ct_http_response_free);
+  data->response = response;
   if (data->finished)
-    g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
+    return_soon (task);
   else
     {
       /* "finished" follows the end of the body at once; should it ever not,
        * the answer must not wait for it. */
       data->return_when_finished = task;
-      data->finish_fallback = add_timeout (250, on_finish_fallback, data);
+      data->finish_fallback = add_timeout (data, 250, on_finish_fallback, data);
     }
 }
 
@@ -648,8 +668,7 @@ on_finish_fallback (gpointer user_data)
 
   g_clear_pointer (&data->finish_fallback, g_source_unref);
   if (data->return_when_finished != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, return_response,
-                     g_steal_pointer (&data->return_when_finished), NULL);
+    return_soon (g_steal_pointer (&data->return_when_finished));
   return G_SOURCE_REMOVE;
 }
 
@@ -663,9 +682,7 @@ on_finished (SoupMessage *msg,
   destroy_source (&data->finish_fallback);
   if (data->return_when_finished != NULL)
     {
-      GTask *task = g_steal_pointer (&data->return_when_finished);
-
-      g_idle_add_full (G_PRIORITY_DEFAULT, return_response, task, NULL);
+      return_soon (g_steal_pointer (&data->return_when_finished));
     }
 }
 
@@ -676,7 +693,8 @@ static gboolean
 return_response (gpointer user_data)
 {
   GTask *task = user_data;
-  CtHttpResponse *response = g_object_steal_data (G_OBJECT (task), "ct-http-response");
+  SendData *data = g_task_get_task_data (task);
+  CtHttpResponse *response = g_steal_pointer (&data->response);
 
   g_task_return_pointer (task, response, (GDestroyNotify) ct_http_response_free);
   g_object_unref (task);
@@ -761,9 +779,10 @@ start_attempt (GTask *task)
   g_signal_connect (data->msg, "finished", G_CALLBACK (on_finished), data);
 
   if (data->self->call_timeout_ms > 0)
-    data->call_timeout = add_timeout (data->self->call_timeout_ms, on_call_timeout, data);
+    data->call_timeout = add_timeout (data, data->self->call_timeout_ms, on_call_timeout, data);
   if (data->self->connect_timeout_ms > 0)
-    data->connect_timeout = add_timeout (data->self->connect_timeout_ms, on_connect_timeout, data);
+    data->connect_timeout = add_timeout (data, data->self->connect_timeout_ms,
+                                         on_connect_timeout, data);
 
   if (debug_enabled ())
     {
@@ -828,6 +847,7 @@ ct_http_send_async (CtHttp              *self,
   data->max_attempts = MAX (1u, max_attempts);
   data->op_cancellable = g_cancellable_new ();
   data->start_us = g_get_monotonic_time ();
+  data->context = g_main_context_ref (g_task_get_context (task));
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
   if (cancellable != NULL)

@@ -26,61 +26,28 @@ struct _CtSourceActivity
 
 G_DEFINE_FINAL_TYPE (CtSourceActivity, ct_source_activity, CT_TYPE_SOURCE)
 
+static void next_queue (CtSourceFetch *f);
+
+/* The mechanism's own part of a fetch. */
 typedef struct
 {
-  char          *key;
-  char          *key_model;
-  gint64         key_id;
-  guint          queue;
-  GHashTable    *open;       /* key → CtCase */
-  JsonArray     *rows;       /* the current queue's activities */
-  GHashTable    *models;     /* ir.model id → model name */
-  CtSourceBatch *batch;
-} Fetch;
+  JsonArray  *rows;       /* the current queue's activities */
+  GHashTable *models;     /* ir.model id → model name */
+} Activity;
 
 static void
-fetch_free (Fetch *f)
+activity_free (Activity *a)
 {
-  g_free (f->key);
-  g_free (f->key_model);
-  g_hash_table_unref (f->open);
-  g_clear_pointer (&f->rows, json_array_unref);
-  g_hash_table_unref (f->models);
-  ct_source_batch_free (f->batch);
-  g_free (f);
-}
-
-static void next_queue (GTask *task);
-
-static void
-finish (GTask *task)
-{
-  Fetch *f = g_task_get_task_data (task);
-  CtSourceBatch *batch = g_steal_pointer (&f->batch);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, f->open);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ct_case_update_search_text (value);
-      g_ptr_array_add (batch->cases, g_object_ref (value));
-    }
-  if (f->key != NULL && !g_hash_table_contains (f->open, f->key))
-    g_ptr_array_add (batch->gone, g_strdup (f->key));
-  batch->complete = f->key == NULL;
-  batch->cursor = NULL;
-  g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
-  g_object_unref (task);
+  g_clear_pointer (&a->rows, json_array_unref);
+  g_hash_table_unref (a->models);
+  g_free (a);
 }
 
 static void
-build (GTask *task)
+build (CtSourceFetch *f)
 {
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = g_task_get_source_object (task);
-  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
-  JsonArray *rows = f->rows;
+  Activity *a = f->data;
+  JsonArray *rows = a->rows;
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
@@ -101,7 +68,7 @@ build (GTask *task)
         {
           gint64 model_id = ct_source_m2o_id (row, "res_model_id");
 
-          res_model = g_hash_table_lookup (f->models, &model_id);
+          res_model = g_hash_table_lookup (a->models, &model_id);
         }
       res_id = ct_source_get_int (row, "res_id");
       id = ct_source_get_int (row, "id");
@@ -110,14 +77,7 @@ build (GTask *task)
       key = ct_case_make_key (res_model, res_id);
       c = g_hash_table_lookup (f->open, key);
       if (c == NULL)
-        {
-          c = ct_case_new (res_model, res_id);
-          ct_case_fill_from_record (c, ct_source_get_profile (self), queue, row);
-          g_free (c->queue_id);
-          c->queue_id = g_strdup (queue->id);
-          c->status = CT_CASE_STATUS_PENDING;
-          g_hash_table_replace (f->open, c->key, c);
-        }
+        c = ct_source_fetch_add_case (f, res_model, res_id, row);
       ref = g_strdup_printf ("mail.activity:%" G_GINT64_FORMAT, id);
       ct_case_add_requirement (c, CT_SOURCE_KIND_ACTIVITY, ref,
                                ct_source_m2o_id (row, "user_id"),
@@ -128,28 +88,17 @@ build (GTask *task)
       if (at > 0 && (c->requested_at == 0 || at < c->requested_at))
         c->requested_at = at;
     }
-  g_clear_pointer (&f->rows, json_array_unref);
+  g_clear_pointer (&a->rows, json_array_unref);
   f->queue++;
-  next_queue (task);
+  next_queue (f);
 }
 
 static void
-models_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+models_done (CtSourceFetch *f,
+             JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  Activity *a = f->data;
 
-  if (rows == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -161,41 +110,31 @@ models_done (GObject      *object,
       id = ct_source_get_int (json_node_get_object (node), "id");
       model = ct_source_get_string (json_node_get_object (node), "model");
       if (id > 0 && model != NULL)
-        g_hash_table_replace (f->models, g_memdup2 (&id, sizeof id), g_strdup (model));
+        g_hash_table_replace (a->models, g_memdup2 (&id, sizeof id), g_strdup (model));
     }
-  build (task);
+  build (f);
 }
 
 static void
-activities_done (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+activities_done (CtSourceFetch *f,
+                 JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  Activity *a = f->data;
   g_autoptr(GArray) model_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  f->rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result, &error);
-  if (f->rows == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "mail.activity", f->rows);
+  a->rows = json_array_ref (rows);
   /* res_model is a related field some servers leave empty: then the
    * model comes from res_model_id, through ir.model. */
-  for (guint i = 0; i < json_array_get_length (f->rows); i++)
+  for (guint i = 0; i < json_array_get_length (rows); i++)
     {
-      JsonNode *node = json_array_get_element (f->rows, i);
+      JsonNode *node = json_array_get_element (rows, i);
       gint64 model_id;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
           ct_source_get_string (json_node_get_object (node), "res_model") != NULL)
         continue;
       model_id = ct_source_m2o_id (json_node_get_object (node), "res_model_id");
-      if (model_id > 0 && !g_hash_table_contains (f->models, &model_id))
+      if (model_id > 0 && !g_hash_table_contains (a->models, &model_id))
         g_array_append_val (model_ids, model_id);
     }
   if (model_ids->len > 0)
@@ -204,43 +143,36 @@ activities_done (GObject      *object,
       static const char *const fields[] = { "id", "model", NULL };
 
       ct_source_domain_add (domain, "id", "in", ct_source_ids_node (model_ids));
-      ct_odoo_client_search_read_async (CT_ODOO_CLIENT (object), "ir.model", domain, fields, NULL,
-                                        0, 0, g_task_get_cancellable (task), models_done, task);
+      ct_source_fetch_read (f, "ir.model", domain, fields, NULL, models_done);
       return;
     }
-  build (task);
+  build (f);
 }
 
 static void
-next_queue (GTask *task)
+next_queue (CtSourceFetch *f)
 {
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = g_task_get_source_object (task);
-  GPtrArray *queues = ct_source_get_queues (self);
-  const CtQueue *queue;
+  const CtQueue *queue = ct_source_fetch_next_queue (f);
   g_autoptr(JsonArray) domain = NULL;
   g_auto(GStrv) fields = NULL;
-  GError *error = NULL;
   static const char *const extra[] = { "id", "res_model", "res_model_id", "res_id", "res_name",
                                        "summary",
                                        "user_id", "activity_type_id", "date_deadline",
                                        "create_date", NULL };
 
-  while (f->queue < queues->len && !ct_source_queue_usable (self, queues->pdata[f->queue]))
-    f->queue++;
-  if (f->queue >= queues->len)
+  if (queue == NULL)
     {
-      finish (task);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, f->open);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        ct_case_update_search_text (value);
+      ct_source_fetch_return (f);
       return;
     }
-  queue = queues->pdata[f->queue];
-  domain = ct_source_queue_domain (queue, &error);
-  if (domain == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+    return;
   if (f->key != NULL)
     {
       ct_source_domain_add (domain, "res_model", "=",
@@ -248,36 +180,31 @@ next_queue (GTask *task)
       ct_source_domain_add (domain, "res_id", "=",
                             json_node_init_int (json_node_alloc (), f->key_id));
     }
-  fields = ct_source_queue_fields (self, queue, extra);
-  ct_odoo_client_search_read_async (ct_source_get_client (self), "mail.activity", domain,
-                                    (const char * const *)fields, "id", 0, 5000,
-                                    g_task_get_cancellable (task), activities_done, task);
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  ct_source_fetch_read (f, "mail.activity", domain, (const char * const *)fields, "id",
+                        activities_done);
 }
 
 static void
-ct_source_activity_fetch (CtSource   *self,
-                          const char *cursor,
-                          const char *key,
-                          GTask      *task)
+ct_source_activity_fetch_async (CtSource            *self,
+                                const char          *cursor,
+                                const char          *key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  Fetch *f = g_new0 (Fetch, 1);
+  Activity *a = g_new0 (Activity, 1);
 
-  f->key = g_strdup (key);
-  if (key != NULL)
-    ct_source_parse_key (key, &f->key_model, &f->key_id);
-  f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  f->models = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  f->batch = g_new0 (CtSourceBatch, 1);
-  f->batch->cases = g_ptr_array_new_with_free_func (g_object_unref);
-  f->batch->gone = g_ptr_array_new_with_free_func (g_free);
-  g_task_set_task_data (task, f, (GDestroyNotify)fetch_free);
-  next_queue (task);
+  a->models = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  /* Open activities are few: every read is a full one, whatever the cursor. */
+  next_queue (ct_source_fetch_begin (self, NULL, key, a, (GDestroyNotify)activity_free,
+                                     cancellable, callback, user_data));
 }
 
 static void
 ct_source_activity_class_init (CtSourceActivityClass *klass)
 {
-  CT_SOURCE_CLASS (klass)->fetch = ct_source_activity_fetch;
+  CT_SOURCE_CLASS (klass)->fetch_async = ct_source_activity_fetch_async;
 }
 
 static void

@@ -679,14 +679,18 @@ queue_model_done (GObject      *object,
 }
 
 static void
-ct_source_incidents_fetch (CtSource   *source,
-                           const char *cursor,
-                           const char *key,
-                           GTask      *task)
+ct_source_incidents_fetch_async (CtSource            *source,
+                                 const char          *cursor,
+                                 const char          *key,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   CtSourceIncidents *self = CT_SOURCE_INCIDENTS (source);
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
   Fetch *f = fetch_new (key);
 
+  g_task_set_source_tag (task, ct_source_incidents_fetch_async);
   g_task_set_task_data (task, f, (GDestroyNotify)fetch_free);
   if (self->n8n != NULL)
     {
@@ -728,7 +732,7 @@ static void
 ct_source_incidents_class_init (CtSourceIncidentsClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ct_source_incidents_finalize;
-  CT_SOURCE_CLASS (klass)->fetch = ct_source_incidents_fetch;
+  CT_SOURCE_CLASS (klass)->fetch_async = ct_source_incidents_fetch_async;
 }
 
 static void

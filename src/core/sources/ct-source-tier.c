@@ -24,89 +24,42 @@ struct _CtSourceTier
 
 G_DEFINE_FINAL_TYPE (CtSourceTier, ct_source_tier, CT_TYPE_SOURCE)
 
+/* The mechanism's own part of a fetch. */
 typedef struct
 {
-  char          *cursor;
-  char          *key;
-  char          *new_cursor;
-  GHashTable    *affected;   /* model → GArray of ids; NULL for a full read */
-  guint          queue;
-  GHashTable    *reviews;    /* record id → GPtrArray of JsonObject, for the current queue */
-  GHashTable    *open;       /* key → CtCase */
-  CtSourceBatch *batch;
-} Fetch;
+  GHashTable *affected;   /* model → GArray of ids; NULL for a full read */
+  GHashTable *reviews;    /* record id → GPtrArray of JsonObject, for the current queue */
+} Tier;
 
 static void
-fetch_free (Fetch *f)
+tier_free (Tier *t)
 {
-  g_free (f->cursor);
-  g_free (f->key);
-  g_free (f->new_cursor);
-  g_clear_pointer (&f->affected, g_hash_table_unref);
-  g_clear_pointer (&f->reviews, g_hash_table_unref);
-  g_hash_table_unref (f->open);
-  ct_source_batch_free (f->batch);
-  g_free (f);
+  g_clear_pointer (&t->affected, g_hash_table_unref);
+  g_clear_pointer (&t->reviews, g_hash_table_unref);
+  g_free (t);
 }
 
-static void next_queue (GTask *task);
+static void next_queue (CtSourceFetch *f);
 
 static void
-fail (GTask  *task,
-      GError *error)
+add_affected (CtSourceFetch *f,
+              const char    *model,
+              gint64         id)
 {
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
+  Tier *t = f->data;
+  GArray *ids;
 
-static void
-add_affected (Fetch      *f,
-              const char *model,
-              gint64      id)
-{
-  GArray *ids = g_hash_table_lookup (f->affected, model);
-
+  if (t->affected == NULL)
+    t->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)g_array_unref);
+  ids = g_hash_table_lookup (t->affected, model);
   if (ids == NULL)
     {
       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_hash_table_insert (f->affected, g_strdup (model), ids);
+      g_hash_table_insert (t->affected, g_strdup (model), ids);
     }
   g_array_append_val (ids, id);
-}
-
-static void
-finish (GTask *task)
-{
-  Fetch *f = g_task_get_task_data (task);
-  CtSourceBatch *batch = g_steal_pointer (&f->batch);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, f->open);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_ptr_array_add (batch->cases, g_object_ref (value));
-  if (f->affected != NULL)
-    {
-      g_hash_table_iter_init (&iter, f->affected);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          GArray *ids = value;
-
-          for (guint i = 0; i < ids->len; i++)
-            {
-              char *k = ct_case_make_key (key, g_array_index (ids, gint64, i));
-
-              if (!g_hash_table_contains (f->open, k))
-                g_ptr_array_add (batch->gone, k);
-              else
-                g_free (k);
-            }
-        }
-    }
-  batch->complete = f->affected == NULL;
-  batch->cursor = g_strdup (f->key != NULL ? f->cursor : f->new_cursor);
-  g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
-  g_object_unref (task);
+  ct_source_fetch_note_read (f, model, id);
 }
 
 static CtApproverState
@@ -122,22 +75,12 @@ review_state (const char *status)
 }
 
 static void
-records_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+records_done (CtSourceFetch *f,
+              JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = CT_SOURCE (object);
-  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_source_read_ids_finish (self, result, &error);
+  Tier *t = f->data;
+  const CtQueue *queue = ct_source_fetch_queue (f);
 
-  if (rows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -151,13 +94,10 @@ records_done (GObject      *object,
         continue;
       row = json_node_get_object (node);
       id = ct_source_get_int (row, "id");
-      reviews = g_hash_table_lookup (f->reviews, &id);
+      reviews = g_hash_table_lookup (t->reviews, &id);
       if (id <= 0 || reviews == NULL)
         continue;
-      c = ct_case_new (queue->model, id);
-      ct_case_fill_from_record (c, ct_source_get_profile (self), queue, row);
-      g_free (c->queue_id);
-      c->queue_id = g_strdup (queue->id);
+      c = ct_source_fetch_add_case (f, queue->model, id, row);
       for (guint r = 0; r < reviews->len; r++)
         {
           JsonObject *review = reviews->pdata[r];
@@ -182,36 +122,23 @@ records_done (GObject      *object,
         c->requested_at = ct_parse_odoo_datetime (json_object_get_member (row, "create_date"));
       c->status = any_pending ? CT_CASE_STATUS_PENDING : CT_CASE_STATUS_UPCOMING;
       ct_case_update_search_text (c);
-      g_hash_table_replace (f->open, c->key, c);
     }
   f->queue++;
-  next_queue (task);
+  next_queue (f);
 }
 
 static void
-reviews_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+reviews_done (CtSourceFetch *f,
+              JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = g_task_get_source_object (task);
-  const CtQueue *queue = ct_source_get_queues (self)->pdata[f->queue];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  Tier *t = f->data;
+  const CtQueue *queue = ct_source_fetch_queue (f);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) fields = NULL;
   static const char *const extra[] = { "id", "create_date", NULL };
 
-  if (rows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "tier.review", rows);
-  g_clear_pointer (&f->reviews, g_hash_table_unref);
-  f->reviews = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+  g_clear_pointer (&t->reviews, g_hash_table_unref);
+  t->reviews = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
@@ -226,11 +153,11 @@ reviews_done (GObject      *object,
       res_id = ct_source_get_int (review, "res_id");
       if (res_id <= 0 || g_strcmp0 (ct_source_get_string (review, "model"), queue->model) != 0)
         continue;
-      list = g_hash_table_lookup (f->reviews, &res_id);
+      list = g_hash_table_lookup (t->reviews, &res_id);
       if (list == NULL)
         {
           list = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-          g_hash_table_insert (f->reviews, g_memdup2 (&res_id, sizeof res_id), list);
+          g_hash_table_insert (t->reviews, g_memdup2 (&res_id, sizeof res_id), list);
           g_array_append_val (ids, res_id);
         }
       g_ptr_array_add (list, json_object_ref (review));
@@ -238,77 +165,51 @@ reviews_done (GObject      *object,
   if (ids->len == 0)
     {
       f->queue++;
-      next_queue (task);
+      next_queue (f);
       return;
     }
-  fields = ct_source_queue_fields (self, queue, extra);
-  ct_source_read_ids_async (self, queue->model, ids, (const char * const *)fields,
-                            g_task_get_cancellable (task), records_done, task);
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  ct_source_fetch_read_ids (f, queue->model, ids, (const char * const *)fields, records_done);
 }
 
 static void
-next_queue (GTask *task)
+next_queue (CtSourceFetch *f)
 {
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = g_task_get_source_object (task);
-  GPtrArray *queues = ct_source_get_queues (self);
+  Tier *t = f->data;
   const CtQueue *queue;
   g_autoptr(JsonArray) domain = NULL;
-  GError *error = NULL;
   GArray *ids = NULL;
   static const char *const fields[] = { "id", "model", "res_id", "status", "sequence",
                                         "reviewer_id", "todo_by", "create_date", NULL };
 
-  for (; f->queue < queues->len; f->queue++)
+  /* An incremental read looks only at the records whose reviews changed. */
+  while ((queue = ct_source_fetch_next_queue (f)) != NULL && t->affected != NULL &&
+         ((ids = g_hash_table_lookup (t->affected, queue->model)) == NULL || ids->len == 0))
+    f->queue++;
+  if (queue == NULL)
     {
-      queue = queues->pdata[f->queue];
-      if (!ct_source_queue_usable (self, queue))
-        continue;
-      if (f->affected == NULL)
-        break;
-      ids = g_hash_table_lookup (f->affected, queue->model);
-      if (ids != NULL && ids->len > 0)
-        break;
-    }
-  if (f->queue >= queues->len)
-    {
-      finish (task);
+      ct_source_fetch_return (f);
       return;
     }
-  queue = queues->pdata[f->queue];
-  domain = ct_source_queue_domain (queue, &error);
-  if (domain == NULL)
-    {
-      fail (task, error);
-      return;
-    }
+  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+    return;
   ct_source_domain_add (domain, "model", "=", json_node_init_string (json_node_alloc (),
                                                                      queue->model));
   if (ids != NULL)
     ct_source_domain_add (domain, "res_id", "in", ct_source_ids_node (ids));
-  ct_odoo_client_search_read_async (ct_source_get_client (self), "tier.review", domain, fields,
-                                    "id", 0, 5000, g_task_get_cancellable (task), reviews_done,
-                                    task);
+  ct_source_fetch_read (f, "tier.review", domain, fields, "id", reviews_done);
 }
 
 static void
-changed_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+changed_done (CtSourceFetch *f,
+              JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  Tier *t = f->data;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (rows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "tier.review", rows);
+  /* Even with nothing changed, the read is incremental. */
+  t->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify)g_array_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -325,90 +226,60 @@ changed_done (GObject      *object,
           g_hash_table_add (seen, ct_case_make_key (model, res_id)))
         add_affected (f, model, res_id);
     }
-  next_queue (task);
+  next_queue (f);
 }
 
 static void
-latest_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+latest_done (CtSourceFetch *f,
+             JsonArray     *rows)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  CtSource *self = CT_SOURCE (object);
-  GPtrArray *queues = ct_source_get_queues (self);
-  g_autoptr(GError) error = NULL;
+  GPtrArray *queues = ct_source_get_queues (f->source);
   g_autoptr(JsonArray) domain = json_array_new ();
   g_autoptr(JsonArray) models = json_array_new ();
   static const char *const fields[] = { "model", "res_id", NULL };
 
-  f->new_cursor = ct_source_latest_write_finish (self, result, &error);
-  if (error != NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  if (f->new_cursor == NULL)
-    f->new_cursor = g_strdup (f->cursor);
   if (f->cursor == NULL)
     {
-      next_queue (task);
+      next_queue (f);
       return;
     }
   /* Reviews touched since the cursor, whatever their status: a review
    * approved elsewhere is how a case leaves. */
-  f->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify)g_array_unref);
   for (guint i = 0; i < queues->len; i++)
     json_array_add_string_element (models, ((const CtQueue *)queues->pdata[i])->model);
   ct_source_domain_add (domain, "model", "in", json_node_init_array (json_node_alloc (), models));
   ct_source_domain_add (domain, "write_date", ">=",
                         json_node_init_string (json_node_alloc (), f->cursor));
-  ct_odoo_client_search_read_async (ct_source_get_client (self), "tier.review", domain, fields,
-                                    "id", 0, 5000, g_task_get_cancellable (task), changed_done,
-                                    task);
+  ct_source_fetch_read (f, "tier.review", domain, fields, "id", changed_done);
 }
 
 static void
-ct_source_tier_fetch (CtSource   *self,
-                      const char *cursor,
-                      const char *key,
-                      GTask      *task)
+ct_source_tier_fetch_async (CtSource            *self,
+                            const char          *cursor,
+                            const char          *key,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
-  Fetch *f = g_new0 (Fetch, 1);
+  CtSourceFetch *f = ct_source_fetch_begin (self, cursor, key, g_new0 (Tier, 1),
+                                            (GDestroyNotify)tier_free, cancellable, callback,
+                                            user_data);
 
-  f->cursor = g_strdup (cursor);
-  f->key = g_strdup (key);
-  f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  f->batch = g_new0 (CtSourceBatch, 1);
-  f->batch->cases = g_ptr_array_new_with_free_func (g_object_unref);
-  f->batch->gone = g_ptr_array_new_with_free_func (g_free);
-  g_task_set_task_data (task, f, (GDestroyNotify)fetch_free);
   if (ct_source_get_queues (self)->len == 0)
+    ct_source_fetch_return (f);
+  else if (key != NULL)
     {
-      finish (task);
-      return;
+      add_affected (f, f->key_model, f->key_id);
+      next_queue (f);
     }
-  if (key != NULL)
-    {
-      g_autofree char *model = NULL;
-      gint64 id;
-
-      ct_source_parse_key (key, &model, &id);
-      f->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify)g_array_unref);
-      add_affected (f, model, id);
-      next_queue (task);
-      return;
-    }
-  ct_source_latest_write_async (self, "tier.review", NULL, g_task_get_cancellable (task),
-                                latest_done, task);
+  else
+    ct_source_fetch_latest_write (f, "tier.review", latest_done);
 }
 
 static void
 ct_source_tier_class_init (CtSourceTierClass *klass)
 {
-  CT_SOURCE_CLASS (klass)->fetch = ct_source_tier_fetch;
+  CT_SOURCE_CLASS (klass)->fetch_async = ct_source_tier_fetch_async;
 }
 
 static void

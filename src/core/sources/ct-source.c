@@ -61,22 +61,45 @@ ct_source_finalize (GObject *object)
 }
 
 static void
-default_apply_decision (CtSource   *self,
-                        CtCase     *c,
-                        const char *outcome,
-                        const char *comment,
-                        GTask      *task)
+default_apply_decision_async (CtSource            *self,
+                              CtCase              *c,
+                              const char          *outcome,
+                              const char          *comment,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, default_apply_decision_async);
   g_task_return_new_error (task, CT_SOURCE_ERROR, CT_SOURCE_ERROR_NOT_SUPPORTED,
                            _("Decisions through %s are not available in this version"),
                            ct_source_get_name (self));
+}
+
+static gboolean
+default_apply_decision_finish (CtSource      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static CtSourceBatch *
+default_fetch_finish (CtSource      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
 ct_source_class_init (CtSourceClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ct_source_finalize;
-  klass->apply_decision = default_apply_decision;
+  klass->fetch_finish = default_fetch_finish;
+  klass->apply_decision_async = default_apply_decision_async;
+  klass->apply_decision_finish = default_apply_decision_finish;
 }
 
 static void
@@ -273,11 +296,13 @@ ct_source_probe_finish (CtSource      *self,
 /* A profile names the fields a queue reads; a database may lack some (a
  * custom x_ field, a module not installed) and Odoo refuses a read that
  * names an unknown field. So each queue model's fields are asked once
- * (the client caches fields_get) and unknown names are left out. */
+ * (the client caches fields_get) and unknown names are left out; then the
+ * mechanism's fetch_async runs with a task of its own. */
 typedef struct
 {
   char *cursor;
   char *key;
+  char *model;    /* whose fields are being asked */
 } FetchArgs;
 
 static void
@@ -285,6 +310,7 @@ fetch_args_free (FetchArgs *args)
 {
   g_free (args->cursor);
   g_free (args->key);
+  g_free (args->model);
   g_free (args);
 }
 
@@ -295,12 +321,12 @@ fetch_fields_done (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   CtSource *self = g_task_get_source_object (task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  FetchArgs *args = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
-  const char *model = g_object_get_data (G_OBJECT (task), "model");
 
   if (fields == NULL)
     {
@@ -309,22 +335,38 @@ fetch_fields_done (GObject      *object,
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
           g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
         {
-          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), model,
+          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), args->model,
                    error->message);
-          g_hash_table_add (priv->missing, g_strdup (model));
-          g_hash_table_replace (priv->fields, g_strdup (model), json_object_new ());
-          fetch_fields_next (task);
+          g_hash_table_add (priv->missing, g_strdup (args->model));
+          g_hash_table_replace (priv->fields, g_strdup (args->model), json_object_new ());
+          fetch_fields_next (g_steal_pointer (&task));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
       return;
     }
-  g_hash_table_remove (priv->missing, model);
-  g_hash_table_replace (priv->fields, g_strdup (model), fields);
-  fetch_fields_next (task);
+  g_hash_table_remove (priv->missing, args->model);
+  g_hash_table_replace (priv->fields, g_strdup (args->model), fields);
+  fetch_fields_next (g_steal_pointer (&task));
 }
 
+static void
+mechanism_fetch_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CtSource *self = CT_SOURCE (object);
+  g_autoptr(GError) error = NULL;
+  CtSourceBatch *batch = CT_SOURCE_GET_CLASS (self)->fetch_finish (self, result, &error);
+
+  if (batch == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
+}
+
+/* Takes the reference on @task. */
 static void
 fetch_fields_next (GTask *task)
 {
@@ -338,35 +380,35 @@ fetch_fields_next (GTask *task)
 
       if (!g_hash_table_contains (priv->fields, queue->model))
         {
-          g_object_set_data_full (G_OBJECT (task), "model", g_strdup (queue->model), g_free);
+          g_free (args->model);
+          args->model = g_strdup (queue->model);
           ct_odoo_client_fields_get_async (priv->client, queue->model,
                                            g_task_get_cancellable (task), fetch_fields_done,
                                            task);
           return;
         }
     }
-  {
-    /* The mechanism sets task data of its own: take the arguments first. */
-    g_autofree char *cursor = g_steal_pointer (&args->cursor);
-    g_autofree char *key = g_steal_pointer (&args->key);
-
-    CT_SOURCE_GET_CLASS (self)->fetch (self, cursor, key, task);
-  }
+  CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key,
+                                           g_task_get_cancellable (task), mechanism_fetch_done,
+                                           task);
 }
 
 static void
-start_fetch (CtSource   *self,
-             const char *cursor,
-             const char *key,
-             GTask      *task)
+start_fetch (CtSource            *self,
+             const char          *cursor,
+             const char          *key,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   FetchArgs *args = g_new0 (FetchArgs, 1);
 
+  g_task_set_source_tag (task, ct_source_fetch_async);
   priv->rows_checked = 0;
   priv->rows_unreadable = 0;
   g_hash_table_remove_all (priv->unreadable);
-
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
@@ -380,10 +422,7 @@ ct_source_fetch_async (CtSource            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, ct_source_fetch_async);
-  start_fetch (self, cursor, NULL, task);
+  start_fetch (self, cursor, NULL, cancellable, callback, user_data);
 }
 
 CtSourceBatch *
@@ -392,7 +431,10 @@ ct_source_fetch_finish (CtSource      *self,
                         GError       **error)
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  CtSourceBatch *batch = g_task_propagate_pointer (G_TASK (result), error);
+  CtSourceBatch *batch;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  batch = g_task_propagate_pointer (G_TASK (result), error);
 
   g_debug ("%s: %u rows checked, %u could not be read", ct_source_get_name (self),
            priv->rows_checked, priv->rows_unreadable);
@@ -524,7 +566,7 @@ fetch_case_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CtSourceBatch) batch = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(CtSourceBatch) batch = ct_source_fetch_finish (CT_SOURCE (object), result, &error);
   const char *key = g_task_get_task_data (task);
 
   if (batch == NULL)
@@ -553,21 +595,17 @@ ct_source_fetch_case_async (CtSource            *self,
                             gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GTask *inner;
-  g_autofree char *model = NULL;
-  gint64 id;
 
   g_task_set_source_tag (task, ct_source_fetch_case_async);
   g_task_set_task_data (task, g_strdup (key), g_free);
-  if (!ct_source_parse_key (key, &model, &id))
+  if (!ct_source_parse_key (key, NULL, NULL))
     {
       g_task_return_new_error (task, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID,
                                _("“%s” is not a case key"), key);
       g_object_unref (task);
       return;
     }
-  inner = g_task_new (self, cancellable, fetch_case_done, task);
-  start_fetch (self, NULL, key, inner);
+  start_fetch (self, NULL, key, cancellable, fetch_case_done, task);
 }
 
 CtCase *
@@ -575,6 +613,7 @@ ct_source_fetch_case_finish (CtSource      *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -587,11 +626,9 @@ ct_source_apply_decision_async (CtSource            *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, ct_source_apply_decision_async);
-  CT_SOURCE_GET_CLASS (self)->apply_decision (self, c, outcome, comment, task);
-  g_object_unref (task);
+  g_return_if_fail (CT_IS_SOURCE (self));
+  CT_SOURCE_GET_CLASS (self)->apply_decision_async (self, c, outcome, comment, cancellable,
+                                                    callback, user_data);
 }
 
 gboolean
@@ -599,7 +636,8 @@ ct_source_apply_decision_finish (CtSource      *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (CT_IS_SOURCE (self), FALSE);
+  return CT_SOURCE_GET_CLASS (self)->apply_decision_finish (self, result, error);
 }
 
 /* ---- helpers for the mechanisms ---- */
@@ -691,10 +729,14 @@ JsonNode *
 ct_source_ids_node (GArray *ids)
 {
   JsonArray *array = json_array_sized_new (ids->len);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < ids->len; i++)
     json_array_add_int_element (array, g_array_index (ids, gint64, i));
-  return json_node_init_array (json_node_alloc (), array);
+  /* json_node_init_array () would take a reference of its own and leave
+   * ours behind: the node takes this one. */
+  json_node_take_array (node, array);
+  return node;
 }
 
 static JsonNode *
@@ -787,60 +829,251 @@ ct_source_track_cursor (char       **cursor,
     }
 }
 
-static void
-latest_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* ---- one fetch ---- */
+
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  CtSourceFetch   fetch;      /* first: a CtSourceFetch * is a FetchState * */
+  GTask          *task;       /* (owned) until the fetch returns */
+  GDestroyNotify  data_free;
+} FetchState;
+
+static void
+fetch_state_free (FetchState *state)
+{
+  CtSourceFetch *f = &state->fetch;
+
+  g_free (f->cursor);
+  g_free (f->key);
+  g_free (f->key_model);
+  g_free (f->new_cursor);
+  g_hash_table_unref (f->open);
+  g_hash_table_unref (f->read);
+  if (state->data_free != NULL && f->data != NULL)
+    state->data_free (f->data);
+  g_free (state);
+}
+
+CtSourceFetch *
+ct_source_fetch_begin (CtSource            *self,
+                       const char          *cursor,
+                       const char          *key,
+                       gpointer             data,
+                       GDestroyNotify       data_free,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  FetchState *state = g_new0 (FetchState, 1);
+  CtSourceFetch *f = &state->fetch;
+
+  state->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (state->task, ct_source_fetch_begin);
+  g_task_set_task_data (state->task, state, (GDestroyNotify)fetch_state_free);
+  state->data_free = data_free;
+  f->source = self;
+  f->data = data;
+  f->cursor = g_strdup (cursor);
+  f->key = g_strdup (key);
+  f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  f->read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A record read alone and found with nothing open is gone. */
+  if (key != NULL && ct_source_parse_key (key, &f->key_model, &f->key_id))
+    g_hash_table_add (f->read, g_strdup (key));
+  return f;
+}
+
+GCancellable *
+ct_source_fetch_get_cancellable (CtSourceFetch *fetch)
+{
+  return g_task_get_cancellable (((FetchState *)fetch)->task);
+}
+
+const CtQueue *
+ct_source_fetch_queue (CtSourceFetch *fetch)
+{
+  GPtrArray *queues = ct_source_get_queues (fetch->source);
+
+  return fetch->queue < queues->len ? queues->pdata[fetch->queue] : NULL;
+}
+
+const CtQueue *
+ct_source_fetch_next_queue (CtSourceFetch *fetch)
+{
+  GPtrArray *queues = ct_source_get_queues (fetch->source);
+
+  while (fetch->queue < queues->len &&
+         !ct_source_queue_usable (fetch->source, queues->pdata[fetch->queue]))
+    fetch->queue++;
+  return ct_source_fetch_queue (fetch);
+}
+
+JsonArray *
+ct_source_fetch_queue_domain (CtSourceFetch *fetch)
+{
+  GError *error = NULL;
+  JsonArray *domain = ct_source_queue_domain (ct_source_fetch_queue (fetch), &error);
+
+  if (domain == NULL)
+    ct_source_fetch_fail (fetch, error);
+  return domain;
+}
+
+CtCase *
+ct_source_fetch_add_case (CtSourceFetch *fetch,
+                          const char    *model,
+                          gint64         id,
+                          JsonObject    *row)
+{
+  const CtQueue *queue = ct_source_fetch_queue (fetch);
+  CtCase *c = ct_case_new (model, id);
+
+  ct_case_fill_from_record (c, ct_source_get_profile (fetch->source), queue, row);
+  g_free (c->queue_id);
+  c->queue_id = g_strdup (queue->id);
+  c->status = CT_CASE_STATUS_PENDING;
+  g_hash_table_replace (fetch->open, c->key, c);
+  return c;
+}
+
+void
+ct_source_fetch_note_read (CtSourceFetch *fetch,
+                           const char    *model,
+                           gint64         id)
+{
+  if (model != NULL && id > 0)
+    g_hash_table_add (fetch->read, ct_case_make_key (model, id));
+}
+
+void
+ct_source_fetch_return (CtSourceFetch *fetch)
+{
+  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
+  CtSourceBatch *batch = g_new0 (CtSourceBatch, 1);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  batch->cases = g_ptr_array_new_full (g_hash_table_size (fetch->open), g_object_unref);
+  batch->gone = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, fetch->open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (batch->cases, g_object_ref (value));
+  g_hash_table_iter_init (&iter, fetch->read);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (fetch->open, key))
+      g_ptr_array_add (batch->gone, g_strdup (key));
+  batch->complete = fetch->cursor == NULL && fetch->key == NULL;
+  batch->cursor = g_strdup (fetch->key != NULL ? fetch->cursor : fetch->new_cursor);
+  g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
+  g_object_unref (task);
+}
+
+void
+ct_source_fetch_fail (CtSourceFetch *fetch,
+                      GError        *error)
+{
+  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
+
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/* A read in flight: what to do with its rows. */
+typedef struct
+{
+  CtSourceFetch     *fetch;
+  CtSourceFetchFunc  then;
+  char              *model;   /* (owned) (nullable) whose rows are checked */
+} Step;
+
+static Step *
+step_new (CtSourceFetch     *fetch,
+          CtSourceFetchFunc  then)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->fetch = fetch;
+  step->then = then;
+  return step;
+}
+
+static void
+read_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autofree Step *step = user_data;
+  g_autofree char *model = step->model;
+  GError *error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
-  char *cursor = NULL;
+
+  if (rows == NULL)
+    ct_source_fetch_fail (step->fetch, error);
+  else
+    step->then (step->fetch, ct_source_keep_readable (step->fetch->source, model, rows));
+}
+
+void
+ct_source_fetch_read (CtSourceFetch      *fetch,
+                      const char         *model,
+                      JsonArray          *domain,
+                      const char * const *fields,
+                      const char         *order,
+                      CtSourceFetchFunc   then)
+{
+  Step *step = step_new (fetch, then);
+
+  step->model = g_strdup (model);
+  ct_odoo_client_search_read_async (ct_source_get_client (fetch->source), model, domain, fields,
+                                    order != NULL ? order : "id", 0, 5000,
+                                    ct_source_fetch_get_cancellable (fetch), read_done, step);
+}
+
+static void
+latest_write_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree Step *step = user_data;
+  CtSourceFetch *fetch = step->fetch;
+  GError *error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
+                                                                 &error);
 
   if (rows == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      ct_source_fetch_fail (fetch, error);
       return;
     }
+  g_clear_pointer (&fetch->new_cursor, g_free);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
 
       if (JSON_NODE_HOLDS_OBJECT (row))
-        ct_source_track_cursor (&cursor, json_node_get_object (row));
+        ct_source_track_cursor (&fetch->new_cursor, json_node_get_object (row));
     }
-  g_task_return_pointer (task, cursor, g_free);
+  if (fetch->new_cursor == NULL)
+    fetch->new_cursor = g_strdup (fetch->cursor);
+  step->then (fetch, NULL);
 }
 
 void
-ct_source_latest_write_async (CtSource            *self,
-                              const char          *model,
-                              JsonArray           *domain,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+ct_source_fetch_latest_write (CtSourceFetch     *fetch,
+                              const char        *model,
+                              CtSourceFetchFunc  then)
 {
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(JsonArray) where = json_array_new ();
   static const char *const fields[] = { "write_date", NULL };
 
-  for (guint i = 0; domain != NULL && i < json_array_get_length (domain); i++)
-    json_array_add_element (where, json_node_copy (json_array_get_element (domain, i)));
   /* DESC puts empty values first (PostgreSQL's NULLS FIRST): skip them. */
   ct_source_domain_add (where, "write_date", "!=",
                         json_node_init_boolean (json_node_alloc (), FALSE));
-  ct_odoo_client_search_read_async (priv->client, model, where, fields, "write_date desc", 1, 1,
-                                    cancellable, latest_done, task);
-}
-
-char *
-ct_source_latest_write_finish (CtSource      *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  ct_odoo_client_search_read_async (ct_source_get_client (fetch->source), model, where, fields,
+                                    "write_date desc", 1, 1,
+                                    ct_source_fetch_get_cancellable (fetch), latest_write_done,
+                                    step_new (fetch, then));
 }
 
 /* ---- reading records by id, in chunks ---- */
@@ -849,11 +1082,13 @@ ct_source_latest_write_finish (CtSource      *self,
 
 typedef struct
 {
-  char      *model;
-  GArray    *ids;
-  GStrv      fields;
-  guint      next;
-  JsonArray *rows;
+  CtSourceFetch     *fetch;
+  CtSourceFetchFunc  then;
+  char              *model;
+  GArray            *ids;
+  GStrv              fields;
+  guint              next;
+  JsonArray         *rows;
 } ReadIds;
 
 static void
@@ -866,44 +1101,45 @@ read_ids_free (ReadIds *data)
   g_free (data);
 }
 
-static void read_ids_next (GTask *task);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReadIds, read_ids_free)
+
+static void read_ids_next (ReadIds *data);
 
 static void
 read_ids_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GTask *task = user_data;
-  ReadIds *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  ReadIds *data = user_data;
+  GError *error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
   if (rows == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      ct_source_fetch_fail (data->fetch, error);
+      read_ids_free (data);
       return;
     }
-  ct_source_keep_readable (g_task_get_source_object (task), data->model, rows);
+  ct_source_keep_readable (data->fetch->source, data->model, rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     json_array_add_element (data->rows, json_node_copy (json_array_get_element (rows, i)));
-  read_ids_next (task);
+  read_ids_next (data);
 }
 
+/* Takes @data. */
 static void
-read_ids_next (GTask *task)
+read_ids_next (ReadIds *data)
 {
-  CtSource *self = g_task_get_source_object (task);
-  ReadIds *data = g_task_get_task_data (task);
   g_autoptr(JsonArray) domain = json_array_new ();
   g_autoptr(GArray) chunk = NULL;
   guint n;
 
   if (data->next >= data->ids->len)
     {
-      g_task_return_pointer (task, json_array_ref (data->rows), (GDestroyNotify)json_array_unref);
-      g_object_unref (task);
+      g_autoptr(ReadIds) done = data;
+
+      done->then (done->fetch, done->rows);
       return;
     }
   n = MIN (READ_CHUNK, data->ids->len - data->next);
@@ -911,50 +1147,42 @@ read_ids_next (GTask *task)
   g_array_append_vals (chunk, &g_array_index (data->ids, gint64, data->next), n);
   data->next += n;
   ct_source_domain_add (domain, "id", "in", ct_source_ids_node (chunk));
-  ct_odoo_client_search_read_async (ct_source_get_client (self), data->model, domain,
-                                    (const char * const *)data->fields, NULL, 0, READ_CHUNK,
-                                    g_task_get_cancellable (task), read_ids_done, task);
+  ct_odoo_client_search_read_async (ct_source_get_client (data->fetch->source), data->model,
+                                    domain, (const char * const *)data->fields, NULL, 0,
+                                    READ_CHUNK, ct_source_fetch_get_cancellable (data->fetch),
+                                    read_ids_done, data);
 }
 
 void
-ct_source_read_ids_async (CtSource            *self,
-                          const char          *model,
-                          GArray              *ids,
-                          const char * const  *fields,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+ct_source_fetch_read_ids (CtSourceFetch      *fetch,
+                          const char         *model,
+                          GArray             *ids,
+                          const char * const *fields,
+                          CtSourceFetchFunc   then)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   ReadIds *data = g_new0 (ReadIds, 1);
 
+  data->fetch = fetch;
+  data->then = then;
   data->model = g_strdup (model);
   data->ids = g_array_ref (ids);
   data->fields = g_strdupv ((char **)fields);
   data->rows = json_array_new ();
-  g_task_set_task_data (task, data, (GDestroyNotify)read_ids_free);
-  read_ids_next (task);
-}
-
-JsonArray *
-ct_source_read_ids_finish (CtSource      *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  read_ids_next (data);
 }
 
 /* ---- keyset pages ---- */
 
 typedef struct
 {
-  char                *model;
-  JsonArray           *domain;
-  GStrv                fields;
-  guint                page_size;
-  gint64               last_id;
-  CtSourcePageFunc     page_func;
-  gpointer             page_data;
+  CtSourceFetch     *fetch;
+  CtSourceFetchFunc  page;
+  CtSourceFetchFunc  then;
+  char              *model;
+  JsonArray         *domain;
+  GStrv              fields;
+  guint              page_size;
+  gint64             last_id;
 } Pages;
 
 static void
@@ -966,27 +1194,30 @@ pages_free (Pages *pages)
   g_free (pages);
 }
 
-static void pages_next (GTask *task);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pages, pages_free)
+
+static void pages_next (Pages *pages);
 
 static void
 pages_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
-  Pages *pages = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(Pages) pages = user_data;
+  CtSourceFetch *fetch = pages->fetch;
+  GError *error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
   guint n;
+  gint64 previous;
 
   if (rows == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      ct_source_fetch_fail (fetch, error);
       return;
     }
   n = json_array_get_length (rows);
+  previous = pages->last_id;
   for (guint i = 0; i < n; i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
@@ -995,29 +1226,47 @@ pages_done (GObject      *object,
 
       pages->last_id = MAX (pages->last_id, id);
     }
+  /* The next page starts after the largest id of this one: a full page
+   * that does not raise it would be asked for again, for ever. A server
+   * that ignores "id > last" (or sends no ids) is broken; say so. */
+  if (n >= pages->page_size && pages->last_id <= previous)
+    {
+      g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, previous);
+      g_autofree char *message =
+        g_strdup_printf (_("Odoo answered with a full page of %s records and no id after %s, "
+                           "as if it ignored the condition “id > %s”; reading stopped there "
+                           "rather than asking for the same page for ever."),
+                         pages->model, after, after);
+
+      ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message, 200,
+                                                           -1, NULL, NULL, NULL));
+      return;
+    }
   /* The page size was decided on what the server sent; then drop what
    * cannot be read. */
-  ct_source_keep_readable (g_task_get_source_object (task), pages->model, rows);
+  ct_source_keep_readable (pages->fetch->source, pages->model, rows);
   if (n < pages->page_size)
     {
-      pages->page_func (rows, pages->page_data);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      CtSourceFetchFunc then = pages->then;
+
+      pages->page (fetch, rows);
+      then (fetch, NULL);
       return;
     }
   /* Ask for the next page first, then digest this one while the server
    * prepares it: the two sides work at the same time. */
-  g_object_ref (task);
-  pages_next (task);
-  pages->page_func (rows, pages->page_data);
-  g_object_unref (task);
+  {
+    CtSourceFetchFunc page = pages->page;
+
+    pages_next (g_steal_pointer (&pages));
+    page (fetch, rows);
+  }
 }
 
+/* Takes @pages. */
 static void
-pages_next (GTask *task)
+pages_next (Pages *pages)
 {
-  CtSource *self = g_task_get_source_object (task);
-  Pages *pages = g_task_get_task_data (task);
   g_autoptr(JsonArray) domain = json_array_sized_new (json_array_get_length (pages->domain) + 1);
 
   /* A new array each page: the terms are shared, never edited. */
@@ -1026,41 +1275,30 @@ pages_next (GTask *task)
 
   ct_source_domain_add (domain, "id", ">", json_node_init_int (json_node_alloc (),
                                                                pages->last_id));
-  ct_odoo_client_search_read_async (ct_source_get_client (self), pages->model, domain,
-                                    (const char * const *)pages->fields, "id", pages->page_size,
-                                    pages->page_size, g_task_get_cancellable (task), pages_done,
-                                    task);
+  ct_odoo_client_search_read_async (ct_source_get_client (pages->fetch->source), pages->model,
+                                    domain, (const char * const *)pages->fields, "id",
+                                    pages->page_size, pages->page_size,
+                                    ct_source_fetch_get_cancellable (pages->fetch), pages_done,
+                                    pages);
 }
 
 void
-ct_source_search_pages_async (CtSource            *self,
-                              const char          *model,
-                              JsonArray           *domain,
-                              const char * const  *fields,
-                              guint                page_size,
-                              CtSourcePageFunc     page_func,
-                              gpointer             page_data,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+ct_source_fetch_read_pages (CtSourceFetch      *fetch,
+                            const char         *model,
+                            JsonArray          *domain,
+                            const char * const *fields,
+                            guint               page_size,
+                            CtSourceFetchFunc   page,
+                            CtSourceFetchFunc   then)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Pages *pages = g_new0 (Pages, 1);
 
+  pages->fetch = fetch;
+  pages->page = page;
+  pages->then = then;
   pages->model = g_strdup (model);
   pages->domain = json_array_ref (domain);
   pages->fields = g_strdupv ((char **)fields);
   pages->page_size = page_size > 0 ? page_size : 2000;
-  pages->page_func = page_func;
-  pages->page_data = page_data;
-  g_task_set_task_data (task, pages, (GDestroyNotify)pages_free);
-  pages_next (task);
-}
-
-gboolean
-ct_source_search_pages_finish (CtSource      *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  pages_next (pages);
 }

@@ -42,25 +42,43 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtSourceBatch, ct_source_batch_free)
 
 G_DECLARE_DERIVABLE_TYPE (CtSource, ct_source, CT, SOURCE, GObject)
 
+/* The source contract. Both pairs follow one ownership rule, the GIO one:
+ * the _async function makes a GTask of its own (g_task_new with @self as
+ * source object and the caller's @cancellable, @callback and @user_data),
+ * owns it, completes it exactly once and copies whatever of its arguments
+ * it keeps; the _finish function propagates that task's result. The base
+ * class never hands a task, task data or object data to a subclass, so a
+ * subclass may set its task's data as it pleases. The _finish functions
+ * default to g_task_propagate_pointer / g_task_propagate_boolean. */
 struct _CtSourceClass
 {
   GObjectClass parent_class;
 
-  /* Runs one fetch and returns a CtSourceBatch through @task. @cursor
-   * (nullable): NULL reads everything (complete); otherwise only what
-   * changed since. @key (nullable): read only that record (one case's
-   * detail), ignoring the cursor. */
-  void (*fetch)          (CtSource     *self,
-                          const char   *cursor,
-                          const char   *key,
-                          GTask        *task);
-  /* The slot for the decision service (issue 6): applies @outcome to @c in
-   * the server's own terms; returns a boolean through @task. */
-  void (*apply_decision) (CtSource     *self,
-                          CtCase       *c,
-                          const char   *outcome,
-                          const char   *comment,
-                          GTask        *task);
+  /* One fetch: a CtSourceBatch (transfer full). @cursor (nullable): NULL
+   * reads everything (complete); otherwise only what changed since. @key
+   * (nullable): read only that record (one case's detail), ignoring the
+   * cursor. Called once the queues' fields are known. */
+  void            (*fetch_async)           (CtSource             *self,
+                                            const char           *cursor,
+                                            const char           *key,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  CtSourceBatch * (*fetch_finish)          (CtSource             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+  /* Applies @outcome to @c in the server's own terms (the decision
+   * service's slot). The default refuses with NOT_SUPPORTED. */
+  void            (*apply_decision_async)  (CtSource             *self,
+                                            CtCase               *c,
+                                            const char           *outcome,
+                                            const char           *comment,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  gboolean        (*apply_decision_finish) (CtSource             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
 };
 
 GQuark          ct_source_error_quark        (void);
@@ -188,6 +206,7 @@ void            ct_source_domain_add         (JsonArray          *domain,
                                               const char         *field,
                                               const char         *op,
                                               JsonNode           *value);
+/* @ids as a new JSON array node (transfer full), for ct_source_domain_add (). */
 JsonNode       *ct_source_ids_node           (GArray             *ids);
 /* The id of a many2one value ([id, "name"] or an integer), 0 otherwise. */
 gint64          ct_source_m2o_id             (JsonObject         *record,
@@ -203,52 +222,99 @@ gint64          ct_source_get_int            (JsonObject         *record,
 void            ct_source_track_cursor       (char              **cursor,
                                               JsonObject         *record);
 
-/* Reads the newest write_date of @model (matching @domain, nullable) — the
- * cursor for the next fetch, taken before the data it covers is read, so a
- * change made meanwhile is read again rather than missed. Returns it (or
- * NULL when the model is empty) through g_task_propagate_pointer. */
-void            ct_source_latest_write_async (CtSource            *self,
-                                              const char          *model,
-                                              JsonArray           *domain,
+/* ---- one fetch: the scaffolding every approval mechanism shares ----
+ *
+ * A mechanism's fetch_async begins with ct_source_fetch_begin, which makes
+ * the task it owns and the state below, and walks its steps through the
+ * ct_source_fetch_read* helpers: each reads from Odoo, fails the fetch
+ * itself on any error, and hands the rows (or nothing) to the next step.
+ * A mechanism ends with ct_source_fetch_return, exactly once, unless a
+ * helper failed the fetch. */
+typedef struct _CtSourceFetch CtSourceFetch;
+
+struct _CtSourceFetch
+{
+  CtSource   *source;      /* (unowned) the task's source object */
+  char       *cursor;      /* (nullable) changes since this; NULL: everything */
+  char       *key;         /* (nullable) only this record */
+  char       *key_model;   /* (nullable) @key's model */
+  gint64      key_id;      /* @key's id */
+  char       *new_cursor;  /* (nullable) what to pass next time */
+  guint       queue;       /* the current queue: index in ct_source_get_queues */
+  GHashTable *open;        /* key → CtCase (owned): what has something open here */
+  GHashTable *read;        /* keys read as changed: those not in @open are gone */
+  gpointer    data;        /* (nullable) the mechanism's own */
+};
+
+/* The mechanism's continuation: after a read, @rows (unowned) or NULL for
+ * a step that returns nothing. */
+typedef void (*CtSourceFetchFunc) (CtSourceFetch *fetch,
+                                   JsonArray     *rows);
+
+CtSourceFetch  *ct_source_fetch_begin        (CtSource            *self,
+                                              const char          *cursor,
+                                              const char          *key,
+                                              gpointer             data,
+                                              GDestroyNotify       data_free,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
-char           *ct_source_latest_write_finish (CtSource           *self,
-                                               GAsyncResult       *result,
-                                               GError            **error);
+GCancellable   *ct_source_fetch_get_cancellable (CtSourceFetch    *fetch);
+/* The queue the fetch is at; or the first from there on (moving
+ * @fetch->queue) whose model this database lets us read, NULL when none
+ * is left. */
+const CtQueue  *ct_source_fetch_queue        (CtSourceFetch       *fetch);
+const CtQueue  *ct_source_fetch_next_queue   (CtSourceFetch       *fetch);
+/* The current queue's domain as a new array, or NULL after failing the
+ * fetch (a domain that does not parse). */
+JsonArray      *ct_source_fetch_queue_domain (CtSourceFetch       *fetch);
+/* A new case for @model:@id of the current queue, filled from @row and
+ * added to @fetch->open (which owns it). */
+CtCase         *ct_source_fetch_add_case     (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              gint64               id,
+                                              JsonObject          *row);
+/* Notes that @model:@id was read as changed: gone unless open. */
+void            ct_source_fetch_note_read    (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              gint64               id);
+/* Completes the fetch with what @fetch->open holds. */
+void            ct_source_fetch_return       (CtSourceFetch       *fetch);
+void            ct_source_fetch_fail         (CtSourceFetch       *fetch,
+                                              GError              *error);
 
-/* Reads @ids of @model (search_read by id, in chunks), in any order. */
-void            ct_source_read_ids_async     (CtSource            *self,
+/* Every record of @model matching @domain, collected (pages of 5 000,
+ * @order nullable: "id"). */
+void            ct_source_fetch_read         (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              JsonArray           *domain,
+                                              const char * const  *fields,
+                                              const char          *order,
+                                              CtSourceFetchFunc    then);
+/* @ids of @model (search_read by id, in chunks of 2 000), in any order. */
+void            ct_source_fetch_read_ids     (CtSourceFetch       *fetch,
                                               const char          *model,
                                               GArray              *ids,
                                               const char * const  *fields,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JsonArray      *ct_source_read_ids_finish    (CtSource            *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* Reads every record of @model matching @domain in pages of @page_size,
- * walking the ids upwards (id > last), so no page is re-read or skipped
- * when records change meanwhile and no page costs the server an offset;
- * @page_func sees each page and may keep references to its rows. Only one
- * page is in memory at a time. */
-typedef void (*CtSourcePageFunc) (JsonArray *rows,
-                                  gpointer   user_data);
-
-void            ct_source_search_pages_async (CtSource            *self,
+                                              CtSourceFetchFunc    then);
+/* Every record of @model matching @domain in pages of @page_size, walking
+ * the ids upwards (id > last), so no page is re-read or skipped when
+ * records change meanwhile and no page costs the server an offset; @page
+ * sees each page as it comes (only one is in memory at a time), then @then
+ * runs with NULL rows. A full page that does not raise the last id is a
+ * protocol error (a server that ignores the condition). */
+void            ct_source_fetch_read_pages   (CtSourceFetch       *fetch,
                                               const char          *model,
                                               JsonArray           *domain,
                                               const char * const  *fields,
                                               guint                page_size,
-                                              CtSourcePageFunc     page_func,
-                                              gpointer             page_data,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean        ct_source_search_pages_finish (CtSource           *self,
-                                               GAsyncResult       *result,
-                                               GError            **error);
+                                              CtSourceFetchFunc    page,
+                                              CtSourceFetchFunc    then);
+/* Sets @fetch->new_cursor to the newest write_date of @model (the cursor
+ * as it was when the model is empty), read before the data it covers, so
+ * a change made meanwhile is read again rather than missed. */
+void            ct_source_fetch_latest_write (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              CtSourceFetchFunc    then);
 
 G_END_DECLS

@@ -15,6 +15,12 @@ SOURCES = [
     ("mail.message", "05-fields_get-mail.message.txt"),
     ("mail.tracking.value", "05-fields_get-mail.tracking.value.txt"),
     ("tier.review", "07-fields_get-tier.review.txt"),
+    # JSON-2 answers (a bare object), type/string[/relation] only; several
+    # files of one model are merged, the first one's order first.
+    ("purchase.order.line", "09-03-admin-fields_get-purchase.order.line-type-relation-string.txt"),
+    ("res.partner", "08-28-purchaser-fields_get-res.partner-type-string-credit-fields-absent.txt"),
+    # the fields the purchase user may not read (admin's answer, cut by the recorder)
+    ("res.partner", "09-17-admin-fields_get-res.partner-type-string-credit-fields-only.txt"),
 ]
 
 def c_string(s):
@@ -38,13 +44,20 @@ print('''/* ct-sim-fields-recorded.c - Field metadata as the recorded Odoo 19 re
 #include "ct-sim-db.h"
 
 const CtSimRecordedFields ct_sim_recorded_fields[] = {''')
+merged = {}
 for model, fn in SOURCES:
     t = open(os.path.join(d, fn)).read()
     parts = re.split(r'^### (REQUEST|RESPONSE)\n', t, flags=re.M)
     body = parts[4].partition('\n\n')[2]
-    j = json.loads(body)['result']
-    for v in j.values():
-        v.pop('help', None) if False else None
+    if body.startswith('(body cut'):
+        body = body.partition('\n')[2]
+    j = json.loads(body)
+    if 'result' in j and 'jsonrpc' in j:
+        j = j['result']
+    merged.setdefault(model, {})
+    for k, v in j.items():
+        merged[model].setdefault(k, v)
+for model, j in merged.items():
     s = json.dumps(j, separators=(',', ':'), ensure_ascii=True)
     print('  { "%s",\n%s },' % (model, c_string(s)))
 print('  { NULL, NULL }\n};')
