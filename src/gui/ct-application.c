@@ -172,8 +172,8 @@ connection_saved_cb (CtApplication *self)
   self->demo = FALSE;
   if (window != NULL)
     {
-      ct_window_refresh (window);
-      ct_window_add_toast (window, _("Connection saved"));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.toast", "s", _("Connection saved"));
     }
 }
 
@@ -206,12 +206,19 @@ demo_action (GSimpleAction *action,
       g_autofree char *message = g_strdup_printf (_("Cannot start the demo: %s"), error->message);
 
       if (window != NULL)
-        ct_window_add_toast (window, message);
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.toast", "s", message);
       return;
     }
 
   if (window != NULL)
-    ct_window_refresh (window);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+}
+
+static gpointer
+copy_ref (gconstpointer src,
+          gpointer      data)
+{
+  return g_object_ref ((gpointer) src);
 }
 
 static void
@@ -221,9 +228,15 @@ quit_action (GSimpleAction *action,
 {
   CtApplication *self = user_data;
 
-  /* Close windows first so they save their state. */
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+  GList *windows;
+
+  /* Close windows first so they save their state. Closing one removes it
+   * from the application's list: walk a copy that holds a reference. */
+  windows = g_list_copy_deep (gtk_application_get_windows (GTK_APPLICATION (self)),
+                              copy_ref, NULL);
+  for (GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
   g_application_quit (G_APPLICATION (self));
 }
 

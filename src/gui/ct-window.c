@@ -1,4 +1,4 @@
-/* ct-window.c - The main window
+/* ct-window.c - The main window: sidebar of queues, pages, freshness
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -8,215 +8,678 @@
 
 #include <glib/gi18n.h>
 
-#include <string.h>
-
 #include "ct-connection.h"
-#include "ct-check-row.h"
-#include "ct-connection-check.h"
+#include "ct-metrics.h"
 #include "ct-secrets.h"
-#include "ct-window.h"
-
-struct _CtWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;        /* (owned) */
-  gboolean              demo;
-  GCancellable         *check_cancellable; /* (owned) (nullable) */
-  GPtrArray            *check_rows;      /* (owned) */
-
-  /* Template widgets */
-  GtkWidget            *account_row;
-  GtkWidget            *check_group;
-  GtkWidget            *check_spinner;
-  GtkWidget            *connect_button;
-  GtkWidget            *demo_button;
-  GtkWidget            *n8n_row;
-  GtkWidget            *server_row;
-  GtkWidget            *stack;
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  AdwStatusPage        *welcome_page;
-};
+#include "ct-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void
-wipe_free (char *secret)
+/* The sidebar, in order. A NULL scope is a page of its own. */
+static const struct
 {
-  if (secret != NULL)
+  const char *name;
+  const char *label;
+  const char *icon;
+  int         scope;
+} sidebar_pages[] = {
+  { "overview", N_("Overview"), "view-grid-symbolic", -1 },
+  { "mine", N_("My Queue"), "avatar-default-symbolic", CT_CASE_SCOPE_MINE },
+  { "pending", N_("All Pending"), "view-list-symbolic", CT_CASE_SCOPE_ALL_PENDING },
+  { "breaches", N_("SLA Breaches"), "dialog-warning-symbolic", CT_CASE_SCOPE_BREACHED },
+  { "escalations", N_("Escalations"), "go-up-symbolic", CT_CASE_SCOPE_ESCALATED },
+  { "integrations", N_("Integrations"), "network-workgroup-symbolic", CT_CASE_SCOPE_INCIDENTS },
+  { "journal", N_("Decision Journal"), "document-open-recent-symbolic", -1 },
+};
+
+#define SPINNER_DELAY_MS 250
+
+static void
+session_stop (CtWindow *self)
+{
+  g_clear_handle_id (&self->session_idle, g_source_remove);
+  if (self->session_cancellable != NULL)
+    g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->session_cancellable);
+  if (self->sync != NULL)
     {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
+      ct_sync_stop (self->sync);
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+    }
+  g_clear_object (&self->sync);
+  g_clear_object (&self->client);
+  g_clear_object (&self->n8n);
+  g_clear_object (&self->journal);
+  g_clear_pointer (&self->connect_error, g_free);
+  self->refreshing = FALSE;
+  self->refresh_again = FALSE;
+  g_clear_handle_id (&self->spinner_timeout, g_source_remove);
+  gtk_widget_set_visible (self->spinner, FALSE);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), FALSE);
+}
+
+static gboolean
+spinner_timeout_cb (gpointer data)
+{
+  CtWindow *self = data;
+
+  self->spinner_timeout = 0;
+  gtk_widget_set_visible (self->spinner, self->refreshing);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), self->refreshing);
+  return G_SOURCE_REMOVE;
+}
+
+/* A spinner only when the refresh takes longer than a blink. */
+static void
+set_refreshing (CtWindow *self,
+                gboolean  refreshing)
+{
+  self->refreshing = refreshing;
+  g_clear_handle_id (&self->spinner_timeout, g_source_remove);
+  if (refreshing)
+    self->spinner_timeout = g_timeout_add (SPINNER_DELAY_MS, spinner_timeout_cb, self);
+  else
+    {
+      gtk_widget_set_visible (self->spinner, FALSE);
+      gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), FALSE);
     }
 }
 
-static void
-clear_check (CtWindow *self)
+static gboolean
+source_feeds_scope (CtSourceKind kind,
+                    int          scope)
 {
-  for (guint i = 0; i < self->check_rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->check_group),
-                                  self->check_rows->pdata[i]);
-  g_ptr_array_set_size (self->check_rows, 0);
+  gboolean incident = kind == CT_SOURCE_KIND_N8N || kind == CT_SOURCE_KIND_CRON ||
+                      kind == CT_SOURCE_KIND_QUEUE_JOB;
+
+  return scope == CT_CASE_SCOPE_INCIDENTS ? incident : !incident;
+}
+
+/* Whether the count of @scope is unknown: the source that feeds it has not
+ * once been read, so a 0 would be a lie. */
+static gboolean
+scope_unknown (CtWindow *self,
+               int       scope)
+{
+  if (self->sync == NULL)
+    return ct_case_store_get_n_cases (self->store) == 0;
+  if (ct_sync_get_synced_at (self->sync) == 0 && self->connect_error != NULL)
+    return TRUE;
+  for (guint i = 0; i < ct_sync_get_n_sources (self->sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (self->sync, i);
+
+      if (source_feeds_scope (h->kind, scope) && h->failures > 0 && h->last_success == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+ct_window_format_count (CtWindow *self,
+                        int       scope,
+                        guint     n)
+{
+  if (scope_unknown (self, scope))
+    return n == 0 ? g_strdup ("—") : g_strdup_printf ("%u+", n);
+  return g_strdup_printf ("%u", n);
+}
+
+static GtkWidget *
+sidebar_row (CtWindow   *self,
+             const char *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      return row;
+  return NULL;
 }
 
 static void
-add_check_row (CtWindow     *self,
-               CtCheckState  state,
-               const char   *title,
-               const char   *text)
+update_counts (CtWindow *self)
 {
-  GtkWidget *row = ct_check_row_new (state, title, text);
+  guint counts[CT_CASE_N_SCOPES];
 
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->check_group), row);
-  g_ptr_array_add (self->check_rows, row);
+  ct_case_scope_count_all (ct_case_store_get_cases (self->store), self->user_id, counts);
+  for (guint i = 0; i < G_N_ELEMENTS (sidebar_pages); i++)
+    {
+      GtkWidget *row = sidebar_row (self, sidebar_pages[i].name);
+      GtkWidget *count = g_object_get_data (G_OBJECT (row), "count");
+      g_autofree char *text = NULL;
+      g_autofree char *a11y = NULL;
+
+      if (sidebar_pages[i].scope < 0)
+        continue;
+      text = ct_window_format_count (self, sidebar_pages[i].scope, counts[sidebar_pages[i].scope]);
+      gtk_label_set_text (GTK_LABEL (count), text);
+      a11y = g_strdup_printf ("%s, %s", _(sidebar_pages[i].label),
+                              g_str_equal (text, "—") ? _("unknown") : text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+    }
+}
+
+static char *
+format_age (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup (_("updated just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "updated %d min ago", "updated %d min ago",
+                                         (int) (seconds / 60)), (int) (seconds / 60));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "updated %d hour ago", "updated %d hours ago",
+                                       (int) (seconds / 3600)), (int) (seconds / 3600));
 }
 
 static void
-check_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+update_subtitle (CtWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+  gint64 synced = self->sync ? ct_sync_get_synced_at (self->sync) : 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *db = self->demo ? _("Demo Data") : self->database;
+
+  if (synced == 0)
+    subtitle = g_strdup (self->refreshing || self->connect_error == NULL ? (db ? db : "")
+                                                                         : _("offline"));
+  else if (ct_sync_is_stale (self->sync))
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (synced);
+      g_autofree char *time = g_date_time_format (when, "%H:%M");
+      g_autofree char *stale = g_strdup_printf (_("offline — snapshot %s"), time);
+
+      subtitle = db ? g_strdup_printf ("%s · %s", db, stale) : g_strdup (stale);
+    }
+  else
+    {
+      g_autofree char *age = format_age (MAX (0, now - synced));
+
+      subtitle = db ? g_strdup_printf ("%s · %s", db, age) : g_strdup (age);
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static char *
+format_when (gint64 t)
+{
+  g_autoptr(GDateTime) when = NULL;
+
+  if (t == 0)
+    return g_strdup (_("never"));
+  when = g_date_time_new_from_unix_local (t);
+  return g_date_time_format (when, "%d %b %H:%M");
+}
+
+static const char *
+health_word (const CtSourceHealth *h,
+             const char          **style)
+{
+  if (!h->probed)
+    {
+      *style = "dim-label";
+      return _("Not read yet");
+    }
+  if (!h->available)
+    {
+      *style = "dim-label";
+      return _("Not installed");
+    }
+  if (h->failures > 0)
+    {
+      *style = h->last_success == 0 ? "error" : "warning";
+      return h->last_success == 0 ? _("Failing") : _("Stale");
+    }
+  *style = "success";
+  return _("Working");
+}
+
+static void
+update_health (CtWindow *self)
+{
+  GtkWidget *child;
+  guint failing = 0;
+  g_autoptr(GString) failed = g_string_new (NULL);
+  gint64 since = 0;
+
+  while ((child = gtk_widget_get_first_child (self->health_list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->health_list), child);
+
+  for (guint i = 0; self->sync && i < ct_sync_get_n_sources (self->sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (self->sync, i);
+      const char *style = NULL;
+      const char *word = health_word (h, &style);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *dot = gtk_image_new_from_icon_name ("media-record-symbolic");
+      GtkWidget *state = gtk_label_new (word);
+      g_autofree char *when = format_when (h->last_success);
+      g_autofree char *subtitle = NULL;
+
+      if (h->available && h->failures > 0)
+        {
+          failing++;
+          if (failed->len > 0)
+            g_string_append (failed, ", ");
+          g_string_append (failed, h->name);
+          if (since == 0 || (h->last_success != 0 && h->last_success < since))
+            since = h->last_success;
+          subtitle = g_strdup_printf (_("Last success %s · %s"), when,
+                                      h->last_error ? h->last_error : "");
+        }
+      else if (h->available)
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last success %s · %u case",
+                                                 "Last success %s · %u cases", h->cases),
+                                    when, h->cases);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), h->name);
+      if (subtitle != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_widget_add_css_class (dot, style);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dot), GTK_ACCESSIBLE_PROPERTY_LABEL, word, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
+      gtk_widget_add_css_class (state, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      gtk_list_box_append (GTK_LIST_BOX (self->health_list), row);
+    }
+  gtk_widget_set_visible (self->health_list, self->sync != NULL && ct_sync_get_n_sources (self->sync) > 0);
+
+  gtk_widget_remove_css_class (self->health_button, "health-failing");
+  gtk_widget_remove_css_class (self->health_button, "health-ok");
+  if (self->connect_error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Odoo could not be reached: %s. The counts below are "
+                                                 "from the last snapshot, if any."),
+                                               self->connect_error);
+
+      gtk_label_set_text (GTK_LABEL (self->info_label), text);
+      gtk_info_bar_set_revealed (GTK_INFO_BAR (self->info_bar), TRUE);
+      gtk_widget_add_css_class (self->health_button, "health-failing");
+      gtk_widget_set_tooltip_text (self->health_button, _("Sources: not connected"));
+    }
+  else if (failing > 0)
+    {
+      g_autofree char *when = since ? format_when (since) : NULL;
+      g_autofree char *text =
+        since ? g_strdup_printf (_("Could not read %s (since %s). What it feeds is shown from the last "
+                                   "successful read."), failed->str, when)
+              : g_strdup_printf (_("Could not read %s. What it feeds is not counted yet."), failed->str);
+
+      gtk_label_set_text (GTK_LABEL (self->info_label), text);
+      gtk_info_bar_set_revealed (GTK_INFO_BAR (self->info_bar), TRUE);
+      gtk_widget_add_css_class (self->health_button, "health-failing");
+      gtk_widget_set_tooltip_text (self->health_button, _("Sources: some failing"));
+    }
+  else
+    {
+      gtk_info_bar_set_revealed (GTK_INFO_BAR (self->info_bar), FALSE);
+      if (self->sync != NULL && ct_sync_get_synced_at (self->sync) != 0)
+        gtk_widget_add_css_class (self->health_button, "health-ok");
+      gtk_widget_set_tooltip_text (self->health_button, _("Sources: all working"));
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_widget_get_tooltip_text (self->health_button), -1);
+}
+
+static void
+update_all (CtWindow *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean unknown[CT_CASE_N_SCOPES];
+
+  for (guint s = 0; s < CT_CASE_N_SCOPES; s++)
+    unknown[s] = scope_unknown (self, s);
+  update_counts (self);
+  update_subtitle (self);
+  update_health (self);
+  ct_overview_page_update (self->overview_page, self->profile, self->store, self->sync,
+                           unknown, now);
+  ct_queue_page_update (self->queue_page);
+}
+
+static gboolean
+update_idle_cb (gpointer data)
+{
+  CtWindow *self = data;
+
+  self->update_idle = 0;
+  update_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update (CtWindow *self)
+{
+  if (self->update_idle == 0)
+    self->update_idle = g_idle_add_full (G_PRIORITY_LOW, update_idle_cb, self, NULL);
+}
+
+static void
+store_items_changed_cb (CtWindow *self)
+{
+  queue_update (self);
+}
+
+static void
+sync_refreshed_cb (CtWindow *self)
+{
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      ct_window_start_refresh (self);
+      queue_update (self);
+      return;
+    }
+  set_refreshing (self, FALSE);
+  queue_update (self);
+}
+
+static void
+refresh_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(CtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = ct_connection_check_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  gtk_widget_set_visible (self->check_spinner, FALSE);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->check_spinner), FALSE);
-  g_clear_object (&self->check_cancellable);
-  clear_check (self);
-  if (items == NULL)
-    {
-      add_check_row (self, CT_CHECK_ERROR, _("Connection Check"), error->message);
-      return;
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      CtCheckItem *item = items->pdata[i];
-
-      add_check_row (self, item->state, item->title ? item->title : item->id, item->text);
-    }
+  /* Failures are shown by the bar from the sources' health. Busy: a
+   * scheduled pass was on its way; Retry runs again once it is done, so
+   * what the user asked for is what they see. */
+  if (!ct_sync_refresh_finish (CT_SYNC (object), result, &error) &&
+      g_error_matches (error, CT_SYNC_ERROR, CT_SYNC_ERROR_BUSY) && CT_SYNC (object) == self->sync)
+    self->refresh_again = TRUE;
+  g_debug ("Refresh done: %s", error ? error->message : "ok");
 }
 
-/* Runs the connection check for what the page shows, with secrets taken
- * from the keyring (or the demo backend) just for this check. */
-static void
-ct_window_run_check (CtWindow     *self,
-                     CtConnection *connection,
-                     const char   *secret,
-                     const char   *n8n_key)
+void
+ct_window_start_refresh (CtWindow *self)
 {
-  CtCheckOptions options = { 0 };
-  g_autofree char *pinned = g_settings_get_string (self->settings, "pinned-certificate");
+  if (self->sync == NULL)
+    {
+      /* No connection yet: try again from the start. */
+      g_clear_pointer (&self->connect_error, g_free);
+      g_object_set_data (G_OBJECT (self), "session-key", NULL);
+      ct_window_update_page (self);
+      return;
+    }
+  g_debug ("Refresh asked");
+  set_refreshing (self, TRUE);
+  ct_sync_refresh_async (self->sync, FALSE, self->session_cancellable, refresh_done_cb,
+                         g_object_ref (self));
+}
 
-  g_cancellable_cancel (self->check_cancellable);
-  g_clear_object (&self->check_cancellable);
-  self->check_cancellable = g_cancellable_new ();
-  clear_check (self);
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CtOdooClient *client = CT_ODOO_CLIENT (object);
+  const char *n8n_url = g_object_get_data (object, "n8n-url");
+  const char *n8n_key = g_object_get_data (object, "n8n-key");
+
+  if (!ct_odoo_client_connect_finish (client, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || client != self->client)
+        return;
+      g_free (self->connect_error);
+      self->connect_error = g_strdup (error->message);
+      set_refreshing (self, FALSE);
+      queue_update (self);
+      return;
+    }
+  if (client != self->client)
+    return;
+
+  self->user_id = ct_odoo_client_get_uid (client);
+  ct_queue_page_set_user_id (self->queue_page, self->user_id);
+  ct_sync_add_default_sources (self->sync, client, self->n8n, n8n_url, n8n_key);
+  g_object_set_data (object, "n8n-key", NULL);
+  ct_sync_start (self->sync);
+  queue_update (self);
+}
+
+/* Connects with @secret (the password or API key, kept by the client). */
+static void
+session_connect (CtWindow     *self,
+                 CtConnection *connection,
+                 const char   *secret,
+                 const char   *n8n_key)
+{
+  g_autofree char *pinned = g_settings_get_string (self->settings, "pinned-certificate");
 
   if (secret == NULL)
     {
-      add_check_row (self, CT_CHECK_ERROR, _("Sign-in"),
-                     _("The keyring has no password or API key for this login. Open the connection to enter one."));
+      self->connect_error = g_strdup (_("the keyring has no password or API key for this login; "
+                                        "open the connection to enter one"));
+      set_refreshing (self, FALSE);
+      queue_update (self);
       return;
     }
+  if (n8n_key != NULL && connection->n8n_url != NULL && *connection->n8n_url != '\0')
+    {
+      g_autoptr(GError) error = NULL;
 
-  gtk_widget_set_visible (self->check_spinner, TRUE);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->check_spinner), TRUE);
-  options.connection = connection;
-  options.secret = secret;
-  options.n8n_api_key = n8n_key;
-  options.pinned_sha256 = pinned != NULL && *pinned != '\0' ? pinned : NULL;
-  options.connect_timeout_ms = g_settings_get_uint (self->settings, "connect-timeout") * 1000;
-  options.call_timeout_ms = g_settings_get_uint (self->settings, "call-timeout") * 1000;
-  ct_connection_check_async (&options, self->check_cancellable, check_done_cb, g_object_ref (self));
+      self->n8n = ct_n8n_client_new (connection->n8n_url, n8n_key,
+                                     connection->allow_insecure_http, &error);
+      if (self->n8n == NULL)
+        g_warning ("n8n: %s", error->message);
+    }
+  self->client = ct_odoo_client_new ();
+  if (!self->demo)
+    ct_odoo_client_set_timeouts (self->client,
+                                 g_settings_get_uint (self->settings, "connect-timeout") * 1000,
+                                 g_settings_get_uint (self->settings, "call-timeout") * 1000);
+  if (!self->demo && pinned != NULL && *pinned != '\0')
+    ct_odoo_client_set_pinned_certificate (self->client, pinned);
+  g_object_set_data_full (G_OBJECT (self->client), "n8n-url", g_strdup (connection->n8n_url), g_free);
+  if (n8n_key != NULL)
+    g_object_set_data_full (G_OBJECT (self->client), "n8n-key", g_strdup (n8n_key),
+                            (GDestroyNotify) ct_secrets_free);
+  ct_odoo_client_connect_async (self->client, connection, secret, self->session_cancellable,
+                                connected_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  CtWindow     *self;        /* (owned) */
+  CtConnection *connection;  /* (owned) */
+  char         *secret;      /* (owned) (nullable) from the keyring */
+  guint         pending;
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_object_unref (lookup->self);
+  ct_connection_free (lookup->connection);
+  ct_secrets_free (lookup->secret);
+  g_free (lookup);
 }
 
 static void
-show_connection (CtWindow     *self,
-                 CtConnection *connection,
-                 gboolean      check)
+n8n_key_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autofree char *account = NULL;
-  char *secret = NULL;
-  char *n8n_key = NULL;
+  Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+  char *n8n_key = ct_secrets_lookup_finish (result, &error);
 
-  /* Server text is data: rows show it as plain text, never as markup. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    session_connect (lookup->self, lookup->connection, lookup->secret, n8n_key);
+  ct_secrets_free (n8n_key);
+  lookup_free (lookup);
+}
+
+static void
+secret_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+  CtWindow *self = lookup->self;
+
+  lookup->secret = ct_secrets_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      lookup_free (lookup);
+      return;
+    }
+  if (lookup->connection->n8n_url != NULL && *lookup->connection->n8n_url != '\0' &&
+      lookup->secret != NULL)
+    {
+      ct_secrets_lookup_async (CT_SECRET_N8N_API_KEY, lookup->connection->n8n_url, NULL,
+                               self->session_cancellable, n8n_key_found_cb, lookup);
+      return;
+    }
+  if (self->session_cancellable != NULL && !g_cancellable_is_cancelled (self->session_cancellable))
+    session_connect (self, lookup->connection, lookup->secret, NULL);
+  lookup_free (lookup);
+}
+
+static char *
+journal_dir (CtWindow   *self,
+             const char *key)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+
+  return g_build_filename (g_get_user_data_dir (), "control-tower", "snapshots", hash, NULL);
+}
+
+static void
+session_start (CtWindow     *self,
+               CtConnection *connection,
+               const char   *key)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *account = NULL;
+
+  session_stop (self);
+  self->n_sessions++;
+  self->session_cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (self), "session-key", g_strdup (key), g_free);
+  g_free (self->database);
+  self->database = g_strdup (connection->database);
+  self->user_id = 0;
+  ct_queue_page_set_user_id (self->queue_page, 0);
+
+  /* Server text is data: these rows have markup off (see the .ui). */
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->server_row), connection->odoo_url);
-  account = g_strdup_printf (_("%s on database %s"), connection->login, connection->database);
+  account = g_strdup_printf (_("%s on database %s"), connection->login,
+                             connection->database ? connection->database : "");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->account_row), account);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->n8n_row),
                                connection->n8n_url != NULL && *connection->n8n_url != '\0'
                                ? connection->n8n_url : _("Not watched"));
-  if (!check)
-    return;
+
+  /* Another server's cases never show under this one's name. */
+  ct_case_store_replace_all (self->store, none);
+  self->sync = ct_sync_new (self->profile, self->store);
+  ct_sync_bind_interval (self->sync, self->settings);
+  g_signal_connect_object (self->sync, "refreshed", G_CALLBACK (sync_refreshed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  /* The snapshot first, at once, marked stale; then the servers. */
+  if (!self->demo)
+    {
+      g_autofree char *dir = journal_dir (self, key);
+      g_autoptr(GError) error = NULL;
+
+      self->journal = ct_journal_open (dir, &error);
+      if (self->journal == NULL)
+        g_warning ("No snapshot: %s", error->message);
+      else
+        {
+          ct_sync_set_journal (self->sync, self->journal);
+          if (!ct_sync_load_snapshot (self->sync, &error))
+            g_debug ("Snapshot: %s", error->message);
+        }
+    }
+  set_refreshing (self, TRUE);
+  update_all (self);
 
   if (self->demo)
     {
       CtApplication *app = CT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+      g_autofree char *secret = ct_application_dup_demo_secret (app);
+      g_autofree char *n8n_key = ct_application_dup_demo_n8n_key (app);
 
-      secret = ct_application_dup_demo_secret (app);
-      n8n_key = ct_application_dup_demo_n8n_key (app);
+      session_connect (self, connection, secret, n8n_key);
     }
   else
     {
-      char *stored;
+      Lookup *lookup = g_new0 (Lookup, 1);
 
-      stored = ct_secrets_lookup_sync (connection->secret_kind == CT_SECRET_KIND_PASSWORD
-                                       ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
-                                       connection->odoo_url, connection->login, NULL, NULL);
-      if (stored != NULL)
-        {
-          secret = g_strdup (stored);
-          ct_secrets_free (stored);
-        }
-      if (connection->n8n_url != NULL && *connection->n8n_url != '\0')
-        {
-          stored = ct_secrets_lookup_sync (CT_SECRET_N8N_API_KEY, connection->n8n_url, NULL, NULL, NULL);
-          if (stored != NULL)
-            {
-              n8n_key = g_strdup (stored);
-              ct_secrets_free (stored);
-            }
-        }
+      lookup->self = g_object_ref (self);
+      lookup->connection = ct_connection_copy (connection);
+      ct_secrets_lookup_async (connection->secret_kind == CT_SECRET_KIND_PASSWORD
+                               ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
+                               lookup->connection->odoo_url, lookup->connection->login,
+                               self->session_cancellable, secret_found_cb, lookup);
     }
-
-  ct_window_run_check (self, connection, secret, n8n_key);
-  wipe_free (secret);
-  wipe_free (n8n_key);
 }
 
-static void
+static char *
+session_key (CtWindow     *self,
+             CtConnection *connection)
+{
+  if (self->demo)
+    return g_strdup ("demo");
+  return g_strdup_printf ("%s\n%s\n%s\n%d\n%s", connection->odoo_url,
+                          connection->database ? connection->database : "",
+                          connection->login ? connection->login : "",
+                          connection->secret_kind,
+                          connection->n8n_url ? connection->n8n_url : "");
+}
+
+void
 ct_window_update_page (CtWindow *self)
 {
+  CtApplication *app = CT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autoptr(CtConnection) connection = NULL;
+  g_autofree char *key = NULL;
 
+  if (app != NULL)
+    self->demo = ct_application_get_demo (app);
   if (self->demo)
-    {
-      CtApplication *app = CT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-      connection = ct_application_dup_demo_connection (app);
-      adw_window_title_set_subtitle (self->window_title, _("Demo Data"));
-    }
+    connection = ct_application_dup_demo_connection (app);
   else
     {
       connection = ct_connection_load (self->settings);
       if (!ct_connection_is_configured (connection))
         {
-          g_cancellable_cancel (self->check_cancellable);
-          adw_window_title_set_subtitle (self->window_title, NULL);
+          session_stop (self);
+          g_object_set_data (G_OBJECT (self), "session-key", NULL);
           gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "welcome");
+          ct_window_update_actions (self);
           return;
         }
-      adw_window_title_set_subtitle (self->window_title, connection->odoo_url);
     }
 
-  if (connection != NULL)
-    show_connection (self, connection, TRUE);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "connection");
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "tower");
+  ct_window_update_actions (self);
+  key = session_key (self, connection);
+  if (self->sync != NULL &&
+      g_strcmp0 (g_object_get_data (G_OBJECT (self), "session-key"), key) == 0)
+    {
+      ct_window_start_refresh (self);
+      return;
+    }
+  session_start (self, connection, key);
+}
+
+static gboolean
+session_idle_cb (gpointer data)
+{
+  CtWindow *self = data;
+
+  self->session_idle = 0;
+  ct_window_update_page (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -224,8 +687,115 @@ settings_changed_cb (CtWindow   *self,
                      const char *key,
                      GSettings  *settings)
 {
-  if (g_str_has_prefix (key, "odoo-") || g_str_has_prefix (key, "n8n-"))
-    ct_window_update_page (self);
+  /* One Save writes several keys: react once, after the last. */
+  if ((g_str_has_prefix (key, "odoo-") || g_str_has_prefix (key, "n8n-") ||
+       g_str_equal (key, "pinned-certificate")) && self->session_idle == 0)
+    self->session_idle = g_idle_add (session_idle_cb, self);
+}
+
+static gboolean
+clock_cb (gpointer data)
+{
+  CtWindow *self = data;
+
+  /* The minute tick: SLA states move with time, and so does "updated … ago". */
+  if (ct_case_store_update_sla (self->store, self->profile, g_get_real_time () / G_USEC_PER_SEC) == 0)
+    update_subtitle (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ct_window_show_page (CtWindow   *self,
+                     const char *name)
+{
+  GtkWidget *row = sidebar_row (self, name);
+
+  g_return_if_fail (row != NULL);
+  if (gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar)) != GTK_LIST_BOX_ROW (row))
+    gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (row));
+  else
+    {
+      g_autoptr(CtCaseFilter) filter = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (sidebar_pages); i++)
+        if (g_str_equal (sidebar_pages[i].name, name) && sidebar_pages[i].scope >= 0)
+          filter = ct_case_filter_new (sidebar_pages[i].scope);
+      if (filter != NULL)
+        ct_queue_page_set_filter (self->queue_page, filter);
+    }
+}
+
+static void
+sidebar_row_selected_cb (CtWindow      *self,
+                         GtkListBoxRow *row,
+                         GtkListBox    *box)
+{
+  const char *name;
+
+  if (row == NULL)
+    return;
+  name = gtk_widget_get_name (GTK_WIDGET (row));
+  g_free (self->page);
+  self->page = g_strdup (name);
+  for (guint i = 0; i < G_N_ELEMENTS (sidebar_pages); i++)
+    {
+      if (!g_str_equal (sidebar_pages[i].name, name))
+        continue;
+      adw_window_title_set_title (self->window_title, _(sidebar_pages[i].label));
+      gtk_window_set_title (GTK_WINDOW (self), _(sidebar_pages[i].label));
+      if (sidebar_pages[i].scope >= 0)
+        {
+          g_autoptr(CtCaseFilter) filter = ct_case_filter_new (sidebar_pages[i].scope);
+
+          ct_queue_page_set_filter (self->queue_page, filter);
+          gtk_stack_set_visible_child_name (GTK_STACK (self->pages), "queue");
+        }
+      else
+        gtk_stack_set_visible_child_name (GTK_STACK (self->pages), name);
+    }
+  ct_window_update_actions (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+sidebar_row_activated_cb (CtWindow      *self,
+                          GtkListBoxRow *row,
+                          GtkListBox    *box)
+{
+  /* Folded, choosing the row already selected still opens it. */
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+build_sidebar (CtWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sidebar_pages); i++)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *icon = gtk_image_new_from_icon_name (sidebar_pages[i].icon);
+      GtkWidget *label = gtk_label_new (_(sidebar_pages[i].label));
+      GtkWidget *count = gtk_label_new (NULL);
+
+      gtk_widget_set_name (row, sidebar_pages[i].name);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (count, "dim-label");
+      gtk_widget_add_css_class (count, "numeric");
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), count);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      g_object_set_data (G_OBJECT (row), "count", count);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(sidebar_pages[i].label), -1);
+      gtk_list_box_append (GTK_LIST_BOX (self->sidebar), row);
+    }
+  g_signal_connect_object (self->sidebar, "row-selected", G_CALLBACK (sidebar_row_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "row-activated", G_CALLBACK (sidebar_row_activated_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -246,7 +816,12 @@ ct_window_save_state (CtWindow *self)
 static gboolean
 ct_window_close_request (GtkWindow *window)
 {
-  ct_window_save_state (CT_WINDOW (window));
+  CtWindow *self = CT_WINDOW (window);
+
+  ct_window_save_state (self);
+  /* Nothing in flight may keep a closed window alive. */
+  session_stop (self);
+  g_signal_handlers_disconnect_by_data (self->settings, self);
   return GTK_WINDOW_CLASS (ct_window_parent_class)->close_request (window);
 }
 
@@ -255,13 +830,17 @@ ct_window_dispose (GObject *object)
 {
   CtWindow *self = CT_WINDOW (object);
 
-  g_cancellable_cancel (self->check_cancellable);
-  g_clear_object (&self->check_cancellable);
-  g_clear_pointer (&self->check_rows, g_ptr_array_unref);
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  g_clear_object (&self->settings);
+  session_stop (self);
+  g_clear_handle_id (&self->update_idle, g_source_remove);
+  g_clear_handle_id (&self->clock_timeout, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->database, g_free);
 
   G_OBJECT_CLASS (ct_window_parent_class)->dispose (object);
 }
@@ -276,26 +855,47 @@ ct_window_class_init (CtWindowClass *klass)
   object_class->dispose = ct_window_dispose;
   window_class->close_request = ct_window_close_request;
 
+  g_type_ensure (CT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (CT_TYPE_QUEUE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/sysgenpro/ControlTower/ct-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtWindow, account_row);
-  gtk_widget_class_bind_template_child (widget_class, CtWindow, check_group);
-  gtk_widget_class_bind_template_child (widget_class, CtWindow, check_spinner);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, connect_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, health_button);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, health_list);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, info_bar);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, info_label);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, n8n_row);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, window_title);
+
+  ct_window_class_add_actions (widget_class);
 }
 
 static void
 ct_window_init (CtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->check_rows = g_ptr_array_new ();
+  self->profile = ct_profile_new_default ();
+  self->store = ct_case_store_new ();
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  ct_queue_page_set_store (self->queue_page, self->profile, self->store);
+  build_sidebar (self);
+  gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
+                           GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));
+  self->clock_timeout = g_timeout_add_seconds (60, clock_cb, self);
 }
 
 CtWindow *
@@ -320,20 +920,64 @@ ct_window_new (CtApplication *application)
   return self;
 }
 
-void
-ct_window_add_toast (CtWindow   *self,
-                     const char *title)
+CtCaseStore *
+ct_window_get_store (CtWindow *self)
 {
-  g_return_if_fail (CT_IS_WINDOW (self));
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  g_return_val_if_fail (CT_IS_WINDOW (self), NULL);
+  return self->store;
 }
 
-void
-ct_window_refresh (CtWindow *self)
+CtSync *
+ct_window_get_sync (CtWindow *self)
 {
-  g_return_if_fail (CT_IS_WINDOW (self));
+  g_return_val_if_fail (CT_IS_WINDOW (self), NULL);
+  return self->sync;
+}
 
-  self->demo = ct_application_get_demo (CT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-  ct_window_update_page (self);
+gint64
+ct_window_get_user_id (CtWindow *self)
+{
+  return self->user_id;
+}
+
+guint
+ct_window_get_n_sessions (CtWindow *self)
+{
+  return self->n_sessions;
+}
+
+const char *
+ct_window_get_count_text (CtWindow   *self,
+                          const char *page)
+{
+  GtkWidget *row = sidebar_row (self, page);
+
+  g_return_val_if_fail (row != NULL, NULL);
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (row), "count"));
+}
+
+const char *
+ct_window_get_page (CtWindow *self)
+{
+  return self->page;
+}
+
+CtQueuePage *
+ct_window_get_queue_page (CtWindow *self)
+{
+  return self->queue_page;
+}
+
+CtOverviewPage *
+ct_window_get_overview_page (CtWindow *self)
+{
+  return self->overview_page;
+}
+
+/* Brings the counts, the bar and the pages up to date now, not at idle. */
+void
+ct_window_update_now (CtWindow *self)
+{
+  g_clear_handle_id (&self->update_idle, g_source_remove);
+  update_all (self);
 }

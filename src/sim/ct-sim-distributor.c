@@ -30,6 +30,7 @@
 #define UID_NORIGHT   9
 
 #define ACTIVITY_APPROVAL 6
+#define CURRENCY_EUR      2
 
 typedef enum
 {
@@ -53,10 +54,53 @@ typedef enum
 
 static const char *const area_keys[] = { "sales", "credit", "procurement", "inventory", "returns",
                                          "vendor", "invoice" };
-static const char *const category_names[] = { "Sales Discount", "Credit Limit Override",
-                                              "Purchase Request", "Inventory Write-off",
-                                              "Return / Claim", "Vendor Onboarding",
-                                              "Invoice Discrepancy" };
+/* The names the default profile maps to its areas (approvals: category_id). */
+static const char *const category_names[] = { "Discount override", "Credit release",
+                                              "Purchase request", "Write-off",
+                                              "Return or claim", "Vendor onboarding",
+                                              "Invoice discrepancy" };
+
+/* People per region and role: each region has requesters, approvers and a
+ * manager; one finance controller signs off invoices everywhere. The five
+ * logins of the tests keep their uids (central region). */
+typedef enum
+{
+  ROLE_REQUESTER,
+  ROLE_APPROVER,
+  ROLE_MANAGER,
+  ROLE_CONTROLLER,
+} Role;
+
+#define N_REGIONS      3
+#define UID_CONTROLLER 30
+
+typedef struct
+{
+  gint64      uid;
+  const char *login;
+  const char *name;
+  guint       region;
+  Role        role;
+} Person;
+
+static const Person people[] = {
+  { 20, "jonas.berg", "Jonas Berg", 0, ROLE_REQUESTER },
+  { 21, "ingrid.holm", "Ingrid Holm", 0, ROLE_REQUESTER },
+  { 22, "lena.fischer", "Lena Fischer", 0, ROLE_APPROVER },
+  { 23, "pieter.devries", "Pieter de Vries", 0, ROLE_APPROVER },
+  { 24, "sven.olsen", "Sven Olsen", 0, ROLE_MANAGER },
+  { UID_REQUESTER, NULL, NULL, 1, ROLE_REQUESTER },
+  { 25, "marta.kowalska", "Marta Kowalska", 1, ROLE_REQUESTER },
+  { UID_APPROVER, NULL, NULL, 1, ROLE_APPROVER },
+  { 26, "claire.dubois", "Claire Dubois", 1, ROLE_APPROVER },
+  { UID_MANAGER, NULL, NULL, 1, ROLE_MANAGER },
+  { 27, "lucia.romero", "Lucía Romero", 2, ROLE_REQUESTER },
+  { 28, "marco.bianchi", "Marco Bianchi", 2, ROLE_REQUESTER },
+  { 29, "sofia.costa", "Sofia Costa", 2, ROLE_APPROVER },
+  { 31, "nikos.papadakis", "Nikos Papadakis", 2, ROLE_APPROVER },
+  { 32, "elena.ruiz", "Elena Ruiz", 2, ROLE_MANAGER },
+  { UID_CONTROLLER, "hannah.weber", "Hannah Weber", 1, ROLE_CONTROLLER },
+};
 
 typedef struct
 {
@@ -75,6 +119,10 @@ typedef struct
   gint64      tier_definition[N_AREAS];
   gint64      category[N_AREAS];
   guint       counter[8];
+  guint       region;     /* of the case being made */
+  gint64      picking_type[N_REGIONS];
+  /* Business minutes before now, every 5 minutes back (office calendar). */
+  GArray     *business;
 } Gen;
 
 const char *
@@ -234,6 +282,122 @@ user_partner (gint64 uid)
   return uid + 100;   /* partners 102..109 are the users' */
 }
 
+/* Names a person recognises, derived from the index alone (no draw from
+ * the seed, so adding a name never shifts the rest of the data). */
+static const char *
+customer_name (Gen   *g,
+               guint  i)
+{
+  static const char *const first[] = { "Alpine", "Harbor", "Northgate", "Riverside", "Summit", "Oakwood",
+                                        "Lakeside", "Metro", "Bayview", "Pinecrest", "Granite", "Meadow",
+                                        "Coastal", "Valley", "Crown", "Beacon", "Juniper", "Hillcrest" };
+  static const char *const second[] = { "Foods", "Grocers", "Markets", "Pharmacy", "Wholesale",
+                                         "Cash & Carry", "Trading", "Supermarkets", "Retail", "Delicatessen",
+                                         "Hospitality", "Convenience" };
+  guint a = i % G_N_ELEMENTS (first), b = (i / G_N_ELEMENTS (first)) % G_N_ELEMENTS (second);
+  guint round = i / (G_N_ELEMENTS (first) * G_N_ELEMENTS (second));
+
+  return round == 0 ? fmt (g, "%s %s", first[a], second[b])
+                    : fmt (g, "%s %s %u", first[a], second[b], round + 1);
+}
+
+static const char *
+vendor_name (Gen   *g,
+             guint  i)
+{
+  static const char *const first[] = { "Nordic", "Atlas", "Delta", "Evergreen", "Pacific", "Sterling",
+                                        "Orion", "Vertex", "Cascade", "Heritage", "Apex", "Meridian", "Solano" };
+  static const char *const second[] = { "Beverages", "Dairy", "Frozen Foods", "Pharma Supply", "Electronics",
+                                         "Household Goods", "Tobacco", "Spirits", "Packaging", "Logistics",
+                                         "Fresh Produce" };
+  static const char *const form[] = { "Ltd", "GmbH", "B.V.", "S.A.", "AB" };
+  guint a = i % G_N_ELEMENTS (first), b = (i / G_N_ELEMENTS (first)) % G_N_ELEMENTS (second);
+  guint round = i / (G_N_ELEMENTS (first) * G_N_ELEMENTS (second));
+
+  return round == 0 ? fmt (g, "%s %s %s", first[a], second[b], form[(a + b) % G_N_ELEMENTS (form)])
+                    : fmt (g, "%s %s %s %u", first[a], second[b], form[(a + b) % G_N_ELEMENTS (form)], round + 1);
+}
+
+/* Someone of @role in the case's region, drawn from the seed. */
+static gint64
+person (Gen  *g,
+        Role  role)
+{
+  gint64 found[4];
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (people) && n < G_N_ELEMENTS (found); i++)
+    if (people[i].role == role && (role == ROLE_CONTROLLER || people[i].region == g->region))
+      found[n++] = people[i].uid;
+  g_assert (n > 0);
+  return n == 1 ? found[0] : found[g_rand_int_range (g->rand, 0, (gint32) n)];
+}
+
+static const char *
+person_name (gint64 uid)
+{
+  static const struct { gint64 uid; const char *name; } base[] = {
+    { UID_ADMIN, "Ada Moreau" }, { UID_MANAGER, "Morgan Hale" }, { UID_APPROVER, "Avery Brooks" },
+    { UID_REQUESTER, "Riley Chen" }, { UID_NORIGHT, "Nico Weiss" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (base); i++)
+    if (base[i].uid == uid)
+      return base[i].name;
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    if (people[i].uid == uid)
+      return people[i].name;
+  return "";
+}
+
+/* The office calendar of the default profile (Mon–Fri 08–12 and 13–17,
+ * Europe/Brussels), walked back from now in 5-minute steps: entry i is how
+ * many business minutes lie between now - 5 i minutes and now. Ages are
+ * then drawn in business time, so the demo's spread of on track, at risk
+ * and breached holds whatever the day and hour it starts. */
+static void
+build_business_table (Gen *g)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Europe/Brussels");
+  guint minutes = 0;
+
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  g->business = g_array_sized_new (FALSE, FALSE, sizeof (guint), 60 * 24 * 21 / 5);
+  for (guint i = 0; i < 60 * 24 * 21 / 5; i++)
+    {
+      g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (g->now - (gint64) i * 300);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (t, tz);
+      int dow = g_date_time_get_day_of_week (local);
+      int minute = g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
+
+      g_array_append_val (g->business, minutes);
+      if (dow <= 5 && ((minute > 8 * 60 && minute <= 12 * 60) || (minute > 13 * 60 && minute <= 17 * 60)))
+        minutes += 5;
+    }
+}
+
+/* Wall-clock seconds back from now to reach @business_minutes of office time. */
+static gint64
+business_age (Gen   *g,
+              guint  business_minutes)
+{
+  guint lo = 0, hi = g->business->len - 1;
+
+  if (business_minutes >= g_array_index (g->business, guint, hi))
+    return (gint64) hi * 300;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (g->business, guint, mid) < business_minutes)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint64) lo * 300 + g_rand_int_range (g->rand, 0, 300);
+}
+
 /* The four mechanisms */
 
 typedef struct
@@ -260,10 +424,14 @@ tier_review (Gen        *g,
   ct_sim_model_set_int (g->reviews, r, "res_id", ct_sim_model_row_id (model, row));
   ct_sim_model_set_int (g->reviews, r, "definition_id", g->tier_definition[area]);
   ct_sim_model_set_int (g->reviews, r, "sequence", 10);
-  ct_sim_model_set_int (g->reviews, r, "reviewer_id", UID_APPROVER);
-  ct_sim_model_add_id (g->reviews, r, "reviewer_ids", UID_APPROVER);
-  ct_sim_model_set_str (g->reviews, r, "todo_by", "Avery Approver");
-  ct_sim_model_set_int (g->reviews, r, "requested_by", UID_REQUESTER);
+  gint64 reviewer = person (g, ROLE_APPROVER);
+  gint64 requester = person (g, ROLE_REQUESTER);
+  gint64 manager = person (g, ROLE_MANAGER);
+
+  ct_sim_model_set_int (g->reviews, r, "reviewer_id", reviewer);
+  ct_sim_model_add_id (g->reviews, r, "reviewer_ids", reviewer);
+  ct_sim_model_set_str (g->reviews, r, "todo_by", person_name (reviewer));
+  ct_sim_model_set_int (g->reviews, r, "requested_by", requester);
   ct_sim_model_set_int (g->reviews, r, "company_id", 1);
   ct_sim_model_set_str (g->reviews, r, "create_date", datetime_at (g, t->created));
   if (t->pending)
@@ -271,13 +439,13 @@ tier_review (Gen        *g,
   else
     {
       ct_sim_model_set_str (g->reviews, r, "status", t->approved ? "approved" : "rejected");
-      ct_sim_model_set_int (g->reviews, r, "done_by", t->escalated ? UID_MANAGER : UID_APPROVER);
+      ct_sim_model_set_int (g->reviews, r, "done_by", t->escalated ? manager : reviewer);
       ct_sim_model_set_str (g->reviews, r, "reviewed_date", datetime_at (g, t->decided));
       if (!t->approved)
         ct_sim_model_set_str (g->reviews, r, "comment", "Outside policy, please revise.");
     }
   ct_sim_model_add_id (model, row, "review_ids", id);
-  post (g, model, row, user_partner (UID_REQUESTER), "<p>A review has been requested</p>", t->created, 2);
+  post (g, model, row, user_partner (requester), "<p>A review has been requested</p>", t->created, 2);
   if (t->escalated)
     {
       /* Escalation: a second tier for the manager, after the first one stalled. */
@@ -288,19 +456,19 @@ tier_review (Gen        *g,
       ct_sim_model_set_int (g->reviews, e, "res_id", ct_sim_model_row_id (model, row));
       ct_sim_model_set_int (g->reviews, e, "definition_id", g->tier_definition[area]);
       ct_sim_model_set_int (g->reviews, e, "sequence", 20);
-      ct_sim_model_set_int (g->reviews, e, "reviewer_id", UID_MANAGER);
-      ct_sim_model_add_id (g->reviews, e, "reviewer_ids", UID_MANAGER);
-      ct_sim_model_set_str (g->reviews, e, "todo_by", "Morgan Manager");
-      ct_sim_model_set_int (g->reviews, e, "requested_by", UID_APPROVER);
+      ct_sim_model_set_int (g->reviews, e, "reviewer_id", manager);
+      ct_sim_model_add_id (g->reviews, e, "reviewer_ids", manager);
+      ct_sim_model_set_str (g->reviews, e, "todo_by", person_name (manager));
+      ct_sim_model_set_int (g->reviews, e, "requested_by", reviewer);
       ct_sim_model_set_str (g->reviews, e, "create_date", datetime_at (g, (t->created + t->decided) / 2));
       ct_sim_model_set_str (g->reviews, e, "status", t->pending ? "pending" : t->approved ? "approved" : "rejected");
       if (!t->pending)
         {
-          ct_sim_model_set_int (g->reviews, e, "done_by", UID_MANAGER);
+          ct_sim_model_set_int (g->reviews, e, "done_by", manager);
           ct_sim_model_set_str (g->reviews, e, "reviewed_date", datetime_at (g, t->decided));
         }
       ct_sim_model_add_id (model, row, "review_ids", ct_sim_model_row_id (g->reviews, e));
-      post (g, model, row, user_partner (UID_APPROVER), "<p>Escalated to management</p>",
+      post (g, model, row, user_partner (reviewer), "<p>Escalated to management</p>",
             (t->created + t->decided) / 2, 2);
     }
   if (t->pending && !t->escalated && area == AREA_INVOICE)
@@ -315,17 +483,17 @@ tier_review (Gen        *g,
       ct_sim_model_set_int (g->reviews, w, "definition_id", g->tier_definition[area]);
       ct_sim_model_set_int (g->reviews, w, "sequence", 20);
       ct_sim_model_set_int (g->reviews, w, "approve_sequence", 1);
-      ct_sim_model_set_int (g->reviews, w, "reviewer_id", UID_MANAGER);
-      ct_sim_model_add_id (g->reviews, w, "reviewer_ids", UID_MANAGER);
-      ct_sim_model_set_str (g->reviews, w, "todo_by", "Morgan Manager");
-      ct_sim_model_set_int (g->reviews, w, "requested_by", UID_REQUESTER);
+      ct_sim_model_set_int (g->reviews, w, "reviewer_id", UID_CONTROLLER);
+      ct_sim_model_add_id (g->reviews, w, "reviewer_ids", UID_CONTROLLER);
+      ct_sim_model_set_str (g->reviews, w, "todo_by", person_name (UID_CONTROLLER));
+      ct_sim_model_set_int (g->reviews, w, "requested_by", requester);
       ct_sim_model_set_str (g->reviews, w, "create_date", datetime_at (g, t->created));
       ct_sim_model_set_str (g->reviews, w, "status", "waiting");
       ct_sim_model_add_id (model, row, "review_ids", ct_sim_model_row_id (g->reviews, w));
     }
   if (!t->pending)
     {
-      post (g, model, row, user_partner (t->escalated ? UID_MANAGER : UID_APPROVER),
+      post (g, model, row, user_partner (t->escalated ? manager : reviewer),
             t->approved ? "<p>A review was accepted</p>" : "<p>A review was rejected</p>", t->decided, 2);
       ct_sim_model_set_str (model, row, "write_date", datetime_at (g, t->decided));
     }
@@ -343,11 +511,12 @@ approval_request (Gen        *g,
   guint r = ct_sim_model_new_row (g->requests, 0);
   gint64 id = ct_sim_model_row_id (g->requests, r);
   gboolean two = area == AREA_CREDIT || area == AREA_VENDOR;
-  const gint64 users[2] = { UID_APPROVER, UID_MANAGER };
+  const gint64 users[2] = { person (g, ROLE_APPROVER), person (g, ROLE_MANAGER) };
+  gint64 owner = person (g, ROLE_REQUESTER);
 
   ct_sim_model_set_str (g->requests, r, "name", subject);
   ct_sim_model_set_int (g->requests, r, "category_id", g->category[area]);
-  ct_sim_model_set_int (g->requests, r, "request_owner_id", UID_REQUESTER);
+  ct_sim_model_set_int (g->requests, r, "request_owner_id", owner);
   ct_sim_model_set_str (g->requests, r, "date", datetime_at (g, t->created));
   ct_sim_model_set_str (g->requests, r, "date_confirmed", datetime_at (g, t->created));
   ct_sim_model_set_str (g->requests, r, "create_date", datetime_at (g, t->created));
@@ -377,9 +546,9 @@ approval_request (Gen        *g,
       ct_sim_model_set_int (g->approvers, a, "required", i == 0);
       ct_sim_model_add_id (g->requests, r, "approver_ids", ct_sim_model_row_id (g->approvers, a));
     }
-  post (g, g->requests, r, user_partner (UID_REQUESTER), "<p>Request submitted</p>", t->created, 2);
+  post (g, g->requests, r, user_partner (owner), "<p>Request submitted</p>", t->created, 2);
   if (!t->pending)
-    post (g, g->requests, r, user_partner (UID_APPROVER), t->approved ? "<p>Approved</p>" : "<p>Refused</p>",
+    post (g, g->requests, r, user_partner (users[0]), t->approved ? "<p>Approved</p>" : "<p>Refused</p>",
           t->decided, 2);
 }
 
@@ -393,6 +562,8 @@ approval_activity (Gen        *g,
   guint a = ct_sim_model_new_row (g->activities, 0);
   gint64 id = ct_sim_model_row_id (g->activities, a);
   g_autofree char *res_name = ct_sim_model_display_name (model, row);
+  gint64 approver = person (g, ROLE_APPROVER);
+  gint64 requester = person (g, ROLE_REQUESTER);
 
   ct_sim_model_set_int (g->activities, a, "res_model_id", model->ir_model_id);
   ct_sim_model_set_str (g->activities, a, "res_model", model->name);
@@ -401,16 +572,16 @@ approval_activity (Gen        *g,
   ct_sim_model_set_int (g->activities, a, "activity_type_id", ACTIVITY_APPROVAL);
   ct_sim_model_set_str (g->activities, a, "summary", summary);
   ct_sim_model_set_str (g->activities, a, "date_deadline", date_at (g, t->created + 2 * 86400));
-  ct_sim_model_set_int (g->activities, a, "user_id", UID_APPROVER);
+  ct_sim_model_set_int (g->activities, a, "user_id", approver);
   ct_sim_model_set_str (g->activities, a, "activity_category", "default");
   ct_sim_model_set_str (g->activities, a, "create_date", datetime_at (g, t->created));
-  ct_sim_model_set_int (g->activities, a, "create_uid", UID_REQUESTER);
+  ct_sim_model_set_int (g->activities, a, "create_uid", requester);
   ct_sim_model_set_int (g->activities, a, "active", t->pending);
   if (!t->pending)
     {
       ct_sim_model_set_str (g->activities, a, "date_done", date_at (g, t->decided));
       ct_sim_model_set_str (g->activities, a, "feedback", t->approved ? "Approved" : "Refused");
-      post (g, model, row, user_partner (UID_APPROVER),
+      post (g, model, row, user_partner (approver),
             t->approved ? "<p>Approval done</p><div>Approved</div>" : "<p>Approval done</p><div>Refused</div>",
             t->decided, 2);
     }
@@ -435,11 +606,14 @@ new_sale (Gen    *g,
   ct_sim_model_set_int (g->sales, row, "partner_id", customer);
   ct_sim_model_set_str (g->sales, row, "date_order", datetime_at (g, t->created));
   ct_sim_model_set_str (g->sales, row, "create_date", datetime_at (g, t->created));
-  ct_sim_model_set_int (g->sales, row, "create_uid", UID_REQUESTER);
-  ct_sim_model_set_int (g->sales, row, "user_id", UID_REQUESTER);
-  ct_sim_model_set_int (g->sales, row, "company_id", 2 + (guint) (id % 3));
-  ct_sim_model_set_int (g->sales, row, "currency_id", 1);
-  ct_sim_model_set_int (g->sales, row, "warehouse_id", 1 + (id % 4));
+  gint64 salesperson = person (g, ROLE_REQUESTER);
+
+  ct_sim_model_set_int (g->sales, row, "create_uid", salesperson);
+  ct_sim_model_set_int (g->sales, row, "user_id", salesperson);
+  ct_sim_model_set_int (g->sales, row, "company_id", 2 + g->region);
+  ct_sim_model_set_int (g->sales, row, "currency_id", CURRENCY_EUR);
+  /* North Hub, Central Hub or Cross-dock, South Hub */
+  ct_sim_model_set_int (g->sales, row, "warehouse_id", g->region == 0 ? 1 : g->region == 2 ? 4 : 2 + (id % 2));
   ct_sim_model_set_str (g->sales, row, "invoice_status", "no");
   for (guint i = 0; i < n_lines; i++)
     {
@@ -493,11 +667,13 @@ new_purchase (Gen        *g,
   ct_sim_model_set_str (g->purchases, row, "date_order", datetime_at (g, t->created));
   ct_sim_model_set_str (g->purchases, row, "date_planned", datetime_at (g, t->created + 7 * 86400));
   ct_sim_model_set_str (g->purchases, row, "create_date", datetime_at (g, t->created));
-  ct_sim_model_set_int (g->purchases, row, "create_uid", UID_REQUESTER);
-  ct_sim_model_set_int (g->purchases, row, "user_id", UID_REQUESTER);
-  ct_sim_model_set_int (g->purchases, row, "company_id", 1);
-  ct_sim_model_set_int (g->purchases, row, "currency_id", 1);
-  ct_sim_model_set_int (g->purchases, row, "picking_type_id", 1);
+  gint64 buyer = person (g, ROLE_REQUESTER);
+
+  ct_sim_model_set_int (g->purchases, row, "create_uid", buyer);
+  ct_sim_model_set_int (g->purchases, row, "user_id", buyer);
+  ct_sim_model_set_int (g->purchases, row, "company_id", 2 + g->region);
+  ct_sim_model_set_int (g->purchases, row, "currency_id", CURRENCY_EUR);
+  ct_sim_model_set_int (g->purchases, row, "picking_type_id", g->picking_type[g->region]);
   ct_sim_model_set_str (g->purchases, row, "priority", "0");
   ct_sim_model_set_str (g->purchases, row, "invoice_status", "no");
   ct_sim_model_set_float (g->purchases, row, "amount_untaxed", amount);
@@ -523,16 +699,44 @@ make_case (Gen    *g,
            guint   index,
            Timing *t)
 {
-  Area area = (Area) g_rand_int_range (g->rand, 0, N_AREAS);
-  Mechanism mech = (Mechanism) g_rand_int_range (g->rand, 0, 3);
+  /* A distributor's mix: sales and procurement lead, vendors are few. */
+  static const guint area_weights[N_AREAS] = { 26, 14, 22, 10, 10, 5, 13 };
+  gint32 roll = g_rand_int_range (g->rand, 0, 100);
+  gint32 how = g_rand_int_range (g->rand, 0, 100);
+  Area area = AREA_SALES;
+  Mechanism mech;
   guint row;
 
-  /* Purchase double validation only exists for purchase orders; give it
-   * a fair share of procurement. */
-  if (mech == MECH_DOUBLE_VALIDATION)
-    mech = area == AREA_PROCUREMENT ? MECH_DOUBLE_VALIDATION : MECH_ACTIVITY;
-  else if (area == AREA_PROCUREMENT && g_rand_boolean (g->rand))
-    mech = MECH_DOUBLE_VALIDATION;
+  for (guint i = 0, sum = 0; i < N_AREAS; i++)
+    if (roll >= (gint32) sum && roll < (gint32) (sum += area_weights[i]))
+      area = (Area) i;
+
+  /* Each area through the mechanisms its company would use, as the default
+   * profile reads them: credit release by activity or request, procurement
+   * by tier review or double validation, write-offs and vendors through the
+   * Approvals app. A few decided requests everywhere keep every category
+   * in use. */
+  switch (area)
+    {
+    case AREA_SALES:
+      mech = how < 55 ? MECH_TIER : MECH_APPROVAL;
+      break;
+    case AREA_CREDIT:
+      mech = how < 70 ? MECH_ACTIVITY : MECH_APPROVAL;
+      break;
+    case AREA_PROCUREMENT:
+      mech = how < 45 ? MECH_DOUBLE_VALIDATION : how < 92 || t->pending ? MECH_TIER : MECH_APPROVAL;
+      break;
+    case AREA_INVENTORY:
+    case AREA_VENDOR:
+      mech = how < 88 || t->pending ? MECH_APPROVAL : MECH_TIER;
+      break;
+    case AREA_RETURNS:
+    case AREA_INVOICE:
+    default:
+      mech = how < 90 || t->pending ? MECH_TIER : MECH_APPROVAL;
+      break;
+    }
 
   switch (area)
     {
@@ -590,9 +794,11 @@ make_case (Gen    *g,
                   ct_sim_model_get_str (g->purchases, row, "name"));
       if (mech == MECH_DOUBLE_VALIDATION)
         {
-          post (g, g->purchases, row, user_partner (UID_REQUESTER), "", t->created, 7);
+          post (g, g->purchases, row, user_partner (ct_sim_model_get_int (g->purchases, row, "user_id")), "",
+                t->created, 7);
           if (!t->pending)
-            post (g, g->purchases, row, user_partner (UID_MANAGER), "", t->decided, t->approved ? 8 : 2);
+            post (g, g->purchases, row, user_partner (person (g, ROLE_MANAGER)), "", t->decided,
+                  t->approved ? 8 : 2);
         }
       else if (mech == MECH_TIER)
         tier_review (g, g->purchases, row, area, t);
@@ -621,7 +827,7 @@ make_case (Gen    *g,
           ct_sim_model_set_int (g->quants, row, "inventory_quantity_set", t->pending);
           ct_sim_model_set_str (g->quants, row, "inventory_date", date_at (g, t->created));
           ct_sim_model_set_str (g->quants, row, "create_date", datetime_at (g, t->created));
-          ct_sim_model_set_int (g->quants, row, "user_id", UID_REQUESTER);
+          ct_sim_model_set_int (g->quants, row, "user_id", person (g, ROLE_REQUESTER));
           if (mech == MECH_APPROVAL)
             approval_request (g, area, fmt (g, "Inventory adjustment %u", (guint) ct_sim_model_row_id (g->quants, row)),
                               ct_sim_model_get_float (g->quants, row, "x_ct_value_diff"), 0, NULL, t);
@@ -685,7 +891,8 @@ make_case (Gen    *g,
       break;
     case AREA_VENDOR:
       {
-        gint64 id = ct_sim_dataset_add_partner (g->db, 0, fmt (g, "New Vendor %u", index), 0, TRUE);
+        /* Prospective vendors take names after the approved ones. */
+        gint64 id = ct_sim_dataset_add_partner (g->db, 0, vendor_name (g, g->n_vendors + index), 0, TRUE);
         guint prow;
 
         ct_sim_model_lookup (g->partners, id, &prow);
@@ -694,7 +901,8 @@ make_case (Gen    *g,
                               t->pending ? "pending" : t->approved ? "approved" : "rejected");
         ct_sim_model_set_str (g->partners, prow, "create_date", datetime_at (g, t->created));
         if (mech == MECH_APPROVAL)
-          approval_request (g, area, fmt (g, "Onboard vendor %u", index), 0, id, NULL, t);
+          approval_request (g, area, fmt (g, "Onboard %s", ct_sim_model_get_str (g->partners, prow, "name")),
+                            0, id, NULL, t);
         else if (mech == MECH_TIER)
           tier_review (g, g->partners, prow, area, t);
         else
@@ -766,7 +974,7 @@ add_master_data (Gen *g)
       ct_sim_model_set_str (companies, row, "name", region_names[i]);
       ct_sim_model_set_int (companies, row, "parent_id", 1);
       ct_sim_model_set_int (companies, row, "partner_id", partner);
-      ct_sim_model_set_int (companies, row, "currency_id", 1);
+      ct_sim_model_set_int (companies, row, "currency_id", CURRENCY_EUR);
       ct_sim_model_set_str (companies, row, "x_ct_region", regions[i]);
       ct_sim_model_set_str (companies, row, "po_double_validation", "two_step");
       ct_sim_model_set_float (companies, row, "po_double_validation_amount", 10000);
@@ -781,6 +989,23 @@ add_master_data (Gen *g)
       ct_sim_model_set_int (g->warehouses, row, "company_id", 2 + (i == 0 ? 0 : i == 3 ? 2 : 1));
       ct_sim_model_set_int (g->warehouses, row, "active", 1);
     }
+  {
+    /* Receipts per regional hub: a purchase order's branch. */
+    CtSimModel *types_model = ct_sim_db_get_model (g->db, "stock.picking.type");
+    static const guint region_hub[N_REGIONS] = { 0, 1, 3 };
+    CtSimModel *currencies = ct_sim_db_get_model (g->db, "res.currency");
+
+    for (guint i = 0; i < N_REGIONS; i++)
+      {
+        row = ct_sim_model_new_row (types_model, 10 + i);
+        g->picking_type[i] = 10 + i;
+        ct_sim_model_set_str (types_model, row, "name", fmt (g, "%s: Receipts", warehouses[region_hub[i]][0]));
+        ct_sim_model_set_str (types_model, row, "code", "incoming");
+      }
+    row = ct_sim_model_new_row (currencies, CURRENCY_EUR);
+    ct_sim_model_set_str (currencies, row, "name", "EUR");
+    ct_sim_model_set_str (currencies, row, "symbol", "€");
+  }
   for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
     {
       row = ct_sim_model_new_row (categ, i + 1);
@@ -794,7 +1019,7 @@ add_master_data (Gen *g)
   g->first_customer = ct_sim_db_get_model (g->db, "res.partner")->next_id;
   for (guint i = 0; i < g->n_customers; i++)
     {
-      gint64 id = ct_sim_dataset_add_partner (g->db, 0, fmt (g, "Customer %04u", i + 1), 0, TRUE);
+      gint64 id = ct_sim_dataset_add_partner (g->db, 0, customer_name (g, i), 0, TRUE);
       double limit = 5000 * (1 + g_rand_int_range (g->rand, 0, 40));
       double exposure = limit * g_rand_double_range (g->rand, 0.2, 1.4);
 
@@ -811,7 +1036,7 @@ add_master_data (Gen *g)
   g->first_vendor = ct_sim_db_get_model (g->db, "res.partner")->next_id;
   for (guint i = 0; i < g->n_vendors; i++)
     {
-      gint64 id = ct_sim_dataset_add_partner (g->db, 0, fmt (g, "Supplier %03u", i + 1), 0, TRUE);
+      gint64 id = ct_sim_dataset_add_partner (g->db, 0, vendor_name (g, i), 0, TRUE);
 
       ct_sim_model_lookup (g->partners, id, &row);
       ct_sim_model_set_int (g->partners, row, "supplier_rank", 1);
@@ -1031,23 +1256,23 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
   ct_sim_dataset_add_base (db, "Northwind Distribution", "Northwind Distribution");
   {
     static const struct { gint64 uid; const char *login; const char *name; const char *groups; } users[] = {
-      { UID_ADMIN, "admin", "Ada Admin",
+      { UID_ADMIN, "admin", "Ada Moreau",
         "base.group_user,base.group_system,base.group_partner_manager,purchase.group_purchase_user,"
         "purchase.group_purchase_manager,stock.group_stock_user,stock.group_stock_manager,"
         "sales_team.group_sale_salesman,sales_team.group_sale_manager,account.group_account_invoice,"
         "queue_job.group_queue_job_manager,approvals.group_approval_user" },
-      { UID_MANAGER, "manager", "Morgan Manager",
+      { UID_MANAGER, "manager", "Morgan Hale",
         "base.group_user,purchase.group_purchase_user,purchase.group_purchase_manager,"
         "stock.group_stock_user,stock.group_stock_manager,sales_team.group_sale_salesman,"
         "sales_team.group_sale_manager,account.group_account_invoice,queue_job.group_queue_job_manager,"
         "approvals.group_approval_user" },
-      { UID_APPROVER, "approver", "Avery Approver",
+      { UID_APPROVER, "approver", "Avery Brooks",
         "base.group_user,purchase.group_purchase_user,purchase.group_purchase_manager,"
         "stock.group_stock_user,sales_team.group_sale_salesman,account.group_account_invoice,"
         "approvals.group_approval_user" },
-      { UID_REQUESTER, "requester", "Riley Requester",
+      { UID_REQUESTER, "requester", "Riley Chen",
         "base.group_user,purchase.group_purchase_user,sales_team.group_sale_salesman,stock.group_stock_user" },
-      { UID_NORIGHT, "noright", "Nico Noright", "base.group_user" },
+      { UID_NORIGHT, "noright", "Nico Weiss", "base.group_user" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (users); i++)
@@ -1058,7 +1283,19 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
                                  ct_sim_dataset_distributor_api_key (seed, users[i].login),
                                  users[i].groups);
       }
+    for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+      {
+        if (people[i].login == NULL)
+          continue;
+        ct_sim_dataset_add_partner (db, user_partner (people[i].uid), people[i].name, 0, FALSE);
+        ct_sim_dataset_add_user (odoo, people[i].uid, user_partner (people[i].uid), people[i].login,
+                                 people[i].name, people[i].login,
+                                 ct_sim_dataset_distributor_api_key (seed, people[i].login),
+                                 people[i].role == ROLE_REQUESTER ? users[3].groups
+                                 : people[i].role == ROLE_APPROVER ? users[2].groups : users[1].groups);
+      }
   }
+  build_business_table (g);
   add_master_data (g);
 
   for (guint i = 0; i < n_cases; i++)
@@ -1066,16 +1303,22 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
       Timing t = { 0 };
       gint32 bucket = g_rand_int_range (g->rand, 0, 100);
 
+      g->region = i % N_REGIONS;
       t.pending = bucket < 35;
       if (t.pending)
         {
-          /* On track (< 1 day), at risk (1-3 days), breached (3-14 days) */
-          gint64 age = bucket < 17 ? g_rand_int_range (g->rand, 600, 86400) :
-                       bucket < 26 ? g_rand_int_range (g->rand, 86400, 3 * 86400) :
-                                     g_rand_int_range (g->rand, 3 * 86400, 14 * 86400);
+          /* In office business minutes: most well inside even the shortest
+           * window (credit, 4 h), some a few hours in, a few over a day (at
+           * risk or breached where the window is short), a handful stuck for
+           * days. */
+          gint32 spread = g_rand_int_range (g->rand, 0, 1000);
+          guint minutes = spread < 700 ? (guint) g_rand_int_range (g->rand, 5, 150) :
+                          spread < 900 ? (guint) g_rand_int_range (g->rand, 150, 420) :
+                          spread < 970 ? (guint) g_rand_int_range (g->rand, 420, 1200) :
+                                         (guint) g_rand_int_range (g->rand, 1500, 4800);
 
-          t.created = g->now - age;
-          t.escalated = bucket >= 33;
+          t.created = g->now - business_age (g, minutes);
+          t.escalated = spread >= 995;
           t.decided = g->now;
         }
       else
@@ -1093,5 +1336,6 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
   add_jobs (g);
   ct_sim_dataset_add_crons (db, TRUE);
   fill_write_dates (g);
+  g_array_unref (g->business);
   g_rand_free (g->rand);
 }

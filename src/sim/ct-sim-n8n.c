@@ -933,6 +933,7 @@ static JsonNode *
 active_version_json (const Workflow *workflow)
 {
   JsonObject *version;
+  JsonNode *node;
 
   if (!workflow->active)
     return json_node_new (JSON_NODE_NULL);
@@ -946,7 +947,10 @@ active_version_json (const Workflow *workflow)
   json_object_set_string_member (version, "authors", "Peer Owner");
   json_object_set_null_member (version, "name");
   json_object_set_null_member (version, "description");
-  return json_node_init_object (json_node_alloc (), version);
+  /* json_node_init_object () would take a reference of its own. */
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, version);
+  return node;
 }
 
 typedef enum

@@ -10,6 +10,7 @@
 
 #include "ct-connection-check.h"
 #include "test-odoo-client-server.h"
+#include "test-wait.h"
 
 static void
 on_done (GObject      *source,
@@ -51,8 +52,7 @@ run_check (TestServer   *server,
   options.connect_timeout_ms = 2000;
   options.call_timeout_ms = 5000;
   ct_connection_check_async (&options, NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (result != NULL);
   items = ct_connection_check_finish (result, &error);
   g_object_unref (result);
   g_assert_no_error (error);
@@ -225,8 +225,7 @@ test_bad_n8n_key (void)
   options.secret = test_server_get_password (server, "admin");
   options.n8n_api_key = "not-the-n8n-key";
   ct_connection_check_async (&options, NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (result != NULL);
   items = ct_connection_check_finish (result, &error);
   g_object_unref (result);
   g_assert_no_error (error);

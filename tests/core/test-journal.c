@@ -12,6 +12,7 @@
 
 #include "ct-case.h"
 #include "ct-journal.h"
+#include "test-wait.h"
 
 static char *
 make_dir (void)
@@ -326,14 +327,12 @@ test_snapshot_async (void)
   ct_journal_write_snapshot_async (j, cases, 1795000000, NULL, async_done_cb, &written);
   /* The caller may drop its array at once: the write holds its own refs. */
   g_ptr_array_set_size (cases, 0);
-  while (written == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (written != NULL);
   g_assert_true (ct_journal_write_snapshot_finish (j, written, &error));
   g_assert_no_error (error);
 
   ct_journal_read_snapshot_async (j, NULL, async_done_cb, &read);
-  while (read == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (read != NULL);
   back = ct_journal_read_snapshot_finish (j, read, &synced, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->len, ==, 1000);

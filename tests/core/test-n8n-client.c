@@ -13,6 +13,7 @@
 #include "ct-connection.h"
 #include "ct-n8n-client.h"
 #include "test-odoo-client-server.h"
+#include "test-wait.h"
 
 typedef struct
 {
@@ -58,8 +59,7 @@ on_done (GObject      *source,
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (*slot != NULL);
   return *slot;
 }
 
@@ -330,8 +330,7 @@ test_retry_does_not_block (Fixture       *fx,
   ct_n8n_client_retry_async (fx->client, "5", FALSE, NULL, on_retry_done, &state);
   for (guint i = 0; i < 3; i++)
     ct_n8n_client_list_executions_async (fx->client, &query, NULL, on_list_done, &state);
-  while (state.order->len < 4)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (state.order->len >= 4);
   g_assert_cmpstr (state.order->pdata[0], ==, "list");
   g_assert_cmpstr (state.order->pdata[2], ==, "list");
   g_assert_cmpstr (state.order->pdata[3], ==, "retry");
@@ -500,13 +499,6 @@ test_no_key_in_log (void)
   g_assert_null (strstr (captured_log->str, "not-the-key"));
 }
 
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* A request sent from a thread-default context of its own (a worker
  * thread's) answers there: its idles and its timers live in that context,
  * and the global one, which nobody iterates here, plays no part. */
@@ -520,21 +512,13 @@ test_own_context (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
   CtN8nClient *client;
-  gboolean expired = FALSE;
-  GSource *deadline = g_timeout_source_new_seconds (30);
 
   g_main_context_push_thread_default (context);
   client = ct_n8n_client_new (url, test_server_get_n8n_api_key (fx->server), FALSE, &error);
   g_assert_no_error (error);
-  g_source_set_callback (deadline, deadline_cb, &expired, NULL);
-  g_source_attach (deadline, context);
   ct_n8n_client_list_executions_async (client, NULL, NULL, on_done, &result);
-  while (result == NULL && !expired)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (deadline);
-  g_source_unref (deadline);
-  g_assert_false (expired);
-  g_assert_nonnull (result);
+  /* only @context is iterated here */
+  WAIT_UNTIL (result != NULL);
   items = ct_n8n_client_list_executions_finish (client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, >, 0);

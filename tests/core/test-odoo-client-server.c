@@ -13,6 +13,7 @@
 #include "ct-sim-faults.h"
 #include "ct-sim-server.h"
 #include "test-odoo-client-server.h"
+#include "test-wait.h"
 
 /* The simulator's test accessors may not be linked in yet while it is a
  * stub; weak references let this file build either way, and they are only
@@ -1208,6 +1209,5 @@ test_server_last_header (TestServer *self,
 void
 test_wait (gboolean *done)
 {
-  while (!*done)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (*done);
 }

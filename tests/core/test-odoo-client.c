@@ -13,6 +13,7 @@
 #include "ct-odoo-client.h"
 #include "ct-odoo-wire.h"
 #include "test-odoo-client-server.h"
+#include "test-wait.h"
 
 /* Everything logged while the suite runs, to look for secrets at the end. */
 static GString *captured_log;
@@ -71,8 +72,7 @@ on_done (GObject      *source,
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (*slot != NULL);
   return *slot;
 }
 
@@ -837,6 +837,40 @@ test_session_expired_reauthenticates (Fixture       *fx,
 }
 
 static void
+test_session_expired_shared (Fixture       *fx,
+                             gconstpointer  data)
+{
+  GAsyncResult *results[4] = { NULL, };
+  g_autoptr(JsonObject) kwargs = all_records ();
+  guint logins;
+
+  /* Four calls at once; several of them find the session expired. They
+   * sign in again once, together, and all four succeed. */
+  open_cookie_session (fx);
+  test_server_set_faults (fx->server, "expire-session:1*2");
+  test_server_reset_counts (fx->server);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    ct_odoo_client_call_async (fx->client, "purchase.order", "search_count", NULL,
+                               kwargs, NULL, NULL, on_done, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = ct_odoo_client_call_finish (fx->client,
+                                                             wait_result (&results[i]), &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+      g_clear_object (&results[i]);
+    }
+  logins = test_server_count_requests (fx->server, "/web/session/authenticate");
+  g_assert_cmpuint (logins, ==, 1);
+  /* some were sent twice, none more */
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/web/dataset/call_kw/"), >, 5);
+  g_assert_cmpuint (test_server_count_requests (fx->server, "/web/dataset/call_kw/"), <=, 8);
+  test_server_set_faults (fx->server, NULL);
+}
+
+static void
 test_session_expired_twice_reported (Fixture       *fx,
                                      gconstpointer  data)
 {
@@ -1029,8 +1063,7 @@ test_cancel_mid_call (Fixture       *fx,
   ct_odoo_client_call_async (fx->client, "purchase.order", "search_count", NULL, kwargs, NULL,
                              cancellable, on_cancel_test_done, &state);
   g_timeout_add (50, cancel_now, cancellable);
-  while (state.calls == 0)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (state.calls > 0);
   g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (state.got_result);
 
@@ -1327,6 +1360,8 @@ main (int argc, char **argv)
                    test_decode_every_transcript);
   ADD ("jsonrpc/session-expired-reauthenticates", &rpc_admin, fixture_setup,
        test_session_expired_reauthenticates);
+  ADD ("jsonrpc/session-expired-shared", &rpc_admin, fixture_setup,
+       test_session_expired_shared);
   ADD ("jsonrpc/session-expired-twice", &rpc_admin, fixture_setup,
        test_session_expired_twice_reported);
   ADD ("jsonrpc/retry-reads-only", &rpc_admin, fixture_setup, test_retry_reads_only);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ct-secrets.h"
+#include "test-wait.h"
 
 static void
 test_store_lookup_clear (void)
@@ -88,14 +89,12 @@ test_async (void)
 
   ct_secrets_store_async (CT_SECRET_N8N_API_KEY, "https://n8n.example.com", NULL, "n8n-key-abcd",
                           NULL, store_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (done);
 
   done = FALSE;
   ct_secrets_lookup_async (CT_SECRET_N8N_API_KEY, "https://n8n.example.com", NULL,
                            NULL, lookup_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  WAIT_UNTIL (done);
 
   g_assert_true (ct_secrets_clear_sync (CT_SECRET_N8N_API_KEY, "https://n8n.example.com", NULL,
                                         NULL, NULL));

@@ -151,7 +151,7 @@ test_first_run (Fixture       *fixture,
                 gconstpointer  data)
 {
   GtkWidget *window = GTK_WIDGET (fixture->window);
-  GtkWidget *page = visible_page (fixture);
+  GtkWidget *page = ct_test_gui_find (visible_page (fixture), ADW_TYPE_STATUS_PAGE, NULL);
   GtkWidget *connect;
   GtkWidget *demo;
   g_autofree char *light = NULL;
@@ -381,14 +381,39 @@ assert_setting (GSettings  *settings,
   g_assert_cmpstr (value, ==, expected);
 }
 
+/* The check refused the sign-in itself: an error row titled "Sign-in" whose
+ * text is the server's answer — not the "keyring has no password" row, which
+ * has the same title and is there before anything was asked. */
 static gboolean
-has_check_rows (gpointer data)
+sign_in_refused (gpointer data)
 {
   GtkWidget *dialog = data;
   GtkWidget *group = ct_test_gui_find (dialog, ADW_TYPE_PREFERENCES_GROUP, "Connection Check");
+  GtkWidget *row = group ? ct_test_gui_find (group, ADW_TYPE_ACTION_ROW, "Sign-in") : NULL;
+  GtkWidget *icon = row ? ct_test_gui_find (row, GTK_TYPE_IMAGE, NULL) : NULL;
+  const char *text = row ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
 
-  return group != NULL && gtk_widget_get_visible (group) &&
-         ct_test_gui_find (group, ADW_TYPE_ACTION_ROW, "Sign-in") != NULL;
+  return group != NULL && gtk_widget_get_visible (group) && icon != NULL &&
+         gtk_widget_has_css_class (icon, "error") && text != NULL && *text != '\0' &&
+         strstr (text, "keyring") == NULL;
+}
+
+/* The tower shows what the servers hold, fresh. */
+static gboolean
+tower_synced (gpointer data)
+{
+  CtSync *sync = ct_window_get_sync (data);
+
+  return sync != NULL && ct_sync_get_synced_at (sync) != 0 && !ct_sync_is_stale (sync) &&
+         ct_case_store_get_n_cases (ct_window_get_store (data)) > 0;
+}
+
+static const char *
+main_page_name (Fixture *fixture)
+{
+  GtkWidget *stack = find_main_stack (GTK_WIDGET (fixture->window));
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
 static void
@@ -469,9 +494,9 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
       g_assert_cmpuint (hits->len, ==, 0);
     }
 
-  /* The window now shows the connection and its check instead of the welcome page. */
-  g_assert_false (ADW_IS_STATUS_PAGE (visible_page (fixture)));
-  g_assert_true (ct_test_gui_wait (has_check_rows, fixture->window, 30000));
+  /* The window now shows the tower, filled from the server, instead of the welcome page. */
+  g_assert_cmpstr (main_page_name (fixture), ==, "tower");
+  g_assert_true (ct_test_gui_wait (tower_synced, fixture->window, 30000));
   png = ct_test_gui_render_png (GTK_WIDGET (fixture->window), "connected.png");
 
   /* A wrong key fails the check: nothing is saved, the key in the keyring
@@ -481,7 +506,7 @@ test_connection_save_keeps_secrets_in_keyring (Fixture       *fixture,
   secret_row = ct_test_gui_find (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "API Key");
   gtk_editable_set_text (GTK_EDITABLE (secret_row), wrong_secret);
   gtk_widget_activate_action (dialog, "connection.save", NULL);
-  g_assert_true (ct_test_gui_wait (has_check_rows, dialog, 30000));
+  g_assert_true (ct_test_gui_wait (sign_in_refused, dialog, 30000));
   g_assert_nonnull (ct_test_gui_find_window (CT_TYPE_CONNECTION_DIALOG));
   g_assert_nonnull (message_of (dialog));
   g_assert_nonnull (strstr (message_of (dialog), "Nothing was saved"));
@@ -582,8 +607,8 @@ test_demo (Fixture       *fixture,
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "demo", NULL);
   g_assert_true (ct_application_get_demo (fixture->app));
-  g_assert_false (ADW_IS_STATUS_PAGE (visible_page (fixture)));
-  g_assert_true (ct_test_gui_wait (has_check_rows, fixture->window, 30000));
+  g_assert_cmpstr (main_page_name (fixture), ==, "tower");
+  g_assert_true (ct_test_gui_wait (tower_synced, fixture->window, 60000));
   png = ct_test_gui_render_png (GTK_WIDGET (fixture->window), "demo.png");
 }
 
@@ -697,7 +722,7 @@ main (int   argc,
   g_test_add ("/ct/gui/preferences/bound-to-settings", Fixture, NULL,
               fixture_set_up, test_preferences, fixture_tear_down);
   /* Last: the demo backend stays on for the rest of the process. */
-  g_test_add ("/ct/gui/demo/connection-check", Fixture, NULL,
+  g_test_add ("/ct/gui/demo/tower", Fixture, NULL,
               fixture_set_up, test_demo, fixture_tear_down);
 
   {

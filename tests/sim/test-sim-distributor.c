@@ -200,6 +200,52 @@ test_all_mechanisms_and_ages (void)
   g_assert_cmpint (count (sim, "admin", "mail.message", "[[\"model\", \"=\", \"sale.order\"]]"), >, 100);
 }
 
+/* What a new user sees first: people per region and role, a calm spread,
+ * names a distributor would have, amounts in the company's currency. */
+static void
+test_looks_like_a_distributor (void)
+{
+  g_autoptr(Sim) sim = sim_new (1, 2000);
+  g_autoptr(JsonNode) owners = NULL;
+  g_autoptr(JsonNode) reviewers = NULL;
+  g_autoptr(JsonNode) types = NULL;
+  gint64 pending = count (sim, "admin", "approval.request", "[[\"request_status\", \"=\", \"pending\"]]");
+  gint64 biggest = 0;
+  JsonArray *rows;
+
+  /* No one person owns or reviews most of the work. */
+  owners = call (sim, "admin", "approval.request", "formatted_read_group",
+                 "{\"domain\": [[\"request_status\", \"=\", \"pending\"]], \"groupby\": [\"request_owner_id\"],"
+                 " \"aggregates\": [\"__count\"]}", NULL);
+  rows = json_node_get_array (owners);
+  g_assert_cmpuint (json_array_get_length (rows), >=, 6);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    biggest = MAX (biggest, json_object_get_int_member (json_array_get_object_element (rows, i), "__count"));
+  g_assert_cmpint (biggest * 4, <, pending);
+  reviewers = call (sim, "admin", "tier.review", "formatted_read_group",
+                    "{\"domain\": [[\"status\", \"=\", \"pending\"]], \"groupby\": [\"reviewer_id\"],"
+                    " \"aggregates\": [\"__count\"]}", NULL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (reviewers)), >=, 6);
+
+  /* Most pending cases are young: the oldest few are the exception. */
+  g_assert_cmpint (count (sim, "admin", "tier.review",
+                          "[[\"status\", \"=\", \"pending\"], [\"create_date\", \"<\", \"2026-11-20 12:00:00\"]]") * 10, <,
+                   count (sim, "admin", "tier.review", "[[\"status\", \"=\", \"pending\"]]"));
+
+  /* Branches named after the hubs, not the template's "YourCompany". */
+  g_assert_cmpint (count (sim, "admin", "purchase.order", "[[\"picking_type_id.name\", \"ilike\", \"YourCompany\"]]"), ==, 0);
+  types = call (sim, "admin", "stock.picking.type", "search_read",
+                "{\"domain\": [[\"name\", \"ilike\", \"Hub: Receipts\"]], \"fields\": [\"name\"]}", NULL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (types)), ==, 3);
+  g_assert_cmpint (count (sim, "admin", "res.partner", "[[\"name\", \"ilike\", \"Customer 0\"]]"), ==, 0);
+  g_assert_cmpint (count (sim, "admin", "res.partner", "[[\"name\", \"ilike\", \"New Vendor\"]]"), ==, 0);
+  g_assert_cmpint (count (sim, "admin", "res.users", "[[\"name\", \"ilike\", \"Requester\"]]"), ==, 0);
+
+  /* Orders are in euros, like the company. */
+  g_assert_cmpint (count (sim, "admin", "sale.order", "[[\"currency_id.name\", \"!=\", \"EUR\"]]"), ==, 0);
+  g_assert_cmpint (count (sim, "admin", "purchase.order", "[[\"currency_id.name\", \"!=\", \"EUR\"]]"), ==, 0);
+}
+
 static void
 test_decide (void)
 {
@@ -215,7 +261,8 @@ test_decide (void)
 
   /* Odoo Approvals: approve as the approver, the request's status follows. */
   pending = call (sim, "admin", "approval.request", "search_read",
-                  "{\"domain\": [[\"request_status\", \"=\", \"pending\"], [\"approval_minimum\", \"=\", 1]],"
+                  "{\"domain\": [[\"request_status\", \"=\", \"pending\"], [\"approval_minimum\", \"=\", 1],"
+                  " [\"approver_ids.user_id\", \"=\", 7]],"
                   " \"fields\": [\"id\"], \"limit\": 1}", NULL);
   id = json_object_get_int_member (json_array_get_object_element (json_node_get_array (pending), 0), "id");
   body = g_strdup_printf ("{\"ids\": [%" G_GINT64_FORMAT "]}", id);
@@ -327,6 +374,7 @@ main (int    argc,
   g_test_add_func ("/ct/sim/distributor/deterministic", test_deterministic);
   g_test_add_func ("/ct/sim/distributor/all-mechanisms-and-ages", test_all_mechanisms_and_ages);
   g_test_add_func ("/ct/sim/distributor/decide", test_decide);
+  g_test_add_func ("/ct/sim/distributor/looks-like-a-distributor", test_looks_like_a_distributor);
   g_test_add_func ("/ct/sim/distributor/comment-wizard-and-cursor", test_comment_wizard_and_cursor);
 
   return g_test_run ();

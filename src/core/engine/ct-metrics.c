@@ -493,3 +493,42 @@ ct_metrics_age_bucket_label (guint bucket)
     default: return "";
     }
 }
+
+void
+ct_metrics_breach_trend (GPtrArray *cases,
+                         gint64     now,
+                         guint      n_days,
+                         guint     *out)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (now);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (local),
+                                                         g_date_time_get_month (local),
+                                                         g_date_time_get_day_of_month (local),
+                                                         0, 0, 0);
+  gint64 today = g_date_time_to_unix (midnight);
+
+  memset (out, 0, sizeof (guint) * n_days);
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+      gint64 when;
+      gint64 day;
+
+      if (c->kind != CT_CASE_KIND_APPROVAL)
+        continue;
+      if (c->status == CT_CASE_STATUS_DECIDED)
+        {
+          if (!c->breached_when_decided)
+            continue;
+          when = c->decided_at;
+        }
+      else if (c->sla.status == CT_SLA_STATUS_BREACHED)
+        when = c->sla.due;
+      else
+        continue;
+      day = when >= today ? (when - today) / 86400 : -((today - when + 86399) / 86400);
+      day += (gint64) n_days - 1;
+      if (day >= 0 && day < (gint64) n_days)
+        out[day]++;
+    }
+}

@@ -81,6 +81,14 @@ double      ct_percentile                 (double     *values,
                                            guint       n,
                                            double      percent);
 
+/* How many approvals breached on each of the last @n_days local days,
+ * oldest first in @out: open breached cases on the day they fell due,
+ * decided ones that breached on the day they were decided. */
+void        ct_metrics_breach_trend       (GPtrArray  *cases,
+                                           gint64      now,
+                                           guint       n_days,
+                                           guint      *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtMetrics, ct_metrics_free)
 
 G_END_DECLS

@@ -41,6 +41,10 @@ struct _CtOdooClient
 
   GHashTable    *fields_cache;  /* model → JsonObject */
   gint64         next_id;
+
+  /* signing in again after "session expired" */
+  GPtrArray     *reauth_waiters;      /* (element-type GTask) calls waiting for it */
+  guint          session_generation;  /* sign-ins so far */
 };
 
 G_DEFINE_FINAL_TYPE (CtOdooClient, ct_odoo_client, G_TYPE_OBJECT)
@@ -83,6 +87,9 @@ ct_odoo_client_finalize (GObject *object)
   g_free (self->tz);
   g_clear_pointer (&self->company_ids, g_array_unref);
   g_clear_pointer (&self->fields_cache, g_hash_table_unref);
+  /* A waiting call holds the client: none can be left at finalize. */
+  g_assert (self->reauth_waiters->len == 0);
+  g_clear_pointer (&self->reauth_waiters, g_ptr_array_unref);
   G_OBJECT_CLASS (ct_odoo_client_parent_class)->finalize (object);
 }
 
@@ -108,6 +115,7 @@ ct_odoo_client_init (CtOdooClient *self)
   self->fields_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) json_object_unref);
   self->next_id = 1;
+  self->reauth_waiters = g_ptr_array_new ();
 }
 
 CtOdooClient *
@@ -471,6 +479,7 @@ typedef struct
   JsonObject *context;
   char       *label;
   gboolean    reauthenticated;
+  guint       generation;     /* the sign-in the call was last sent under */
 } CallData;
 
 static void
@@ -526,11 +535,19 @@ on_call_done (GObject      *source,
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SESSION_EXPIRED) &&
           !data->reauthenticated && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
         {
-          g_debug ("%s: session expired, signing in again", data->label);
-          data->reauthenticated = TRUE;
-          g_clear_error (&error);
           GCancellable *cancellable = g_task_get_cancellable (task);
 
+          data->reauthenticated = TRUE;
+          g_clear_error (&error);
+          if (data->generation != self->session_generation)
+            {
+              /* Another call signed in again while this one was on its
+               * way: the new session is there already. */
+              g_debug ("%s: session expired, already signed in again", data->label);
+              call_send (g_steal_pointer (&task));
+              return;
+            }
+          g_debug ("%s: session expired, signing in again", data->label);
           reauthenticate_async (self, cancellable, on_reauthenticated, g_steal_pointer (&task));
           return;
         }
@@ -555,6 +572,7 @@ call_send (GTask *task)
   g_autoptr(JsonNode) payload = NULL;
   JsonObject *kwargs = copy_object (data->kwargs);
 
+  data->generation = self->session_generation;
   json_object_set_object_member (kwargs, "context", build_context (self, data->context));
 
   if (self->dialect == CT_ODOO_DIALECT_JSON2)
@@ -659,13 +677,16 @@ ct_odoo_client_call_finish (CtOdooClient  *self,
 
 /* ---- connecting ------------------------------------------------------- */
 
+/* Connecting walks these steps in order, each one request and one handler;
+ * a re-authentication runs CONNECT_AUTHENTICATE alone. */
 typedef enum
 {
-  STEP_VERSION,
-  STEP_VERSION_RPC,
-  STEP_AUTHENTICATE,
-  STEP_CONTEXT,
-  STEP_COMPANIES,
+  CONNECT_VERSION,        /* /json/version (recent servers) */
+  CONNECT_VERSION_RPC,    /* common.version, which every version understands */
+  CONNECT_AUTHENTICATE,   /* the login checked, the uid known */
+  CONNECT_CONTEXT,        /* the user's language and time zone (JSON-RPC) */
+  CONNECT_COMPANIES,      /* the user's companies */
+  CONNECT_DONE,
 } ConnectStep;
 
 typedef struct
@@ -675,7 +696,15 @@ typedef struct
   gboolean    company_only;   /* company_ids could not be read */
 } ConnectData;
 
-static void connect_next (GTask *task);
+/* Handles a step's answer: @node is the result (NULL with *@error set when
+ * the request failed; a handler may clear the error to take another way).
+ * Returns the next step; with *@error set the connection fails. */
+typedef ConnectStep (*ConnectHandler) (CtOdooClient  *self,
+                                       ConnectData   *data,
+                                       JsonNode      *node,
+                                       GError       **error);
+
+static void connect_send (GTask *task);
 
 static GError *
 wrong_type_error (const char *what)
@@ -684,6 +713,224 @@ wrong_type_error (const char *what)
                                  _("Odoo sent an answer of an unexpected type."),
                                  200, -1, NULL, what, NULL);
 }
+
+static ConnectStep
+use_version (CtOdooClient  *self,
+             JsonNode      *node,
+             GError       **error)
+{
+  g_clear_pointer (&self->server_version, g_free);
+  if (!ct_odoo_wire_parse_version (node, &self->major_version, NULL, &self->server_version,
+                                   error))
+    return CONNECT_DONE;
+  if (self->wanted_dialect != CT_ODOO_DIALECT_AUTO)
+    self->dialect = self->wanted_dialect;
+  else if (self->major_version >= 19 && self->secret_kind == CT_SECRET_KIND_API_KEY)
+    self->dialect = CT_ODOO_DIALECT_JSON2;
+  else
+    self->dialect = CT_ODOO_DIALECT_JSONRPC;
+  if (self->dialect == CT_ODOO_DIALECT_JSON2 &&
+      (self->major_version < 19 || self->secret_kind != CT_SECRET_KIND_API_KEY))
+    {
+      g_set_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
+                   _("JSON-2 needs Odoo 19 or later and an API key; this server runs %s."),
+                   self->server_version);
+      return CONNECT_DONE;
+    }
+  g_debug ("Odoo %s (major %d), dialect %s", self->server_version, self->major_version,
+           self->dialect == CT_ODOO_DIALECT_JSON2 ? "JSON-2" : "JSON-RPC");
+  return CONNECT_AUTHENTICATE;
+}
+
+static ConnectStep
+on_version (CtOdooClient  *self,
+            ConnectData   *data,
+            JsonNode      *node,
+            GError       **error)
+{
+  /* /json/version is new in recent versions; older ones answer 404 or a
+   * web page: ask the way every version understands. */
+  if (*error != NULL)
+    {
+      if ((*error)->domain == CT_ODOO_ERROR &&
+          ((*error)->code == CT_ODOO_ERROR_NOT_FOUND || (*error)->code == CT_ODOO_ERROR_SERVER ||
+           (*error)->code == CT_ODOO_ERROR_PROTOCOL))
+        {
+          g_clear_error (error);
+          return CONNECT_VERSION_RPC;
+        }
+      return CONNECT_DONE;
+    }
+  return use_version (self, node, error);
+}
+
+static ConnectStep
+on_version_rpc (CtOdooClient  *self,
+                ConnectData   *data,
+                JsonNode      *node,
+                GError       **error)
+{
+  if (*error != NULL)
+    return CONNECT_DONE;
+  return use_version (self, node, error);
+}
+
+static ConnectStep
+on_authenticate (CtOdooClient  *self,
+                 ConnectData   *data,
+                 JsonNode      *node,
+                 GError       **error)
+{
+  if (*error != NULL)
+    return CONNECT_DONE;
+  if (self->dialect == CT_ODOO_DIALECT_JSON2)
+    {
+      /* res.users.context_get doubles as the key check */
+      JsonObject *object;
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          *error = wrong_type_error ("context_get");
+          return CONNECT_DONE;
+        }
+      object = json_node_get_object (node);
+      self->uid = json_object_get_int_member_with_default (object, "uid", 0);
+      g_free (self->lang);
+      self->lang = g_strdup (json_object_get_string_member_with_default (object, "lang", NULL));
+      g_free (self->tz);
+      self->tz = g_strdup (json_object_get_string_member_with_default (object, "tz", NULL));
+      if (self->uid <= 0)
+        {
+          *error = wrong_type_error ("uid");
+          return CONNECT_DONE;
+        }
+      self->connected = TRUE;
+      return data->reauth_only ? CONNECT_DONE : CONNECT_COMPANIES;
+    }
+  /* common.authenticate answers false for a wrong login or password
+   * rather than an error */
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) <= 0)
+    {
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        *error = ct_odoo_error_new_full (CT_ODOO_ERROR_AUTH,
+                                         _("Odoo did not accept the login or password."),
+                                         200, -1, NULL, "authenticate returned false", NULL);
+      else
+        *error = wrong_type_error ("authenticate");
+      return CONNECT_DONE;
+    }
+  self->uid = json_node_get_int (node);
+  self->connected = TRUE;
+  return data->reauth_only ? CONNECT_DONE : CONNECT_CONTEXT;
+}
+
+static ConnectStep
+on_context (CtOdooClient  *self,
+            ConnectData   *data,
+            JsonNode      *node,
+            GError       **error)
+{
+  JsonObject *context;
+
+  if (*error != NULL)
+    return CONNECT_DONE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *error = wrong_type_error ("context_get");
+      return CONNECT_DONE;
+    }
+  context = json_node_get_object (node);
+  g_free (self->lang);
+  self->lang = g_strdup (json_object_get_string_member_with_default (context, "lang", NULL));
+  g_free (self->tz);
+  self->tz = g_strdup (json_object_get_string_member_with_default (context, "tz", NULL));
+  return CONNECT_COMPANIES;
+}
+
+static void
+add_company_ids (CtOdooClient *self,
+                 JsonArray    *list)
+{
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *element = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_INT64)
+        {
+          gint64 id = json_node_get_int (element);
+
+          g_array_append_val (self->company_ids, id);
+        }
+    }
+}
+
+static ConnectStep
+on_companies (CtOdooClient  *self,
+              ConnectData   *data,
+              JsonNode      *node,
+              GError       **error)
+{
+  JsonArray *records;
+  JsonObject *user;
+  JsonNode *companies;
+
+  /* Not knowing the companies is no reason to refuse the connection:
+   * without allowed_company_ids Odoo uses the user's current company. */
+  if (*error != NULL && (*error)->domain == CT_ODOO_ERROR &&
+      ((*error)->code == CT_ODOO_ERROR_ACCESS || (*error)->code == CT_ODOO_ERROR_PROTOCOL ||
+       (*error)->code == CT_ODOO_ERROR_USER || (*error)->code == CT_ODOO_ERROR_SERVER))
+    {
+      g_debug ("could not read the user's companies: %s", (*error)->message);
+      g_clear_error (error);
+      g_array_set_size (self->company_ids, 0);
+      if (data->company_only)
+        return CONNECT_DONE;
+      /* a server without company_ids (some builds, the simulator): the
+       * user's own company is still worth knowing */
+      data->company_only = TRUE;
+      return CONNECT_COMPANIES;
+    }
+  if (*error != NULL)
+    return CONNECT_DONE;
+  if (!JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (records = json_node_get_array (node)) != 1 ||
+      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)))
+    {
+      *error = wrong_type_error ("res.users.read");
+      return CONNECT_DONE;
+    }
+  user = json_array_get_object_element (records, 0);
+  companies = json_object_get_member (user, "company_ids");
+  g_array_set_size (self->company_ids, 0);
+  if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies) &&
+      json_array_get_length (json_node_get_array (companies)) > 0)
+    {
+      add_company_ids (self, json_node_get_array (companies));
+      return CONNECT_DONE;
+    }
+  /* company_id is a many2one: [id, name] */
+  companies = json_object_get_member (user, "company_id");
+  if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies) &&
+      json_array_get_length (json_node_get_array (companies)) > 1)
+    {
+      g_autoptr(JsonArray) first = json_array_new ();
+
+      json_array_add_element (first, json_node_copy (
+        json_array_get_element (json_node_get_array (companies), 0)));
+      add_company_ids (self, first);
+    }
+  return CONNECT_DONE;
+}
+
+static const ConnectHandler connect_handlers[] = {
+  [CONNECT_VERSION] = on_version,
+  [CONNECT_VERSION_RPC] = on_version_rpc,
+  [CONNECT_AUTHENTICATE] = on_authenticate,
+  [CONNECT_CONTEXT] = on_context,
+  [CONNECT_COMPANIES] = on_companies,
+};
 
 static void
 on_connect_step (GObject      *source,
@@ -696,220 +943,31 @@ on_connect_step (GObject      *source,
   GError *error = NULL;
   g_autoptr(JsonNode) node = NULL;
 
+  g_assert (data->step < CONNECT_DONE);
   node = request_finish (self, result, &error);
-  if (error == NULL && node == NULL && data->step != STEP_AUTHENTICATE)
+  /* Only authenticate may answer null (as false). */
+  if (error == NULL && node == NULL && data->step != CONNECT_AUTHENTICATE)
     error = wrong_type_error ("null");
-
-  switch (data->step)
+  data->step = connect_handlers[data->step] (self, data, node, &error);
+  if (error != NULL)
     {
-    case STEP_VERSION:
-      if (error != NULL)
-        {
-          /* /json/version is new in recent versions; older ones answer 404
-           * or a web page: ask the way every version understands. */
-          if (error->domain == CT_ODOO_ERROR &&
-              (error->code == CT_ODOO_ERROR_NOT_FOUND || error->code == CT_ODOO_ERROR_SERVER ||
-               error->code == CT_ODOO_ERROR_PROTOCOL))
-            {
-              g_clear_error (&error);
-              data->step = STEP_VERSION_RPC;
-              connect_next (g_steal_pointer (&task));
-              return;
-            }
-          break;
-        }
-      G_GNUC_FALLTHROUGH;
-    case STEP_VERSION_RPC:
-      if (error != NULL)
-        break;
-      g_clear_pointer (&self->server_version, g_free);
-      if (!ct_odoo_wire_parse_version (node, &self->major_version, NULL, &self->server_version,
-                                       &error))
-        break;
-      if (self->wanted_dialect != CT_ODOO_DIALECT_AUTO)
-        self->dialect = self->wanted_dialect;
-      else if (self->major_version >= 19 && self->secret_kind == CT_SECRET_KIND_API_KEY)
-        self->dialect = CT_ODOO_DIALECT_JSON2;
-      else
-        self->dialect = CT_ODOO_DIALECT_JSONRPC;
-      if (self->dialect == CT_ODOO_DIALECT_JSON2 &&
-          (self->major_version < 19 || self->secret_kind != CT_SECRET_KIND_API_KEY))
-        {
-          error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_SUPPORTED,
-                               _("JSON-2 needs Odoo 19 or later and an API key; "
-                                 "this server runs %s."),
-                               self->server_version);
-          break;
-        }
-      g_debug ("Odoo %s (major %d), dialect %s", self->server_version, self->major_version,
-               self->dialect == CT_ODOO_DIALECT_JSON2 ? "JSON-2" : "JSON-RPC");
-      data->step = STEP_AUTHENTICATE;
-      connect_next (g_steal_pointer (&task));
+      if (!data->reauth_only)
+        self->connected = FALSE;
+      g_task_return_error (task, error);
       return;
-
-    case STEP_AUTHENTICATE:
-      if (error != NULL)
-        break;
-      if (self->dialect == CT_ODOO_DIALECT_JSON2)
-        {
-          /* res.users.context_get doubles as the key check */
-          JsonObject *object;
-
-          if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-            {
-              error = wrong_type_error ("context_get");
-              break;
-            }
-          object = json_node_get_object (node);
-          self->uid = json_object_get_int_member_with_default (object, "uid", 0);
-          g_free (self->lang);
-          self->lang = g_strdup (json_object_get_string_member_with_default (object, "lang", NULL));
-          g_free (self->tz);
-          self->tz = g_strdup (json_object_get_string_member_with_default (object, "tz", NULL));
-          if (self->uid <= 0)
-            {
-              error = wrong_type_error ("uid");
-              break;
-            }
-          self->connected = TRUE;
-          data->step = data->reauth_only ? STEP_COMPANIES + 1 : STEP_COMPANIES;
-        }
-      else
-        {
-          /* common.authenticate answers false for a wrong login or
-           * password rather than an error */
-          if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-              json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) <= 0)
-            {
-              if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-                  json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-                error = ct_odoo_error_new_full (CT_ODOO_ERROR_AUTH,
-                                                _("Odoo did not accept the login or password."),
-                                                200, -1, NULL, "authenticate returned false",
-                                                NULL);
-              else
-                error = wrong_type_error ("authenticate");
-              break;
-            }
-          self->uid = json_node_get_int (node);
-          self->connected = TRUE;
-          data->step = data->reauth_only ? STEP_COMPANIES + 1 : STEP_CONTEXT;
-        }
-      if (data->step > STEP_COMPANIES)
-        {
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
-      connect_next (g_steal_pointer (&task));
-      return;
-
-    case STEP_CONTEXT:
-      if (error != NULL)
-        break;
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          error = wrong_type_error ("context_get");
-          break;
-        }
-      {
-        JsonObject *context = json_node_get_object (node);
-
-        g_free (self->lang);
-        self->lang = g_strdup (json_object_get_string_member_with_default (context, "lang", NULL));
-        g_free (self->tz);
-        self->tz = g_strdup (json_object_get_string_member_with_default (context, "tz", NULL));
-      }
-      data->step = STEP_COMPANIES;
-      connect_next (g_steal_pointer (&task));
-      return;
-
-    case STEP_COMPANIES:
-      /* Not knowing the companies is no reason to refuse the connection:
-       * without allowed_company_ids Odoo uses the user's current company. */
-      if (error != NULL && error->domain == CT_ODOO_ERROR &&
-          (error->code == CT_ODOO_ERROR_ACCESS || error->code == CT_ODOO_ERROR_PROTOCOL ||
-           error->code == CT_ODOO_ERROR_USER || error->code == CT_ODOO_ERROR_SERVER))
-        {
-          g_debug ("could not read the user's companies: %s", error->message);
-          g_clear_error (&error);
-          g_array_set_size (self->company_ids, 0);
-          if (!data->company_only)
-            {
-              /* a server without company_ids (some builds, the simulator):
-               * the user's own company is still worth knowing */
-              data->company_only = TRUE;
-              connect_next (g_steal_pointer (&task));
-              return;
-            }
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
-      if (error != NULL)
-        break;
-      {
-        JsonArray *records;
-        JsonObject *user;
-        JsonNode *companies;
-
-        if (!JSON_NODE_HOLDS_ARRAY (node) ||
-            json_array_get_length (records = json_node_get_array (node)) != 1 ||
-            !JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)))
-          {
-            error = wrong_type_error ("res.users.read");
-            break;
-          }
-        user = json_array_get_object_element (records, 0);
-        companies = json_object_get_member (user, "company_ids");
-        g_array_set_size (self->company_ids, 0);
-        if (companies == NULL || !JSON_NODE_HOLDS_ARRAY (companies) ||
-            json_array_get_length (json_node_get_array (companies)) == 0)
-          {
-            /* company_id is a many2one: [id, name] */
-            companies = json_object_get_member (user, "company_id");
-            if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies) &&
-                json_array_get_length (json_node_get_array (companies)) > 1)
-              {
-                JsonNode *first = json_array_get_element (json_node_get_array (companies), 0);
-
-                if (JSON_NODE_HOLDS_VALUE (first) &&
-                    json_node_get_value_type (first) == G_TYPE_INT64)
-                  {
-                    gint64 id = json_node_get_int (first);
-
-                    g_array_append_val (self->company_ids, id);
-                  }
-              }
-            companies = NULL;
-          }
-        if (companies != NULL && JSON_NODE_HOLDS_ARRAY (companies))
-          {
-            JsonArray *list = json_node_get_array (companies);
-
-            for (guint i = 0; i < json_array_get_length (list); i++)
-              {
-                JsonNode *element = json_array_get_element (list, i);
-
-                if (JSON_NODE_HOLDS_VALUE (element) &&
-                    json_node_get_value_type (element) == G_TYPE_INT64)
-                  {
-                    gint64 id = json_node_get_int (element);
-                    g_array_append_val (self->company_ids, id);
-                  }
-              }
-          }
-        g_task_return_boolean (task, TRUE);
-        return;
-      }
     }
-
-  g_assert (error != NULL);
-  if (!data->reauth_only)
-    self->connected = FALSE;
-  g_task_return_error (task, error);
+  if (data->step == CONNECT_DONE)
+    {
+      self->session_generation++;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  connect_send (g_steal_pointer (&task));
 }
 
+/* Sends the request of the current step; takes @task. */
 static void
-connect_next (GTask *task)
+connect_send (GTask *task)
 {
   CtOdooClient *self = g_task_get_source_object (task);
   ConnectData *data = g_task_get_task_data (task);
@@ -924,12 +982,12 @@ connect_next (GTask *task)
 
   switch (data->step)
     {
-    case STEP_VERSION:
+    case CONNECT_VERSION:
       request_async (self, ROUTE_JSON2, "/json/version", NULL, "version", self->read_attempts,
                      cancellable, on_connect_step, task);
       break;
 
-    case STEP_VERSION_RPC:
+    case CONNECT_VERSION_RPC:
       {
         JsonArray *args = json_array_new ();
 
@@ -940,7 +998,7 @@ connect_next (GTask *task)
       }
       break;
 
-    case STEP_AUTHENTICATE:
+    case CONNECT_AUTHENTICATE:
       if (self->dialect == CT_ODOO_DIALECT_JSON2)
         {
           JsonObject *body = json_object_new ();
@@ -966,12 +1024,12 @@ connect_next (GTask *task)
         }
       break;
 
-    case STEP_CONTEXT:
+    case CONNECT_CONTEXT:
       ct_odoo_client_call_async (self, "res.users", "context_get", NULL, NULL, NULL, cancellable,
                                  on_connect_step, task);
       break;
 
-    case STEP_COMPANIES:
+    case CONNECT_COMPANIES:
       {
         JsonArray *ids = json_array_new ();
         JsonObject *kwargs = json_object_new ();
@@ -989,6 +1047,7 @@ connect_next (GTask *task)
       }
       break;
 
+    case CONNECT_DONE:
     default:
       g_assert_not_reached ();
     }
@@ -1048,9 +1107,9 @@ ct_odoo_client_connect_async (CtOdooClient        *self,
   g_hash_table_remove_all (self->fields_cache);
 
   data = g_new0 (ConnectData, 1);
-  data->step = STEP_VERSION;
+  data->step = CONNECT_VERSION;
   g_task_set_task_data (task, data, g_free);
-  connect_next (task);
+  connect_send (task);
 }
 
 gboolean
@@ -1132,19 +1191,37 @@ ct_odoo_client_authenticate_session_finish (CtOdooClient  *self,
 }
 
 /* Signing in again after an expired session: the same login as connecting,
- * without re-reading version and companies. */
+ * without re-reading version and companies. One at a time: calls that find
+ * their session expired while it runs wait for it and share its result,
+ * rather than each signing in (and each replacing the others' session). */
 static void
-on_reauth_session (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_reauthenticated_all (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
+  CtOdooClient *self = CT_ODOO_CLIENT (source);
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->reauth_waiters);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-  if (!ct_odoo_client_authenticate_session_finish (CT_ODOO_CLIENT (source), result, &error))
-    g_task_return_error (task, error);
+  self->reauth_waiters = g_ptr_array_new ();
+  if (g_task_get_source_tag (G_TASK (result)) == ct_odoo_client_authenticate_session_async)
+    {
+      ok = ct_odoo_client_authenticate_session_finish (self, result, &error);
+      if (ok)
+        self->session_generation++;
+    }
   else
-    g_task_return_boolean (task, TRUE);
+    ok = g_task_propagate_boolean (G_TASK (result), &error);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      g_autoptr(GTask) waiter = waiters->pdata[i];
+
+      if (ok)
+        g_task_return_boolean (waiter, TRUE);
+      else
+        g_task_return_error (waiter, g_error_copy (error));
+    }
 }
 
 static void
@@ -1154,18 +1231,27 @@ reauthenticate_async (CtOdooClient        *self,
                       gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *shared;
   ConnectData *data;
 
+  g_task_set_source_tag (task, reauthenticate_async);
+  g_ptr_array_add (self->reauth_waiters, task);
+  if (self->reauth_waiters->len > 1)
+    return;   /* one is running: wait for it */
+
+  /* No caller's cancellable: the others still wait for it. The transport's
+   * timeouts bound it. */
   if (self->cookie_session)
     {
-      ct_odoo_client_authenticate_session_async (self, cancellable, on_reauth_session, task);
+      ct_odoo_client_authenticate_session_async (self, NULL, on_reauthenticated_all, NULL);
       return;
     }
+  shared = g_task_new (self, NULL, on_reauthenticated_all, NULL);
   data = g_new0 (ConnectData, 1);
-  data->step = STEP_AUTHENTICATE;
+  data->step = CONNECT_AUTHENTICATE;
   data->reauth_only = TRUE;
-  g_task_set_task_data (task, data, g_free);
-  connect_next (task);
+  g_task_set_task_data (shared, data, g_free);
+  connect_send (shared);
 }
 
 static gboolean

@@ -50,11 +50,12 @@ slot_attributes (CtSecretSlot  slot,
                  const char   *server,
                  const char   *login)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Copies: libsecret reads the table after an _async call has returned. */
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer)"kind", (gpointer)slot_kind (slot));
-  g_hash_table_insert (attributes, (gpointer)"server", (gpointer)(server ? server : ""));
-  g_hash_table_insert (attributes, (gpointer)"login", (gpointer)(login ? login : ""));
+  g_hash_table_insert (attributes, (gpointer)"kind", g_strdup (slot_kind (slot)));
+  g_hash_table_insert (attributes, (gpointer)"server", g_strdup (server ? server : ""));
+  g_hash_table_insert (attributes, (gpointer)"login", g_strdup (login ? login : ""));
   return attributes;
 }
 

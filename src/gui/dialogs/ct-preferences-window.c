@@ -119,7 +119,7 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
   object_class->dispose = ct_preferences_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/com/sysgenpro/ControlTower/ct-preferences-window.ui");
+                                               "/com/sysgenpro/ControlTower/dialogs/ct-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, call_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, connect_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, interval_spin);

@@ -617,7 +617,7 @@ ct_connection_dialog_class_init (CtConnectionDialogClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/com/sysgenpro/ControlTower/ct-connection-dialog.ui");
+                                               "/com/sysgenpro/ControlTower/dialogs/ct-connection-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, check_group);
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, database_row);
   gtk_widget_class_bind_template_child (widget_class, CtConnectionDialog, insecure_group);
