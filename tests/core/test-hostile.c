@@ -385,19 +385,22 @@ typedef struct
   char        *n8n_key;
 } Fixture;
 
+/* Writes control-tower's settings: call and connect timeouts of
+ * @timeout_s (multiplied under a checker, CT_HOSTILE_WRAPPER, where every
+ * call is far slower), and @extra keyfile lines. */
 static void
 write_settings (Fixture    *f,
+                guint       timeout_s,
                 const char *extra)
 {
   g_autofree char *dir = g_build_filename (f->config_dir, "glib-2.0", "settings", NULL);
   g_autofree char *path = g_build_filename (dir, "keyfile", NULL);
-  /* Short enough for the slow-server cases to end quickly; under a
-   * checker (CT_HOSTILE_WRAPPER) every call is far slower. */
-  guint timeout_s = g_getenv ("CT_HOSTILE_WRAPPER") != NULL ? 30 : 3;
+  guint checked = g_getenv ("CT_HOSTILE_WRAPPER") != NULL ? 10 : 1;
   g_autofree char *text = g_strdup_printf ("[com/sysgenpro/ControlTower]\n"
                                            "call-timeout=uint32 %u\n"
                                            "connect-timeout=uint32 %u\n%s",
-                                           timeout_s, timeout_s, extra != NULL ? extra : "");
+                                           timeout_s * checked, timeout_s * checked,
+                                           extra != NULL ? extra : "");
 
   g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
@@ -436,7 +439,9 @@ fixture_set_up (Fixture       *f,
   f->n8n_key = g_strdup (ct_sim_server_get_n8n_api_key (f->sim));
   f->config_dir = g_dir_make_tmp ("ct-hostile-XXXXXX", &error);
   g_assert_no_error (error);
-  write_settings (f, NULL);
+  /* Generous: a sanitizer build on a busy machine is slow, and only the
+   * slow-server cases are about timeouts. */
+  write_settings (f, 20, NULL);
 }
 
 static void
@@ -688,6 +693,7 @@ test_endless_chunked (Fixture       *f,
    * first on a busy machine. */
   const char *either[] = { "MB; it was not read", "did not answer within", NULL };
 
+  write_settings (f, 3, NULL);
   hostile_set (&f->hostile, ORDERS, ACT_CHUNKED);
   assert_fails_with_one_of (f, either);
 }
@@ -698,6 +704,7 @@ test_one_byte_per_second (Fixture       *f,
 {
   gint64 start = g_get_monotonic_time ();
 
+  write_settings (f, 3, NULL);
   hostile_set (&f->hostile, ORDERS, ACT_DRIP);
   /* The call timeout (settings) fires, whatever the retries. */
   assert_fails_clearly (f, "did not answer within");
@@ -866,7 +873,7 @@ test_hostile_profile_file (Fixture       *f,
   g_string_append_c (text, ']');
   g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
   g_string_free (text, TRUE);
-  write_settings (f, setting);
+  write_settings (f, 20, setting);
   run_report (f, &run, "json", FALSE);
   errors = error_lines (run.err);
   g_test_message ("errors: %s", errors);
