@@ -105,7 +105,9 @@ show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
-  adw_leaflet_navigate (CT_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  CtWindow *self = CT_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar_box);
 }
 
 void

@@ -47,6 +47,7 @@ struct _CtWindow
   /* Template widgets */
   GtkWidget            *account_row;
   GtkWidget            *connect_button;
+  GtkWidget            *content_box;
   GtkWidget            *demo_button;
   GtkWidget            *health_button;
   GtkWidget            *health_list;
@@ -60,6 +61,7 @@ struct _CtWindow
   GtkWidget            *search_button;
   GtkWidget            *server_row;
   GtkWidget            *sidebar;
+  GtkWidget            *sidebar_box;
   GtkWidget            *spinner;
   GtkWidget            *stack;
   AdwToastOverlay      *toast_overlay;

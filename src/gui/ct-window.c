@@ -288,9 +288,17 @@ update_health (CtWindow *self)
   gtk_widget_remove_css_class (self->health_button, "health-ok");
   if (self->connect_error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Odoo could not be reached: %s. The counts below are "
-                                                 "from the last snapshot, if any."),
-                                               self->connect_error);
+      g_autofree char *text = NULL;
+
+      if (self->sync != NULL && ct_sync_get_synced_at (self->sync) != 0)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (ct_sync_get_synced_at (self->sync));
+          g_autofree char *time = g_date_time_format (when, "%H:%M");
+
+          text = g_strdup_printf (_("%s. Showing the cases as they were at %s."), self->connect_error, time);
+        }
+      else
+        text = g_strdup_printf (_("%s. Nothing can be shown until Odoo answers."), self->connect_error);
 
       gtk_label_set_text (GTK_LABEL (self->info_label), text);
       gtk_info_bar_set_revealed (GTK_INFO_BAR (self->info_bar), TRUE);
@@ -754,7 +762,7 @@ sidebar_row_selected_cb (CtWindow      *self,
         gtk_stack_set_visible_child_name (GTK_STACK (self->pages), name);
     }
   ct_window_update_actions (self);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }
 
 static void
@@ -763,7 +771,7 @@ sidebar_row_activated_cb (CtWindow      *self,
                           GtkListBox    *box)
 {
   /* Folded, choosing the row already selected still opens it. */
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }
 
 static void
@@ -861,6 +869,7 @@ ct_window_class_init (CtWindowClass *klass)
                                                "/com/sysgenpro/ControlTower/ct-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CtWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, demo_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, health_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, health_list);
@@ -874,6 +883,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, toast_overlay);
@@ -938,6 +948,13 @@ gint64
 ct_window_get_user_id (CtWindow *self)
 {
   return self->user_id;
+}
+
+/* Whether a refresh asked for (or its Retry) has not come back yet. */
+gboolean
+ct_window_is_refreshing (CtWindow *self)
+{
+  return self->refreshing || self->refresh_again;
 }
 
 guint

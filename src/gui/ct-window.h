@@ -36,6 +36,7 @@ CtCaseStore    *ct_window_get_store         (CtWindow      *self);
 CtSync         *ct_window_get_sync          (CtWindow      *self);
 gint64          ct_window_get_user_id       (CtWindow      *self);
 guint           ct_window_get_n_sessions    (CtWindow      *self);
+gboolean        ct_window_is_refreshing     (CtWindow      *self);
 CtQueuePage    *ct_window_get_queue_page    (CtWindow      *self);
 CtOverviewPage *ct_window_get_overview_page (CtWindow      *self);
 void            ct_window_update_now        (CtWindow      *self);

@@ -69,17 +69,17 @@ static JsonNode *
 m_generate_access_token (CtSimCall  *call,
                          GError    **error)
 {
+  g_autoptr(GArray) rows = ct_sim_orm_rows (call, error);
   JsonArray *tokens;
 
-  if (!ct_sim_orm_check_exists (call, error))
+  if (rows == NULL)
     return NULL;
   tokens = json_array_new ();
-  for (guint i = 0; i < call->ids->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      guint row;
+      guint row = g_array_index (rows, guint, i);
       const char *token;
 
-      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       token = ct_sim_model_get_str (call->model, row, "access_token");
       if (token == NULL)
         {

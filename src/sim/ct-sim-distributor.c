@@ -426,7 +426,13 @@ tier_review (Gen        *g,
   ct_sim_model_set_int (g->reviews, r, "sequence", 10);
   gint64 reviewer = person (g, ROLE_APPROVER);
   gint64 requester = person (g, ROLE_REQUESTER);
-  gint64 manager = person (g, ROLE_MANAGER);
+  /* Escalations go to the head of operations, Morgan Hale, whatever the
+   * region; so do deep discounts (over 30 %). */
+  gint64 manager = UID_MANAGER;
+
+  if (model == g->sales && area == AREA_SALES &&
+      ct_sim_model_get_float (g->sales, row, "x_ct_max_discount") > 30)
+    reviewer = UID_MANAGER;
 
   ct_sim_model_set_int (g->reviews, r, "reviewer_id", reviewer);
   ct_sim_model_add_id (g->reviews, r, "reviewer_ids", reviewer);
@@ -777,8 +783,8 @@ make_case (Gen    *g,
         else if (mech == MECH_APPROVAL)
           approval_request (g, area, fmt (g, "Credit hold release for order S%05u",
                                           (guint) ct_sim_model_row_id (g->sales, row)),
-                            ct_sim_model_get_float (g->partners, prow, "credit") -
-                            ct_sim_model_get_float (g->partners, prow, "credit_limit"),
+                            /* The order that waits for the release. */
+                            ct_sim_model_get_float (g->sales, row, "amount_total"),
                             customer, ct_sim_model_get_str (g->sales, row, "name"), t);
         else
           approval_activity (g, g->sales, row, "Release credit hold", t);

@@ -997,14 +997,15 @@ move_to_state (CtSimCall   *call,
                const char  *to,
                GError     **error)
 {
-  if (!ct_sim_orm_check_exists (call, error))
+  g_autoptr(GArray) rows = ct_sim_orm_rows (call, error);
+
+  if (rows == NULL)
     return NULL;
-  for (guint i = 0; i < call->ids->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      guint row;
+      guint row = g_array_index (rows, guint, i);
       const char *state;
 
-      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
       state = ct_sim_model_get_str (call->model, row, "state");
       if (from != NULL && strstr (from, state != NULL ? state : "-") == NULL)
         {
@@ -1061,13 +1062,14 @@ static JsonNode *
 m_apply_inventory (CtSimCall  *call,
                    GError    **error)
 {
-  if (!ct_sim_orm_check_exists (call, error))
-    return NULL;
-  for (guint i = 0; i < call->ids->len; i++)
-    {
-      guint row;
+  g_autoptr(GArray) rows = ct_sim_orm_rows (call, error);
 
-      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+
       if (!tier_check_state_change (call, call->model, row, error))
         return NULL;
       ct_sim_model_set_float (call->model, row, "quantity",
@@ -1281,13 +1283,14 @@ static JsonNode *
 m_method_direct_trigger (CtSimCall  *call,
                          GError    **error)
 {
-  if (!ct_sim_orm_check_exists (call, error))
-    return NULL;
-  for (guint i = 0; i < call->ids->len; i++)
-    {
-      guint row;
+  g_autoptr(GArray) rows = ct_sim_orm_rows (call, error);
 
-      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+
       ct_sim_model_set_str (call->model, row, "lastcall", ct_sim_db_datetime (call->db, 0));
       ct_sim_model_touch (call->model, row, call->user->uid);
     }
@@ -1410,13 +1413,14 @@ set_job_state (CtSimCall  *call,
                const char *state,
                GError    **error)
 {
-  if (!ct_sim_orm_check_exists (call, error))
-    return NULL;
-  for (guint i = 0; i < call->ids->len; i++)
-    {
-      guint row;
+  g_autoptr(GArray) rows = ct_sim_orm_rows (call, error);
 
-      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+
       ct_sim_model_set_str (call->model, row, "state", state);
       ct_sim_model_touch (call->model, row, call->user->uid);
       if (g_strcmp0 (state, "pending") == 0)

@@ -99,6 +99,25 @@ ct_sim_orm_check_exists (CtSimCall  *call,
   return FALSE;
 }
 
+GArray *
+ct_sim_orm_rows (CtSimCall  *call,
+                 GError    **error)
+{
+  GArray *rows;
+
+  if (!ct_sim_orm_check_exists (call, error))
+    return NULL;
+  rows = g_array_sized_new (FALSE, FALSE, sizeof (guint), call->ids->len);
+  for (guint i = 0; i < call->ids->len; i++)
+    {
+      guint row;
+
+      ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
 gboolean
 ct_sim_orm_ensure_one (CtSimCall  *call,
                        guint      *row,

@@ -52,6 +52,10 @@ JsonNode *ct_sim_orm_kwarg             (CtSimCall   *call,
                                         const char  *name);
 gboolean  ct_sim_orm_check_exists      (CtSimCall   *call,
                                         GError     **error);
+/* The rows of @call's ids, in order, once they all exist (MissingError
+ * otherwise): the loop of every multi-record method. */
+GArray   *ct_sim_orm_rows              (CtSimCall   *call,
+                                        GError     **error);
 gboolean  ct_sim_orm_ensure_one        (CtSimCall   *call,
                                         guint       *row,
                                         GError     **error);

@@ -563,6 +563,33 @@ ignoring_server_cb (SoupServer        *server,
     g_string_append (body, "[{\"id\": 2, \"company_id\": [1, \"Company\"], \"company_ids\": [1]}]");
   else if (g_str_has_suffix (path, "/fields_get"))
     g_string_append (body, "{\"id\": {\"type\": \"integer\"}}");
+  else if (g_strcmp0 (path, "/json/2/purchase.order/search_count") == 0)
+    {
+      /* as the recorded 08-03 answers for a user without the right */
+      soup_server_message_set_status (msg, 403, NULL);
+      g_string_append (body, "{\"name\": \"odoo.exceptions.AccessError\", \"message\": "
+                       "\"You are not allowed to access 'Purchase Order' (purchase.order) "
+                       "records.\\n\\nThis operation is allowed for the following groups:\\n"
+                       "\\t- Purchase/User\\n\\t- Inventory/Administrator\\n\\nContact your "
+                       "administrator to request access if necessary.\", \"arguments\": [], "
+                       "\"context\": {}, \"debug\": \"\"}");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str,
+                                        body->len);
+      return;
+    }
+  else if (g_strcmp0 (path, "/json/2/approval.request/search_count") == 0)
+    {
+      /* 08-14: a model that is not installed */
+      soup_server_message_set_status (msg, 404, NULL);
+      g_string_append (body, "{\"name\": \"werkzeug.exceptions.NotFound\", \"message\": "
+                       "\"the model 'approval.request' does not exist\", \"arguments\": [], "
+                       "\"context\": {}, \"debug\": \"\"}");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str,
+                                        body->len);
+      return;
+    }
+  else if (g_str_has_suffix (path, "/search_count"))
+    g_string_append (body, "3");
   else if (g_str_has_suffix (path, "/search_read"))
     {
       SoupMessageBody *request = soup_server_message_get_request_body (msg);
@@ -588,21 +615,16 @@ ignoring_server_cb (SoupServer        *server,
                                     body->len);
 }
 
-static void
-test_paging_server_ignores_id (void)
+/* A client signed in to @server (ignoring_server_cb). */
+static CtOdooClient *
+connect_to_ignoring_server (SoupServer *server)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(CtConnection) connection = ct_connection_new ();
   g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
-  g_autoptr(CtProfile) profile = ct_profile_new_default ();
-  g_autoptr(CtSource) source = NULL;
-  g_autoptr(CtSourceBatch) batch = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
-  guint searches = 0;
 
-  soup_server_add_handler (server, NULL, ignoring_server_cb, &searches, NULL);
   g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
   g_assert_no_error (error);
   uris = soup_server_get_uris (server);
@@ -621,6 +643,22 @@ test_paging_server_ignores_id (void)
   wait_for (&result);
   g_assert_true (ct_odoo_client_connect_finish (client, result, &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static void
+test_paging_server_ignores_id (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(CtOdooClient) client = NULL;
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint searches = 0;
+
+  soup_server_add_handler (server, NULL, ignoring_server_cb, &searches, NULL);
+  client = connect_to_ignoring_server (server);
 
   /* Double validation reads its queue in keyset pages of 5 000: the
    * second page is the first again. A protocol error that says so, not
@@ -746,6 +784,56 @@ test_contract (void)
   g_assert_finalize_object (source);
 }
 
+static gboolean
+probe (CtSource *source)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean available = TRUE;
+
+  ct_source_probe_async (source, NULL, store_result, &result);
+  wait_for (&result);
+  g_assert_true (ct_source_probe_finish (source, result, &available, &error));
+  g_assert_no_error (error);
+  return available;
+}
+
+/* Availability per user, the way the recorded server answers a
+ * search_count: 404 for a model not installed, 403 naming the groups for
+ * one this user may not read. Never an ir.model read. */
+static void
+test_probe_per_user (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(CtOdooClient) client = NULL;
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtSource) double_validation = NULL;
+  g_autoptr(CtSource) approvals = NULL;
+  g_autoptr(CtSource) activity = NULL;
+  guint searches = 0;
+  const char *reason;
+
+  soup_server_add_handler (server, NULL, ignoring_server_cb, &searches, NULL);
+  client = connect_to_ignoring_server (server);
+  double_validation = ct_source_double_validation_new (client, profile);
+  approvals = ct_source_approvals_new (client, profile);
+  activity = ct_source_activity_new (client, profile);
+
+  g_assert_false (probe (double_validation));
+  reason = ct_source_get_unavailable_reason (double_validation);
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (reason, "not visible to you"));
+  g_assert_nonnull (strstr (reason, "Purchase/User, Inventory/Administrator"));
+
+  g_assert_false (probe (approvals));
+  reason = ct_source_get_unavailable_reason (approvals);
+  g_assert_nonnull (strstr (reason, "not installed"));
+  g_assert_nonnull (strstr (reason, "approval.request"));
+
+  g_assert_true (probe (activity));
+  g_assert_null (ct_source_get_unavailable_reason (activity));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -768,6 +856,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/ct/core/source/paging/server-ignores-id", test_paging_server_ignores_id);
   g_test_add_func ("/ct/core/source/contract/own-tasks", test_contract);
+  g_test_add_func ("/ct/core/source/probe/per-user", test_probe_per_user);
 
   return g_test_run ();
 }

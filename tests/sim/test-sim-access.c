@@ -312,7 +312,9 @@ test_generated (void)
     gboolean    reviewer;
   } users[] = {
     { "admin", TRUE, TRUE, TRUE, FALSE },
-    { "manager", FALSE, TRUE, TRUE, TRUE },   /* reviews the escalations */
+    /* The manager reviews escalations only, and the realistic demo has one or
+     * two: none of this fixture's 100 cases waits for Morgan Hale. */
+    { "manager", FALSE, TRUE, TRUE, FALSE },
     { "approver", FALSE, TRUE, TRUE, TRUE },
     { "requester", FALSE, TRUE, FALSE, FALSE },
     { "noright", FALSE, FALSE, FALSE, FALSE },
@@ -340,7 +342,9 @@ test_generated (void)
       assert_outcome (&f, login, "res.partner", "search_read", NULL,
                       "{\"domain\":[],\"fields\":[\"name\",\"credit\"],\"limit\":1}",
                       users[i].credit ? "ok" : ACCESS_ERROR);
-      g_assert_true (user_can_review (&f, login) == users[i].reviewer);
+      if (user_can_review (&f, login) != users[i].reviewer)
+        g_error ("%s: can_review on a pending review is %s, expected %s", login,
+                 users[i].reviewer ? "never true" : "true", users[i].reviewer ? "true" : "never");
     }
   fixture_stop (&f);
 }

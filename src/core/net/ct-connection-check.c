@@ -31,7 +31,6 @@ typedef enum
 {
   STEP_CONNECT,
   STEP_COMPANIES,
-  STEP_MODELS,
   STEP_DOUBLE_VALIDATION,
   STEP_READABLE,        /* one per present mechanism, index in `probe` */
   STEP_N8N,
@@ -55,7 +54,6 @@ typedef struct
   GPtrArray     *items;
   Step           step;
   guint          probe;
-  gboolean       models_known;
   Presence       presence[N_MECHANISMS];
   char          *double_validation;   /* a sentence, or NULL */
 } CheckData;
@@ -343,49 +341,9 @@ on_companies (GObject      *source,
                   json_array_get_length (records), names->str);
     }
   set_last_title (data, _("Companies"));
-  data->step = STEP_MODELS;
-  check_next (g_steal_pointer (&task));
-}
-
-static void
-on_models (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CheckData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) records = NULL;
-
-  records = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, &error);
-  if (records != NULL)
-    {
-      data->models_known = TRUE;
-      for (guint m = 0; m < N_MECHANISMS; m++)
-        data->presence[m] = PRESENCE_ABSENT;
-      for (guint i = 0; i < json_array_get_length (records); i++)
-        {
-          JsonNode *node = json_array_get_element (records, i);
-          JsonObject *record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *model = record
-            ? json_object_get_string_member_with_default (record, "model", NULL) : NULL;
-
-          for (guint m = 0; m < N_MECHANISMS; m++)
-            if (g_strcmp0 (model, mechanisms[m].model) == 0)
-              data->presence[m] = PRESENCE_PRESENT;
-        }
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  else
-    {
-      /* Users without access to ir.model: probing each model below tells
-       * presence and readability at once. */
-      g_debug ("ir.model not readable (%s); probing each model", error->message);
-    }
+  /* Which mechanisms exist comes from a search_count on each (404: not
+   * installed, 403: not readable by you), never from ir.model, which only
+   * administrators may read. */
   data->step = STEP_DOUBLE_VALIDATION;
   check_next (g_steal_pointer (&task));
 }
@@ -478,10 +436,18 @@ on_readable (GObject      *source,
     }
   else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
     {
+      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
+
       data->presence[m] = PRESENCE_PRESENT;
-      add_item (data, model, CT_CHECK_WARNING, "%s",
-                _("Installed, but your user may not read them: ask your Odoo administrator "
-                  "for read access, or these approvals will not show."));
+      if (groups != NULL)
+        add_item (data, model, CT_CHECK_WARNING,
+                  _("Installed, but not visible to you: Odoo lets only these groups read %s: "
+                    "%s. Ask your Odoo administrator for one of them, or these approvals will "
+                    "not show."), model, groups);
+      else
+        add_item (data, model, CT_CHECK_WARNING, "%s",
+                  _("Installed, but your user may not read them: ask your Odoo administrator "
+                    "for read access, or these approvals will not show."));
     }
   else
     add_item (data, model, CT_CHECK_WARNING, _("Could not check: %s"), error->message);
@@ -546,24 +512,6 @@ check_next (GTask *task)
       }
       break;
 
-    case STEP_MODELS:
-      {
-        g_autoptr(JsonArray) domain = json_array_new ();
-        JsonArray *leaf = json_array_new ();
-        JsonArray *names = json_array_new ();
-        static const char * const fields[] = { "model", NULL };
-
-        for (guint m = 0; m < N_MECHANISMS; m++)
-          json_array_add_string_element (names, mechanisms[m].model);
-        json_array_add_string_element (leaf, "model");
-        json_array_add_string_element (leaf, "in");
-        json_array_add_array_element (leaf, names);
-        json_array_add_array_element (domain, leaf);
-        ct_odoo_client_search_read_async (data->client, "ir.model", domain, fields, NULL, 0, 0,
-                                          cancellable, on_models, task);
-      }
-      break;
-
     case STEP_DOUBLE_VALIDATION:
       {
         guint n_ids;
@@ -572,12 +520,7 @@ check_next (GTask *task)
           "name", "po_double_validation", "po_double_validation_amount", NULL,
         };
 
-        if (data->models_known && data->presence[2] != PRESENCE_PRESENT)
-          {
-            data->step = STEP_READABLE;
-            check_next (task);
-            return;
-          }
+        /* Without Purchase the read fails and the step says nothing. */
         ct_odoo_client_read_async (data->client, "res.company", ids, n_ids, fields, cancellable,
                                    on_double_validation, task);
       }
@@ -590,14 +533,6 @@ check_next (GTask *task)
                     _("Checking which approval mechanisms this database has and whether you "
                       "may read them:"));
           set_last_title (data, _("Approval mechanisms"));
-        }
-      while (data->probe < N_MECHANISMS && data->models_known &&
-             data->presence[data->probe] == PRESENCE_ABSENT)
-        {
-          add_item (data, mechanisms[data->probe].model, CT_CHECK_OK, "%s",
-                    _("Not installed on this database."));
-          set_last_title (data, _(mechanisms[data->probe].title));
-          data->probe++;
         }
       if (data->probe < N_MECHANISMS)
         {

@@ -1262,6 +1262,36 @@ reauthenticate_finish (CtOdooClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- access errors ---------------------------------------------------- */
+
+/* The groups an AccessError says would be allowed ("This operation is
+ * allowed for the following groups:" then one "\t- Group" per line), joined
+ * with ", "; NULL when it names none. */
+char *
+ct_odoo_error_dup_allowed_groups (const GError *error)
+{
+  const CtOdooErrorDetails *details = ct_odoo_error_get_details (error);
+  const char *list;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) groups = g_string_new (NULL);
+
+  if (details == NULL || details->server_message == NULL ||
+      (list = strstr (details->server_message, "following groups:")) == NULL)
+    return NULL;
+  lines = g_strsplit (list, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (!g_str_has_prefix (line, "- "))
+        continue;
+      if (groups->len > 0)
+        g_string_append (groups, ", ");
+      g_string_append (groups, line + 2);
+    }
+  return groups->len > 0 ? g_string_free (g_steal_pointer (&groups), FALSE) : NULL;
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 static JsonArray *

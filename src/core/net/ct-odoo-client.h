@@ -208,4 +208,8 @@ JsonArray     *ct_odoo_normalize_groups          (JsonArray           *raw,
 /* TRUE for the methods that only read and may be retried. */
 gboolean       ct_odoo_method_is_read            (const char          *method);
 
+/* The groups an AccessError (403) names as allowed, joined with ", ", for a
+ * sentence saying which Odoo right would help; NULL when it names none. */
+char          *ct_odoo_error_dup_allowed_groups  (const GError        *error);
+
 G_END_DECLS

@@ -510,17 +510,22 @@ n8n_workflows_done (GObject      *object,
 
 static void odoo_jobs (GTask *task);
 
-static void
-jobs_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+typedef CtCase *(*IncidentFromRow) (JsonObject                 *row,
+                                    const CtIncidentThresholds *thresholds,
+                                    gint64                      now);
+
+/* Turns the rows of a search_read into incidents; FALSE after failing the
+ * task. */
+static gboolean
+add_incidents (GTask           *task,
+               GAsyncResult    *result,
+               IncidentFromRow  from_row)
 {
-  GTask *task = user_data;
   CtSource *self = g_task_get_source_object (task);
   Fetch *f = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (ct_source_get_client (self),
+                                                                 result, &error);
   const CtIncidentThresholds *thresholds =
     ct_profile_get_incident_thresholds (ct_source_get_profile (self));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -528,15 +533,14 @@ jobs_done (GObject      *object,
   if (rows == NULL)
     {
       fail (task, g_steal_pointer (&error));
-      return;
+      return FALSE;
     }
-  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "queue.job", rows);
+  ct_source_keep_readable (self, NULL, rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
       CtCase *c = JSON_NODE_HOLDS_OBJECT (node)
-                  ? ct_incident_from_queue_job (json_node_get_object (node), thresholds, now)
-                  : NULL;
+                  ? from_row (json_node_get_object (node), thresholds, now) : NULL;
 
       if (c != NULL)
         {
@@ -544,7 +548,18 @@ jobs_done (GObject      *object,
           g_ptr_array_add (f->cases, c);
         }
     }
-  return_cases (task);
+  return TRUE;
+}
+
+static void
+jobs_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  if (add_incidents (task, result, ct_incident_from_queue_job))
+    return_cases (task);
 }
 
 static void
@@ -553,35 +568,9 @@ crons_done (GObject      *object,
             gpointer      user_data)
 {
   GTask *task = user_data;
-  CtSource *self = g_task_get_source_object (task);
-  Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
-  const CtIncidentThresholds *thresholds =
-    ct_profile_get_incident_thresholds (ct_source_get_profile (self));
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (rows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  ct_source_keep_readable (CT_SOURCE (g_task_get_source_object (task)), "ir.cron", rows);
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *node = json_array_get_element (rows, i);
-      CtCase *c = JSON_NODE_HOLDS_OBJECT (node)
-                  ? ct_incident_from_cron (json_node_get_object (node), thresholds, now)
-                  : NULL;
-
-      if (c != NULL)
-        {
-          ct_case_update_search_text (c);
-          g_ptr_array_add (f->cases, c);
-        }
-    }
-  odoo_jobs (task);
+  if (add_incidents (task, result, ct_incident_from_cron))
+    odoo_jobs (task);
 }
 
 static void
@@ -662,15 +651,24 @@ queue_model_done (GObject      *object,
   GTask *task = user_data;
   CtSourceIncidents *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
+  gint64 count = 0;
 
-  if (rows == NULL)
+  /* A search_count tells both whether OCA queue_job is installed (404 when
+   * not) and whether this user may read its jobs (403): ir.model, which
+   * only administrators may read, is not asked. */
+  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
     {
-      fail (task, g_steal_pointer (&error));
-      return;
+      if (!g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) &&
+          !g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        {
+          fail (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("queue jobs left out: %s", error->message);
+      self->has_queue_job = 0;
     }
-  self->has_queue_job = json_array_get_length (rows) > 0;
+  else
+    self->has_queue_job = 1;
   if (self->has_failure_count < 0)
     ct_odoo_client_fields_get_async (CT_ODOO_CLIENT (object), "ir.cron",
                                      g_task_get_cancellable (task), cron_fields_done, task);
@@ -701,13 +699,9 @@ ct_source_incidents_fetch_async (CtSource            *source,
   if (self->has_queue_job < 0)
     {
       g_autoptr(JsonArray) domain = json_array_new ();
-      static const char *const fields[] = { "model", NULL };
 
-      ct_source_domain_add (domain, "model", "=",
-                            json_node_init_string (json_node_alloc (), "queue.job"));
-      ct_odoo_client_search_read_async (ct_source_get_client (source), "ir.model", domain, fields,
-                                        NULL, 0, 0, g_task_get_cancellable (task),
-                                        queue_model_done, task);
+      ct_odoo_client_search_count_async (ct_source_get_client (source), "queue.job", domain,
+                                         g_task_get_cancellable (task), queue_model_done, task);
       return;
     }
   odoo_crons (task);

@@ -292,7 +292,8 @@ ct_source_tier_new (CtOdooClient *client,
                     CtProfile    *profile)
 {
   CtSource *self = g_object_new (ct_source_tier_get_type (), NULL);
-  static const char *const models[] = { "tier.review", "tier.definition", NULL };
+  /* tier.definition comes with it, but only tier.review is read. */
+  static const char *const models[] = { "tier.review", NULL };
 
   ct_source_setup (self, CT_SOURCE_KIND_TIER_VALIDATION, client, NULL, profile, models);
   return self;

@@ -22,6 +22,7 @@ typedef struct
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
   GHashTable    *missing;    /* models whose fields could not be read */
+  char          *unavailable; /* (nullable) why the last probe found the source off */
   /* The current fetch's rows: how many were checked, and the reasons of
    * those that could not be read (sentence → count). */
   guint          rows_checked;
@@ -56,6 +57,7 @@ ct_source_finalize (GObject *object)
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
   g_clear_pointer (&priv->missing, g_hash_table_unref);
+  g_free (priv->unavailable);
   g_clear_pointer (&priv->unreadable, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
@@ -211,6 +213,17 @@ ct_source_has_queues (CtSource *self)
 
 /* ---- probe ---- */
 
+/* Whether the models exist for this user: a search_count on each, which
+ * any user may run on a model they can read. 404 means not installed, 403
+ * not visible to this user; ir.model, which only administrators may read,
+ * is never asked. */
+typedef struct
+{
+  guint next;
+} Probe;
+
+static void probe_next (GTask *task);
+
 static void
 probe_done (GObject      *object,
             GAsyncResult *result,
@@ -219,31 +232,57 @@ probe_done (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CtSource *self = g_task_get_source_object (task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  Probe *probe = g_task_get_task_data (task);
+  const char *model = priv->required_models[probe->next];
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
-  gboolean available = TRUE;
+  gint64 count = 0;
 
-  if (rows == NULL)
+  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
+
+      g_clear_pointer (&priv->unavailable, g_free);
+      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
+        priv->unavailable = g_strdup_printf (_("%s is not installed in this database (no %s)."),
+                                             ct_source_get_name (self), model);
+      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS) && groups != NULL)
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo lets only these "
+                                               "groups read %s: %s."),
+                                             ct_source_get_name (self), model, groups);
+      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo does not let "
+                                               "you read %s."),
+                                             ct_source_get_name (self), model);
+      else
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("%s: %s (%s)", ct_source_get_name (self), priv->unavailable, error->message);
+      g_task_return_int (task, FALSE);
       return;
     }
-  for (guint i = 0; priv->required_models[i] != NULL; i++)
+  probe->next++;
+  probe_next (g_steal_pointer (&task));
+}
+
+/* Takes @task. */
+static void
+probe_next (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  Probe *probe = g_task_get_task_data (task);
+  g_autoptr(JsonArray) domain = json_array_new ();
+
+  if (priv->required_models[probe->next] == NULL)
     {
-      gboolean found = FALSE;
-
-      for (guint j = 0; j < json_array_get_length (rows) && !found; j++)
-        {
-          JsonNode *row = json_array_get_element (rows, j);
-
-          found = JSON_NODE_HOLDS_OBJECT (row) &&
-                  g_strcmp0 (ct_source_get_string (json_node_get_object (row), "model"),
-                             priv->required_models[i]) == 0;
-        }
-      available = available && found;
+      g_task_return_int (task, TRUE);
+      g_object_unref (task);
+      return;
     }
-  g_task_return_int (task, available);
+  ct_odoo_client_search_count_async (priv->client, priv->required_models[probe->next], domain,
+                                     g_task_get_cancellable (task), probe_done, task);
 }
 
 void
@@ -254,22 +293,17 @@ ct_source_probe_async (CtSource            *self,
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonArray) domain = json_array_new ();
-  g_autoptr(JsonArray) names = json_array_new ();
-  static const char *const fields[] = { "model", NULL };
 
   g_task_set_source_tag (task, ct_source_probe_async);
+  g_clear_pointer (&priv->unavailable, g_free);
   if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
     {
       g_task_return_int (task, TRUE);
       g_object_unref (task);
       return;
     }
-  for (guint i = 0; priv->required_models[i] != NULL; i++)
-    json_array_add_string_element (names, priv->required_models[i]);
-  ct_source_domain_add (domain, "model", "in", json_node_init_array (json_node_alloc (), names));
-  ct_odoo_client_search_read_async (priv->client, "ir.model", domain, fields, NULL, 0, 0,
-                                    cancellable, probe_done, task);
+  g_task_set_task_data (task, g_new0 (Probe, 1), g_free);
+  probe_next (task);
 }
 
 gboolean
@@ -289,6 +323,14 @@ ct_source_probe_finish (CtSource      *self,
   if (available != NULL)
     *available = value != 0;
   return TRUE;
+}
+
+const char *
+ct_source_get_unavailable_reason (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->unavailable;
 }
 
 /* ---- fetch ---- */

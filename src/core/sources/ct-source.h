@@ -112,8 +112,11 @@ CtProfile      *ct_source_get_profile        (CtSource     *self);
  * never asks anything. */
 gboolean        ct_source_has_queues         (CtSource     *self);
 
-/* Whether the models the mechanism needs exist in this database (ir.model);
- * a source is on only when they do. n8n sources are always available. */
+/* Whether the models the mechanism needs exist for the signed-in user: a
+ * source is on only when they do. Not installed (404) and not visible to
+ * this user (403) are FALSE with no error, and
+ * ct_source_get_unavailable_reason says which in a sentence; ir.model
+ * (administrators only) is never read. n8n sources are always available. */
 void            ct_source_probe_async        (CtSource            *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
@@ -122,6 +125,10 @@ gboolean        ct_source_probe_finish       (CtSource            *self,
                                               GAsyncResult        *result,
                                               gboolean            *available,
                                               GError             **error);
+
+/* After a probe that found the source off: why, in a sentence naming the
+ * model and the Odoo right that would show it. NULL otherwise. */
+const char     *ct_source_get_unavailable_reason (CtSource         *self);
 
 /* Cases changed since @cursor (NULL: all of them). */
 void            ct_source_fetch_async        (CtSource            *self,

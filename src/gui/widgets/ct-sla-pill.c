@@ -27,8 +27,8 @@ ct_format_duration_short (gint64 seconds)
 {
   gint64 minutes = (seconds < 0 ? -seconds : seconds) / 60;
 
-  /* Minutes matter for the first hours, not after a day of waiting. */
-  if (minutes >= 10 * 60)
+  /* Minutes matter in the first hour, not after it: a column stays short. */
+  if (minutes >= 60)
     return g_strdup_printf (_("%d h"), (int) ((minutes + 30) / 60));
   return ct_format_business_duration (seconds);
 }
