@@ -494,6 +494,13 @@ session_user (CtSimOdoo         *self,
   return ct_sim_odoo_get_user (self, session->uid);
 }
 
+CtSimUser *
+ct_sim_odoo_session_user (CtSimOdoo         *self,
+                          SoupServerMessage *msg)
+{
+  return session_user (self, msg, NULL);
+}
+
 static JsonNode *
 session_info (CtSimOdoo *self,
               CtSimUser *user,

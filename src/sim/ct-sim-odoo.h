@@ -45,6 +45,11 @@ CtSimUser  *ct_sim_odoo_get_user       (CtSimOdoo    *self,
 gboolean    ct_sim_user_has_group      (CtSimUser    *user,
                                         const char   *group);
 
+/* The user whose session_id cookie @msg carries, NULL for none or the
+ * public user. */
+CtSimUser  *ct_sim_odoo_session_user   (CtSimOdoo         *self,
+                                        SoupServerMessage *msg);
+
 /* Whether @path is one of the Odoo routes. */
 gboolean    ct_sim_odoo_owns_path      (const char   *path);
 /* Answers one request on the server's thread. @expire_session: the fault

@@ -17,6 +17,7 @@
 #include "ct-sim-datasets.h"
 #include "ct-sim-faults.h"
 #include "ct-sim-n8n.h"
+#include "ct-sim-bus.h"
 #include "ct-sim-odoo.h"
 #include "ct-sim-schema.h"
 #include "ct-sim-server.h"
@@ -32,6 +33,7 @@ struct _CtSimServer
   CtSimFaults  *faults;    /* (owned) internally locked */
   CtSimOdoo    *odoo;      /* (owned) server thread only once started */
   CtSimN8n     *n8n;       /* (owned) */
+  CtSimBus     *bus;       /* (owned) server thread only, while serving */
   GHashTable   *passwords; /* login -> password, immutable after new() */
   GHashTable   *api_keys;  /* login -> key, immutable after new() */
   JsonArray    *users;     /* the users as --print-credentials shows them, immutable after new() */
@@ -263,7 +265,9 @@ handle_request (SoupServer        *server,
   if (ct_sim_faults_before (self->faults, msg, path, &delay_ms))
     return;
 
-  if (ct_sim_n8n_owns_path (path))
+  if (ct_sim_bus_owns_path (path))
+    ct_sim_bus_handle (self->bus, msg, path);
+  else if (ct_sim_n8n_owns_path (path))
     ct_sim_n8n_handle (self->n8n, msg, path, query);
   else if (ct_sim_odoo_owns_path (path))
     ct_sim_odoo_handle (self->odoo, msg, path,
@@ -309,6 +313,11 @@ server_thread (gpointer data)
         soup_server_new ("tls-certificate", certificate, "server-header", "Werkzeug/2.2.2 Python/3.11.2", NULL) :
         soup_server_new ("server-header", "Werkzeug/2.2.2 Python/3.11.2", NULL);
       soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+      /* The same handler on the websocket path counts and faults the
+       * handshake; the bus completes the upgrade when it passes. */
+      soup_server_add_handler (self->server, "/websocket", handle_request, self, NULL);
+      self->bus = ct_sim_bus_new (self->odoo, self->context);
+      ct_sim_bus_attach (self->bus, self->server);
       soup_server_listen_local (self->server, self->options.port,
                                 SOUP_SERVER_LISTEN_IPV4_ONLY |
                                 (self->options.tls ? SOUP_SERVER_LISTEN_HTTPS : 0),
@@ -332,6 +341,7 @@ server_thread (gpointer data)
   if (error == NULL)
     g_main_loop_run (self->loop);
 
+  g_clear_pointer (&self->bus, ct_sim_bus_free);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
@@ -524,4 +534,24 @@ const char *
 ct_sim_server_get_certificate_pem (CtSimServer *self)
 {
   return ct_sim_cert_pem;
+}
+
+static gboolean
+close_websockets_cb (gpointer data)
+{
+  CtSimServer *self = data;
+
+  if (self->bus != NULL)
+    ct_sim_bus_close_all (self->bus);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ct_sim_server_close_websockets (CtSimServer *self)
+{
+  g_return_if_fail (CT_IS_SIM_SERVER (self));
+
+  if (self->context != NULL)
+    g_main_context_invoke (self->context, close_websockets_cb, g_object_ref (self));
 }

@@ -53,6 +53,9 @@ const char  *ct_sim_server_get_n8n_api_key (CtSimServer     *self);
 /* As `ct-sim --print-credentials` prints it: base URL, database, every user
  * with password, uid, groups and API key, the n8n API key. Pretty JSON. */
 char        *ct_sim_server_dup_credentials_json (CtSimServer *self);
+/* Drops every open bus websocket, as a restarting Odoo would (for tests of
+ * the app's fallback to polling). Returns before they are closed. */
+void         ct_sim_server_close_websockets (CtSimServer  *self);
 /* The PEM of the self-signed certificate when serving TLS (for pinning tests). */
 const char  *ct_sim_server_get_certificate_pem (CtSimServer *self);
 

@@ -29,6 +29,7 @@ struct _CtProfile
   GPtrArray            *areas;           /* (owned) (element-type CtArea) */
   GPtrArray            *queues;          /* (owned) (element-type CtQueue) */
   GPtrArray            *reasons;         /* (owned) (element-type CtReasonRule) */
+  GPtrArray            *lines;           /* (owned) (element-type CtLineMapping) */
   CtIncidentThresholds  incidents;
   CtPriorityWeights     priority;
   CtAnomalySettings     anomaly;
@@ -112,6 +113,23 @@ reason_rule_free (CtReasonRule *r)
   g_free (r->field);
   g_free (r->message);
   g_free (r);
+}
+
+static void
+line_mapping_free (CtLineMapping *m)
+{
+  g_free (m->model);
+  g_free (m->line_model);
+  g_free (m->link);
+  g_free (m->product);
+  g_free (m->description);
+  g_free (m->quantity);
+  g_free (m->unit);
+  g_free (m->price_unit);
+  g_free (m->discount);
+  g_free (m->subtotal);
+  g_free (m->total);
+  g_free (m);
 }
 
 /* Where each value sits in the text. json-glib 1.6 keeps no positions on
@@ -986,13 +1004,54 @@ parse_reason (Ctx          *ctx,
   return TRUE;
 }
 
+/* "lines": which records hold a case record's lines, and which of their
+ * fields say what (the case view's table). */
+static gboolean
+parse_lines (Ctx            *ctx,
+             JsonNode       *node,
+             const char     *path,
+             CtLineMapping **out)
+{
+  static const char *keys[] = { "model", "line_model", "link", "fields", NULL };
+  static const char *field_keys[] = { "product", "description", "quantity", "unit", "price_unit",
+                                      "discount", "subtotal", "total", NULL };
+  JsonObject *obj = need_object (ctx, node, path, "“lines”");
+  CtLineMapping *m;
+
+  if (obj == NULL || !check_keys (ctx, obj, path, keys))
+    return FALSE;
+  m = g_new0 (CtLineMapping, 1);
+  *out = m;
+  if (!get_string (ctx, obj, path, "model", TRUE, &m->model) ||
+      !get_string (ctx, obj, path, "line_model", TRUE, &m->line_model) ||
+      !get_string (ctx, obj, path, "link", TRUE, &m->link))
+    return FALSE;
+  if (json_object_has_member (obj, "fields"))
+    {
+      g_autofree char *fp = path_join (path, "fields");
+      JsonObject *f = need_object (ctx, json_object_get_member (obj, "fields"), fp, "“fields”");
+
+      if (f == NULL || !check_keys (ctx, f, fp, field_keys) ||
+          !get_string (ctx, f, fp, "product", FALSE, &m->product) ||
+          !get_string (ctx, f, fp, "description", FALSE, &m->description) ||
+          !get_string (ctx, f, fp, "quantity", FALSE, &m->quantity) ||
+          !get_string (ctx, f, fp, "unit", FALSE, &m->unit) ||
+          !get_string (ctx, f, fp, "price_unit", FALSE, &m->price_unit) ||
+          !get_string (ctx, f, fp, "discount", FALSE, &m->discount) ||
+          !get_string (ctx, f, fp, "subtotal", FALSE, &m->subtotal) ||
+          !get_string (ctx, f, fp, "total", FALSE, &m->total))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_profile (CtProfile  *self,
                Ctx        *ctx,
                JsonNode   *root)
 {
   static const char *keys[] = { "version", "name", "currency", "confirm_amount", "calendars",
-                                "escalations", "areas", "queues", "reasons", "incidents",
+                                "escalations", "areas", "queues", "reasons", "lines", "incidents",
                                 "priority", "anomaly", NULL };
   static const char *inc_keys[] = { "n8n_running_minutes", "n8n_waiting_minutes",
                                     "cron_grace_minutes", "queue_job_started_minutes", NULL };
@@ -1114,6 +1173,21 @@ parse_profile (CtProfile  *self,
   if (ctx->error)
     return FALSE;
 
+  arr = get_array (ctx, obj, "", "lines", FALSE);
+  for (guint i = 0; arr && i < json_array_get_length (arr); i++)
+    {
+      g_autofree char *p = g_strdup_printf ("lines[%u]", i);
+      CtLineMapping *m = NULL;
+      gboolean ok = parse_lines (ctx, json_array_get_element (arr, i), p, &m);
+
+      if (m != NULL)
+        g_ptr_array_add (self->lines, m);
+      if (!ok)
+        return FALSE;
+    }
+  if (ctx->error)
+    return FALSE;
+
   if (json_object_has_member (obj, "incidents"))
     {
       JsonObject *inc = need_object (ctx, json_object_get_member (obj, "incidents"), "incidents",
@@ -1174,6 +1248,7 @@ ct_profile_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->currency);
+  g_ptr_array_unref (self->lines);
   g_ptr_array_unref (self->reasons);
   g_ptr_array_unref (self->queues);
   g_ptr_array_unref (self->areas);
@@ -1197,6 +1272,7 @@ ct_profile_init (CtProfile *self)
   self->areas = g_ptr_array_new_with_free_func ((GDestroyNotify) area_free);
   self->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
   self->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) reason_rule_free);
+  self->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_mapping_free);
   self->confirm_amount = 10000;
   self->incidents.n8n_running_seconds = 30 * 60;
   self->incidents.n8n_waiting_seconds = 240 * 60;
@@ -1454,6 +1530,16 @@ ct_profile_get_reason_rule (CtProfile *self,
                             guint      index)
 {
   return index < self->reasons->len ? self->reasons->pdata[index] : NULL;
+}
+
+const CtLineMapping *
+ct_profile_find_lines (CtProfile  *self,
+                       const char *model)
+{
+  for (guint i = 0; model != NULL && i < self->lines->len; i++)
+    if (g_strcmp0 (((CtLineMapping *) self->lines->pdata[i])->model, model) == 0)
+      return self->lines->pdata[i];
+  return NULL;
 }
 
 double

@@ -110,6 +110,24 @@ typedef struct
   CtQueueFields  fields;
 } CtQueue;
 
+/* Where a case record's lines are (purchase.order → purchase.order.line by
+ * order_id) and which line fields fill the case view's table. A NULL field
+ * is not shown. */
+typedef struct
+{
+  char *model;
+  char *line_model;
+  char *link;            /* the line's many2one to the record */
+  char *product;
+  char *description;
+  char *quantity;
+  char *unit;
+  char *price_unit;
+  char *discount;
+  char *subtotal;
+  char *total;
+} CtLineMapping;
+
 typedef struct
 {
   char     *id;
@@ -183,6 +201,9 @@ const CtEscalationChain *ct_profile_find_escalation (CtProfile       *self,
 guint               ct_profile_get_n_reason_rules   (CtProfile       *self);
 const CtReasonRule *ct_profile_get_reason_rule      (CtProfile       *self,
                                                      guint            index);
+/* The line mapping for records of @model, or NULL. */
+const CtLineMapping *ct_profile_find_lines          (CtProfile       *self,
+                                                     const char      *model);
 double              ct_profile_get_confirm_amount   (CtProfile       *self);
 const char         *ct_profile_get_currency         (CtProfile       *self);
 const CtIncidentThresholds *ct_profile_get_incident_thresholds (CtProfile *self);

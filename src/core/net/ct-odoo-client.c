@@ -1190,6 +1190,43 @@ ct_odoo_client_authenticate_session_finish (CtOdooClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+gboolean
+ct_odoo_client_has_web_session (CtOdooClient *self)
+{
+  g_return_val_if_fail (CT_IS_ODOO_CLIENT (self), FALSE);
+  return self->cookie_session;
+}
+
+void
+ct_odoo_client_web_call_async (CtOdooClient        *self,
+                               const char          *path,
+                               JsonObject          *params,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(JsonObject) owned = NULL;
+
+  g_return_if_fail (CT_IS_ODOO_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  if (params == NULL)
+    params = owned = json_object_new ();
+  payload = web_envelope (self, params);
+  /* Routes of the web client read data: safe to try again. */
+  request_async (self, ROUTE_WEB, path, payload, path, self->read_attempts, cancellable,
+                 callback, user_data);
+}
+
+JsonNode *
+ct_odoo_client_web_call_finish (CtOdooClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return request_finish (self, result, error);
+}
+
 /* Signing in again after an expired session: the same login as connecting,
  * without re-reading version and companies. One at a time: calls that find
  * their session expired while it runs wait for it and share its result,

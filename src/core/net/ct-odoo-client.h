@@ -70,6 +70,21 @@ gboolean       ct_odoo_client_authenticate_session_finish (CtOdooClient        *
                                                            GAsyncResult        *result,
                                                            GError             **error);
 
+/* Whether a cookie session is open (authenticate_session succeeded). */
+gboolean       ct_odoo_client_has_web_session    (CtOdooClient        *self);
+/* Posts @params (nullable) in a JSON-RPC envelope to a web client route
+ * such as /mail/thread/messages, on the cookie session; returns the
+ * result (NULL for None). Without a session Odoo answers SESSION_EXPIRED. */
+void           ct_odoo_client_web_call_async     (CtOdooClient        *self,
+                                                  const char          *path,
+                                                  JsonObject          *params,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonNode      *ct_odoo_client_web_call_finish    (CtOdooClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* What connecting found out. */
 gboolean       ct_odoo_client_is_connected       (CtOdooClient        *self);
 CtOdooDialect  ct_odoo_client_get_dialect        (CtOdooClient        *self);
