@@ -12,6 +12,8 @@
 #include "ct-cli.h"
 #include "ct-connection.h"
 #include "ct-connection-check.h"
+#include "ct-decisions.h"
+#include "ct-journal.h"
 #include "ct-report.h"
 #include "ct-secrets.h"
 #include "ct-sim-server.h"
@@ -36,6 +38,12 @@ ct_cli_options_free (CtCliOptions *options)
   g_free (options->secret_env);
   g_free (options->n8n_url);
   g_free (options->n8n_key_env);
+  g_free (options->decide);
+  g_free (options->action);
+  g_free (options->comment);
+  g_strfreev (options->conditions);
+  g_free (options->to);
+  g_free (options->journal_dir);
   g_free (options);
 }
 
@@ -47,7 +55,9 @@ ct_cli_options_get_group (CtCliOptions *options)
     { "check-connection", 0, 0, G_OPTION_ARG_NONE, &options->check_connection,
       N_("Check the connection step by step and print the checklist"), NULL },
     { "report", 0, 0, G_OPTION_ARG_STRING, &options->report,
-      N_("Print a report: pending, breaches, incidents or metrics"), N_("REPORT") },
+      N_("Print a report: pending, breaches, incidents or metrics. Exit status: 0 complete, "
+         "3 partial (a source could not be read: the report names it and shows what it feeds "
+         "as unknown), 1 no result, 2 usage error"), N_("REPORT") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format,
       N_("Report format: table (default), json or csv"), N_("FORMAT") },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &options->stats,
@@ -69,6 +79,23 @@ ct_cli_options_get_group (CtCliOptions *options)
       N_("n8n address"), N_("URL") },
     { "n8n-key-env", 0, 0, G_OPTION_ARG_STRING, &options->n8n_key_env,
       N_("Environment variable that holds the n8n API key"), N_("VARIABLE") },
+    { "decide", 0, 0, G_OPTION_ARG_STRING, &options->decide,
+      N_("Decide one case, e.g. purchase.order:13 (with --action); exit 0 only when the server's state shows the decision"),
+      N_("MODEL:ID") },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &options->action,
+      N_("approve, reject, revise, approve-with-conditions, escalate or delegate"), N_("ACTION") },
+    { "comment", 0, 0, G_OPTION_ARG_STRING, &options->comment,
+      N_("The decision's comment (needed to reject or revise)"), N_("TEXT") },
+    { "condition", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->conditions,
+      N_("A condition of the approval (repeat for several)"), N_("TEXT") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &options->to,
+      N_("The user to delegate to"), N_("LOGIN") },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &options->yes,
+      N_("Confirm an approval above the profile's confirmation amount"), NULL },
+    { "verify-journal", 0, 0, G_OPTION_ARG_NONE, &options->verify_journal,
+      N_("Check the decision journal's hash chain and report the first broken link"), NULL },
+    { "journal-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->journal_dir,
+      N_("Where the decision journal lives (default: the user's data folder)"), N_("DIR") },
     { NULL }
   };
 
@@ -83,7 +110,8 @@ ct_cli_options_get_group (CtCliOptions *options)
 gboolean
 ct_cli_options_wants_run (CtCliOptions *options)
 {
-  return options->check_connection || options->report != NULL;
+  return options->check_connection || options->report != NULL || options->decide != NULL ||
+         options->action != NULL || options->verify_journal;
 }
 
 /* Everything a command-line run needs to reach the servers. */
@@ -391,9 +419,28 @@ load_profile (GSettings *settings)
   return profile;
 }
 
+/* Exit statuses of a report (also in --help and the README). */
+#define EXIT_NO_RESULT 1
+#define EXIT_PARTIAL   3
+
+/* Whether any source of @sync read something at its last refresh. */
+static gboolean
+some_source_read (CtSync *sync)
+{
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      if (h->available && h->failures == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Connects, reads every source once (a full read), and prints the report.
- * A source that fails is named on stderr and the exit status is 1, but
- * what the other sources found is still printed. */
+ * A source that fails is named on stderr and in the report, which shows
+ * what it feeds as unknown, and the exit status is 3 (partial); with no
+ * source read at all nothing is printed and the status is 1. */
 static int
 run_report (CliTarget     *target,
             CtCliOptions  *options,
@@ -411,6 +458,8 @@ run_report (CliTarget     *target,
   CtReportKind kind = CT_REPORT_PENDING;
   CtReportFormat format = CT_REPORT_FORMAT_TABLE;
   const char *n8n_url = target->connection->n8n_url;
+  g_autoptr(CtReportGaps) gaps = NULL;
+  gboolean n8n_failed = FALSE;
   int status = 0;
 
   ct_report_kind_from_string (options->report, &kind);
@@ -438,7 +487,7 @@ run_report (CliTarget     *target,
         {
           g_printerr ("control-tower: n8n: %s\n", error->message);
           g_clear_error (&error);
-          status = 1;
+          n8n_failed = TRUE;
         }
     }
 
@@ -452,16 +501,26 @@ run_report (CliTarget     *target,
 
       for (guint i = 0; lines[i] != NULL; i++)
         g_printerr ("control-tower: %s\n", lines[i]);
-      status = 1;
+      if (!g_error_matches (error, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED) ||
+          !some_source_read (sync))
+        status = EXIT_NO_RESULT;
+      g_clear_error (&error);
     }
+  gaps = ct_report_gaps_from_sync (sync);
+  if (n8n_failed)
+    ct_report_gaps_add (gaps, ct_source_kind_to_string (CT_SOURCE_KIND_N8N), CT_SOURCE_KIND_N8N);
+  if (status == 0 && ct_report_gaps_get_n (gaps) > 0)
+    status = EXIT_PARTIAL;
 
-  text = ct_report_render (kind, format, profile, ct_case_store_get_cases (store),
-                           g_get_real_time () / G_USEC_PER_SEC);
-  if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
-      !g_output_stream_flush (out, NULL, &error))
+  if (status != EXIT_NO_RESULT)
+    text = ct_report_render_partial (kind, format, profile, ct_case_store_get_cases (store), gaps,
+                                     g_get_real_time () / G_USEC_PER_SEC);
+  if (text != NULL &&
+      (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
+       !g_output_stream_flush (out, NULL, &error)))
     {
       g_printerr ("control-tower: %s\n", error->message);
-      status = 1;
+      status = EXIT_NO_RESULT;
     }
   if (options->stats)
     {
@@ -472,6 +531,165 @@ run_report (CliTarget     *target,
   return status;
 }
 
+static CtJournal *
+open_journal (CtCliOptions  *options,
+              GError       **error)
+{
+  g_autofree char *dir = options->journal_dir
+                         ? g_strdup (options->journal_dir)
+                         : g_build_filename (g_get_user_data_dir (), "control-tower", NULL);
+
+  return ct_journal_open (dir, error);
+}
+
+static int
+run_verify_journal (CtCliOptions  *options,
+                    GOutputStream *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtJournal) journal = open_journal (options, &error);
+  g_autofree char *text = NULL;
+  gint64 broken = 0;
+  guint checked = 0;
+
+  if (journal == NULL)
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return 1;
+    }
+  if (!ct_journal_verify (journal, &broken, &checked, &error))
+    {
+      if (error != NULL)
+        g_printerr ("control-tower: %s\n", error->message);
+      else
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, broken);
+          g_autofree char *line = g_strdup_printf (_("The decision journal is broken at entry %s: it or "
+                                                     "its link to the entry before it was changed (the "
+                                                     "%u entries before it are intact)"),
+                                                   id, checked);
+
+          g_printerr ("control-tower: %s\n", line);
+        }
+      return 1;
+    }
+  text = g_strdup_printf (_("The decision journal is intact (entries checked: %u)\n"), checked);
+  print_to (out, text);
+  return 0;
+}
+
+static int
+decide_usage (CtCliOptions       *options,
+              CtDecisionOutcome  *outcome)
+{
+  const char *problem = NULL;
+  g_autofree char *model = NULL;
+  gint64 id = 0;
+
+  if (options->decide == NULL || options->action == NULL)
+    problem = _("--decide=MODEL:ID and --action=ACTION go together");
+  else if (!ct_decision_outcome_from_string (options->action, outcome))
+    problem = _("--action takes approve, reject, revise, approve-with-conditions, escalate or delegate");
+  else if (!ct_source_parse_key (options->decide, &model, &id) || id <= 0 || *model == '\0')
+    problem = _("--decide takes MODEL:ID, e.g. purchase.order:13");
+  else if ((*outcome == CT_DECISION_REJECT || *outcome == CT_DECISION_REVISE) &&
+           (options->comment == NULL || *options->comment == '\0'))
+    problem = _("--action=reject and --action=revise need --comment");
+  else if (*outcome == CT_DECISION_APPROVE_WITH_CONDITIONS &&
+           (options->conditions == NULL || options->conditions[0] == NULL))
+    problem = _("--action=approve-with-conditions needs at least one --condition");
+  else if ((*outcome == CT_DECISION_DELEGATE) != (options->to != NULL))
+    problem = _("--to goes with --action=delegate, and delegating needs it");
+  else if (options->conditions != NULL && *outcome != CT_DECISION_APPROVE_WITH_CONDITIONS)
+    problem = _("--condition goes with --action=approve-with-conditions");
+  if (problem == NULL)
+    return 0;
+  g_printerr ("control-tower: %s\n", problem);
+  return 2;
+}
+
+/* Connects, reads the case afresh from the sources, decides it through the
+ * decision service (same rules, verification and journal as the window)
+ * and says what the server's state shows. */
+static int
+run_decide (CliTarget         *target,
+            CtCliOptions      *options,
+            CtDecisionOutcome  outcome,
+            GSettings         *settings,
+            GOutputStream     *out)
+{
+  g_autoptr(CtProfile) profile = load_profile (options->demo ? NULL : settings);
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = NULL;
+  g_autoptr(CtJournal) journal = NULL;
+  g_autoptr(CtDecisions) decisions = NULL;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCase) c = NULL;
+  g_autoptr(CtDecisionResult) decided = NULL;
+  g_autofree char *line = NULL;
+  CtDecisionRequest request = { outcome };
+
+  journal = open_journal (options, &error);
+  if (journal == NULL)
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return 1;
+    }
+  if (settings != NULL && !options->demo)
+    ct_odoo_client_set_timeouts (client, g_settings_get_uint (settings, "connect-timeout") * 1000,
+                                 g_settings_get_uint (settings, "call-timeout") * 1000);
+  ct_odoo_client_connect_async (client, target->connection, target->secret, NULL, task_done_cb,
+                                &result);
+  wait_result (&result);
+  if (!ct_odoo_client_connect_finish (client, result, &error))
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      return 1;
+    }
+  g_clear_object (&result);
+
+  sync = ct_sync_new (profile, store);
+  ct_sync_add_default_sources (sync, client, NULL, NULL, NULL);
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    g_ptr_array_add (sources, ct_sync_get_source (sync, i));
+  /* The case is read now, from the server: it cannot be stale. */
+  decisions = ct_decisions_new (client, profile, journal, NULL, target->connection->login);
+  ct_decisions_read_case_async (decisions, sources, options->decide, NULL, task_done_cb, &result);
+  wait_result (&result);
+  c = ct_decisions_read_case_finish (decisions, result, &error);
+  g_clear_object (&result);
+  if (c == NULL)
+    {
+      if (error != NULL)
+        g_printerr ("control-tower: %s\n", error->message);
+      else
+        g_printerr ("control-tower: %s\n", _("Nothing on this record waits for a decision"));
+      return 1;
+    }
+
+  request.comment = options->comment;
+  request.conditions = (const char * const *) options->conditions;
+  request.target_login = options->to;
+  request.confirmed = options->yes;
+  ct_decisions_decide_async (decisions, c, &request, NULL, task_done_cb, &result);
+  wait_result (&result);
+  decided = ct_decisions_decide_finish (decisions, result, &error);
+  if (decided == NULL)
+    {
+      g_printerr ("control-tower: %s\n", error->message);
+      if (g_error_matches (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NEEDS_CONFIRMATION))
+        g_printerr ("control-tower: %s\n", _("Give --yes to confirm"));
+      return 1;
+    }
+  line = g_strdup_printf ("%s: %s\n%s: %s\n", c->reference ? c->reference : c->key, decided->summary,
+                          _("Correlation id"), decided->correlation_id);
+  print_to (out, line);
+  return 0;
+}
+
 int
 ct_cli_run (CtCliOptions  *options,
             GSettings     *settings,
@@ -480,10 +698,24 @@ ct_cli_run (CtCliOptions  *options,
   g_autoptr(CliTarget) target = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (options->check_connection && options->report != NULL)
+  CtDecisionOutcome outcome = CT_DECISION_APPROVE;
+  gboolean deciding = options->decide != NULL || options->action != NULL;
+
+  if ((options->check_connection ? 1 : 0) + (options->report != NULL ? 1 : 0) +
+      (deciding ? 1 : 0) + (options->verify_journal ? 1 : 0) > 1)
     {
-      g_printerr ("control-tower: %s\n", _("Give either --check-connection or --report, not both"));
+      g_printerr ("control-tower: %s\n",
+                  _("Give one of --check-connection, --report, --decide or --verify-journal"));
       return 2;
+    }
+  if (options->verify_journal)
+    return run_verify_journal (options, out);
+  if (deciding)
+    {
+      int usage = decide_usage (options, &outcome);
+
+      if (usage != 0)
+        return usage;
     }
   if (options->report != NULL)
     {
@@ -515,6 +747,8 @@ ct_cli_run (CtCliOptions  *options,
 
   if (options->check_connection)
     return run_check_connection (target, out);
+  if (deciding)
+    return run_decide (target, options, outcome, settings, out);
 
   return run_report (target, options, settings, out);
 }

@@ -25,6 +25,15 @@ typedef struct
   gboolean  insecure;        /* accept http:// to another host */
   char     *n8n_url;
   char     *n8n_key_env;
+  /* Deciding one case (--decide=MODEL:ID --action=…) */
+  char     *decide;
+  char     *action;
+  char     *comment;
+  GStrv     conditions;
+  char     *to;              /* delegate: the target's login */
+  gboolean  yes;             /* confirm a high-value approval */
+  gboolean  verify_journal;
+  char     *journal_dir;     /* (nullable) default: $XDG_DATA_HOME/control-tower */
 } CtCliOptions;
 
 CtCliOptions *ct_cli_options_new        (void);
@@ -35,7 +44,9 @@ GOptionGroup *ct_cli_options_get_group  (CtCliOptions *options);
 gboolean      ct_cli_options_wants_run  (CtCliOptions *options);
 
 /* Runs what the options ask for and returns the exit status: 0 success,
- * 1 the check or report failed, 2 usage errors. Output goes to @out, errors
+ * 1 the check failed, the report has no result, or (for --decide) the server
+ * refused the decision or its state does not show it, 2 usage errors, 3 a
+ * partial report (a source could not be read). Output goes to @out, errors
  * to stderr. Secrets are never printed. @settings (nullable) gives the saved
  * connection when no --server is given. */
 int           ct_cli_run                (CtCliOptions *options,

@@ -34,7 +34,8 @@ compute_attachment (CtSimModel *m,
     return NULL;
   content = ct_sim_attachment_content (m, row);
   if (g_strcmp0 (field->name, "file_size") == 0)
-    return json_node_init_int (json_node_alloc (), content != NULL ? g_bytes_get_size (content) : 0);
+    return json_node_init_int (json_node_alloc (),
+                               content != NULL ? (gint64) g_bytes_get_size (content) : 0);
   if (content == NULL)
     return json_node_init_boolean (json_node_alloc (), FALSE);
   checksum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, content);
@@ -94,6 +95,7 @@ m_generate_access_token (CtSimCall  *call,
 }
 
 const CtSimMethod ct_sim_attachment_methods[] = {
-  { "ir.attachment", "generate_access_token", FALSE, "", CT_SIM_ACCESS_WRITE, m_generate_access_token },
+  { "ir.attachment", "generate_access_token", FALSE, "", CT_SIM_ACCESS_WRITE,
+    m_generate_access_token },
   { NULL }
 };

@@ -718,8 +718,8 @@ ct_sim_model_value_to_json (CtSimModel *model,
       {
         JsonArray *array = json_array_new ();
         CtSimModel *comodel = ct_sim_db_get_model (model->db, field->relation);
-        CtSimField *active = comodel != NULL && comodel->has_active && field->type == CT_SIM_FIELD_ONE2MANY ?
-          ct_sim_model_get_field (comodel, "active") : NULL;
+        CtSimField *active = comodel != NULL && comodel->has_active &&
+          field->type == CT_SIM_FIELD_ONE2MANY ? ct_sim_model_get_field (comodel, "active") : NULL;
 
         if (v.ids != NULL)
           for (guint i = 0; i < v.ids->len; i++)

@@ -427,12 +427,8 @@ tier_review (Gen        *g,
   gint64 reviewer = person (g, ROLE_APPROVER);
   gint64 requester = person (g, ROLE_REQUESTER);
   /* Escalations go to the head of operations, Morgan Hale, whatever the
-   * region; so do deep discounts (over 30 %). */
+   * region. */
   gint64 manager = UID_MANAGER;
-
-  if (model == g->sales && area == AREA_SALES &&
-      ct_sim_model_get_float (g->sales, row, "x_ct_max_discount") > 30)
-    reviewer = UID_MANAGER;
 
   ct_sim_model_set_int (g->reviews, r, "reviewer_id", reviewer);
   ct_sim_model_add_id (g->reviews, r, "reviewer_ids", reviewer);

@@ -20,6 +20,8 @@ typedef enum
   FAULT_BADJSON,
   FAULT_RESET,
   FAULT_EXPIRE_SESSION,
+  FAULT_NOOP,           /* answer success (JSON-2 null) without handling the call */
+  FAULT_LOSE_ANSWER,    /* handle the call, then drop the connection before answering */
 } FaultKind;
 
 static const struct
@@ -36,6 +38,8 @@ static const struct
   { "badjson", FAULT_BADJSON, FALSE },
   { "reset", FAULT_RESET, FALSE },
   { "expire-session", FAULT_EXPIRE_SESSION, TRUE },
+  { "noop", FAULT_NOOP, FALSE },
+  { "lose-answer", FAULT_LOSE_ANSWER, FALSE },
 };
 
 typedef struct
@@ -147,7 +151,7 @@ parse_rule (const char  *rule_text,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "Fault rule %u (“%s”) at character %" G_GSIZE_FORMAT
                    ": unknown kind “%s” (expected latency, http500, http502, http503, "
-                   "truncate, badjson, reset or expire-session)",
+                   "truncate, badjson, reset, expire-session, noop or lose-answer)",
                    index, shown, offset, kind_name->str);
       fault_rule_free (rule);
       return NULL;
@@ -361,6 +365,7 @@ ct_sim_faults_before (CtSimFaults       *self,
         case FAULT_HTTP502:
         case FAULT_HTTP503:
         case FAULT_RESET:
+        case FAULT_NOOP:
           /* The first answering rule wins; later ones keep their count. */
           if (!answered)
             {
@@ -373,6 +378,7 @@ ct_sim_faults_before (CtSimFaults       *self,
         case FAULT_TRUNCATE:
         case FAULT_BADJSON:
         case FAULT_EXPIRE_SESSION:
+        case FAULT_LOSE_ANSWER:
         default:
           break;
         }
@@ -385,7 +391,18 @@ ct_sim_faults_before (CtSimFaults       *self,
   if (!answered)
     return FALSE;
 
-  if (answer == FAULT_RESET)
+  if (answer == FAULT_NOOP)
+    {
+      /* What a server that ignores the call says: success, nothing changed
+       * (a JSON-2 method returning None; JSON-RPC without "result"). */
+      const char *body = path != NULL && g_str_has_prefix (path, "/json/2/")
+                         ? "null" : "{\"jsonrpc\": \"2.0\", \"id\": null}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+    }
+  else if (answer == FAULT_RESET)
     {
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
@@ -415,6 +432,7 @@ ct_sim_faults_after (CtSimFaults       *self,
 {
   gboolean truncate = FALSE;
   gboolean badjson = FALSE;
+  gboolean lose = FALSE;
 
   g_return_if_fail (self != NULL);
 
@@ -435,8 +453,24 @@ ct_sim_faults_after (CtSimFaults       *self,
           badjson = TRUE;
           rule_consume (rule);
         }
+      else if (rule->kind == FAULT_LOSE_ANSWER && !lose)
+        {
+          lose = TRUE;
+          rule_consume (rule);
+        }
     }
   g_mutex_unlock (&self->lock);
+
+  if (lose)
+    {
+      /* The server applied the call; the network loses its answer. */
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      g_debug ("Dropping the answer of %s on purpose", path != NULL ? path : "?");
+      if (stream != NULL)
+        g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
 
   if (truncate)
     {

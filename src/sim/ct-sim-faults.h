@@ -14,10 +14,15 @@ G_BEGIN_DECLS
  * Spec grammar (--faults and ct_sim_faults_parse), rules separated by ';':
  *   RULE     := KIND [ '@' ROUTE ] [ ':' ARG ] [ '*' COUNT ]
  *   KIND     := latency | http500 | http502 | http503 | truncate | badjson
- *             | reset | expire-session
+ *             | reset | expire-session | noop | lose-answer
  *   ROUTE    := a path prefix such as /jsonrpc, /json/2, /api/v1 (default: every route)
  *   ARG      := milliseconds for latency; N for expire-session (expire after N calls)
  *   COUNT    := apply to the next COUNT matching requests only (default: all)
+ * noop answers success (JSON-2 `null`) and changes nothing, as Odoo does
+ * for a purchase user's button_approve; lose-answer lets the server apply
+ * the call and then drops the connection before the answer (a network
+ * failure after the server applied a decision). Both take a route such as
+ * /json/2/purchase.order/button_approve.
  * Example: "latency@/jsonrpc:1500;http503@/api/v1*2;expire-session:5"
  */
 typedef struct _CtSimFaults CtSimFaults;

@@ -24,6 +24,12 @@
 #define SUBTYPE_RFQ_APPROVED  8
 #define FIELD_PO_STATE        7627
 
+/* ct-sim-decisions.c */
+gboolean ct_sim_decisions_check_write (CtSimCall *call, CtSimModel *model, guint row,
+                                       JsonObject *vals, GError **error);
+void ct_sim_decisions_notify_assignee (CtSimCall *call, CtSimModel *target, guint row,
+                                       const char *summary, const char *deadline, gint64 user_id);
+void ct_sim_decisions_mark_feedback (CtSimCall *call, gint64 message_id, gint64 activity_type_id);
 gboolean ct_sim_models_check_write  (CtSimCall *call, CtSimModel *model, guint row,
                                      JsonObject *vals, gboolean creating, GError **error);
 void     ct_sim_models_after_create (CtSimCall *call, CtSimModel *model, guint row);
@@ -829,6 +835,13 @@ m_restart_validation (CtSimCall  *call,
       guint row;
 
       ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row);
+      /* Only from the states an order's validation starts from: on an
+       * approved order it is a silent no-op (10-31). */
+      if (g_strcmp0 (call->model->name, "purchase.order") == 0 &&
+          !g_strv_contains ((const char *const[]) { "draft", "sent", "to approve", NULL },
+                            ct_sim_model_get_str (call->model, row, "state") ?
+                            ct_sim_model_get_str (call->model, row, "state") : ""))
+        continue;
       rows = review_rows (call->db, call->model, row);
       for (guint j = 0; j < rows->len; j++)
         ct_sim_model_unlink_row (reviews, g_array_index (rows, guint, j));
@@ -1236,6 +1249,10 @@ m_activity_schedule (CtSimCall  *call,
                                                    node_string (ct_sim_orm_kwarg (call, "summary")),
                                                    node_string (ct_sim_orm_kwarg (call, "note")),
                                                    user_id, call->user->uid));
+      ct_sim_decisions_notify_assignee (call, call->model, row,
+                                        node_string (ct_sim_orm_kwarg (call, "summary")),
+                                        deadline != NULL ? deadline : ct_sim_db_date (call->db, 0),
+                                        user_id);
     }
   return ct_sim_json_array (created);
 }
@@ -1266,6 +1283,8 @@ m_action_feedback (CtSimCall  *call,
       message_id = ct_sim_orm_post_message (call->db, ct_sim_model_get_str (activities, a, "res_model"),
                                             ct_sim_model_get_int (activities, a, "res_id"),
                                             partner_of (call), body, "notification", SUBTYPE_NOTE);
+      ct_sim_decisions_mark_feedback (call, message_id,
+                                      ct_sim_model_get_int (activities, a, "activity_type_id"));
       ct_sim_model_set_int (activities, a, "active", 0);
       ct_sim_model_touch (activities, a, call->user->uid);
       ct_sim_model_set_str (activities, a, "date_done", ct_sim_db_date (call->db, 0));
@@ -1707,6 +1726,8 @@ ct_sim_models_check_write (CtSimCall   *call,
 {
   CtSimDb *db = call->db;
 
+  if (!creating && !ct_sim_decisions_check_write (call, m, row, vals, error))
+    return FALSE;
   if (g_strcmp0 (m->name, "res.users") == 0 && json_object_has_member (vals, "login"))
     {
       const char *login = node_string (json_object_get_member (vals, "login"));

@@ -1926,8 +1926,9 @@ route_workflows_list (gpointer      user_data,
                                                           exclude_pinned));
     }
 
-  set_next_cursor (answer, more ? g_strdup_printf ("{\"limit\":%" G_GINT64_FORMAT ",\"offset\":%"
-                                                    G_GINT64_FORMAT "}", limit, offset + limit) : NULL);
+  set_next_cursor (answer, more ? g_strdup_printf ("{\"limit\":%" G_GINT64_FORMAT
+                                                    ",\"offset\":%" G_GINT64_FORMAT "}",
+                                                    limit, offset + limit) : NULL);
   respond_object (msg, 200, answer);
 }
 

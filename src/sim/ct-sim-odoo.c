@@ -542,7 +542,8 @@ session_info (CtSimOdoo *self,
       JsonObject *companies = json_object_get_object_member (
         json_object_get_object_member (info, "user_companies"), "allowed_companies");
 
-      json_object_set_boolean_member (json_object_get_object_member (info, "user_context"), "tz", FALSE);
+      json_object_set_boolean_member (json_object_get_object_member (info, "user_context"),
+                                      "tz", FALSE);
       json_object_remove_member (companies, "2");
       json_object_remove_member (companies, "3");
       json_object_remove_member (info, "iap_company_enrich");
@@ -1527,7 +1528,8 @@ route_web_content (gpointer      data,
   if (!allowed && user != NULL)
     {
       target = ct_sim_db_get_model (self->db, ct_sim_model_get_str (attachments, row, "res_model"));
-      allowed = ct_sim_orm_check_access (self, user, target != NULL ? target : attachments, FALSE, NULL);
+      allowed = ct_sim_orm_check_access (self, user, target != NULL ? target : attachments,
+                                         FALSE, NULL);
     }
   if (!allowed)
     {

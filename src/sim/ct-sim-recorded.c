@@ -306,7 +306,8 @@ add_tracking (CtSimDb    *db,
   ct_sim_model_set_str (tracking, row, "new_value_char", new_value);
   ct_sim_model_set_int (tracking, row, "mail_message_id", message);
   if (ct_sim_model_lookup (messages, message, &m))
-    ct_sim_model_set_str (tracking, row, "create_date", ct_sim_model_get_str (messages, m, "create_date"));
+    ct_sim_model_set_str (tracking, row, "create_date",
+                          ct_sim_model_get_str (messages, m, "create_date"));
   if (ct_sim_model_lookup (messages, message, &m))
     ct_sim_model_add_id (messages, m, "tracking_value_ids", id);
 }
@@ -456,6 +457,16 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
       if (ct_sim_model_lookup (m, emails[i].partner, &row))
         ct_sim_model_set_str (m, row, "email", emails[i].email);
   }
+  {
+    /* The users' e-mail addresses, as 10-45 lists them. */
+    CtSimModel *users = ct_sim_db_get_model (db, "res.users");
+    guint u;
+
+    if (ct_sim_model_lookup (users, 2, &u))
+      ct_sim_model_set_str (users, u, "email", "admin@example.com");
+    if (ct_sim_model_lookup (users, 5, &u))
+      ct_sim_model_set_str (users, u, "email", "mark.brown23@example.com");
+  }
 
   m = ct_sim_db_get_model (db, "product.product");
   row = ct_sim_model_new_row (m, 20);
@@ -553,6 +564,9 @@ ct_sim_dataset_recorded (CtSimOdoo *odoo)
         ct_sim_model_lookup (po, 109 + i, &p);
         ct_sim_model_add_id (po, p, "review_ids", 3 + i);
       }
+    /* The recorded server gave ids 6 and 7 to reviews of P00112 that it
+     * later deleted (07-*): its next review is 8 (10-09). */
+    reviews->next_id = MAX (reviews->next_id, 8);
   }
 
   /* Chatter of PO 12 (with its tracking) and of PO 14 */

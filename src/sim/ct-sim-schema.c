@@ -167,14 +167,16 @@ ct_sim_schema_build (CtSimDb  *db,
            "x_ct_tier|selection|Customer Tier|platinum=Platinum,gold=Gold,silver=Silver,bronze=Bronze|;"
            "x_ct_onboarding_state|selection|Vendor Onboarding|none=Not Applicable,pending=Pending,"
            "approved=Approved,rejected=Rejected|;x_ct_credit_hold|boolean|Credit Hold||;"
-           "user_ids|one2many|Users|res.users:partner_id|;currency_id|many2one|Currency|res.currency|R;"
+           "user_ids|one2many|Users|res.users:partner_id|;"
+           "currency_id|many2one|Currency|res.currency|R;"
            MAIL_THREAD TIER_MIXIN);
   m->display = display_partner;
   ct_sim_model_set_access (m, NULL, "base.group_partner_manager,base.group_system",
                            "\t- Contact Creation");
   /* What a purchase user may not read (08-28, 09-21). */
-  ct_sim_model_set_field_groups (m, "credit,credit_to_invoice,credit_limit,use_partner_credit_limit,"
-                                 "show_credit_limit,debit,total_invoiced,total_overdue",
+  ct_sim_model_set_field_groups (m, "credit,credit_to_invoice,credit_limit,"
+                                 "use_partner_credit_limit,show_credit_limit,debit,total_invoiced,"
+                                 "total_overdue",
                                  "account.group_account_readonly,account.group_account_invoice",
                                  "'Show Accounting Features - Readonly', 'Accounting / Invoicing'");
   ct_sim_model_set_field_groups (m, "sale_order_count",
@@ -200,12 +202,14 @@ ct_sim_schema_build (CtSimDb  *db,
   m = add (db, "ir.model", "Models",
            "name|char|Model Description||r;model|char|Model||r;"
            "transient|boolean|Transient Model||;modules|char|In Apps||Rc");
-  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL, "\t- Access Rights");
+  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL,
+                           "\t- Access Rights");
   m = add (db, "ir.model.fields", "Fields",
            "name|char|Field Name||r;model|char|Model Name||r;model_id|many2one|Model|ir.model|;"
            "field_description|char|Field Label||r;ttype|char|Field Type||r");
   m->display = display_field;
-  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL, "\t- Access Rights");
+  ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL,
+                           "\t- Access Rights");
   add (db, "mail.message.subtype", "Message subtypes",
        "name|char|Message Type||r;internal|boolean|Internal Only||;description|text|Description||");
   add (db, "mail.activity.type", "Activity Type",

@@ -228,14 +228,22 @@ typedef struct
   SoupServerMessage *msg;
 } Delayed;
 
+static void
+delayed_free (gpointer data)
+{
+  Delayed *delayed = data;
+
+  g_object_unref (delayed->msg);
+  g_free (delayed);
+}
+
+/* Freed by delayed_free, also when the server stops before it fires. */
 static gboolean
 unpause_delayed (gpointer data)
 {
   Delayed *delayed = data;
 
   soup_server_message_unpause (delayed->msg);
-  g_object_unref (delayed->msg);
-  g_free (delayed);
   return G_SOURCE_REMOVE;
 }
 
@@ -285,7 +293,7 @@ handle_request (SoupServer        *server,
       delayed->self = self;
       delayed->msg = g_object_ref (msg);
       soup_server_message_pause (msg);
-      g_source_set_callback (source, unpause_delayed, delayed, NULL);
+      g_source_set_callback (source, unpause_delayed, delayed, delayed_free);
       g_source_attach (source, self->context);
       g_source_unref (source);
     }

@@ -200,20 +200,108 @@ test_failures (void)
   ct_test_run_clear (&run);
 
   /* n8n down, Odoo up: the report still lists the cases, n8n is named on
-   * stderr, and the exit status says something failed. */
+   * stderr and in the report, and the exit status says it is partial. n8n
+   * feeds no approval area, so the pending counts stay known. */
   g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim), "http500@/api/v1", NULL));
   ct_test_run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
                      "--database", "ct", "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY",
                      "--n8n-url", url, "--n8n-key-env", "CT_TEST_N8N_KEY", NULL);
-  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpint (run.status, ==, 3);
   g_assert_nonnull (strstr (run.err, "n8n"));
   {
     g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonArray *failed = json_object_get_array_member (report, "failed_sources");
 
+    g_assert_false (json_object_get_boolean_member (report, "complete"));
+    g_assert_cmpuint (json_array_get_length (failed), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (failed, 0), ==, "n8n");
     g_assert_cmpint (json_object_get_int_member (report, "total"), ==, 12);
   }
   assert_no_secret (&run, n8n_key);
   ct_test_run_clear (&run);
+  ct_sim_faults_clear (ct_sim_server_get_faults (sim));
+  ct_sim_server_stop (sim);
+}
+
+/* Tier validation cannot be read (its server answers 503): every format
+ * says the report is partial, the areas tier validation feeds read
+ * "unknown" rather than a count, and the exit status is 3. */
+static void
+test_partial (void)
+{
+  g_autoptr(CtSimServer) sim = start_recorded_sim ();
+  g_autofree char *url = ct_sim_server_dup_url (sim);
+  const char *key = ct_sim_server_get_api_key (sim, "admin");
+  const char *env[] = { "CT_TEST_ODOO_KEY", key, NULL };
+  Run run = { 0 };
+
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim), "http503@/json/2/tier.review",
+                                      NULL));
+
+  ct_test_run_control_tower (&run, env, "--report=pending", "--server", url, "--database", "ct",
+                             "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_true (g_str_has_prefix (run.out, "INCOMPLETE: tier-validation could not be read"));
+  /* The double validation still brought its 12 orders; how many more tier
+   * validation holds is unknown, so no count is claimed. */
+  g_assert_nonnull (strstr (run.out, "Procurement (unknown, 12 read)"));
+  g_assert_null (strstr (run.out, "Procurement (12)"));
+  g_assert_nonnull (strstr (run.out, "Sales (unknown)"));
+  g_assert_null (strstr (run.out, "Sales (0)"));
+  /* stderr words the 503 as what it is. */
+  g_assert_nonnull (strstr (run.err, "control-tower: tier-validation: Odoo is temporarily "
+                                     "unavailable"));
+  ct_test_run_clear (&run);
+
+  ct_test_run_control_tower (&run, env, "--report=pending", "--format=json", "--server", url,
+                             "--database", "ct", "--login", "admin", "--secret-env",
+                             "CT_TEST_ODOO_KEY", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonArray *failed = json_object_get_array_member (report, "failed_sources");
+    JsonObject *procurement = find_area (report, "procurement");
+
+    g_assert_false (json_object_get_boolean_member (report, "complete"));
+    g_assert_cmpuint (json_array_get_length (failed), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (failed, 0), ==, "tier-validation");
+    g_assert_true (json_object_get_null_member (report, "total"));
+    g_assert_false (json_object_get_boolean_member (procurement, "complete"));
+    g_assert_true (json_object_get_null_member (procurement, "count"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (procurement, "cases")),
+                      ==, 12);
+  }
+  ct_test_run_clear (&run);
+
+  ct_test_run_control_tower (&run, env, "--report=pending", "--format=csv", "--server", url,
+                             "--database", "ct", "--login", "admin", "--secret-env",
+                             "CT_TEST_ODOO_KEY", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_true (g_str_has_prefix (run.out, "# incomplete: failed_sources=tier-validation; "));
+  g_assert_nonnull (strstr (run.out, "procurement"));
+  g_assert_nonnull (strstr (run.out, "\r\narea,key,reference,"));
+  ct_test_run_clear (&run);
+
+  ct_test_run_control_tower (&run, env, "--report=metrics", "--server", url, "--database", "ct",
+                             "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.out, "unknown"));
+  ct_test_run_clear (&run);
+
+  /* Nothing readable at all: no report, exit 1. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim),
+                                      "http503@/json/2/purchase.order;http503@/json/2/ir.cron;"
+                                      "http503@/json/2/mail.activity;"
+                                      "http503@/json/2/approval.request;"
+                                      "http503@/json/2/approval.approver;"
+                                      "http503@/json/2/ir.model;http503@/json/2/queue.job",
+                                      NULL));
+  ct_test_run_control_tower (&run, env, "--report=pending", "--server", url, "--database", "ct",
+                             "--login", "admin", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  ct_test_run_clear (&run);
+
   ct_sim_faults_clear (ct_sim_server_get_faults (sim));
   ct_sim_server_stop (sim);
 }
@@ -258,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/ct/cli/report/pending-json", test_pending_json);
   g_test_add_func ("/ct/cli/report/formats-and-stats", test_formats_and_stats);
   g_test_add_func ("/ct/cli/report/failures", test_failures);
+  g_test_add_func ("/ct/cli/report/partial", test_partial);
   g_test_add_func ("/ct/cli/report/demo", test_demo);
 
   return g_test_run ();

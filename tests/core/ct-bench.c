@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "ct-metrics.h"
+#include "ct-report.h"
 #include "ct-sim-datasets.h"
+#include "ct-sim-faults.h"
+#include "ct-sim-server.h"
 #include "ct-sync.h"
 
 /* Prints numbers, never a pass or fail: speed targets live here, not in
@@ -308,6 +311,96 @@ row (const char *what,
           (int)(18 - g_utf8_strlen (target, -1)), "", note ? note : "");
 }
 
+static void
+print_sources (CtSync     *sync,
+               const char *indent)
+{
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      printf ("%s%-28s %3u requests  %3u deep  %9" G_GUINT64_FORMAT " bytes  %8.1f ms%s%s\n",
+              indent, h->name, h->requests, h->depth, h->bytes, h->elapsed_us / 1000.0,
+              h->last_error ? "  failed: " : "", h->last_error ? h->last_error : "");
+    }
+}
+
+/* `control-tower --report=pending` against the recorded server with 500 ms
+ * on every Odoo call (and on n8n's): connect, read every source, render.
+ * The simulator runs in this process here, for the n8n key. */
+static void
+bench_report_latency (CtOdooDialect  dialect,
+                      const char    *faults)
+{
+  CtSimOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtSimServer) sim = NULL;
+  g_autoptr(CtConnection) connection = ct_connection_new ();
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(CtN8nClient) n8n = NULL;
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CtReportGaps) gaps = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+  const CtSyncCost *cost;
+  gint64 start, connected;
+
+  options.dataset = "recorded";
+  options.seed = 1;
+  sim = ct_sim_server_new (&options, &error);
+  if (sim == NULL || !ct_sim_server_start (sim, &error))
+    g_error ("ct-sim: %s", error->message);
+  url = ct_sim_server_dup_url (sim);
+  g_free (connection->odoo_url);
+  connection->odoo_url = g_strdup (url);
+  g_free (connection->database);
+  connection->database = g_strdup (ct_sim_server_get_database (sim));
+  g_free (connection->login);
+  connection->login = g_strdup ("admin");
+  connection->secret_kind = CT_SECRET_KIND_API_KEY;
+  ct_odoo_client_set_dialect (client, dialect);
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim), faults, NULL));
+
+  start = g_get_monotonic_time ();
+  ct_odoo_client_connect_async (client, connection, ct_sim_server_get_api_key (sim, "admin"), NULL,
+                                store_result, &result);
+  wait_for (&result);
+  if (!ct_odoo_client_connect_finish (client, result, &error))
+    g_error ("connect: %s", error->message);
+  g_clear_object (&result);
+  connected = g_get_monotonic_time ();
+  n8n = ct_n8n_client_new (url, ct_sim_server_get_n8n_api_key (sim), FALSE, &error);
+  sync = ct_sync_new (profile, store);
+  ct_sync_add_default_sources (sync, client, n8n, url, ct_sim_server_get_n8n_api_key (sim));
+  ct_sync_refresh_async (sync, TRUE, NULL, store_result, &result);
+  wait_for (&result);
+  if (!ct_sync_refresh_finish (sync, result, &error))
+    g_printerr ("ct-bench: a source failed: %s\n", error->message);
+  gaps = ct_report_gaps_from_sync (sync);
+  text = ct_report_render_partial (CT_REPORT_PENDING, CT_REPORT_FORMAT_JSON, profile,
+                                   ct_case_store_get_cases (store), gaps,
+                                   g_get_real_time () / G_USEC_PER_SEC);
+  cost = ct_sync_get_last_cost (sync);
+  printf ("report, recorded dataset, %s, faults '%s': %.0f ms end to end "
+          "(connect %.0f ms, sources %.0f ms) [≤ 2500 ms%s]\n"
+          "  sources together: %u requests, %u round trips deep, %u at once, %" G_GUINT64_FORMAT
+          " bytes, %u cases%s\n",
+          dialect == CT_ODOO_DIALECT_JSONRPC ? "/jsonrpc" : "/json/2", faults,
+          (g_get_monotonic_time () - start) / 1000.0, (connected - start) / 1000.0,
+          cost->elapsed_us / 1000.0,
+          (g_get_monotonic_time () - start) / 1000.0 <= 2500 ? "" : " — MISSED",
+          cost->requests, cost->depth, cost->max_in_flight, cost->bytes,
+          ct_case_store_get_n_cases (store),
+          ct_report_gaps_get_n (gaps) > 0 ? " — PARTIAL" : "");
+  print_sources (sync, "  ");
+  printf ("\n");
+  g_clear_object (&sync);
+  ct_sim_server_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,9 +411,10 @@ main (int   argc,
   g_autoptr(CtSync) sync = NULL;
   g_autoptr(JsonArray) approve = json_array_new ();
   g_autoptr(JsonNode) ignored = NULL;
-  double t_full, t_incr, samples[9], cpu_full, cpu_incr;
+  double t_full, t_incr, t_idle, t_reconcile, samples[9], cpu_full, cpu_incr;
   guint full_requests, incr_requests, n_cases, changed = N_CASES / 100, matched = 0;
-  guint64 full_bytes, incr_bytes;
+  guint idle_requests, reconcile_requests, idle_sources = 0, idle_worst_requests = 0;
+  guint64 full_bytes, incr_bytes, idle_bytes, reconcile_bytes, idle_worst_bytes = 0;
   long rss_before, rss_after;
   gint64 now;
   char value[64], note[160];
@@ -335,6 +429,14 @@ main (int   argc,
 
       sim_path = g_build_filename (dir, "..", "..", "src", "sim", "ct-sim", NULL);
     }
+  if (g_strcmp0 (g_getenv ("CT_BENCH_ONLY"), "sync") != 0)
+    {
+      bench_report_latency (CT_ODOO_DIALECT_JSON2, "latency@/json/2:500;latency@/api/v1:500");
+      bench_report_latency (CT_ODOO_DIALECT_JSONRPC, "latency@/jsonrpc:500;latency@/api/v1:500");
+    }
+  if (g_strcmp0 (g_getenv ("CT_BENCH_ONLY"), "report") == 0)
+    return 0;
+
   bench_start (&bench, sim_path);
   sync = ct_sync_new (profile, store);
   ct_sync_set_reconcile_interval (sync, 0);
@@ -356,6 +458,31 @@ main (int   argc,
   t_incr = refresh (sync, FALSE);
   cpu_incr = cpu_ms () - cpu_incr;
   totals (sync, &incr_requests, &incr_bytes);
+  printf ("Incremental refresh, 1 %% changed, per source:\n");
+  print_sources (sync, "  ");
+
+  /* Nothing changed since: what every interval costs on a quiet day. */
+  t_idle = refresh (sync, FALSE);
+  totals (sync, &idle_requests, &idle_bytes);
+  printf ("Refresh with nothing changed, per source:\n");
+  print_sources (sync, "  ");
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      if (h->available)
+        {
+          idle_sources++;
+          idle_worst_requests = MAX (idle_worst_requests, h->requests);
+          idle_worst_bytes = MAX (idle_worst_bytes, h->bytes);
+        }
+    }
+
+  /* A reconciliation (ids only where the sources can, every interval
+   * given by ct_sync_set_reconcile_interval, 15 min by default). */
+  t_reconcile = refresh (sync, TRUE);
+  totals (sync, &reconcile_requests, &reconcile_bytes);
+  printf ("\n");
 
   printf ("ct-bench: %u cases in the store after the full sync (%s), GLib %u.%u.%u\n\n", n_cases,
           bench.seeded ? "recorded dataset topped up through JSON-2"
@@ -381,6 +508,28 @@ main (int   argc,
        full_bytes && 100.0 * incr_bytes / full_bytes > 3 ? "MISSED" : "");
   g_snprintf (value, sizeof value, "%u", incr_requests);
   row ("incremental refresh: requests", value, "", NULL);
+
+  g_snprintf (value, sizeof value, "%u req, %.1f KB", idle_worst_requests, idle_worst_bytes / 1e3);
+  g_snprintf (note, sizeof note, "worst source of %u; all: %u requests, %.1f KB, %.0f ms%s",
+              idle_sources, idle_requests, idle_bytes / 1e3, t_idle,
+              idle_worst_requests <= 1 && idle_worst_bytes <= 2000 ? "" : " — MISSED");
+  row ("nothing changed: per source", value, "≤ 1 req, ≤ 2 KB", note);
+
+  {
+    guint interval = 60, reconcile = 15 * 60;
+    guint per_hour = 3600 / interval, reconciles = 3600 / reconcile;
+    double hour_requests = (double)(per_hour - reconciles) * idle_requests +
+                           (double)reconciles * reconcile_requests;
+    double hour_bytes = (double)(per_hour - reconciles) * idle_bytes +
+                        (double)reconciles * reconcile_bytes;
+
+    g_snprintf (value, sizeof value, "%.0f req, %.1f MB", hour_requests, hour_bytes / 1e6);
+    g_snprintf (note, sizeof note, "%u refreshes (every %u s) of which %u reconciliations "
+                "(%u req, %.1f MB, %.0f ms each); 200 desktops: %.1f req/s, %.1f GB/h",
+                per_hour, interval, reconciles, reconcile_requests, reconcile_bytes / 1e6,
+                t_reconcile, 200 * hour_requests / 3600, 200 * hour_bytes / 1e9);
+    row ("load on Odoo per desktop per hour, idle", value, "", note);
+  }
 
   now = g_get_real_time () / G_USEC_PER_SEC;
   for (guint i = 0; i < 7; i++)

@@ -358,6 +358,184 @@ test_unwritable_dir (void)
   remove_tree (dir);
 }
 
+static void
+append_three (CtJournal *j)
+{
+  g_autoptr(GError) error = NULL;
+  CtJournalEntry e = {
+    .at = 1795000000, .actor = (char *) "admin", .outcome = (char *) "approve",
+    .case_key = (char *) "purchase.order:13", .correlation_id = (char *) "ct-1",
+    .server_answer = (char *) "{}", .succeeded = TRUE, .verified_state = (char *) "purchase",
+  };
+
+  g_assert_true (ct_journal_append (j, &e, &error));
+  e.at += 60;
+  e.actor = (char *) "purchaser";
+  e.outcome = (char *) "reject";
+  e.case_key = (char *) "purchase.order:101";
+  e.comment = (char *) "Wrong vendor, \"really\"";
+  e.correlation_id = (char *) "ct-2";
+  e.verified_state = (char *) "cancel";
+  g_assert_true (ct_journal_append (j, &e, &error));
+  e.at += 60;
+  e.actor = (char *) "admin";
+  e.outcome = (char *) "approve";
+  e.case_key = (char *) "purchase.order:102";
+  e.comment = (char *) "=HYPERLINK(\"x\")";
+  e.correlation_id = (char *) "ct-3";
+  e.succeeded = FALSE;
+  e.verified_state = (char *) "to approve";
+  g_assert_true (ct_journal_append (j, &e, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_chain (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "journal.sqlite", NULL);
+  gint64 broken = -1;
+  guint checked = 0;
+  sqlite3 *db = NULL;
+
+  {
+    g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
+    g_autoptr(GPtrArray) all = NULL;
+
+    g_assert_no_error (error);
+    /* An empty journal is a whole chain. */
+    g_assert_true (ct_journal_verify (j, &broken, &checked, &error));
+    g_assert_cmpuint (checked, ==, 0);
+    append_three (j);
+    g_assert_true (ct_journal_verify (j, &broken, &checked, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (broken, ==, 0);
+    g_assert_cmpuint (checked, ==, 3);
+    /* Each entry carries the hash of the one before it. */
+    all = ct_journal_list (j, NULL, 0, &error);
+    g_assert_cmpuint (all->len, ==, 3);
+    g_assert_cmpstr (((CtJournalEntry *) all->pdata[0])->prev_hash, ==,
+                     ((CtJournalEntry *) all->pdata[1])->hash);
+    g_assert_cmpuint (strlen (((CtJournalEntry *) all->pdata[0])->hash), ==, 64);
+  }
+
+  /* Someone edits the second entry behind the app's back (the triggers
+   * forbid it, so they are dropped first). */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER decisions_no_update;"
+                                 "UPDATE decisions SET outcome = 'approve' WHERE id = 2;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  {
+    g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (ct_journal_verify (j, &broken, &checked, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (broken, ==, 2);
+    g_assert_cmpuint (checked, ==, 1);
+  }
+  remove_tree (dir);
+}
+
+static void
+test_query_and_csv (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  CtJournalQuery q = { .succeeded = -1 };
+  const char *csv;
+
+  g_assert_no_error (error);
+  append_three (j);
+
+  q.text = "vendor";
+  found = ct_journal_query (j, &q, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((CtJournalEntry *) found->pdata[0])->correlation_id, ==, "ct-2");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* LIKE wildcards in the search are text. */
+  q.text = "%";
+  found = ct_journal_query (j, &q, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  q.text = NULL;
+  q.actor = "admin";
+  q.outcome = "approve";
+  found = ct_journal_query (j, &q, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+  /* Most recent first. */
+  g_assert_cmpstr (((CtJournalEntry *) found->pdata[0])->correlation_id, ==, "ct-3");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  q.succeeded = 1;
+  q.since = 1795000000;
+  q.until = 1795000001;
+  found = ct_journal_query (j, &q, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  g_assert_true (ct_journal_export_csv (j, NULL, out, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, &error));
+  g_output_stream_close (out, NULL, NULL);
+  csv = g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_true (g_str_has_prefix (csv, "id,at,actor,outcome,case,"));
+  /* Quotes doubled, a formula neutralised, oldest first. */
+  g_assert_nonnull (strstr (csv, "\"Wrong vendor, \"\"really\"\"\""));
+  g_assert_nonnull (strstr (csv, "\"'=HYPERLINK(\"\"x\"\")\""));
+  g_assert_true (strstr (csv, "ct-1") < strstr (csv, "ct-3"));
+  g_assert_nonnull (strstr (csv, "2026-11-18T"));
+  remove_tree (dir);
+}
+
+static void
+test_drafts_and_revisions (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GError) error = NULL;
+  CtJournalDraft draft = { .case_key = (char *) "purchase.order:13", .outcome = (char *) "reject",
+                           .comment = (char *) "Too expensive", .failure = (char *) "timeout" };
+
+  {
+    g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
+
+    g_assert_true (ct_journal_save_draft (j, &draft, &error));
+    g_assert_true (ct_journal_set_revision (j, "purchase.order:14", 1795000000, 1794990000, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(CtJournal) j = ct_journal_open (dir, &error);
+    g_autoptr(CtJournalDraft) back = ct_journal_load_draft (j, "purchase.order:13", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (back);
+    g_assert_cmpstr (back->outcome, ==, "reject");
+    g_assert_cmpstr (back->comment, ==, "Too expensive");
+    g_assert_cmpstr (back->failure, ==, "timeout");
+    g_assert_cmpint (back->updated_at, >, 0);
+    g_assert_null (ct_journal_load_draft (j, "purchase.order:99", &error));
+    g_assert_no_error (error);
+    g_assert_true (ct_journal_discard_draft (j, "purchase.order:13", &error));
+    g_assert_null (ct_journal_load_draft (j, "purchase.order:13", &error));
+    {
+      gint64 baseline = 0;
+
+      g_assert_cmpint (ct_journal_get_revision (j, "purchase.order:14", &baseline), ==, 1795000000);
+      g_assert_cmpint (baseline, ==, 1794990000);
+    }
+    g_assert_true (ct_journal_clear_revision (j, "purchase.order:14", &error));
+    g_assert_cmpint (ct_journal_get_revision (j, "purchase.order:14", NULL), ==, 0);
+  }
+  remove_tree (dir);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -365,6 +543,9 @@ main (int argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ct/core/journal/append-list", test_append_and_list);
+  g_test_add_func ("/ct/core/journal/chain", test_chain);
+  g_test_add_func ("/ct/core/journal/query-csv", test_query_and_csv);
+  g_test_add_func ("/ct/core/journal/drafts-revisions", test_drafts_and_revisions);
   g_test_add_func ("/ct/core/journal/snapshot", test_snapshot);
   g_test_add_func ("/ct/core/journal/snapshot-async", test_snapshot_async);
   g_test_add_func ("/ct/core/journal/corrupt-snapshot", test_corrupt_snapshot);

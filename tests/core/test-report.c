@@ -195,6 +195,91 @@ test_metrics (void)
   g_assert_true (g_str_has_prefix (csv, "group,id,label,pending,"));
 }
 
+/* Approval activities and n8n could not be read: the report says so in
+ * each format, and the areas activities feed are unknown, never 0. */
+static void
+test_partial (void)
+{
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  g_autoptr(GPtrArray) cases = make_cases (profile, MONDAY_10H);
+  g_autoptr(CtReportGaps) gaps = ct_report_gaps_new ();
+  g_autofree char *complete = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *incidents = NULL;
+  g_autofree char *metrics = NULL;
+  g_autofree char *metrics_table = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) metrics_root = NULL;
+  JsonObject *obj;
+  JsonArray *areas;
+  gboolean some_unknown = FALSE, some_known = FALSE;
+
+  /* Without gaps: complete, and says it. */
+  complete = ct_report_render_partial (CT_REPORT_PENDING, CT_REPORT_FORMAT_JSON, profile, cases,
+                                       gaps, MONDAY_10H);
+  root = parse (complete);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "complete"));
+  g_clear_pointer (&root, json_node_unref);
+
+  ct_report_gaps_add (gaps, "approval-activities", CT_SOURCE_KIND_ACTIVITY);
+  ct_report_gaps_add (gaps, "n8n", CT_SOURCE_KIND_N8N);
+  json = ct_report_render_partial (CT_REPORT_PENDING, CT_REPORT_FORMAT_JSON, profile, cases, gaps,
+                                   MONDAY_10H);
+  root = parse (json);
+  obj = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (obj, "complete"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "failed_sources")),
+                    ==, 2);
+  g_assert_true (json_object_get_null_member (obj, "total"));
+  areas = json_object_get_array_member (obj, "areas");
+  for (guint i = 0; i < json_array_get_length (areas); i++)
+    {
+      JsonObject *area = json_array_get_object_element (areas, i);
+      gboolean known = json_object_get_boolean_member (area, "complete");
+
+      /* Known areas keep their count; unknown ones have none at all. */
+      g_assert_cmpint (json_object_get_null_member (area, "count"), ==, !known);
+      some_unknown = some_unknown || !known;
+      some_known = some_known || known;
+    }
+  g_assert_true (some_unknown);
+  g_assert_true (some_known);
+
+  table = ct_report_render_partial (CT_REPORT_PENDING, CT_REPORT_FORMAT_TABLE, profile, cases,
+                                    gaps, MONDAY_10H);
+  g_assert_true (g_str_has_prefix (table, "INCOMPLETE: approval-activities, n8n could not be "
+                                          "read"));
+  /* The default profile's activities feed credit release: no case of it
+   * was read, and it says unknown, not 0; procurement is not fed by them. */
+  g_assert_nonnull (strstr (table, "\nCredit release (unknown)\n"));
+  g_assert_null (strstr (table, "Credit release (0)"));
+  g_assert_nonnull (strstr (table, "\nProcurement (2)\n"));
+
+  csv = ct_report_render_partial (CT_REPORT_PENDING, CT_REPORT_FORMAT_CSV, profile, cases, gaps,
+                                  MONDAY_10H);
+  g_assert_true (g_str_has_prefix (csv, "# incomplete: failed_sources=approval-activities n8n; "
+                                        "unknown_areas="));
+  g_assert_nonnull (strstr (csv, "; incidents=unknown\r\narea,key,reference,"));
+
+  incidents = ct_report_render_partial (CT_REPORT_INCIDENTS, CT_REPORT_FORMAT_TABLE, profile,
+                                        cases, gaps, MONDAY_10H);
+  g_assert_nonnull (strstr (incidents, "1 incident read; how many there are is unknown"));
+
+  metrics = ct_report_render_partial (CT_REPORT_METRICS, CT_REPORT_FORMAT_JSON, profile, cases,
+                                      gaps, MONDAY_10H);
+  metrics_root = parse (metrics);
+  obj = json_node_get_object (metrics_root);
+  g_assert_false (json_object_get_boolean_member (obj, "complete"));
+  g_assert_true (json_object_get_null_member (obj, "incidents"));
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (obj, "total"),
+                                              "pending"));
+  metrics_table = ct_report_render_partial (CT_REPORT_METRICS, CT_REPORT_FORMAT_TABLE, profile,
+                                            cases, gaps, MONDAY_10H);
+  g_assert_nonnull (strstr (metrics_table, "unknown"));
+}
+
 static void
 test_names (void)
 {
@@ -220,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/ct/core/report/breaches-and-incidents", test_breaches_and_incidents);
   g_test_add_func ("/ct/core/report/csv-and-table-are-safe", test_csv_and_table_are_safe);
   g_test_add_func ("/ct/core/report/metrics", test_metrics);
+  g_test_add_func ("/ct/core/report/partial", test_partial);
   g_test_add_func ("/ct/core/report/names", test_names);
 
   return g_test_run ();

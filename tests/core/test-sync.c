@@ -6,7 +6,45 @@
 
 #include <glib/gstdio.h>
 
+#include "ct-odoo-wire.h"
 #include "test-sources-fixture.h"
+
+/* Runs the main loop until *@flag is set, failing after @seconds. */
+static void
+wait_until (const gboolean *flag,
+            guint           seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!*flag)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Nothing happened within %u s", seconds);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* sync_refresh, with a deadline. */
+static gboolean
+refresh_within (CtSync   *sync,
+                gboolean  full,
+                guint     seconds,
+                GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  ct_sync_refresh_async (sync, full, NULL, store_result, &result);
+  while (result == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The refresh did not end within %u s", seconds);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return ct_sync_refresh_finish (sync, result, error);
+}
 
 static void
 rm_rf (const char *dir)
@@ -357,6 +395,288 @@ test_schedule (Fixture       *fx,
   assert_finalized (&sync, &store);
 }
 
+static void
+on_refreshed_flag (CtSync   *sync,
+                   gpointer  user_data)
+{
+  *(gboolean *)user_data = TRUE;
+}
+
+/* Issue 15, item 10: a stop while a refresh is in flight, then a start,
+ * used to be refused as busy and the first refresh came a whole interval
+ * (here a minute) later. */
+static void
+test_stop_then_start (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  gboolean refreshed = FALSE;
+
+  ct_sync_set_interval (sync, 60);
+  g_signal_connect (sync, "refreshed", G_CALLBACK (on_refreshed_flag), &refreshed);
+  /* Slow answers keep the first refresh in flight when it is stopped. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim), "latency@/json/2:300*4",
+                                      NULL));
+  ct_sync_start (sync);
+  ct_sync_stop (sync);
+  ct_sync_start (sync);
+  wait_until (&refreshed, 20);
+  g_assert_cmpuint (count_model (store, "purchase.order"), ==, 12);
+  ct_sync_stop (sync);
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+}
+
+/* The sources ask at once: requests overlap, and the refresh is fewer
+ * round trips deep than the sources' depths added up. */
+static void
+test_sources_concurrent (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+  const CtSyncCost *cost;
+  guint sum_depth = 0, sum_requests = 0, odoo_sources = 0;
+
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
+                                      "latency@/json/2:100;latency@/api/v1:100", NULL));
+  g_assert_true (refresh_within (sync, TRUE, 60, &error));
+  g_assert_no_error (error);
+  cost = ct_sync_get_last_cost (sync);
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      g_test_message ("%s: %u requests, %u deep", h->name, h->requests, h->depth);
+      sum_depth += h->depth;
+      sum_requests += h->requests;
+      odoo_sources += h->kind != CT_SOURCE_KIND_N8N && h->requests > 0;
+    }
+  g_test_message ("refresh: %u requests, %u deep, %u at once", cost->requests, cost->depth,
+                  cost->max_in_flight);
+  g_assert_cmpuint (odoo_sources, >=, 3);
+  g_assert_cmpuint (cost->requests, ==, sum_requests);
+  /* Every source's first request is out before any answer is in. */
+  g_assert_cmpuint (cost->max_in_flight, >=, odoo_sources + 1);
+  g_assert_cmpuint (cost->depth, <, sum_depth);
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+}
+
+/* Reads the recorded server with answers held back so that the sources
+ * finish in the order @faults makes; returns the store. */
+static CtCaseStore *
+refresh_with_faults (Fixture    *fx,
+                     const char *faults,
+                     gint64     *tier_us,
+                     gint64     *cron_us)
+{
+  CtCaseStore *store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim), faults, NULL));
+  g_assert_true (refresh_within (sync, TRUE, 60, &error));
+  g_assert_no_error (error);
+  *tier_us = health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->elapsed_us;
+  *cron_us = health_of (sync, CT_SOURCE_KIND_CRON)->elapsed_us;
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
+  return store;
+}
+
+/* Whichever source answers first, the merged store is the same: orders
+ * under both tier review and double validation list their requirements
+ * in the same order, with the same base. */
+static void
+test_merge_order_under_reordered_answers (Fixture       *fx,
+                                          gconstpointer  data)
+{
+  gint64 tier_a, cron_a, tier_b, cron_b;
+  g_autoptr(CtCaseStore) a = refresh_with_faults (fx, "latency@/json/2/tier.review:800;"
+                                                      "latency@/json/2/approval:400",
+                                                  &tier_a, &cron_a);
+  g_autoptr(CtCaseStore) b = refresh_with_faults (fx, "latency@/json/2/ir.cron:1500;"
+                                                      "latency@/json/2/purchase.order:300;"
+                                                      "latency@/api/v1:300",
+                                                  &tier_b, &cron_b);
+  GPtrArray *cases = ct_case_store_get_cases (a);
+
+  /* The answers did come in the other order: tier validation last, then
+   * the incidents last... */
+  g_assert_cmpint (tier_a, >, cron_a);
+  g_assert_cmpint (cron_b, >, tier_b);
+  /* ...and the result is the same. */
+  g_assert_cmpuint (ct_case_store_get_n_cases (a), ==, ct_case_store_get_n_cases (b));
+  g_assert_cmpuint (ct_case_store_get_n_cases (a), >, 12);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+      CtCase *other = ct_case_store_lookup (b, c->key);
+
+      g_assert_nonnull (other);
+      if (!ct_case_equal (c, other))
+        g_error ("%s differs between the two answer orders", c->key);
+    }
+  g_assert_cmpuint (ct_case_store_lookup (a, "purchase.order:110")->requirements->len, ==, 2);
+}
+
+/* What a user reads when a server fails: 502/503/504 are "temporarily
+ * unavailable", 500 an internal error, with the server's words if any. */
+static void
+test_wording_per_status (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  const char *message;
+
+  g_assert_true (ct_sim_faults_parse (faults, "http502@/json/2/tier.review;http503@/api/v1;"
+                                      "http500@/json/2/mail.activity", NULL));
+  g_assert_false (refresh_within (sync, TRUE, 60, &error));
+  g_clear_error (&error);
+  message = health_of (sync, CT_SOURCE_KIND_TIER_VALIDATION)->last_error;
+  g_assert_nonnull (strstr (message, "Odoo is temporarily unavailable"));
+  g_assert_nonnull (strstr (message, "gateway"));
+  g_assert_nonnull (strstr (message, "HTTP 502"));
+  message = health_of (sync, CT_SOURCE_KIND_N8N)->last_error;
+  g_assert_nonnull (strstr (message, "n8n is temporarily unavailable"));
+  g_assert_nonnull (strstr (message, "HTTP 503"));
+  g_assert_null (strstr (message, "internal error"));
+  message = health_of (sync, CT_SOURCE_KIND_ACTIVITY)->last_error;
+  g_assert_nonnull (strstr (message, "Odoo ran into an internal error (HTTP 500)"));
+  ct_sim_faults_clear (faults);
+
+  /* The server's own message, when it gave one. */
+  {
+    const char *body = "{\"message\": \"Database is not ready\"}";
+
+    g_assert_false (ct_n8n_decode_response (body, strlen (body), 503, "application/json", &result,
+                                            &error));
+  }
+  g_assert_nonnull (strstr (error->message, "temporarily unavailable"));
+  g_assert_nonnull (strstr (error->message, "Database is not ready"));
+  g_clear_error (&error);
+  {
+    const char *body = "{\"jsonrpc\": \"2.0\", \"id\": 1, \"error\": {\"code\": 200, "
+                       "\"message\": \"Odoo Server Error\", \"data\": {\"name\": "
+                       "\"builtins.KeyError\", \"message\": \"'x_credit'\"}}}";
+
+    g_assert_false (ct_odoo_wire_decode_jsonrpc (body, strlen (body), 200, "application/json",
+                                                 &result, &error));
+    g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SERVER);
+    g_assert_cmpstr (error->message, ==, "Odoo ran into an internal error. It said: “'x_credit'”");
+  }
+}
+
+/* An order approved elsewhere leaves at the next incremental refresh,
+ * read as a change without the pending filter; a refresh where nothing
+ * changed asks one question and gets an empty answer. */
+static void
+test_departures_incremental (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+  const CtSourceHealth *dv;
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:13"));
+  fixture_call_ok (fx->client, "purchase.order", "button_approve", 13, NULL);
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_no_error (error);
+  g_assert_null (ct_case_store_lookup (store, "purchase.order:13"));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:12"));
+  dv = health_of (sync, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION);
+  /* The changed orders, then which of them are still open. */
+  g_assert_cmpuint (dv->requests, <=, 2);
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_cmpuint (dv->requests, ==, 1);
+  g_assert_cmpuint (dv->bytes, <, 200);
+  g_assert_cmpuint (count_model (store, "purchase.order"), ==, 11);
+}
+
+static char *
+write_date_of (Fixture *fx,
+               gint64   id)
+{
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *fields = json_array_new ();
+
+  json_array_add_int_element (ids, id);
+  json_array_add_string_element (fields, "write_date");
+  json_object_set_array_member (kwargs, "fields", fields);
+  node = fixture_call (fx->client, "purchase.order", "read", ids, kwargs, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (
+    json_array_get_object_element (json_node_get_array (node), 0), "write_date"));
+}
+
+/* Two orders approved in the same second, with a refresh between them:
+ * the second one is not lost although its write_date equals the cursor. */
+static void
+test_same_second_writes (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+  const gint64 pairs[][2] = { { 12, 14 }, { 15, 16 }, { 17, 18 } };
+  gboolean same_second = FALSE;
+
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (pairs) && !same_second; i++)
+    {
+      g_autofree char *first = NULL;
+      g_autofree char *second = NULL;
+      g_autofree char *key = g_strdup_printf ("purchase.order:%" G_GINT64_FORMAT, pairs[i][1]);
+
+      /* Start early in a second, so both writes and the refresh between
+       * them fit in it. */
+      while (g_get_real_time () % G_USEC_PER_SEC > 100000)
+        g_usleep (10000);
+      fixture_call_ok (fx->client, "purchase.order", "button_approve", pairs[i][0], NULL);
+      g_assert_true (refresh_within (sync, FALSE, 60, &error));
+      fixture_call_ok (fx->client, "purchase.order", "button_approve", pairs[i][1], NULL);
+      first = write_date_of (fx, pairs[i][0]);
+      second = write_date_of (fx, pairs[i][1]);
+      g_assert_true (refresh_within (sync, FALSE, 60, &error));
+      g_assert_no_error (error);
+      g_assert_null (ct_case_store_lookup (store, key));
+      same_second = g_strcmp0 (first, second) == 0;
+    }
+  g_assert_true (same_second);
+}
+
+/* A record deleted outright leaves no write_date to read: the periodic
+ * reconciliation finds it gone. */
+static void
+test_deletions_reconciled (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = make_sync (fx, store);
+  g_autoptr(GError) error = NULL;
+
+  ct_sync_set_reconcile_interval (sync, 3600);
+  g_assert_true (refresh_within (sync, FALSE, 60, &error));
+  g_assert_nonnull (ct_case_store_lookup (store, "purchase.order:14"));
+  fixture_call_ok (fx->client, "purchase.order", "button_cancel", 14, NULL);
+  fixture_call_ok (fx->client, "purchase.order", "unlink", 14, NULL);
+  g_assert_true (refresh_within (sync, TRUE, 60, &error));
+  g_assert_no_error (error);
+  g_assert_null (ct_case_store_lookup (store, "purchase.order:14"));
+  g_assert_cmpuint (count_model (store, "purchase.order"), ==, 11);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +692,14 @@ main (int   argc,
   ADD ("/ct/core/sync/corrupt-snapshot", test_corrupt_snapshot);
   ADD ("/ct/core/sync/schedule", test_schedule);
   ADD ("/ct/core/sync/slow-n8n-does-not-hold-back", test_slow_n8n_does_not_hold_back);
+  ADD ("/ct/core/sync/stop-then-start", test_stop_then_start);
+  ADD ("/ct/core/sync/sources-concurrent", test_sources_concurrent);
+  ADD ("/ct/core/sync/merge-order-under-reordered-answers",
+       test_merge_order_under_reordered_answers);
+  ADD ("/ct/core/sync/wording-per-status", test_wording_per_status);
+  ADD ("/ct/core/sync/departures-incremental", test_departures_incremental);
+  ADD ("/ct/core/sync/same-second-writes", test_same_second_writes);
+  ADD ("/ct/core/sync/deletions-reconciled", test_deletions_reconciled);
 #undef ADD
 
   return g_test_run ();

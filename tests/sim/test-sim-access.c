@@ -72,7 +72,8 @@ post (Fixture    *f,
     {
       g_autofree char *bearer = g_strdup_printf ("bearer %s", api_key);
 
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    bearer);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Odoo-Database",
                                     f->database);
     }
@@ -260,17 +261,20 @@ test_recorded (void)
       gboolean admin = g_str_equal (login, "admin");
       gboolean buyer = admin || g_str_equal (login, "purchaser") || g_str_equal (login, "demo");
 
-      assert_outcome (&f, login, "ir.model", "search_count", NULL, "{\"domain\":[]}", admin ? "ok" : ACCESS_ERROR);
+      assert_outcome (&f, login, "ir.model", "search_count", NULL, "{\"domain\":[]}",
+                      admin ? "ok" : ACCESS_ERROR);
       assert_outcome (&f, login, "ir.model.fields", "search_count", NULL, "{\"domain\":[]}",
                       admin ? "ok" : ACCESS_ERROR);
-      assert_outcome (&f, login, "ir.cron", "search_count", NULL, "{\"domain\":[]}", admin ? "ok" : ACCESS_ERROR);
+      assert_outcome (&f, login, "ir.cron", "search_count", NULL, "{\"domain\":[]}",
+                      admin ? "ok" : ACCESS_ERROR);
       assert_outcome (&f, login, "mail.tracking.value", "search_count", NULL, "{\"domain\":[]}",
                       admin ? "ok" : ACCESS_ERROR);
       assert_outcome (&f, login, "purchase.order", "search_count", NULL,
                       "{\"domain\":[[\"state\",\"=\",\"to approve\"]]}", buyer ? "ok" : ACCESS_ERROR);
       /* Every internal user reads the reviews, and may read fields_get. */
       assert_outcome (&f, login, "tier.review", "search_count", NULL, "{\"domain\":[]}", "ok");
-      assert_outcome (&f, login, "purchase.order", "fields_get", NULL, "{\"attributes\":[\"type\"]}", "ok");
+      assert_outcome (&f, login, "purchase.order", "fields_get", NULL,
+                      "{\"attributes\":[\"type\"]}", "ok");
       /* Not installed on the recorded Community server: 404 over JSON-2. */
       if (ct_sim_server_get_api_key (f.server, login) != NULL)
         {
@@ -286,7 +290,8 @@ test_recorded (void)
     }
 
   /* demo reads purchase orders but may not change them. */
-  assert_outcome (&f, "demo", "purchase.order", "write", "[13]", "{\"vals\":{\"note\":\"x\"}}", ACCESS_ERROR);
+  assert_outcome (&f, "demo", "purchase.order", "write", "[13]", "{\"vals\":{\"note\":\"x\"}}",
+                  ACCESS_ERROR);
   assert_outcome (&f, "demo", "purchase.order", "search_read", NULL,
                   "{\"domain\":[[\"state\",\"=\",\"to approve\"]],\"fields\":[\"name\"]}", "ok");
 
@@ -300,9 +305,11 @@ test_recorded (void)
   g_assert_false (has_credit);
   fields_count (&f, "admin", "res.partner", "credit", &has_credit);
   g_assert_true (has_credit);
-  assert_outcome (&f, "purchaser", "res.partner", "read", "[9]", "{\"fields\":[\"name\",\"credit\"]}", ACCESS_ERROR);
+  assert_outcome (&f, "purchaser", "res.partner", "read", "[9]",
+                  "{\"fields\":[\"name\",\"credit\"]}", ACCESS_ERROR);
   assert_outcome (&f, "purchaser", "res.partner", "read", "[9]", "{\"fields\":[\"name\"]}", "ok");
-  assert_outcome (&f, "admin", "res.partner", "read", "[9]", "{\"fields\":[\"name\",\"credit\"]}", "ok");
+  assert_outcome (&f, "admin", "res.partner", "read", "[9]", "{\"fields\":[\"name\",\"credit\"]}",
+                  "ok");
 
   /* The tier reviewer may act; the others read the same reviews. */
   g_assert_true (user_can_review (&f, "purchaser"));
@@ -361,7 +368,8 @@ test_generated (void)
       assert_outcome (&f, login, "purchase.order", "search_count", NULL, "{\"domain\":[]}",
                       users[i].purchase ? "ok" : ACCESS_ERROR);
       assert_outcome (&f, login, "tier.review", "search_count", NULL, "{\"domain\":[]}", "ok");
-      assert_outcome (&f, login, "purchase.order", "fields_get", NULL, "{\"attributes\":[\"type\"]}", "ok");
+      assert_outcome (&f, login, "purchase.order", "fields_get", NULL,
+                      "{\"attributes\":[\"type\"]}", "ok");
       fields_count (&f, login, "res.partner", "credit", &has_credit);
       g_assert_true (has_credit == users[i].credit);
       assert_outcome (&f, login, "res.partner", "search_read", NULL,

@@ -82,7 +82,8 @@ start_sim (const char * const *args,
            char              **port_line,
            JsonObject        **credentials)
 {
-  g_autofree char *exe = g_build_filename (g_getenv ("CT_BUILD_ROOT"), "src", "sim", "ct-sim", NULL);
+  g_autofree char *exe = g_build_filename (g_getenv ("CT_BUILD_ROOT"), "src", "sim", "ct-sim",
+                                           NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -95,7 +96,8 @@ start_sim (const char * const *args,
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                            &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   *port_line = NULL;
@@ -144,7 +146,8 @@ post_json (SoupSession  *session,
   g_assert_nonnull (msg);
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
   for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i],
+                                  headers[i + 1]);
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   *status = soup_message_get_status (msg);
@@ -156,7 +159,8 @@ static void
 connect_as_printed (JsonObject *credentials,
                     const char *expected_database)
 {
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", DEADLINE_SECONDS, NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", DEADLINE_SECONDS,
+                                                                  NULL);
   JsonObject *odoo = json_object_get_object_member (credentials, "odoo");
   JsonObject *n8n = json_object_get_object_member (credentials, "n8n");
   JsonArray *users = json_object_get_array_member (odoo, "users");
@@ -184,7 +188,8 @@ connect_as_printed (JsonObject *credentials,
       g_autoptr(JsonNode) signed_in = NULL;
       guint status;
 
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "groups")), >, 0);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "groups")), >,
+                        0);
       /* A password sign-in over JSON-RPC answers the printed uid. */
       auth_body = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"id\":1,\"params\":"
                                    "{\"service\":\"common\",\"method\":\"authenticate\","
@@ -192,18 +197,21 @@ connect_as_printed (JsonObject *credentials,
                                    json_object_get_string_member (user, "password"));
       signed_in = post_json (session, jsonrpc_url, auth_body, NULL, &status);
       g_assert_cmpuint (status, ==, 200);
-      g_assert_cmpint (json_object_get_int_member (json_node_get_object (signed_in), "result"), ==, uid);
+      g_assert_cmpint (json_object_get_int_member (json_node_get_object (signed_in), "result"), ==,
+                       uid);
 
       /* A JSON-2 call with the printed API key is that user's. */
       if (!JSON_NODE_HOLDS_NULL (json_object_get_member (user, "api_key")))
         {
           g_autofree char *bearer = g_strdup_printf ("bearer %s",
-                                                     json_object_get_string_member (user, "api_key"));
+                                                     json_object_get_string_member (user,
+                                                                                    "api_key"));
           const char *headers[] = { "Authorization", bearer, "X-Odoo-Database", database, NULL };
           g_autoptr(JsonNode) context = post_json (session, json2_url, "{}", headers, &status);
 
           g_assert_cmpuint (status, ==, 200);
-          g_assert_cmpint (json_object_get_int_member (json_node_get_object (context), "uid"), ==, uid);
+          g_assert_cmpint (json_object_get_int_member (json_node_get_object (context), "uid"), ==,
+                           uid);
           with_key++;
         }
     }

@@ -79,7 +79,8 @@ send (Fixture      *f,
   if (auth != NULL && g_str_has_prefix (auth, "bearer "))
     {
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Odoo-Database", "ct");
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Odoo-Database",
+                                    "ct");
     }
   else if (auth != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", auth);
@@ -97,7 +98,8 @@ json2 (Fixture    *f,
        guint       expected_status)
 {
   g_autofree char *path = g_strconcat ("/json/2/", model_method, NULL);
-  g_autofree char *bearer = g_strdup_printf ("bearer %s", ct_sim_server_get_api_key (f->server, login));
+  g_autofree char *bearer = g_strdup_printf ("bearer %s", ct_sim_server_get_api_key (f->server,
+                                                                                     login));
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) answer = send (f, "POST", path, body, bearer, &msg);
 
@@ -166,7 +168,8 @@ test_html_posts (Fixture       *f,
   g_autoptr(JsonNode) recorded = recorded_answer ("09-24-");
   g_autofree char *read = g_strdup_printf ("{\"ids\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "],"
                                            "\"fields\":[\"body\",\"preview\",\"subtype_id\"]}",
-                                           json_array_get_int_element (json_node_get_array (plain), 0),
+                                           json_array_get_int_element (json_node_get_array (plain),
+                                                                       0),
                                            json_array_get_int_element (json_node_get_array (sanitised), 0));
   g_autoptr(JsonNode) live = json2 (f, "admin", "mail.message/read", read, 200);
 
@@ -181,7 +184,8 @@ test_html_posts (Fixture       *f,
                        json_object_get_string_member (want, "body"));
       g_assert_cmpstr (json_object_get_string_member (got, "preview"), ==,
                        json_object_get_string_member (want, "preview"));
-      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (got, "subtype_id"), 1),
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (got,
+                                                                                    "subtype_id"), 1),
                        ==, "Note");
     }
 }
@@ -198,7 +202,8 @@ test_attachment (Fixture       *f,
   g_autofree char *ids = g_strdup_printf ("{\"ids\":[%" G_GINT64_FORMAT "],\"fields\":[\"datas\","
                                           "\"file_size\",\"checksum\",\"type\"]}", id);
   g_autofree char *path = g_strdup_printf ("/web/content/%" G_GINT64_FORMAT "?download=true", id);
-  g_autofree char *bearer = g_strdup_printf ("bearer %s", ct_sim_server_get_api_key (f->server, "admin"));
+  g_autofree char *bearer = g_strdup_printf ("bearer %s", ct_sim_server_get_api_key (f->server,
+                                                                                     "admin"));
   g_autofree char *admin_cookie = web_login (f, "admin");
   g_autofree char *noright_cookie = web_login (f, "noright");
   g_autofree char *token_path = NULL;
@@ -237,10 +242,12 @@ test_attachment (Fixture       *f,
           continue;
         }
       g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-      g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "application/pdf");
+      g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==,
+                       "application/pdf");
       g_assert_cmpstr (soup_message_headers_get_one (headers, "Content-Disposition"), ==,
                        "attachment; filename=quote-P00013.pdf");
-      g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), quote, quote_len);
+      g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), quote,
+                       quote_len);
     }
 
   /* An access token opens it to anyone who has the link. */
@@ -297,7 +304,8 @@ test_tracking (Fixture       *f,
 
     g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, "id")));
-    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "error"), "code"),
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "error"),
+                                                 "code"),
                      ==, 100);
   }
   {
@@ -305,19 +313,23 @@ test_tracking (Fixture       *f,
     g_autoptr(GBytes) answer = send (f, "POST", "/mail/thread/messages", thread, cookie, &msg);
     g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (answer, NULL), NULL);
     JsonArray *messages = json_object_get_array_member (
-      json_object_get_object_member (json_object_get_object_member (json_node_get_object (root), "result"),
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (root),
+                                                                    "result"),
                                      "data"), "mail.message");
 
     for (guint i = 0; i < json_array_get_length (messages); i++)
       {
-        JsonArray *values = json_object_get_array_member (json_array_get_object_element (messages, i),
+        JsonArray *values = json_object_get_array_member (json_array_get_object_element (messages,
+                                                                                         i),
                                                           "trackingValues");
 
         if (json_array_get_length (values) == 0)
           continue;
-        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (values, 0), "oldValue"),
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (values, 0),
+                                                        "oldValue"),
                          ==, "RFQ");
-        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (values, 0), "newValue"),
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (values, 0),
+                                                        "newValue"),
                          ==, "To Approve");
         found = TRUE;
       }

@@ -66,7 +66,12 @@ typedef struct
   CtHttpResponse       *response;              /* (owned) (nullable) read, not yet returned */
   GMainContext         *context;               /* (owned) where the caller's task returns */
   gint64                start_us;
+  CtHttpTally          *tally;                 /* (owned) (nullable) */
+  guint                 tally_depth[4];        /* this request's depth in each level */
+  gboolean              tallied;               /* sent and counted as in flight */
 } SendData;
+
+#define TALLY_LEVELS G_N_ELEMENTS (((SendData *) NULL)->tally_depth)
 
 static void start_attempt (GTask *task);
 static gboolean return_response (gpointer user_data);
@@ -92,9 +97,97 @@ destroy_source (GSource **source)
     }
 }
 
+static GQuark
+tally_quark (void)
+{
+  return g_quark_from_static_string ("ct-http-tally");
+}
+
+CtHttpTally *
+ct_http_tally_new (CtHttpTally *parent)
+{
+  CtHttpTally *tally = g_rc_box_new0 (CtHttpTally);
+
+  tally->parent = parent ? ct_http_tally_ref (parent) : NULL;
+  return tally;
+}
+
+CtHttpTally *
+ct_http_tally_ref (CtHttpTally *tally)
+{
+  return g_rc_box_acquire (tally);
+}
+
+static void
+tally_clear (CtHttpTally *tally)
+{
+  g_clear_pointer (&tally->parent, ct_http_tally_unref);
+}
+
+void
+ct_http_tally_unref (CtHttpTally *tally)
+{
+  g_rc_box_release_full (tally, (GDestroyNotify) tally_clear);
+}
+
+void
+ct_http_tally_attach (GCancellable *cancellable,
+                      CtHttpTally  *tally)
+{
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+  g_object_set_qdata_full (G_OBJECT (cancellable), tally_quark (),
+                           tally ? ct_http_tally_ref (tally) : NULL,
+                           (GDestroyNotify) ct_http_tally_unref);
+}
+
+/* One attempt goes out: counted in every level; the first one also puts
+ * the request in flight, one round trip deeper than the deepest answered. */
+static void
+tally_sent (SendData *data)
+{
+  guint level = 0;
+
+  for (CtHttpTally *t = data->tally; t != NULL; t = t->parent, level++)
+    {
+      t->requests++;
+      if (data->tallied)
+        continue;
+      t->in_flight++;
+      t->max_in_flight = MAX (t->max_in_flight, t->in_flight);
+      if (level < TALLY_LEVELS)
+        {
+          data->tally_depth[level] = t->done_depth + 1;
+          t->depth = MAX (t->depth, data->tally_depth[level]);
+        }
+    }
+  data->tallied = TRUE;
+}
+
+/* The request answered (or failed): before the caller's callback, so what
+ * it sends next counts one round trip deeper. */
+static void
+tally_done (SendData *data,
+            gsize     bytes)
+{
+  guint level = 0;
+
+  if (!data->tallied)
+    return;
+  for (CtHttpTally *t = data->tally; t != NULL; t = t->parent, level++)
+    {
+      t->bytes += bytes;
+      t->in_flight--;
+      if (level < TALLY_LEVELS)
+        t->done_depth = MAX (t->done_depth, data->tally_depth[level]);
+    }
+  data->tallied = FALSE;
+}
+
 static void
 send_data_free (SendData *data)
 {
+  tally_done (data, 0);
+  g_clear_pointer (&data->tally, ct_http_tally_unref);
   destroy_source (&data->call_timeout);
   destroy_source (&data->connect_timeout);
   destroy_source (&data->backoff);
@@ -147,10 +240,18 @@ ct_http_init (CtHttp *self)
   self->max_size = CT_HTTP_DEFAULT_MAX_SIZE;
   self->backoff_ms = 250;
   /* libsoup 3 adds SoupContentDecoder (gzip, deflate) by default and keeps
-   * connections alive; "timeout" is only a backstop behind our own timers. */
+   * connections alive; "timeout" is only a backstop behind our own timers.
+   * The limits are chosen, not defaults: a refresh sends the sources' reads
+   * together (five Odoo sources, each with a few independent reads), and six
+   * connections carry that in one or two round trips while leaving most of
+   * a small Odoo's workers to the people using it — an Odoo with 4–8 HTTP
+   * workers serves 200 desktops only if each asks for few at once. Requests
+   * beyond the limit queue in libsoup, they do not fail. One CtHttp talks to
+   * one host, so the total only has to cover the per-host limit. */
   self->session = soup_session_new_with_options ("user-agent", "ControlTower/" PACKAGE_VERSION,
                                                  "idle-timeout", 60,
-                                                 "max-conns-per-host", 6,
+                                                 "max-conns", CT_HTTP_MAX_CONNECTIONS,
+                                                 "max-conns-per-host", CT_HTTP_MAX_CONNECTIONS,
                                                  NULL);
 }
 
@@ -459,6 +560,7 @@ finish_with_error (GTask  *task,
 
   destroy_source (&data->call_timeout);
   destroy_source (&data->connect_timeout);
+  tally_done (data, 0);
   if (debug_enabled ())
     g_debug ("%s %s%s%s failed after %.1f ms (attempt %u): %s",
              data->method, data->host, data->path, data->label,
@@ -631,6 +733,7 @@ on_read (GObject      *source,
   response->attempts = data->attempt;
   response->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
   data->self->bytes_received += g_bytes_get_size (response->body);
+  tally_done (data, g_bytes_get_size (response->body));
 
   if (debug_enabled ())
     {
@@ -755,6 +858,7 @@ start_attempt (GTask *task)
 
   data->attempt++;
   data->self->request_count++;
+  tally_sent (data);
   data->tls_errors = 0;
   data->finished = FALSE;
   g_clear_pointer (&data->buffer, g_byte_array_unref);
@@ -855,6 +959,9 @@ ct_http_send_async (CtHttp              *self,
       data->user_cancellable = g_object_ref (cancellable);
       data->user_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_user_cancelled),
                                                     data->op_cancellable, NULL);
+      data->tally = g_object_get_qdata (G_OBJECT (cancellable), tally_quark ());
+      if (data->tally != NULL)
+        ct_http_tally_ref (data->tally);
     }
 
   start_attempt (task);

@@ -28,6 +28,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHttpResponse, ct_http_response_free)
 
 #define CT_HTTP_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define CT_HTTP_DEFAULT_CALL_TIMEOUT_MS    60000
+/* Connections one client keeps open to its server (libsoup's max-conns
+ * and max-conns-per-host): how many requests go out at once. */
+#define CT_HTTP_MAX_CONNECTIONS            6
 #define CT_HTTP_DEFAULT_MAX_SIZE           (64 * 1024 * 1024)
 
 /* @what names the server in error messages ("Odoo", "n8n"). */
@@ -72,6 +75,34 @@ void            ct_http_send_async          (CtHttp              *self,
 CtHttpResponse *ct_http_send_finish         (CtHttp              *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+
+/* What one scope of work (a refresh, one source's fetch) cost on the wire.
+ * Attach a tally to the GCancellable the scope's requests are sent with:
+ * every request sent with that cancellable counts in the tally and in its
+ * parents, whichever client and connection carry it, so concurrent scopes
+ * sharing one CtHttp are still counted apart. */
+typedef struct _CtHttpTally CtHttpTally;
+struct _CtHttpTally
+{
+  CtHttpTally *parent;         /* (owned) (nullable): counts everything this one counts */
+  guint        requests;       /* attempts sent, retries included */
+  guint64      bytes;          /* response bodies received */
+  guint        depth;          /* round trips deep: the longest chain of requests each
+                                * sent after an earlier one had answered */
+  guint        in_flight;
+  guint        max_in_flight;  /* most requests outstanding at once */
+  guint        done_depth;     /* (private) deepest request answered so far */
+};
+
+/* A new zeroed tally (refcounted); @parent (nullable) is referenced. */
+CtHttpTally    *ct_http_tally_new           (CtHttpTally         *parent);
+CtHttpTally    *ct_http_tally_ref           (CtHttpTally         *tally);
+void            ct_http_tally_unref         (CtHttpTally         *tally);
+/* Counts the requests sent with @cancellable in @tally (replacing any
+ * tally attached before); @tally NULL detaches. */
+void            ct_http_tally_attach        (GCancellable        *cancellable,
+                                             CtHttpTally         *tally);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHttpTally, ct_http_tally_unref)
 
 /* Totals since creation, for the benchmark and the tests. */
 guint64         ct_http_get_bytes_received  (CtHttp              *self);

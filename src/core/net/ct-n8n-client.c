@@ -135,7 +135,10 @@ ct_n8n_decode_response (const char  *data,
       break;
     default:
       code = http_status >= 500 ? CT_ODOO_ERROR_SERVER : CT_ODOO_ERROR_PROTOCOL;
-      message = g_strdup_printf (_("n8n ran into an error (HTTP %u)."), http_status);
+      if (code == CT_ODOO_ERROR_SERVER)
+        message = ct_odoo_error_message_for_status ("n8n", http_status, server_message);
+      else
+        message = g_strdup_printf (_("n8n ran into an error (HTTP %u)."), http_status);
       break;
     }
   g_propagate_error (error, n8n_error (code, message, http_status, server_message));

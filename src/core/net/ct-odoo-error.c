@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ct-odoo-error.h"
@@ -197,4 +198,66 @@ ct_odoo_error_code_to_string (int code)
   if (code < 0 || code >= (int) G_N_ELEMENTS (names))
     return "UNKNOWN";
   return names[code];
+}
+
+/* The server's words for a message: the first line, at most 200 characters,
+ * NULL when there are none. */
+static char *
+quotable (const char *server_message)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *line = NULL;
+  char *end;
+
+  if (server_message == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (server_message, -1);
+  end = strchr (valid, '\n');
+  line = g_strstrip (g_strndup (valid, end ? (gsize) (end - valid) : strlen (valid)));
+  if (*line == '\0')
+    return NULL;
+  if (g_utf8_strlen (line, -1) > 200)
+    {
+      char *cut = g_utf8_offset_to_pointer (line, 199);
+
+      *cut = '\0';
+      return g_strconcat (line, "…", NULL);
+    }
+  return g_steal_pointer (&line);
+}
+
+char *
+ct_odoo_error_message_for_status (const char *what,
+                                  guint       http_status,
+                                  const char *server_message)
+{
+  g_autofree char *sentence = NULL;
+  g_autofree char *said = quotable (server_message);
+
+  switch (http_status)
+    {
+    case 502:
+      sentence = g_strdup_printf (_("%s is temporarily unavailable: the gateway in front of it "
+                                    "got no valid answer from it (HTTP 502)."), what);
+      break;
+    case 503:
+      sentence = g_strdup_printf (_("%s is temporarily unavailable: it may be restarting, "
+                                    "overloaded or in maintenance (HTTP 503)."), what);
+      break;
+    case 504:
+      sentence = g_strdup_printf (_("%s is temporarily unavailable: the gateway in front of it "
+                                    "gave up waiting for it (HTTP 504)."), what);
+      break;
+    case 0:
+    case 200:
+      sentence = g_strdup_printf (_("%s ran into an internal error."), what);
+      break;
+    default:
+      sentence = g_strdup_printf (_("%s ran into an internal error (HTTP %u)."), what, http_status);
+      break;
+    }
+  if (said == NULL)
+    return g_steal_pointer (&sentence);
+  /* "Odoo ran into an internal error (HTTP 500). It said: “…”" */
+  return g_strdup_printf (_("%s It said: “%s”"), sentence, said);
 }

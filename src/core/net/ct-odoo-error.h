@@ -71,6 +71,15 @@ CtOdooError               ct_odoo_error_code_for_exception (const char *exceptio
                                                             guint       http_status,
                                                             int         rpc_code);
 
+/* The sentence for a server-side failure of @what ("Odoo", "n8n"), worded
+ * by @http_status: 502, 503 and 504 say the server is temporarily
+ * unavailable or a gateway in front of it failed, 500 and others an
+ * internal error. @server_message (nullable), the server's own words, is
+ * quoted after it (first line, shortened). */
+char                     *ct_odoo_error_message_for_status (const char *what,
+                                                            guint       http_status,
+                                                            const char *server_message);
+
 /* The short name of a code, for logs and tests ("AUTH", "USER", ...). */
 const char               *ct_odoo_error_code_to_string (int code);
 

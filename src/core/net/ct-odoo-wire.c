@@ -105,9 +105,8 @@ message_for (CtOdooError  code,
                                 "that cannot be read."), what);
     case CT_ODOO_ERROR_SERVER:
     default:
-      if (http_status >= 500)
-        return g_strdup_printf (_("%s ran into an internal error (HTTP %u)."), what, http_status);
-      return g_strdup_printf (_("%s ran into an internal error."), what);
+      return ct_odoo_error_message_for_status (what, http_status,
+                                               has_message ? server_message : NULL);
     }
 }
 

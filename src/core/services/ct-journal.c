@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "ct-case.h"
 #include "ct-journal.h"
@@ -46,7 +47,25 @@ static const char journal_schema[] =
   "CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions"
   "  BEGIN SELECT RAISE (ABORT, 'the decision journal is append-only'); END;"
   "CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions"
-  "  BEGIN SELECT RAISE (ABORT, 'the decision journal is append-only'); END;";
+  "  BEGIN SELECT RAISE (ABORT, 'the decision journal is append-only'); END;"
+  /* What the user typed and what waits for the requester: mutable, so not
+   * in the append-only table. */
+  "CREATE TABLE IF NOT EXISTS drafts ("
+  "  case_key TEXT PRIMARY KEY, outcome TEXT NOT NULL, comment TEXT, conditions TEXT,"
+  "  failure TEXT, updated_at INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS revisions (case_key TEXT PRIMARY KEY, since INTEGER NOT NULL,"
+  "  baseline INTEGER NOT NULL DEFAULT 0);";
+
+/* Columns added after the first release of the table: each entry is chained
+ * to the previous one by its SHA-256 and carries the state read back. */
+static const char *const journal_columns[] = {
+  "verified_state TEXT", "prev_hash TEXT", "hash TEXT",
+};
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define ENTRY_COLUMNS "id, at, actor, outcome, case_key, comment, conditions," \
+  " correlation_id, server_answer, succeeded, verified_state, prev_hash, hash"
+
 
 static const char snapshot_schema[] =
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -64,7 +83,23 @@ ct_journal_entry_free (CtJournalEntry *entry)
   g_free (entry->conditions);
   g_free (entry->correlation_id);
   g_free (entry->server_answer);
+  g_free (entry->verified_state);
+  g_free (entry->prev_hash);
+  g_free (entry->hash);
   g_free (entry);
+}
+
+void
+ct_journal_draft_free (CtJournalDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_free (draft->case_key);
+  g_free (draft->outcome);
+  g_free (draft->comment);
+  g_free (draft->conditions);
+  g_free (draft->failure);
+  g_free (draft);
 }
 
 static gboolean
@@ -251,6 +286,14 @@ ct_journal_open (const char  *dir,
   self->journal = open_or_rebuild (self, "journal.sqlite", journal_schema, TRUE, error);
   if (self->journal == NULL)
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (journal_columns); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("ALTER TABLE decisions ADD COLUMN %s",
+                                              journal_columns[i]);
+
+      /* Fails with "duplicate column" once added: nothing to do then. */
+      sqlite3_exec (self->journal, sql, NULL, NULL, NULL);
+    }
   self->snapshot = open_or_rebuild (self, "snapshot.sqlite", snapshot_schema, FALSE, error);
   if (self->snapshot == NULL)
     return NULL;
@@ -282,12 +325,68 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+static void
+hash_field (GChecksum  *sum,
+            const char *value)
+{
+  g_autofree char *prefix = NULL;
+
+  if (value == NULL)
+    {
+      g_checksum_update (sum, (const guchar *) "-;", 2);
+      return;
+    }
+  prefix = g_strdup_printf ("%zu:", strlen (value));
+  g_checksum_update (sum, (const guchar *) prefix, -1);
+  g_checksum_update (sum, (const guchar *) value, -1);
+  g_checksum_update (sum, (const guchar *) ";", 1);
+}
+
+/* The SHA-256 of an entry and the hash before it: every field is length-
+ * prefixed, so no two different entries hash the same text. */
+static char *
+entry_hash (const CtJournalEntry *e,
+            const char           *prev_hash)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, e->at);
+
+  hash_field (sum, prev_hash);
+  hash_field (sum, at);
+  hash_field (sum, e->actor);
+  hash_field (sum, e->outcome);
+  hash_field (sum, e->case_key);
+  hash_field (sum, e->comment);
+  hash_field (sum, e->conditions);
+  hash_field (sum, e->correlation_id);
+  hash_field (sum, e->server_answer);
+  hash_field (sum, e->succeeded ? "1" : "0");
+  hash_field (sum, e->verified_state);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static char *
+last_hash (CtJournal *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *hash = NULL;
+
+  if (sqlite3_prepare_v2 (self->journal, "SELECT hash FROM decisions ORDER BY id DESC LIMIT 1",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return hash ? hash : g_strdup (ZERO_HASH);
+}
+
 gboolean
 ct_journal_append (CtJournal             *self,
                    const CtJournalEntry  *entry,
                    GError               **error)
 {
   sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = NULL;
+  g_autofree char *hash = NULL;
   int rc;
 
   g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
@@ -300,10 +399,21 @@ ct_journal_append (CtJournal             *self,
                    _("A decision needs who, what, which case and a correlation id"));
       return FALSE;
     }
+  /* The last hash and the new row in one write transaction: two writers
+   * (the window and a command-line run) never chain to the same entry. */
+  rc = sqlite3_exec (self->journal, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sql_error (error, self->journal, rc, _("Could not write to the decision journal"));
+      return FALSE;
+    }
+  prev = last_hash (self);
+  hash = entry_hash (entry, prev);
   rc = sqlite3_prepare_v2 (self->journal,
                            "INSERT INTO decisions (at, actor, outcome, case_key, comment,"
-                           " conditions, correlation_id, server_answer, succeeded)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
+                           " conditions, correlation_id, server_answer, succeeded,"
+                           " verified_state, prev_hash, hash)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, entry->at);
@@ -315,12 +425,23 @@ ct_journal_append (CtJournal             *self,
       bind_text (stmt, 7, entry->correlation_id);
       bind_text (stmt, 8, entry->server_answer);
       sqlite3_bind_int (stmt, 9, entry->succeeded ? 1 : 0);
+      bind_text (stmt, 10, entry->verified_state);
+      bind_text (stmt, 11, prev);
+      bind_text (stmt, 12, hash);
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       set_sql_error (error, self->journal, rc, _("Could not write to the decision journal"));
+      sqlite3_exec (self->journal, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  rc = sqlite3_exec (self->journal, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sql_error (error, self->journal, rc, _("Could not write to the decision journal"));
+      sqlite3_exec (self->journal, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
   return TRUE;
@@ -335,44 +456,78 @@ column_text (sqlite3_stmt *stmt,
   return t ? g_strdup ((const char *) t) : NULL;
 }
 
-GPtrArray *
-ct_journal_list (CtJournal   *self,
-                 const char  *case_key,
-                 guint        limit,
-                 GError     **error)
+static CtJournalEntry *
+entry_from_row (sqlite3_stmt *stmt)
 {
+  CtJournalEntry *e = g_new0 (CtJournalEntry, 1);
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->at = sqlite3_column_int64 (stmt, 1);
+  e->actor = column_text (stmt, 2);
+  e->outcome = column_text (stmt, 3);
+  e->case_key = column_text (stmt, 4);
+  e->comment = column_text (stmt, 5);
+  e->conditions = column_text (stmt, 6);
+  e->correlation_id = column_text (stmt, 7);
+  e->server_answer = column_text (stmt, 8);
+  e->succeeded = sqlite3_column_int (stmt, 9) != 0;
+  e->verified_state = column_text (stmt, 10);
+  e->prev_hash = column_text (stmt, 11);
+  e->hash = column_text (stmt, 12);
+  return e;
+}
+
+static GPtrArray *
+run_query (CtJournal             *self,
+           const CtJournalQuery  *q,
+           gboolean               oldest_first,
+           GError               **error)
+{
+  static const CtJournalQuery all = { .succeeded = -1 };
   g_autoptr(GPtrArray) out =
     g_ptr_array_new_with_free_func ((GDestroyNotify) ct_journal_entry_free);
+  g_autofree char *sql = NULL;
+  g_autofree char *like = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  if (q == NULL)
+    q = &all;
+  if (q->text != NULL && *q->text != '\0')
+    {
+      GString *escaped = g_string_new ("%");
 
-  rc = sqlite3_prepare_v2 (self->journal,
-                           "SELECT id, at, actor, outcome, case_key, comment, conditions,"
-                           " correlation_id, server_answer, succeeded FROM decisions"
-                           " WHERE (?1 IS NULL OR case_key = ?1) ORDER BY id DESC LIMIT ?2",
-                           -1, &stmt, NULL);
+      for (const char *p = q->text; *p; p++)
+        {
+          if (*p == '%' || *p == '_' || *p == '\\')
+            g_string_append_c (escaped, '\\');
+          g_string_append_c (escaped, *p);
+        }
+      g_string_append_c (escaped, '%');
+      like = g_string_free (escaped, FALSE);
+    }
+  sql = g_strdup_printf ("SELECT " ENTRY_COLUMNS " FROM decisions WHERE"
+                         " (?1 IS NULL OR actor LIKE ?1 ESCAPE '\\' OR outcome LIKE ?1 ESCAPE '\\'"
+                         "  OR case_key LIKE ?1 ESCAPE '\\' OR comment LIKE ?1 ESCAPE '\\'"
+                         "  OR conditions LIKE ?1 ESCAPE '\\' OR correlation_id LIKE ?1 ESCAPE '\\')"
+                         " AND (?2 IS NULL OR outcome = ?2) AND (?3 IS NULL OR actor = ?3)"
+                         " AND (?4 IS NULL OR case_key = ?4) AND (?5 = 0 OR at >= ?5)"
+                         " AND (?6 = 0 OR at < ?6) AND (?7 < 0 OR succeeded = ?7)"
+                         " ORDER BY id %s LIMIT ?8 OFFSET ?9", oldest_first ? "ASC" : "DESC");
+  rc = sqlite3_prepare_v2 (self->journal, sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
-      bind_text (stmt, 1, case_key);
-      sqlite3_bind_int64 (stmt, 2, limit ? (gint64) limit : -1);
+      bind_text (stmt, 1, like);
+      bind_text (stmt, 2, q->outcome);
+      bind_text (stmt, 3, q->actor);
+      bind_text (stmt, 4, q->case_key);
+      sqlite3_bind_int64 (stmt, 5, q->since);
+      sqlite3_bind_int64 (stmt, 6, q->until);
+      sqlite3_bind_int (stmt, 7, q->succeeded < 0 ? -1 : q->succeeded ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 8, q->limit ? (gint64) q->limit : -1);
+      sqlite3_bind_int64 (stmt, 9, q->offset);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          CtJournalEntry *e = g_new0 (CtJournalEntry, 1);
-
-          e->id = sqlite3_column_int64 (stmt, 0);
-          e->at = sqlite3_column_int64 (stmt, 1);
-          e->actor = column_text (stmt, 2);
-          e->outcome = column_text (stmt, 3);
-          e->case_key = column_text (stmt, 4);
-          e->comment = column_text (stmt, 5);
-          e->conditions = column_text (stmt, 6);
-          e->correlation_id = column_text (stmt, 7);
-          e->server_answer = column_text (stmt, 8);
-          e->succeeded = sqlite3_column_int (stmt, 9) != 0;
-          g_ptr_array_add (out, e);
-        }
+        g_ptr_array_add (out, entry_from_row (stmt));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -381,6 +536,298 @@ ct_journal_list (CtJournal   *self,
       return NULL;
     }
   return g_steal_pointer (&out);
+}
+
+GPtrArray *
+ct_journal_list (CtJournal   *self,
+                 const char  *case_key,
+                 guint        limit,
+                 GError     **error)
+{
+  CtJournalQuery q = { .case_key = case_key, .succeeded = -1, .limit = limit };
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  return run_query (self, &q, FALSE, error);
+}
+
+GPtrArray *
+ct_journal_query (CtJournal             *self,
+                  const CtJournalQuery  *query,
+                  GError               **error)
+{
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  return run_query (self, query, FALSE, error);
+}
+
+static void
+csv_field (GString    *line,
+           const char *value,
+           gboolean    last)
+{
+  if (value != NULL)
+    {
+      /* A leading = + - @ would be a formula in a spreadsheet. */
+      gboolean formula = strchr ("=+-@", value[0]) != NULL && value[0] != '\0';
+
+      g_string_append_c (line, '"');
+      if (formula)
+        g_string_append_c (line, '\'');
+      for (const char *p = value; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (line, '"');
+          g_string_append_c (line, *p);
+        }
+      g_string_append_c (line, '"');
+    }
+  g_string_append (line, last ? "\r\n" : ",");
+}
+
+gboolean
+ct_journal_export_csv (CtJournal             *self,
+                       const CtJournalQuery  *query,
+                       GOutputStream         *out,
+                       GCancellable          *cancellable,
+                       GError               **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GString) text = g_string_new ("id,at,actor,outcome,case,comment,conditions,"
+                                          "correlation_id,server_answer,verified,"
+                                          "verified_state,prev_hash,hash\r\n");
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  entries = run_query (self, query, TRUE, error);
+  if (entries == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CtJournalEntry *e = entries->pdata[i];
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (e->at);
+      g_autofree char *iso = at ? g_date_time_format_iso8601 (at) : g_strdup ("");
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, e->id);
+
+      csv_field (text, id, FALSE);
+      csv_field (text, iso, FALSE);
+      csv_field (text, e->actor, FALSE);
+      csv_field (text, e->outcome, FALSE);
+      csv_field (text, e->case_key, FALSE);
+      csv_field (text, e->comment, FALSE);
+      csv_field (text, e->conditions, FALSE);
+      csv_field (text, e->correlation_id, FALSE);
+      csv_field (text, e->server_answer, FALSE);
+      csv_field (text, e->succeeded ? "yes" : "no", FALSE);
+      csv_field (text, e->verified_state, FALSE);
+      csv_field (text, e->prev_hash, FALSE);
+      csv_field (text, e->hash, TRUE);
+    }
+  return g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error);
+}
+
+gboolean
+ct_journal_verify (CtJournal  *self,
+                   gint64     *broken_id,
+                   guint      *n_checked,
+                   GError    **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *prev = g_strdup (ZERO_HASH);
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  if (broken_id != NULL)
+    *broken_id = 0;
+  if (n_checked != NULL)
+    *n_checked = 0;
+  entries = run_query (self, NULL, TRUE, error);
+  if (entries == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CtJournalEntry *e = entries->pdata[i];
+      g_autofree char *hash = entry_hash (e, prev);
+
+      if (g_strcmp0 (e->prev_hash, prev) != 0 || g_strcmp0 (e->hash, hash) != 0)
+        {
+          if (broken_id != NULL)
+            *broken_id = e->id;
+          return FALSE;
+        }
+      g_free (prev);
+      prev = g_strdup (e->hash);
+      if (n_checked != NULL)
+        (*n_checked)++;
+    }
+  return TRUE;
+}
+
+guint
+ct_journal_count_outcome (CtJournal   *self,
+                          const char  *case_key,
+                          const char  *outcome,
+                          GError     **error)
+{
+  CtJournalQuery q = { .case_key = case_key, .outcome = outcome, .succeeded = 1 };
+  g_autoptr(GPtrArray) entries = run_query (self, &q, FALSE, error);
+
+  return entries ? entries->len : 0;
+}
+
+/* Runs a prepared write (@rc: what preparing it returned) and finalizes it. */
+static gboolean
+run_write (CtJournal     *self,
+           sqlite3_stmt  *stmt,
+           int            rc,
+           GError       **error)
+{
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->journal, rc, _("Could not write to the decision journal"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+delete_key (CtJournal   *self,
+            const char  *sql,
+            const char  *case_key,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->journal, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    bind_text (stmt, 1, case_key);
+  return run_write (self, stmt, rc, error);
+}
+
+gboolean
+ct_journal_save_draft (CtJournal             *self,
+                       const CtJournalDraft  *draft,
+                       GError               **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (draft != NULL && draft->case_key != NULL && draft->outcome != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (self->journal, "INSERT OR REPLACE INTO drafts (case_key, outcome, comment,"
+                           " conditions, failure, updated_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &stmt,
+                           NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, draft->case_key);
+      bind_text (stmt, 2, draft->outcome);
+      bind_text (stmt, 3, draft->comment);
+      bind_text (stmt, 4, draft->conditions);
+      bind_text (stmt, 5, draft->failure);
+      sqlite3_bind_int64 (stmt, 6, draft->updated_at ? draft->updated_at
+                                                     : g_get_real_time () / G_USEC_PER_SEC);
+    }
+  return run_write (self, stmt, rc, error);
+}
+
+CtJournalDraft *
+ct_journal_load_draft (CtJournal   *self,
+                       const char  *case_key,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  CtJournalDraft *draft = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  rc = sqlite3_prepare_v2 (self->journal, "SELECT case_key, outcome, comment, conditions, failure,"
+                           " updated_at FROM drafts WHERE case_key = ?", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          draft = g_new0 (CtJournalDraft, 1);
+          draft->case_key = column_text (stmt, 0);
+          draft->outcome = column_text (stmt, 1);
+          draft->comment = column_text (stmt, 2);
+          draft->conditions = column_text (stmt, 3);
+          draft->failure = column_text (stmt, 4);
+          draft->updated_at = sqlite3_column_int64 (stmt, 5);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    set_sql_error (error, self->journal, rc, _("Could not read the decision journal"));
+  return draft;
+}
+
+gboolean
+ct_journal_discard_draft (CtJournal   *self,
+                          const char  *case_key,
+                          GError     **error)
+{
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  return delete_key (self, "DELETE FROM drafts WHERE case_key = ?", case_key, error);
+}
+
+gboolean
+ct_journal_set_revision (CtJournal   *self,
+                         const char  *case_key,
+                         gint64       since,
+                         gint64       baseline,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  rc = sqlite3_prepare_v2 (self->journal, "INSERT OR REPLACE INTO revisions (case_key, since, baseline)"
+                           " VALUES (?, ?, ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      sqlite3_bind_int64 (stmt, 2, since);
+      sqlite3_bind_int64 (stmt, 3, baseline);
+    }
+  return run_write (self, stmt, rc, error);
+}
+
+gint64
+ct_journal_get_revision (CtJournal  *self,
+                         const char *case_key,
+                         gint64     *baseline)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 since = 0;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), 0);
+  if (baseline != NULL)
+    *baseline = 0;
+  if (sqlite3_prepare_v2 (self->journal, "SELECT since, baseline FROM revisions WHERE case_key = ?",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          since = sqlite3_column_int64 (stmt, 0);
+          if (baseline != NULL)
+            *baseline = sqlite3_column_int64 (stmt, 1);
+        }
+    }
+  sqlite3_finalize (stmt);
+  return since;
+}
+
+gboolean
+ct_journal_clear_revision (CtJournal   *self,
+                           const char  *case_key,
+                           GError     **error)
+{
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  return delete_key (self, "DELETE FROM revisions WHERE case_key = ?", case_key, error);
 }
 
 /* After the snapshot proved damaged mid-use: start it over. */

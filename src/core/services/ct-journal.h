@@ -29,7 +29,10 @@ typedef struct
   char     *conditions;      /* (nullable) */
   char     *correlation_id;  /* also in the Odoo chatter message */
   char     *server_answer;   /* (nullable) what the server said, for the record */
-  gboolean  succeeded;
+  gboolean  succeeded;       /* the server's state shows the decision (verified) */
+  char     *verified_state;  /* (nullable) the state read back after acting */
+  char     *prev_hash;       /* set by the journal: SHA-256 (hex) of the previous entry */
+  char     *hash;            /* set by the journal: SHA-256 (hex) of this entry */
 } CtJournalEntry;
 
 void ct_journal_entry_free (CtJournalEntry *entry);
@@ -53,7 +56,8 @@ CtJournal  *ct_journal_open                 (const char      *dir,
 const char * const *ct_journal_get_recovered_files (CtJournal *self);
 gboolean    ct_journal_was_recovered        (CtJournal       *self);
 
-/* Appends a decision. The table refuses UPDATE and DELETE (triggers). */
+/* Appends a decision, chained to the previous entry by its SHA-256. The
+ * table refuses UPDATE and DELETE (triggers). */
 gboolean    ct_journal_append               (CtJournal       *self,
                                              const CtJournalEntry *entry,
                                              GError         **error);
@@ -61,6 +65,89 @@ gboolean    ct_journal_append               (CtJournal       *self,
 GPtrArray  *ct_journal_list                 (CtJournal       *self,
                                              const char      *case_key,
                                              guint            limit,
+                                             GError         **error);
+
+/* Filters for ct_journal_query(); zero/NULL members do not filter. */
+typedef struct
+{
+  const char *text;          /* substring of actor, outcome, case, comment, conditions or id */
+  const char *outcome;
+  const char *actor;
+  const char *case_key;
+  gint64      since;         /* Unix seconds, inclusive */
+  gint64      until;         /* Unix seconds, exclusive */
+  int         succeeded;     /* -1 either, 0 failed only, 1 verified only */
+  guint       limit;         /* 0: all */
+  guint       offset;
+} CtJournalQuery;
+
+/* Matching entries, most recent first (element-type CtJournalEntry). */
+GPtrArray  *ct_journal_query                (CtJournal       *self,
+                                             const CtJournalQuery *query,
+                                             GError         **error);
+/* Writes the matching entries (@query nullable: all), oldest first, as
+ * RFC 4180 CSV with a header line. */
+gboolean    ct_journal_export_csv           (CtJournal       *self,
+                                             const CtJournalQuery *query,
+                                             GOutputStream   *out,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+/* Walks the chain from the first entry. Returns TRUE when every link holds;
+ * otherwise FALSE with *broken_id the first entry whose hash or link to its
+ * predecessor does not match (0 and @error set when the file cannot be
+ * read). *n_checked counts the entries that held. */
+gboolean    ct_journal_verify               (CtJournal       *self,
+                                             gint64          *broken_id,
+                                             guint           *n_checked,
+                                             GError         **error);
+/* Verified revise entries with @case_key (for the escalation level and the
+ * revision state). */
+guint       ct_journal_count_outcome        (CtJournal       *self,
+                                             const char      *case_key,
+                                             const char      *outcome,
+                                             GError         **error);
+
+/* Drafts: what the user typed for a decision that has not been sent or
+ * was not applied, kept across restarts until sent or discarded. One per
+ * case. @conditions is newline-separated. */
+typedef struct
+{
+  char   *case_key;
+  char   *outcome;
+  char   *comment;             /* (nullable) */
+  char   *conditions;          /* (nullable) */
+  char   *failure;             /* (nullable) what went wrong last time */
+  gint64  updated_at;
+} CtJournalDraft;
+
+void        ct_journal_draft_free           (CtJournalDraft  *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtJournalDraft, ct_journal_draft_free)
+
+gboolean    ct_journal_save_draft           (CtJournal       *self,
+                                             const CtJournalDraft *draft,
+                                             GError         **error);
+/* NULL with no error when the case has no draft. */
+CtJournalDraft *ct_journal_load_draft       (CtJournal       *self,
+                                             const char      *case_key,
+                                             GError         **error);
+gboolean    ct_journal_discard_draft        (CtJournal       *self,
+                                             const char      *case_key,
+                                             GError         **error);
+
+/* Revisions asked of a requester: the case waits for them (its SLA clock
+ * paused) from @since until the record's write_date, on the server's
+ * clock, moves past @baseline. */
+gboolean    ct_journal_set_revision         (CtJournal       *self,
+                                             const char      *case_key,
+                                             gint64           since,
+                                             gint64           baseline,
+                                             GError         **error);
+/* 0 when the case does not wait for a revision. @baseline (nullable). */
+gint64      ct_journal_get_revision         (CtJournal       *self,
+                                             const char      *case_key,
+                                             gint64          *baseline);
+gboolean    ct_journal_clear_revision       (CtJournal       *self,
+                                             const char      *case_key,
                                              GError         **error);
 
 /* Replaces the snapshot with @cases (element-type CtCase) as of @synced_at,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ct-incident.h"
@@ -45,6 +46,204 @@ ct_report_format_from_string (const char     *str,
 }
 
 static const char *const kind_names[] = { "pending", "breaches", "incidents", "metrics" };
+
+/* ---- partial results ---- */
+
+struct _CtReportGaps
+{
+  GPtrArray *names;   /* (element-type utf8) the failed sources, in the sync's order */
+  GArray    *kinds;   /* (element-type CtSourceKind) */
+};
+
+CtReportGaps *
+ct_report_gaps_new (void)
+{
+  CtReportGaps *gaps = g_new0 (CtReportGaps, 1);
+
+  gaps->names = g_ptr_array_new_with_free_func (g_free);
+  gaps->kinds = g_array_new (FALSE, FALSE, sizeof (CtSourceKind));
+  return gaps;
+}
+
+void
+ct_report_gaps_free (CtReportGaps *gaps)
+{
+  if (gaps == NULL)
+    return;
+  g_ptr_array_unref (gaps->names);
+  g_array_unref (gaps->kinds);
+  g_free (gaps);
+}
+
+void
+ct_report_gaps_add (CtReportGaps *gaps,
+                    const char   *name,
+                    CtSourceKind  kind)
+{
+  g_ptr_array_add (gaps->names, g_strdup (name));
+  g_array_append_val (gaps->kinds, kind);
+}
+
+guint
+ct_report_gaps_get_n (CtReportGaps *gaps)
+{
+  return gaps != NULL ? gaps->names->len : 0;
+}
+
+CtReportGaps *
+ct_report_gaps_from_sync (CtSync *sync)
+{
+  CtReportGaps *gaps = ct_report_gaps_new ();
+
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *h = ct_sync_get_health (sync, i);
+
+      if (h->available && h->failures > 0)
+        ct_report_gaps_add (gaps, h->name, h->kind);
+    }
+  return gaps;
+}
+
+/* What a report cannot know, worked out from the failed sources and the
+ * profile: the areas and queues they feed, and whether incidents are
+ * among them. */
+typedef struct
+{
+  CtReportGaps *gaps;       /* (unowned) (nullable) */
+  GHashTable   *areas;      /* area ids, "unassigned" included */
+  GHashTable   *queues;     /* queue ids */
+  gboolean      incidents;
+} Unknowns;
+
+static gboolean
+kind_is_incident (CtSourceKind kind)
+{
+  return kind == CT_SOURCE_KIND_N8N || kind == CT_SOURCE_KIND_CRON ||
+         kind == CT_SOURCE_KIND_QUEUE_JOB;
+}
+
+static void
+unknowns_init (Unknowns     *u,
+               CtProfile    *profile,
+               CtReportGaps *gaps)
+{
+  u->gaps = ct_report_gaps_get_n (gaps) > 0 ? gaps : NULL;
+  u->areas = g_hash_table_new (g_str_hash, g_str_equal);
+  u->queues = g_hash_table_new (g_str_hash, g_str_equal);
+  u->incidents = FALSE;
+  for (guint g = 0; u->gaps != NULL && g < gaps->kinds->len; g++)
+    {
+      CtSourceKind kind = g_array_index (gaps->kinds, CtSourceKind, g);
+
+      if (kind_is_incident (kind))
+        {
+          u->incidents = TRUE;
+          continue;
+        }
+      for (guint q = 0; q < ct_profile_get_n_queues (profile); q++)
+        {
+          const CtQueue *queue = ct_profile_get_queue (profile, q);
+
+          if (queue->kind != kind)
+            continue;
+          g_hash_table_add (u->queues, queue->id);
+          if (queue->area_id != NULL)
+            g_hash_table_add (u->areas, queue->area_id);
+          if (queue->area_map != NULL)
+            {
+              GHashTableIter iter;
+              gpointer value;
+
+              g_hash_table_iter_init (&iter, queue->area_map);
+              while (g_hash_table_iter_next (&iter, NULL, &value))
+                g_hash_table_add (u->areas, value);
+            }
+          if (queue->default_area != NULL)
+            g_hash_table_add (u->areas, queue->default_area);
+          if (queue->area_id == NULL && queue->default_area == NULL)
+            g_hash_table_add (u->areas, (gpointer) "unassigned");
+        }
+    }
+}
+
+static void
+unknowns_clear (Unknowns *u)
+{
+  g_clear_pointer (&u->areas, g_hash_table_unref);
+  g_clear_pointer (&u->queues, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Unknowns, unknowns_clear)
+
+static gboolean
+area_unknown (Unknowns   *u,
+              const char *id)
+{
+  return g_hash_table_contains (u->areas, id);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* "tier-validation, n8n" */
+static char *
+failed_names (Unknowns   *u,
+              const char *separator)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < u->gaps->names->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? separator : "",
+                            (const char *) u->gaps->names->pdata[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* The first line of a partial table or CSV. */
+static void
+append_partial_notice (GString        *out,
+                       CtReportFormat  format,
+                       Unknowns       *u)
+{
+  g_autofree char *names = NULL;
+
+  if (u->gaps == NULL)
+    return;
+  if (format == CT_REPORT_FORMAT_CSV)
+    {
+      guint n_areas = 0;
+      g_autofree gpointer *areas = g_hash_table_get_keys_as_array (u->areas, &n_areas);
+      g_autofree char *area_list = NULL;
+
+      qsort (areas, n_areas, sizeof (gpointer), compare_strings);
+      area_list = g_strjoinv (" ", (char **) areas);
+      names = failed_names (u, " ");
+      /* Machine-read: stays English and space-separated. */
+      g_string_append_printf (out, "# incomplete: failed_sources=%s; unknown_areas=%s%s\r\n",
+                              names, area_list, u->incidents ? "; incidents=unknown" : "");
+      return;
+    }
+  names = failed_names (u, ", ");
+  g_string_append_printf (out, _("INCOMPLETE: %s could not be read; what it feeds is shown as "
+                                 "“unknown”, not as a count.\n\n"), names);
+}
+
+static void
+add_partial_members (JsonBuilder *b,
+                     Unknowns    *u)
+{
+  json_builder_set_member_name (b, "complete");
+  json_builder_add_boolean_value (b, u->gaps == NULL);
+  json_builder_set_member_name (b, "failed_sources");
+  json_builder_begin_array (b);
+  for (guint i = 0; u->gaps != NULL && i < u->gaps->names->len; i++)
+    json_builder_add_string_value (b, u->gaps->names->pdata[i]);
+  json_builder_end_array (b);
+}
 
 /* ---- selecting and grouping ---- */
 
@@ -99,7 +298,8 @@ typedef struct
 static GArray *
 group_by_area (CtReportKind  kind,
                CtProfile    *profile,
-               GPtrArray    *cases)
+               GPtrArray    *cases,
+               Unknowns     *u)
 {
   guint n_areas = ct_profile_get_n_areas (profile);
   GArray *groups = g_array_sized_new (FALSE, TRUE, sizeof (Group), n_areas + 1);
@@ -125,7 +325,8 @@ group_by_area (CtReportKind  kind,
       else
         g_ptr_array_add (other.cases, c);
     }
-  if (other.cases->len > 0)
+  /* Shown even when empty if a failed source may have had cases there. */
+  if (other.cases->len > 0 || area_unknown (u, other.id))
     g_array_append_val (groups, other);
   else
     g_ptr_array_unref (other.cases);
@@ -283,6 +484,7 @@ static char *
 render_cases_json (CtReportKind  kind,
                    CtProfile    *profile,
                    GPtrArray    *cases,
+                   Unknowns     *u,
                    gint64        now)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -290,6 +492,7 @@ render_cases_json (CtReportKind  kind,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *at = iso_time (now);
   guint total = 0;
+  gboolean total_unknown = FALSE;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "report");
@@ -298,6 +501,7 @@ render_cases_json (CtReportKind  kind,
   json_builder_add_string_value (b, at);
   json_builder_set_member_name (b, "profile");
   json_builder_add_string_value (b, ct_profile_get_name (profile));
+  add_partial_members (b, u);
   if (kind == CT_REPORT_INCIDENTS)
     {
       json_builder_set_member_name (b, "incidents");
@@ -309,24 +513,33 @@ render_cases_json (CtReportKind  kind,
             total++;
           }
       json_builder_end_array (b);
+      total_unknown = u->incidents;
     }
   else
     {
-      g_autoptr(GArray) groups = group_by_area (kind, profile, cases);
+      g_autoptr(GArray) groups = group_by_area (kind, profile, cases, u);
 
       json_builder_set_member_name (b, "areas");
       json_builder_begin_array (b);
       for (guint i = 0; i < groups->len; i++)
         {
           Group *g = &g_array_index (groups, Group, i);
+          gboolean unknown = area_unknown (u, g->id);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
           json_builder_add_string_value (b, g->id);
           json_builder_set_member_name (b, "label");
           json_builder_add_string_value (b, g->label);
+          /* Unknown is null, never a 0 a script would believe. */
+          json_builder_set_member_name (b, "complete");
+          json_builder_add_boolean_value (b, !unknown);
           json_builder_set_member_name (b, "count");
-          json_builder_add_int_value (b, g->cases->len);
+          if (unknown)
+            json_builder_add_null_value (b);
+          else
+            json_builder_add_int_value (b, g->cases->len);
+          total_unknown = total_unknown || unknown;
           json_builder_set_member_name (b, "cases");
           json_builder_begin_array (b);
           for (guint j = 0; j < g->cases->len; j++)
@@ -341,7 +554,10 @@ render_cases_json (CtReportKind  kind,
       g_array_set_size (groups, 0);
     }
   json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, total);
+  if (total_unknown)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, total);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
@@ -404,10 +620,13 @@ render_cases_text (CtReportKind    kind,
                    CtReportFormat  format,
                    CtProfile      *profile,
                    GPtrArray      *cases,
+                   Unknowns       *u,
                    gint64          now)
 {
   GString *out = g_string_new (NULL);
   GArray *groups;
+
+  append_partial_notice (out, format, u);
 
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, kind == CT_REPORT_INCIDENTS
@@ -457,19 +676,28 @@ render_cases_text (CtReportKind    kind,
               g_string_append_c (out, '\n');
             }
         }
-      if (format == CT_REPORT_FORMAT_TABLE)
+      if (format == CT_REPORT_FORMAT_TABLE && u->incidents)
+        g_string_append_printf (out, ngettext ("%u incident read; how many there are is unknown\n",
+                                               "%u incidents read; how many there are is unknown\n",
+                                               total), total);
+      else if (format == CT_REPORT_FORMAT_TABLE)
         g_string_append_printf (out, ngettext ("%u incident\n", "%u incidents\n", total), total);
       return g_string_free (out, FALSE);
     }
 
-  groups = group_by_area (kind, profile, cases);
+  groups = group_by_area (kind, profile, cases, u);
   for (guint i = 0; i < groups->len; i++)
     {
       Group *g = &g_array_index (groups, Group, i);
 
       if (format == CT_REPORT_FORMAT_TABLE)
         {
-          g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
+          if (!area_unknown (u, g->id))
+            g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
+          else if (g->cases->len == 0)
+            g_string_append_printf (out, _("%s (unknown)\n"), g->label);
+          else
+            g_string_append_printf (out, _("%s (unknown, %u read)\n"), g->label, g->cases->len);
           if (g->cases->len == 0)
             continue;
           g_string_append (out, "  ");
@@ -496,10 +724,70 @@ hours (double value)
   return isnan (value) ? g_strdup ("—") : g_strdup_printf ("%.1f h", value);
 }
 
+/* Makes a metrics group's counts null: they are unknown. */
+static void
+mark_group_unknown (JsonObject *group)
+{
+  static const char *const counts[] = {
+    "pending", "upcoming", "awaiting_revision", "on_track", "at_risk", "breached", "escalated",
+    "decided_30d", "decided_90d", "cycle_hours_p50_30d", "cycle_hours_p90_30d",
+    "cycle_hours_p50_90d", "cycle_hours_p90_90d", "breach_rate_30d",
+  };
+  JsonObject *ageing = json_object_get_object_member (group, "ageing_hours");
+  g_autoptr(GList) buckets = ageing ? json_object_get_members (ageing) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (json_object_has_member (group, counts[i]))
+      json_object_set_null_member (group, counts[i]);
+  for (GList *l = buckets; l != NULL; l = l->next)
+    json_object_set_null_member (ageing, l->data);
+  json_object_set_boolean_member (group, "complete", FALSE);
+}
+
+static void
+mark_metrics_unknown (JsonObject *root,
+                      Unknowns   *u)
+{
+  static const char *const lists[] = { "areas", "queues" };
+
+  json_object_set_boolean_member (root, "complete", u->gaps == NULL);
+  {
+    JsonArray *failed = json_array_new ();
+
+    for (guint i = 0; u->gaps != NULL && i < u->gaps->names->len; i++)
+      json_array_add_string_element (failed, u->gaps->names->pdata[i]);
+    json_object_set_array_member (root, "failed_sources", failed);
+  }
+  if (u->gaps == NULL)
+    return;
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonArray *groups = json_object_get_array_member (root, lists[l]);
+      GHashTable *set = l == 0 ? u->areas : u->queues;
+
+      for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
+        {
+          JsonObject *g = json_array_get_object_element (groups, i);
+
+          if (g_hash_table_contains (set, json_object_get_string_member (g, "id")))
+            mark_group_unknown (g);
+        }
+    }
+  if (g_hash_table_size (u->areas) > 0)
+    {
+      mark_group_unknown (json_object_get_object_member (root, "total"));
+      /* An approver's backlog may be in the failed source too. */
+      json_object_set_null_member (root, "approvers");
+    }
+  if (u->incidents)
+    json_object_set_null_member (root, "incidents");
+}
+
 static char *
 render_metrics (CtReportFormat  format,
                 CtProfile      *profile,
                 GPtrArray      *cases,
+                Unknowns       *u,
                 gint64          now)
 {
   g_autoptr(CtMetrics) metrics = ct_metrics_compute (profile, cases, NULL, now);
@@ -510,6 +798,7 @@ render_metrics (CtReportFormat  format,
       g_autoptr(JsonNode) root = ct_metrics_to_json (metrics);
       g_autoptr(JsonGenerator) gen = json_generator_new ();
 
+      mark_metrics_unknown (json_node_get_object (root), u);
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);
       {
@@ -519,6 +808,7 @@ render_metrics (CtReportFormat  format,
   }
     }
   out = g_string_new (NULL);
+  append_partial_notice (out, format, u);
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, "group,id,label,pending,upcoming,on_track,at_risk,breached,escalated,"
                           "cycle_p50_30d_hours,cycle_p90_30d_hours,breach_rate_30d\r\n");
@@ -532,8 +822,26 @@ render_metrics (CtReportFormat  format,
                                                         : metrics->total;
       g_autofree char *p50 = hours (g->cycle_p50_30d);
       g_autofree char *p90 = hours (g->cycle_p90_30d);
+      gboolean unknown = i < metrics->areas->len ? area_unknown (u, g->id)
+                                                 : g_hash_table_size (u->areas) > 0;
 
-      if (format == CT_REPORT_FORMAT_CSV)
+      if (unknown && format == CT_REPORT_FORMAT_CSV)
+        {
+          append_csv (out, i < metrics->areas->len ? "area" : "total", FALSE);
+          append_csv (out, g->id, FALSE);
+          append_csv (out, g->label, FALSE);
+          g_string_append (out, "unknown,unknown,unknown,unknown,unknown,unknown,unknown,"
+                                "unknown,unknown\r\n");
+        }
+      else if (unknown)
+        {
+          const char *word = _("unknown");
+
+          append_cell (out, g->label, 24);
+          g_string_append_printf (out, "%8s  %8s  %8s  %8s  %9s  %9s  %9s\n", word, word, word,
+                                  word, word, word, word);
+        }
+      else if (format == CT_REPORT_FORMAT_CSV)
         {
           g_autofree char *numbers =
             g_strdup_printf ("%u,%u,%u,%u,%u,%u", g->pending, g->upcoming, g->on_track,
@@ -560,10 +868,32 @@ render_metrics (CtReportFormat  format,
                                   g->upcoming, g->at_risk, g->breached, g->escalated, p50, p90);
         }
     }
-  if (format == CT_REPORT_FORMAT_TABLE)
+  if (format == CT_REPORT_FORMAT_TABLE && u->incidents)
+    g_string_append_printf (out, ngettext ("%u incident read; how many there are is unknown\n",
+                                           "%u incidents read; how many there are is unknown\n",
+                                           metrics->incidents), metrics->incidents);
+  else if (format == CT_REPORT_FORMAT_TABLE)
     g_string_append_printf (out, ngettext ("%u incident\n", "%u incidents\n", metrics->incidents),
                             metrics->incidents);
   return g_string_free (out, FALSE);
+}
+
+char *
+ct_report_render_partial (CtReportKind    kind,
+                          CtReportFormat  format,
+                          CtProfile      *profile,
+                          GPtrArray      *cases,
+                          CtReportGaps   *gaps,
+                          gint64          now)
+{
+  g_auto(Unknowns) u = { 0 };
+
+  unknowns_init (&u, profile, gaps);
+  if (kind == CT_REPORT_METRICS)
+    return render_metrics (format, profile, cases, &u, now);
+  if (format == CT_REPORT_FORMAT_JSON)
+    return render_cases_json (kind, profile, cases, &u, now);
+  return render_cases_text (kind, format, profile, cases, &u, now);
 }
 
 char *
@@ -573,11 +903,7 @@ ct_report_render (CtReportKind    kind,
                   GPtrArray      *cases,
                   gint64          now)
 {
-  if (kind == CT_REPORT_METRICS)
-    return render_metrics (format, profile, cases, now);
-  if (format == CT_REPORT_FORMAT_JSON)
-    return render_cases_json (kind, profile, cases, now);
-  return render_cases_text (kind, format, profile, cases, now);
+  return ct_report_render_partial (kind, format, profile, cases, NULL, now);
 }
 
 char *

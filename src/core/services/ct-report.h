@@ -31,6 +31,22 @@ gboolean  ct_report_kind_from_string   (const char      *str,
 gboolean  ct_report_format_from_string (const char      *str,
                                         CtReportFormat  *format);
 
+/* What a partial result lacks: the sources that could not be read. The
+ * areas and counts such a source feeds are unknown, never 0. */
+typedef struct _CtReportGaps CtReportGaps;
+
+CtReportGaps *ct_report_gaps_new        (void);
+void          ct_report_gaps_free       (CtReportGaps    *gaps);
+/* @name: the source's name as --stats prints it ("tier-validation"). */
+void          ct_report_gaps_add        (CtReportGaps    *gaps,
+                                         const char      *name,
+                                         CtSourceKind     kind);
+/* The sources of @sync whose last refresh failed (available or not known
+ * to be missing). */
+CtReportGaps *ct_report_gaps_from_sync  (CtSync          *sync);
+guint         ct_report_gaps_get_n      (CtReportGaps    *gaps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtReportGaps, ct_report_gaps_free)
+
 /* Renders @kind over @cases (element-type CtCase, SLA states up to date
  * for @now) in @format. Server text is printed as text: JSON escapes it,
  * tables and CSV replace control characters (no terminal escapes get
@@ -40,6 +56,17 @@ char     *ct_report_render             (CtReportKind     kind,
                                         CtReportFormat   format,
                                         CtProfile       *profile,
                                         GPtrArray       *cases,
+                                        gint64           now);
+/* The same for a partial result: with @gaps not empty the report says so
+ * at its top (a line in a table, `"complete": false` and
+ * `"failed_sources"` in JSON, a `#` comment line before a CSV header), and
+ * each area, queue and count a failed source feeds reads "unknown" (null
+ * in JSON) instead of a number. @gaps may be NULL. */
+char     *ct_report_render_partial     (CtReportKind     kind,
+                                        CtReportFormat   format,
+                                        CtProfile       *profile,
+                                        GPtrArray       *cases,
+                                        CtReportGaps    *gaps,
                                         gint64           now);
 
 /* `--stats`: one line per source of @sync with its requests, bytes and

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ct-http.h"
 #include "ct-priority.h"
 #include "ct-sync.h"
 
@@ -38,6 +39,9 @@ struct _CtSync
   gint64       synced_at;
   gboolean     from_snapshot;
   gboolean     refreshing;
+  guint        refresh_stamp;     /* counts refreshes; the current one has this stamp */
+  guint        scheduled_stamp;   /* the stamp of the schedule's last refresh */
+  CtSyncCost   last_cost;
   gboolean     writing_snapshot;
   char        *notice;
 
@@ -446,37 +450,109 @@ apply_batch (SourceState   *state,
 
 /* ---- refresh ---- */
 
+/* One source's part of a refresh. The sources run at once, each on its own
+ * cancellable (cancelled with the refresh's) carrying its own tally, so the
+ * requests of sources that share one client are still counted apart. */
 typedef struct
 {
-  gboolean    full;
-  guint       index;
-  gboolean    probing;
-  GHashTable *affected;
-  guint       failed;
-  guint       available;
-  GString    *errors;
-  guint       start_requests;
-  guint64     start_bytes;
-  gint64      start_time;
+  SourceState   *state;          /* (unowned) */
+  GCancellable  *cancellable;    /* (owned) */
+  GCancellable  *parent;         /* (owned) (nullable) the caller's cancellable */
+  gulong         parent_id;
+  CtHttpTally   *tally;          /* (owned) */
+  gint64         start_time;
+  gboolean       done;
+  gboolean       probe_failed;   /* the probe itself failed: availability unknown */
+  CtSourceBatch *batch;          /* (owned) (nullable) */
+  GError        *error;          /* (owned) (nullable) */
+} Slot;
+
+typedef struct
+{
+  gboolean      full;
+  guint         stamp;           /* self->refresh_stamp when it began */
+  GHashTable   *affected;
+  guint         failed;
+  guint         available;
+  GString      *errors;
+  GPtrArray    *slots;           /* (element-type Slot) one per source, in the sources' order */
+  guint         running;         /* slots still waiting for their server */
+  guint         committed;       /* slots applied: always a prefix of @slots */
+  gboolean      odoo_flushed;
+  gboolean      cancelled;
+  CtHttpTally  *tally;           /* (owned) the whole refresh */
+  gint64        start_time;
 } Refresh;
+
+static void
+cancel_slot_cb (GCancellable *parent,
+                gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+slot_free (Slot *slot)
+{
+  if (slot->parent_id != 0)
+    g_cancellable_disconnect (slot->parent, slot->parent_id);
+  g_clear_object (&slot->parent);
+  g_clear_object (&slot->cancellable);
+  g_clear_pointer (&slot->tally, ct_http_tally_unref);
+  g_clear_pointer (&slot->batch, ct_source_batch_free);
+  g_clear_error (&slot->error);
+  g_free (slot);
+}
 
 static void
 refresh_free (Refresh *r)
 {
+  g_ptr_array_unref (r->slots);
   g_hash_table_unref (r->affected);
   g_string_free (r->errors, TRUE);
+  ct_http_tally_unref (r->tally);
   g_free (r);
 }
 
-static void refresh_next (GTask *task);
+/* Whether @r still is the sync's refresh: ct_sync_stop() lets go of a
+ * refresh at once (so a start right after it is not refused as busy), and
+ * whatever the old one still brings back is dropped. */
+static gboolean
+refresh_is_current (CtSync  *self,
+                    Refresh *r)
+{
+  return self->refreshing && r->stamp == self->refresh_stamp;
+}
 
+static void
+record_cost (CtSync  *self,
+             Refresh *r)
+{
+  self->last_cost.requests = r->tally->requests;
+  self->last_cost.bytes = r->tally->bytes;
+  self->last_cost.depth = r->tally->depth;
+  self->last_cost.max_in_flight = r->tally->max_in_flight;
+  self->last_cost.elapsed_us = g_get_monotonic_time () - r->start_time;
+}
+
+/* Ends @task; the refresh's own reference goes with it. */
 static void
 refresh_return (GTask *task)
 {
   CtSync *self = g_task_get_source_object (task);
   Refresh *r = g_task_get_task_data (task);
 
+  if (!refresh_is_current (self, r) || r->cancelled)
+    {
+      if (refresh_is_current (self, r))
+        self->refreshing = FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The refresh was stopped"));
+      g_object_unref (task);
+      return;
+    }
   self->refreshing = FALSE;
+  record_cost (self, r);
   g_signal_emit (self, signals[SIGNAL_REFRESHED], 0);
   if (r->failed > 0)
     g_task_return_new_error (task, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED,
@@ -599,8 +675,7 @@ refresh_apply (GTask *task)
 }
 
 static void
-source_failed (CtSync      *self,
-               Refresh     *r,
+source_failed (Refresh     *r,
                SourceState *state,
                GError      *error)
 {
@@ -616,56 +691,182 @@ source_failed (CtSync      *self,
 }
 
 static void
-account (SourceState *state,
-         Refresh     *r)
+account (Slot *slot)
 {
-  CtHttp *http = ct_source_get_http (state->source);
+  CtSourceHealth *health = &slot->state->health;
 
-  if (http == NULL)
-    return;
-  state->health.requests = ct_http_get_request_count (http) - r->start_requests;
-  state->health.bytes = ct_http_get_bytes_received (http) - r->start_bytes;
-  state->health.elapsed_us = g_get_monotonic_time () - r->start_time;
-  state->health.total_requests += state->health.requests;
-  state->health.total_bytes += state->health.bytes;
-  state->health.total_elapsed_us += state->health.elapsed_us;
+  health->requests = slot->tally->requests;
+  health->bytes = slot->tally->bytes;
+  health->depth = slot->tally->depth;
+  health->elapsed_us = g_get_monotonic_time () - slot->start_time;
+  health->total_requests += health->requests;
+  health->total_bytes += health->bytes;
+  health->total_elapsed_us += health->elapsed_us;
 }
+
+/* Applies one finished slot to its source's state. Called in the sources'
+ * order only, so the result is the same whichever server answered first. */
+static void
+commit_slot (Refresh *r,
+             Slot    *slot)
+{
+  SourceState *state = slot->state;
+
+  if (slot->probe_failed)
+    {
+      state->health.available = TRUE;   /* unknown: count the failure against it */
+      r->available++;
+      source_failed (r, state, slot->error);
+      return;
+    }
+  if (!state->health.available)
+    {
+      /* Models missing (or no queue of this kind): nothing to read, and
+       * nothing of it stays. */
+      if (g_hash_table_size (state->views) > 0)
+        {
+          GHashTableIter iter;
+          gpointer key;
+
+          g_hash_table_iter_init (&iter, state->views);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_hash_table_add (r->affected, g_strdup (key));
+          g_hash_table_remove_all (state->views);
+        }
+      state->health.cases = 0;
+      return;
+    }
+  r->available++;
+  if (slot->batch == NULL)
+    {
+      source_failed (r, state, slot->error);
+      return;
+    }
+  apply_batch (state, slot->batch, r->affected);
+  g_free (state->cursor);
+  state->cursor = g_strdup (slot->batch->cursor);
+  state->health.last_success = g_get_real_time () / G_USEC_PER_SEC;
+  state->health.failures = 0;
+  g_clear_pointer (&state->health.last_error, g_free);
+}
+
+/* Applies the finished slots that all the earlier ones are in front of;
+ * once every Odoo source is in, what they brought goes to the store before
+ * n8n (another server, maybe slow or down) has answered. */
+static void
+refresh_advance (GTask *task)
+{
+  CtSync *self = g_task_get_source_object (task);
+  Refresh *r = g_task_get_task_data (task);
+  gboolean only_n8n_left;
+
+  if (!refresh_is_current (self, r) || r->cancelled)
+    {
+      if (r->running == 0)
+        refresh_return (task);
+      return;
+    }
+  while (r->committed < r->slots->len)
+    {
+      Slot *slot = r->slots->pdata[r->committed];
+
+      if (!r->odoo_flushed)
+        {
+          only_n8n_left = TRUE;
+          for (guint i = r->committed; i < r->slots->len && only_n8n_left; i++)
+            only_n8n_left = ((Slot *)r->slots->pdata[i])->state->health.kind == CT_SOURCE_KIND_N8N;
+          /* Whether n8n answered before or after: the same flushes, in the
+           * same order. */
+          if (only_n8n_left)
+            {
+              r->odoo_flushed = TRUE;
+              flush (self, r, NULL);
+            }
+        }
+      if (!slot->done)
+        break;
+      commit_slot (r, slot);
+      r->committed++;
+    }
+  if (r->committed == r->slots->len)
+    refresh_apply (task);
+}
+
+/* A slot's server work is over (@error: owned, NULL on success). */
+static void
+slot_done (GTask         *task,
+           Slot          *slot,
+           CtSourceBatch *batch,
+           GError        *error)
+{
+  Refresh *r = g_task_get_task_data (task);
+
+  slot->batch = batch;
+  slot->error = error;
+  slot->done = TRUE;
+  r->running--;
+  account (slot);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    r->cancelled = TRUE;
+  refresh_advance (task);
+}
+
+typedef struct
+{
+  GTask *task;   /* (owned) */
+  Slot  *slot;   /* (unowned) owned by the task's Refresh */
+} SlotCall;
+
+static SlotCall *
+slot_call_new (GTask *task,
+               Slot  *slot)
+{
+  SlotCall *call = g_new (SlotCall, 1);
+
+  call->task = g_object_ref (task);
+  call->slot = slot;
+  return call;
+}
+
+static void
+slot_call_free (SlotCall *call)
+{
+  g_object_unref (call->task);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlotCall, slot_call_free)
 
 static void
 fetch_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(SlotCall) call = user_data;
+  GError *error = NULL;
+  CtSourceBatch *batch = ct_source_fetch_finish (CT_SOURCE (object), result, &error);
+
+  slot_done (call->task, call->slot, batch, error);
+}
+
+static void
+slot_fetch (GTask *task,
+            Slot  *slot)
+{
   CtSync *self = g_task_get_source_object (task);
   Refresh *r = g_task_get_task_data (task);
-  SourceState *state = self->sources->pdata[r->index];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CtSourceBatch) batch = ct_source_fetch_finish (CT_SOURCE (object), result, &error);
+  SourceState *state = slot->state;
 
-  account (state, r);
-  if (batch == NULL)
+  /* A refresh that has been let go asks nothing more. */
+  if (!refresh_is_current (self, r))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          self->refreshing = FALSE;
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      source_failed (self, r, state, error);
+      slot_done (task, slot, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                        "stopped"));
+      return;
     }
-  else
-    {
-      apply_batch (state, batch, r->affected);
-      g_free (state->cursor);
-      state->cursor = g_strdup (batch->cursor);
-      state->health.last_success = g_get_real_time () / G_USEC_PER_SEC;
-      state->health.failures = 0;
-      g_clear_pointer (&state->health.last_error, g_free);
-    }
-  r->index++;
-  refresh_next (task);
+  ct_source_fetch_async (state->source,
+                         r->full || !state->complete_once ? NULL : state->cursor,
+                         slot->cancellable, fetch_done, slot_call_new (task, slot));
 }
 
 static void
@@ -673,93 +874,60 @@ probe_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
-  CtSync *self = g_task_get_source_object (task);
-  Refresh *r = g_task_get_task_data (task);
-  SourceState *state = self->sources->pdata[r->index];
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SlotCall) call = user_data;
+  CtSync *self = g_task_get_source_object (call->task);
+  Refresh *r = g_task_get_task_data (call->task);
+  Slot *slot = call->slot;
+  GError *error = NULL;
   gboolean available = FALSE;
 
   if (!ct_source_probe_finish (CT_SOURCE (object), result, &available, &error))
     {
-      account (state, r);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          self->refreshing = FALSE;
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      state->health.available = TRUE;   /* unknown: count the failure against it */
-      r->available++;
-      source_failed (self, r, state, error);
-      r->index++;
-      refresh_next (task);
+      slot->probe_failed = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      slot_done (call->task, slot, NULL, error);
       return;
     }
-  state->health.probed = TRUE;
-  state->health.available = available;
-  refresh_next (task);
+  if (refresh_is_current (self, r))
+    {
+      slot->state->health.probed = TRUE;
+      slot->state->health.available = available;
+    }
+  if (!available)
+    {
+      slot_done (call->task, slot, NULL, NULL);
+      return;
+    }
+  slot_fetch (call->task, slot);
 }
 
+/* Starts one source: probes it if it never was, then fetches. */
 static void
-refresh_next (GTask *task)
+slot_start (GTask *task,
+            Slot  *slot)
 {
-  CtSync *self = g_task_get_source_object (task);
   Refresh *r = g_task_get_task_data (task);
-  SourceState *state;
-  CtHttp *http;
+  SourceState *state = slot->state;
 
-  if (r->index >= self->sources->len)
-    {
-      refresh_apply (task);
-      return;
-    }
-  state = self->sources->pdata[r->index];
+  slot->start_time = g_get_monotonic_time ();
   if (!ct_source_has_queues (state->source))
     {
       state->health.probed = TRUE;
       state->health.available = FALSE;
-      r->index++;
-      refresh_next (task);
+      slot->done = TRUE;
       return;
     }
-  /* n8n is another server: what Odoo brought goes to the store first, so a
-   * slow or dead n8n never holds the approvals back. */
-  if (state->health.kind == CT_SOURCE_KIND_N8N)
-    flush (self, r, NULL);
   state->health.last_attempt = g_get_real_time () / G_USEC_PER_SEC;
-  http = ct_source_get_http (state->source);
+  if (state->health.probed && !state->health.available)
+    {
+      slot->done = TRUE;
+      return;
+    }
+  r->running++;
   if (!state->health.probed)
-    {
-      if (http != NULL)
-        {
-          r->start_requests = ct_http_get_request_count (http);
-          r->start_bytes = ct_http_get_bytes_received (http);
-        }
-      r->start_time = g_get_monotonic_time ();
-      ct_source_probe_async (state->source, g_task_get_cancellable (task), probe_done, task);
-      return;
-    }
-  if (!state->health.available)
-    {
-      /* Models missing: nothing to read, and nothing of it stays. */
-      g_hash_table_remove_all (state->views);
-      state->health.cases = 0;
-      r->index++;
-      refresh_next (task);
-      return;
-    }
-  r->available++;
-  if (http != NULL)
-    {
-      r->start_requests = ct_http_get_request_count (http);
-      r->start_bytes = ct_http_get_bytes_received (http);
-    }
-  r->start_time = g_get_monotonic_time ();
-  ct_source_fetch_async (state->source,
-                         r->full || !state->complete_once ? NULL : state->cursor,
-                         g_task_get_cancellable (task), fetch_done, task);
+    ct_source_probe_async (state->source, slot->cancellable, probe_done,
+                           slot_call_new (task, slot));
+  else
+    slot_fetch (task, slot);
 }
 
 void
@@ -786,9 +954,34 @@ ct_sync_refresh_async (CtSync              *self,
             (self->reconcile_interval > 0 && now - self->last_full >= self->reconcile_interval);
   r->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->errors = g_string_new (NULL);
+  r->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
+  r->tally = ct_http_tally_new (NULL);
+  r->start_time = g_get_monotonic_time ();
+  r->stamp = ++self->refresh_stamp;
   g_task_set_task_data (task, r, (GDestroyNotify)refresh_free);
   self->refreshing = TRUE;
-  refresh_next (task);
+
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      Slot *slot = g_new0 (Slot, 1);
+
+      slot->state = self->sources->pdata[i];
+      slot->tally = ct_http_tally_new (r->tally);
+      slot->cancellable = g_cancellable_new ();
+      ct_http_tally_attach (slot->cancellable, slot->tally);
+      if (cancellable != NULL)
+        {
+          slot->parent = g_object_ref (cancellable);
+          slot->parent_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_slot_cb),
+                                                   slot->cancellable, NULL);
+        }
+      g_ptr_array_add (r->slots, slot);
+    }
+  /* Every source asks at once: the refresh takes as long as the slowest
+   * source, not as long as all of them together. */
+  for (guint i = 0; i < r->slots->len; i++)
+    slot_start (task, r->slots->pdata[i]);
+  refresh_advance (task);
 }
 
 gboolean
@@ -797,6 +990,12 @@ ct_sync_refresh_finish (CtSync        *self,
                         GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const CtSyncCost *
+ct_sync_get_last_cost (CtSync *self)
+{
+  return &self->last_cost;
 }
 
 /* ---- the schedule ---- */
@@ -820,13 +1019,22 @@ scheduled_done (GObject      *object,
     self->timeout_id = g_timeout_add_seconds (ct_sync_get_next_delay (self), tick, self);
 }
 
+/* Starts a refresh for the schedule and remembers it as the schedule's. */
+static void
+scheduled_refresh (CtSync *self)
+{
+  ct_sync_refresh_async (self, FALSE, self->cancellable, scheduled_done, NULL);
+  if (self->refreshing)
+    self->scheduled_stamp = self->refresh_stamp;
+}
+
 static gboolean
 tick (gpointer data)
 {
   CtSync *self = data;
 
   self->timeout_id = 0;
-  ct_sync_refresh_async (self, FALSE, self->cancellable, scheduled_done, NULL);
+  scheduled_refresh (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -836,7 +1044,7 @@ ct_sync_start (CtSync *self)
   if (self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  ct_sync_refresh_async (self, FALSE, self->cancellable, scheduled_done, NULL);
+  scheduled_refresh (self);
 }
 
 void
@@ -848,4 +1056,10 @@ ct_sync_stop (CtSync *self)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
     }
+  /* Let go of the schedule's refresh now rather than when its cancelled
+   * requests come back: a start right after this refreshes at once
+   * instead of being refused as busy and waiting a whole interval. What
+   * the old refresh still brings back is dropped. */
+  if (self->refreshing && self->refresh_stamp == self->scheduled_stamp)
+    self->refreshing = FALSE;
 }

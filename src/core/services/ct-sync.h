@@ -36,11 +36,23 @@ typedef struct
   /* The last fetch, then every fetch since the sync was made. */
   guint         requests;
   guint64       bytes;
+  guint         depth;           /* round trips one after another in the last fetch */
   gint64        elapsed_us;
   guint         total_requests;
   guint64       total_bytes;
   gint64        total_elapsed_us;
 } CtSourceHealth;
+
+/* What the last refresh cost on the wire, all sources together. */
+typedef struct
+{
+  guint    requests;
+  guint64  bytes;
+  guint    depth;          /* round trips deep: the longest chain of requests each sent
+                            * after an earlier one had answered */
+  guint    max_in_flight;  /* most requests outstanding at once */
+  gint64   elapsed_us;
+} CtSyncCost;
 
 #define CT_TYPE_SYNC (ct_sync_get_type ())
 
@@ -50,7 +62,8 @@ GQuark          ct_sync_error_quark        (void);
 
 CtSync         *ct_sync_new                (CtProfile    *profile,
                                             CtCaseStore  *store);
-/* Sources are fetched in the order added; when several have the same
+/* Sources are fetched at once; what they bring is applied in the order
+ * they were added, whichever answers first, and when several have the same
  * record, the first one's view is the base of the merged case. */
 void            ct_sync_add_source         (CtSync       *self,
                                             CtSource     *source);
@@ -106,8 +119,8 @@ gint64          ct_sync_get_synced_at      (CtSync       *self);
 gboolean        ct_sync_case_is_stale      (CtSync       *self,
                                             CtCase       *c);
 
-/* One pass over every source: probes those not probed yet, then fetches
- * each (incremental from its cursor, or everything when @full or when the
+/* One pass over every source, all at once: probes those not probed yet,
+ * then fetches each (incremental from its cursor, or everything when @full or when the
  * reconciliation is due), merges and applies to the store, recomputes SLA
  * states and priorities. A failing source leaves its cases as they were and
  * the others go on. Fails with CT_SYNC_ERROR_SOURCES_FAILED when any
@@ -120,6 +133,9 @@ void            ct_sync_refresh_async      (CtSync              *self,
 gboolean        ct_sync_refresh_finish     (CtSync              *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+
+/* The last successful refresh's cost (zeros before the first). */
+const CtSyncCost *ct_sync_get_last_cost   (CtSync       *self);
 
 /* Refreshes now and then every interval (backed off on errors) until
  * ct_sync_stop(). Emits "refreshed" after each pass. */

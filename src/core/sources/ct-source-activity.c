@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* The case is the record the activity sits on (res_model, res_id), so an
@@ -226,6 +227,8 @@ static void
 ct_source_activity_class_init (CtSourceActivityClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_activity_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void

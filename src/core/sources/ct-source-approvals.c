@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* A request is open while `pending`; each approver is a requirement. With
@@ -280,6 +281,8 @@ static void
 ct_source_approvals_class_init (CtSourceApprovalsClass *klass)
 {
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_approvals_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void

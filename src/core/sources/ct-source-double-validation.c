@@ -9,23 +9,48 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* The order itself is the mechanism: its state says whether the second
  * validation is open, and its write_date moves whenever that state does, so
- * an incremental read sees orders approved or cancelled elsewhere. */
+ * an incremental read sees orders approved or cancelled elsewhere (ct-sim's
+ * button_cancel keeps write_date: there the reconciliation sees it). */
 
 G_DECLARE_FINAL_TYPE (CtSourceDoubleValidation, ct_source_double_validation, CT,
                       SOURCE_DOUBLE_VALIDATION, CtSource)
 
 struct _CtSourceDoubleValidation
 {
-  CtSource parent_instance;
+  CtSource  parent_instance;
+
+  char     *seen_second;   /* (nullable) the newest write_date read */
+  GArray   *seen_ids;      /* (element-type gint64) the orders read at that second */
 };
 
 G_DEFINE_FINAL_TYPE (CtSourceDoubleValidation, ct_source_double_validation, CT_TYPE_SOURCE)
 
 static void next_queue (CtSourceFetch *f);
+
+/* An incremental read asks for the ids of the orders whose write_date moved
+ * since the cursor, whatever their state: one that was approved, cancelled
+ * or reset elsewhere arrives as a change and leaves. It reads the cursor's
+ * own second again (`>=`: a write later in that second is not lost) but
+ * leaves out the orders already read at that second, so a refresh where
+ * nothing changed is one request answering nothing. Only when something
+ * changed, a second read brings those still open with their fields. The
+ * cursor is the newest write_date read: no request of its own. */
+typedef struct
+{
+  GPtrArray *changed;   /* (element-type JsonObject) the changed orders of the current queue */
+} Changes;
+
+static void
+changes_free (Changes *changes)
+{
+  g_ptr_array_unref (changes->changed);
+  g_free (changes);
+}
 
 static void
 add_order (CtSourceFetch *f,
@@ -53,25 +78,25 @@ add_order (CtSourceFetch *f,
 }
 
 static void
-changed_page (CtSourceFetch *f,
-              JsonArray     *rows)
+note_seen (CtSourceDoubleValidation *self,
+           const char               *cursor,
+           JsonObject               *row)
 {
-  const CtQueue *queue = ct_source_fetch_queue (f);
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *row = json_array_get_element (rows, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (row))
-        ct_source_fetch_note_read (f, queue->model,
-                                   ct_source_get_int (json_node_get_object (row), "id"));
-    }
+  ct_source_note_seen (&self->seen_second, self->seen_ids, cursor, row);
 }
 
 static void
 queue_done (CtSourceFetch *f,
             JsonArray     *rows)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+  Changes *changes = f->data;
+
+  /* The orders read at the newest second, for the next read to leave out. */
+  for (guint i = 0; changes != NULL && i < changes->changed->len; i++)
+    note_seen (self, f->new_cursor, changes->changed->pdata[i]);
+  if (changes != NULL)
+    g_ptr_array_set_size (changes->changed, 0);
   f->queue++;
   next_queue (f);
 }
@@ -80,43 +105,80 @@ static void
 open_page (CtSourceFetch *f,
            JsonArray     *rows)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *row = json_array_get_element (rows, i);
 
-      if (JSON_NODE_HOLDS_OBJECT (row))
-        add_order (f, json_node_get_object (row));
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      add_order (f, json_node_get_object (row));
+      if (f->key == NULL)
+        ct_source_track_cursor (&f->new_cursor, json_node_get_object (row));
     }
+  for (guint i = 0; f->key == NULL && i < json_array_get_length (rows); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      note_seen (self, f->new_cursor, json_array_get_object_element (rows, i));
 }
 
 static void
-open_done (CtSourceFetch *f,
-           JsonArray     *rows)
+changed_page (CtSourceFetch *f,
+              JsonArray     *rows)
 {
-  if (f->cursor != NULL && f->key == NULL)
-    {
-      /* Which orders changed at all: those no longer open have been
-       * approved, cancelled or reset elsewhere. Ids only: cheap. */
-      g_autoptr(JsonArray) domain = json_array_new ();
-      static const char *const fields[] = { "id", NULL };
+  const CtQueue *queue = ct_source_fetch_queue (f);
+  Changes *changes = f->data;
 
-      ct_source_domain_add (domain, "write_date", ">=",
-                            json_node_init_string (json_node_alloc (), f->cursor));
-      ct_source_fetch_read_pages (f, ct_source_fetch_queue (f)->model, domain, fields, 10000,
-                                  changed_page, queue_done);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      JsonObject *order;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      order = json_node_get_object (row);
+      ct_source_fetch_note_read (f, queue->model, ct_source_get_int (order, "id"));
+      ct_source_track_cursor (&f->new_cursor, order);
+      g_ptr_array_add (changes->changed, json_object_ref (order));
+    }
+}
+
+/* Something changed: the same orders again, those still open only, with
+ * what their cases need. An id list would make the server test every
+ * order against it; the same "changed since" does not. */
+static void
+changed_done (CtSourceFetch *f,
+              JsonArray     *rows)
+{
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+  Changes *changes = f->data;
+  const CtQueue *queue = ct_source_fetch_queue (f);
+  g_autoptr(JsonArray) domain = NULL;
+  g_auto(GStrv) fields = NULL;
+  static const char *const extra[] = { "id", "date_order", "create_date", "write_date", NULL };
+
+  if (changes->changed->len == 0)
+    {
+      queue_done (f, NULL);
       return;
     }
-  queue_done (f, NULL);
+  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+    return;
+  ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
+                              open_page, queue_done);
 }
 
 static void
 next_queue (CtSourceFetch *f)
 {
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
   const CtQueue *queue;
   g_autoptr(JsonArray) domain = NULL;
   g_auto(GStrv) fields = NULL;
   /* What the case needs, no more: at 100 000 orders each field costs. */
-  static const char *const extra[] = { "id", "date_order", "create_date", NULL };
+  static const char *const extra[] = { "id", "date_order", "create_date", "write_date", NULL };
 
   /* One record's detail reads only the queues on its model. */
   while ((queue = ct_source_fetch_next_queue (f)) != NULL && f->key != NULL &&
@@ -124,26 +186,29 @@ next_queue (CtSourceFetch *f)
     f->queue++;
   if (queue == NULL)
     {
+      if (f->key == NULL && f->new_cursor == NULL)
+        f->new_cursor = g_strdup (f->cursor);
       ct_source_fetch_return (f);
       return;
     }
+  if (f->cursor != NULL && f->key == NULL)
+    {
+      /* Which orders changed at all, whatever their state: ids only. */
+      static const char *const changed_fields[] = { "id", "write_date", NULL };
+
+      domain = json_array_new ();
+      ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
+      ct_source_fetch_read_pages (f, queue->model, domain, changed_fields, 10000, changed_page,
+                                  changed_done);
+      return;
+    }
+  fields = ct_source_queue_fields (f->source, queue, extra);
   if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
     return;
   if (f->key != NULL)
     ct_source_domain_add (domain, "id", "=", json_node_init_int (json_node_alloc (), f->key_id));
-  else if (f->cursor != NULL)
-    ct_source_domain_add (domain, "write_date", ">=",
-                          json_node_init_string (json_node_alloc (), f->cursor));
-  fields = ct_source_queue_fields (f->source, queue, extra);
   ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
-                              open_page, open_done);
-}
-
-static void
-latest_done (CtSourceFetch *f,
-             JsonArray     *rows)
-{
-  next_queue (f);
+                              open_page, queue_done);
 }
 
 static void
@@ -154,25 +219,38 @@ ct_source_double_validation_fetch_async (CtSource            *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  CtSourceFetch *f = ct_source_fetch_begin (self, cursor, key, NULL, NULL, cancellable, callback,
-                                            user_data);
-  GPtrArray *queues = ct_source_get_queues (self);
+  Changes *changes = g_new0 (Changes, 1);
+  CtSourceFetch *f;
 
-  if (queues->len == 0 || key != NULL)
-    next_queue (f);
-  else
-    ct_source_fetch_latest_write (f, ((const CtQueue *)queues->pdata[0])->model, latest_done);
+  changes->changed = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  f = ct_source_fetch_begin (self, cursor, key, changes, (GDestroyNotify) changes_free,
+                             cancellable, callback, user_data);
+  next_queue (f);
+}
+
+static void
+ct_source_double_validation_finalize (GObject *object)
+{
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (object);
+
+  g_free (self->seen_second);
+  g_array_unref (self->seen_ids);
+  G_OBJECT_CLASS (ct_source_double_validation_parent_class)->finalize (object);
 }
 
 static void
 ct_source_double_validation_class_init (CtSourceDoubleValidationClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = ct_source_double_validation_finalize;
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_double_validation_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void
 ct_source_double_validation_init (CtSourceDoubleValidation *self)
 {
+  self->seen_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 CtSource *

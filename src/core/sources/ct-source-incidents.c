@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ct-incident.h"
+#include "ct-model-probe.h"
 #include "ct-source.h"
 
 /* Two sides, one type: the n8n side (its own server, so it fails on its
@@ -18,12 +19,12 @@
  * have no write_date cursor in n8n.
  *
  * n8n: lists leave out customData, which says which case a run holds up,
- * so each failed run is read once by id with includeData and the part that
- * matters (no run data) is kept. Real n8n may leave new waiting executions
- * out of lists: the ones seen running or waiting before are read by id. */
+ * unless asked with includeData: the first fetch lists failed runs with it,
+ * page by page, all of them, and later fetches read only new failed runs by
+ * id, all at once; the part that matters (no run data) is kept. Real n8n may
+ * leave new waiting executions out of lists: the ones seen running or
+ * waiting before are read by id. */
 
-#define N8N_MAX_PER_STATUS 1000
-#define N8N_MAX_DETAILS    25
 
 G_DECLARE_FINAL_TYPE (CtSourceIncidents, ct_source_incidents, CT, SOURCE_INCIDENTS, CtSource)
 
@@ -37,6 +38,8 @@ struct _CtSourceIncidents
   char        *api_key;
   GHashTable  *details;      /* execution id → JsonObject without "data" (finished runs) */
   GHashTable  *watched;      /* execution id → TRUE: seen running or waiting */
+
+  gboolean     listed_once;  /* failed runs were listed with their data once */
 
   /* Odoo side */
   int          has_queue_job;     /* -1 unknown */
@@ -52,35 +55,19 @@ typedef struct
 {
   GHashTable    *executions;  /* id → JsonObject, as listed or read */
   GHashTable    *workflows;   /* id → name */
-  guint          status;      /* index in n8n_statuses */
-  char          *next_cursor;
-  guint          listed;      /* for this status */
-  GPtrArray     *to_read;     /* ids to read one by one: (char *, gboolean with data) */
-  guint          next_read;
   GPtrArray     *cases;
   char          *key;
+  guint          pending;     /* reads of the current phase not back yet */
+  GError        *error;       /* (nullable) the phase's first failure */
+  void         (*then) (GTask *task);
 } Fetch;
-
-typedef struct
-{
-  char     *id;
-  gboolean  with_data;
-} ReadItem;
-
-static void
-read_item_free (ReadItem *item)
-{
-  g_free (item->id);
-  g_free (item);
-}
 
 static void
 fetch_free (Fetch *f)
 {
   g_clear_pointer (&f->executions, g_hash_table_unref);
   g_clear_pointer (&f->workflows, g_hash_table_unref);
-  g_free (f->next_cursor);
-  g_clear_pointer (&f->to_read, g_ptr_array_unref);
+  g_clear_error (&f->error);
   g_clear_pointer (&f->cases, g_ptr_array_unref);
   g_free (f->key);
   g_free (f);
@@ -94,18 +81,9 @@ fetch_new (const char *key)
   f->executions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)json_object_unref);
   f->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  f->to_read = g_ptr_array_new_with_free_func ((GDestroyNotify)read_item_free);
   f->cases = g_ptr_array_new_with_free_func (g_object_unref);
   f->key = g_strdup (key);
   return f;
-}
-
-static void
-fail (GTask  *task,
-      GError *error)
-{
-  g_task_return_error (task, error);
-  g_object_unref (task);
 }
 
 static void
@@ -130,8 +108,8 @@ return_cases (GTask *task)
       batch->cases = g_steal_pointer (&f->cases);
       batch->complete = TRUE;
     }
+  /* The phase that ends here holds the task's reference. */
   g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
-  g_object_unref (task);
 }
 
 static char *
@@ -150,8 +128,169 @@ id_string (JsonObject *object)
 
 /* ---- n8n ---- */
 
-static void n8n_list_next (GTask *task);
-static void n8n_read_next (GTask *task);
+/* The reads of one fetch go out together and each phase waits for all of
+ * them: the workflows and every status's list (page by page, all of
+ * them), then the runs that need reading by id, all at once. The first
+ * failure fails the fetch once every read of the phase is back. */
+typedef void (*PhaseFunc) (GTask *task);
+
+static void
+phase_begin (GTask     *task,
+             PhaseFunc  then)
+{
+  Fetch *f = g_task_get_task_data (task);
+
+  f->pending = 1;   /* held until the phase's reads are all out */
+  f->then = then;
+}
+
+static GTask *
+phase_ref (GTask *task)
+{
+  Fetch *f = g_task_get_task_data (task);
+
+  f->pending++;
+  return g_object_ref (task);
+}
+
+/* One read of the phase is back (@error owned, nullable); takes the
+ * reference phase_ref gave. */
+static void
+phase_done (GTask  *task,
+            GError *error)
+{
+  Fetch *f = g_task_get_task_data (task);
+
+  if (error != NULL && f->error == NULL)
+    f->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+  if (--f->pending == 0)
+    {
+      if (f->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&f->error));
+      else
+        f->then (task);
+    }
+  g_object_unref (task);
+}
+
+static void
+n8n_keep_detail (CtSourceIncidents *self,
+                 const char        *id,
+                 JsonObject        *execution)
+{
+  JsonObject *kept = json_object_new ();
+  GList *members = json_object_get_members (execution);
+  JsonNode *d = json_object_get_member (execution, "data");
+
+  /* Keep what says what failed and what it holds up, not the run data,
+   * which may be megabytes. */
+  for (GList *l = members; l != NULL; l = l->next)
+    if (strcmp (l->data, "data") != 0 && strcmp (l->data, "workflowData") != 0)
+      json_object_set_member (kept, l->data,
+                              json_node_copy (json_object_get_member (execution, l->data)));
+  g_list_free (members);
+  /* The error message, for the details: data.resultData.error.message */
+  if (d != NULL && JSON_NODE_HOLDS_OBJECT (d))
+    {
+      JsonObject *rd = json_object_get_object_member (json_node_get_object (d), "resultData");
+      JsonNode *err = rd ? json_object_get_member (rd, "error") : NULL;
+
+      if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
+        {
+          JsonObject *data_obj = json_object_new ();
+          JsonObject *result_data = json_object_new ();
+
+          json_object_set_member (result_data, "error", json_node_copy (err));
+          json_object_set_object_member (data_obj, "resultData", result_data);
+          json_object_set_object_member (kept, "data", data_obj);
+        }
+    }
+  g_hash_table_replace (self->details, g_strdup (id), kept);
+}
+
+static gboolean
+is_failed (JsonObject *execution)
+{
+  const char *status = ct_source_get_string (execution, "status");
+
+  return g_strcmp0 (status, "error") == 0 || g_strcmp0 (status, "crashed") == 0;
+}
+
+typedef struct
+{
+  GTask    *task;        /* (owned) */
+  char     *id;          /* a run read by id */
+  guint     status;      /* or a status list's index in n8n_statuses */
+  gboolean  with_data;
+  char     *cursor;      /* (nullable) the list's next page */
+} N8nCall;
+
+static void
+n8n_call_free (N8nCall *call)
+{
+  g_free (call->id);
+  g_free (call->cursor);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (N8nCall, n8n_call_free)
+
+static N8nCall *
+n8n_call_new (GTask *task)
+{
+  N8nCall *call = g_new0 (N8nCall, 1);
+
+  call->task = phase_ref (task);
+  return call;
+}
+
+static char *
+n8n_uri (CtSourceIncidents *self,
+         const char        *path_and_query)
+{
+  const char *base = self->base_url;
+  gsize len = strlen (base);
+
+  while (len > 0 && base[len - 1] == '/')
+    len--;
+  return g_strdup_printf ("%.*s%s", (int)len, base, path_and_query);
+}
+
+static void
+n8n_send (N8nCall             *call,
+          const char          *path_and_query,
+          const char          *label,
+          GAsyncReadyCallback  callback)
+{
+  CtSourceIncidents *self = g_task_get_source_object (call->task);
+  g_autofree char *uri = n8n_uri (self, path_and_query);
+  const char *headers[] = { "X-N8N-API-KEY", self->api_key, "Accept", "application/json", NULL };
+
+  ct_http_send_async (ct_n8n_client_get_http (self->n8n), "GET", uri, headers, NULL, label, 3,
+                      g_task_get_cancellable (call->task), callback, call);
+}
+
+/* Decodes an n8n answer to a node, or says why not. */
+static JsonNode *
+n8n_answer (GObject       *object,
+            GAsyncResult  *result,
+            GError       **error)
+{
+  g_autoptr(CtHttpResponse) response = ct_http_send_finish (CT_HTTP (object), result, error);
+  JsonNode *node = NULL;
+  gconstpointer body;
+  gsize size = 0;
+
+  if (response == NULL)
+    return NULL;
+  body = g_bytes_get_data (response->body, &size);
+  if (!ct_n8n_decode_response (body, size, response->status, response->content_type, &node,
+                               error))
+    return NULL;
+  return node;
+}
 
 /* ct_incident_from_n8n_execution() reads customData's "caseKey" or
  * "model" with "recordId"/"res_id". Workflows that call Odoo often name
@@ -228,128 +367,45 @@ n8n_read_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GTask *task = user_data;
-  CtSourceIncidents *self = g_task_get_source_object (task);
-  Fetch *f = g_task_get_task_data (task);
-  ReadItem *item = f->to_read->pdata[f->next_read - 1];
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CtHttpResponse) response = ct_http_send_finish (CT_HTTP (object), result, &error);
-  g_autoptr(JsonNode) node = NULL;
-  gconstpointer data;
-  gsize size = 0;
+  g_autoptr(N8nCall) call = user_data;
+  CtSourceIncidents *self = g_task_get_source_object (call->task);
+  Fetch *f = g_task_get_task_data (call->task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = n8n_answer (object, result, &error);
 
-  if (response == NULL)
+  /* A run deleted since it was listed or watched is simply gone. */
+  if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
     {
-      fail (task, g_steal_pointer (&error));
-      return;
+      g_clear_error (&error);
+      g_hash_table_remove (f->executions, call->id);
     }
-  data = g_bytes_get_data (response->body, &size);
-  if (!ct_n8n_decode_response (data, size, response->status, response->content_type, &node,
-                               &error))
-    {
-      /* A run deleted since it was listed or watched is simply gone. */
-      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
-        {
-          g_hash_table_remove (f->executions, item->id);
-          n8n_read_next (task);
-          return;
-        }
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  if (JSON_NODE_HOLDS_OBJECT (node))
+  else if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *execution = json_node_get_object (node);
-      const char *status = ct_source_get_string (execution, "status");
 
-      if (item->with_data &&
-          (g_strcmp0 (status, "error") == 0 || g_strcmp0 (status, "crashed") == 0))
-        {
-          JsonObject *kept = json_object_new ();
-          GList *members = json_object_get_members (execution);
-
-          /* Keep what says what failed and what it holds up, not the
-           * run data, which may be megabytes. */
-          for (GList *l = members; l != NULL; l = l->next)
-            if (strcmp (l->data, "data") != 0)
-              json_object_set_member (kept, l->data,
-                                      json_node_copy (json_object_get_member (execution, l->data)));
-          g_list_free (members);
-          if (json_object_has_member (execution, "data"))
-            {
-              /* The error message, for the details: data.resultData.error.message */
-              JsonNode *d = json_object_get_member (execution, "data");
-
-              if (JSON_NODE_HOLDS_OBJECT (d))
-                {
-                  JsonObject *rd = json_object_get_object_member (json_node_get_object (d),
-                                                                  "resultData");
-                  JsonNode *err = rd ? json_object_get_member (rd, "error") : NULL;
-
-                  if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
-                    {
-                      JsonObject *data_obj = json_object_new ();
-                      JsonObject *result_data = json_object_new ();
-
-                      json_object_set_member (result_data, "error", json_node_copy (err));
-                      json_object_set_object_member (data_obj, "resultData", result_data);
-                      json_object_set_object_member (kept, "data", data_obj);
-                    }
-                }
-            }
-          g_hash_table_replace (self->details, g_strdup (item->id), kept);
-        }
-      g_hash_table_replace (f->executions, g_strdup (item->id), json_object_ref (execution));
+      if (call->with_data && is_failed (execution))
+        n8n_keep_detail (self, call->id, execution);
+      g_hash_table_replace (f->executions, g_strdup (call->id), json_object_ref (execution));
     }
-  n8n_read_next (task);
-}
-
-static char *
-n8n_uri (CtSourceIncidents *self,
-         const char        *path_and_query)
-{
-  const char *base = self->base_url;
-  gsize len = strlen (base);
-
-  while (len > 0 && base[len - 1] == '/')
-    len--;
-  return g_strdup_printf ("%.*s%s", (int)len, base, path_and_query);
+  phase_done (call->task, error);
 }
 
 static void
-n8n_send (GTask               *task,
-          const char          *path_and_query,
-          const char          *label,
-          GAsyncReadyCallback  callback)
+n8n_read (GTask      *task,
+          const char *id,
+          gboolean    with_data)
 {
-  CtSourceIncidents *self = g_task_get_source_object (task);
-  g_autofree char *uri = n8n_uri (self, path_and_query);
-  const char *headers[] = { "X-N8N-API-KEY", self->api_key, "Accept", "application/json", NULL };
+  N8nCall *call = n8n_call_new (task);
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/executions/%s%s", escaped,
+                                           with_data ? "?includeData=true" : "");
 
-  ct_http_send_async (ct_n8n_client_get_http (self->n8n), "GET", uri, headers, NULL, label, 3,
-                      g_task_get_cancellable (task), callback, task);
+  call->id = g_strdup (id);
+  call->with_data = with_data;
+  n8n_send (call, path, "n8n.executions.get", n8n_read_done);
 }
 
-static void
-n8n_read_next (GTask *task)
-{
-  Fetch *f = g_task_get_task_data (task);
-  ReadItem *item;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
-  if (f->next_read >= f->to_read->len)
-    {
-      n8n_build (task);
-      return;
-    }
-  item = f->to_read->pdata[f->next_read++];
-  escaped = g_uri_escape_string (item->id, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/executions/%s%s", escaped,
-                          item->with_data ? "?includeData=true" : "");
-  n8n_send (task, path, "n8n.executions.get", n8n_read_done);
-}
-
+/* After the lists: the runs that need reading by id, all at once. */
 static void
 n8n_plan_reads (GTask *task)
 {
@@ -357,117 +413,104 @@ n8n_plan_reads (GTask *task)
   Fetch *f = g_task_get_task_data (task);
   GHashTableIter iter;
   gpointer key, value;
-  guint details = 0;
 
+  phase_begin (task, n8n_build);
   /* Watched runs the lists did not show any more: read them by id. */
   g_hash_table_iter_init (&iter, self->watched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (f->executions, key))
-      {
-        ReadItem *item = g_new0 (ReadItem, 1);
-
-        item->id = g_strdup (key);
-        g_ptr_array_add (f->to_read, item);
-      }
-  /* Failed runs not read in detail yet: their customData links the case. */
+      n8n_read (task, key, FALSE);
+  /* Failed runs whose details the lists did not bring: their customData
+   * links the case. */
   g_hash_table_iter_init (&iter, f->executions);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *status = ct_source_get_string (value, "status");
-
-      if ((g_strcmp0 (status, "error") == 0 || g_strcmp0 (status, "crashed") == 0) &&
-          !g_hash_table_contains (self->details, key) && details < N8N_MAX_DETAILS)
-        {
-          ReadItem *item = g_new0 (ReadItem, 1);
-
-          item->id = g_strdup (key);
-          item->with_data = TRUE;
-          g_ptr_array_add (f->to_read, item);
-          details++;
-        }
-    }
+    if (is_failed (value) && !g_hash_table_contains (self->details, key))
+      n8n_read (task, key, TRUE);
   /* Forget details of runs that left the lists (deleted, pruned). */
   g_hash_table_iter_init (&iter, self->details);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (f->executions, key))
       g_hash_table_iter_remove (&iter);
-  n8n_read_next (task);
+  phase_done (g_object_ref (task), NULL);
 }
+
+static void n8n_list (GTask      *task,
+                      guint       status,
+                      gboolean    with_data,
+                      const char *cursor);
 
 static void
 n8n_list_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GTask *task = user_data;
-  Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CtHttpResponse) response = ct_http_send_finish (CT_HTTP (object), result, &error);
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(N8nCall) call = user_data;
+  CtSourceIncidents *self = g_task_get_source_object (call->task);
+  Fetch *f = g_task_get_task_data (call->task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) node = n8n_answer (object, result, &error);
   g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *next_cursor = NULL;
   JsonArray *data;
-  gconstpointer body;
-  gsize size = 0;
 
-  if (response == NULL)
+  if (node == NULL)
     {
-      fail (task, g_steal_pointer (&error));
+      phase_done (call->task, error);
       return;
     }
-  body = g_bytes_get_data (response->body, &size);
-  if (!ct_n8n_decode_response (body, size, response->status, response->content_type, &node,
-                               &error))
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&f->next_cursor, g_free);
   /* Checks the page's shape (and gives the cursor) the client's way. */
-  items = ct_n8n_executions_from_page (node, &f->next_cursor, &error);
+  items = ct_n8n_executions_from_page (node, &next_cursor, &error);
   if (items == NULL)
     {
-      fail (task, g_steal_pointer (&error));
+      phase_done (call->task, error);
       return;
     }
   data = json_object_get_array_member (json_node_get_object (node), "data");
   for (guint i = 0; i < json_array_get_length (data); i++)
     {
       JsonNode *item = json_array_get_element (data, i);
-      char *id;
+      g_autofree char *id = NULL;
+      JsonObject *execution;
 
       if (!JSON_NODE_HOLDS_OBJECT (item) ||
           (id = id_string (json_node_get_object (item))) == NULL)
         continue;
-      g_hash_table_replace (f->executions, id, json_object_ref (json_node_get_object (item)));
-      f->listed++;
+      execution = json_node_get_object (item);
+      if (call->with_data && is_failed (execution))
+        {
+          /* Listed with its data: the detail is here, trimmed; the list
+           * entry does not keep the run data either. */
+          n8n_keep_detail (self, id, execution);
+          g_hash_table_replace (f->executions, g_strdup (id),
+                                json_object_ref (g_hash_table_lookup (self->details, id)));
+        }
+      else
+        g_hash_table_replace (f->executions, g_strdup (id), json_object_ref (execution));
     }
-  if (f->next_cursor == NULL || *f->next_cursor == '\0' || f->listed >= N8N_MAX_PER_STATUS)
-    {
-      g_clear_pointer (&f->next_cursor, g_free);
-      f->status++;
-      f->listed = 0;
-    }
-  n8n_list_next (task);
+  /* Every page: the next one is part of the same phase. */
+  if (next_cursor != NULL && *next_cursor != '\0')
+    n8n_list (call->task, call->status, call->with_data, next_cursor);
+  phase_done (call->task, NULL);
 }
 
 static void
-n8n_list_next (GTask *task)
+n8n_list (GTask      *task,
+          guint       status,
+          gboolean    with_data,
+          const char *cursor)
 {
-  Fetch *f = g_task_get_task_data (task);
+  N8nCall *call = n8n_call_new (task);
+  g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
   g_autofree char *path = NULL;
-  g_autofree char *cursor = NULL;
 
-  if (f->status >= G_N_ELEMENTS (n8n_statuses))
-    {
-      n8n_plan_reads (task);
-      return;
-    }
-  /* The cursor does not carry the filter: send it again on every page. */
-  if (f->next_cursor != NULL)
-    cursor = g_uri_escape_string (f->next_cursor, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/executions?status=%s&limit=250%s%s", n8n_statuses[f->status],
-                          cursor ? "&cursor=" : "", cursor ? cursor : "");
-  n8n_send (task, path, "n8n.executions.list", n8n_list_done);
+  call->status = status;
+  call->with_data = with_data;
+  /* The cursor does not carry the filter: send it again on every page.
+   * Pages with run data are smaller: a run's data may be large. */
+  path = g_strdup_printf ("/api/v1/executions?status=%s&limit=%u%s%s%s", n8n_statuses[status],
+                          with_data ? 100 : 250, with_data ? "&includeData=true" : "",
+                          escaped ? "&cursor=" : "", escaped ? escaped : "");
+  n8n_send (call, path, "n8n.executions.list", n8n_list_done);
 }
 
 static void
@@ -477,55 +520,61 @@ n8n_workflows_done (GObject      *object,
 {
   GTask *task = user_data;
   Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(GPtrArray) workflows = ct_n8n_client_list_workflows_finish (CT_N8N_CLIENT (object),
                                                                          result, &error);
 
-  if (workflows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < workflows->len; i++)
+  for (guint i = 0; workflows != NULL && i < workflows->len; i++)
     {
       CtN8nWorkflow *w = workflows->pdata[i];
 
       if (w->id != NULL)
         g_hash_table_replace (f->workflows, g_strdup (w->id), g_strdup (w->name));
     }
-  n8n_list_next (task);
+  phase_done (task, error);
+}
+
+/* The workflows and every status's lists, at once. The first time, failed
+ * runs are listed with their data (what a detail read would bring, a
+ * hundred at a time); after that only new ones are read by id. */
+static void
+n8n_fetch (GTask *task)
+{
+  CtSourceIncidents *self = g_task_get_source_object (task);
+  gboolean first = !self->listed_once;
+
+  self->listed_once = TRUE;
+  phase_begin (task, n8n_plan_reads);
+  ct_n8n_client_list_workflows_async (self->n8n, FALSE, g_task_get_cancellable (task),
+                                      n8n_workflows_done, phase_ref (task));
+  for (guint i = 0; i < G_N_ELEMENTS (n8n_statuses); i++)
+    n8n_list (task, i, first && g_strcmp0 (n8n_statuses[i], "error") == 0, NULL);
+  phase_done (g_object_ref (task), NULL);
 }
 
 /* ---- Odoo: crons and queue jobs ---- */
-
-static void odoo_jobs (GTask *task);
 
 typedef CtCase *(*IncidentFromRow) (JsonObject                 *row,
                                     const CtIncidentThresholds *thresholds,
                                     gint64                      now);
 
-/* Turns the rows of a search_read into incidents; FALSE after failing the
- * task. */
-static gboolean
+/* Turns the rows of a search_read into incidents; one read of the phase
+ * is back. */
+static void
 add_incidents (GTask           *task,
                GAsyncResult    *result,
                IncidentFromRow  from_row)
 {
   CtSource *self = g_task_get_source_object (task);
   Fetch *f = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (ct_source_get_client (self),
                                                                  result, &error);
   const CtIncidentThresholds *thresholds =
     ct_profile_get_incident_thresholds (ct_source_get_profile (self));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (rows == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return FALSE;
-    }
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
       CtCase *c = JSON_NODE_HOLDS_OBJECT (node)
@@ -537,7 +586,7 @@ add_incidents (GTask           *task,
           g_ptr_array_add (f->cases, c);
         }
     }
-  return TRUE;
+  phase_done (task, error);
 }
 
 static void
@@ -545,10 +594,7 @@ jobs_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GTask *task = user_data;
-
-  if (add_incidents (task, result, ct_incident_from_queue_job))
-    return_cases (task);
+  add_incidents (user_data, result, ct_incident_from_queue_job);
 }
 
 static void
@@ -556,45 +602,22 @@ crons_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
-
-  if (add_incidents (task, result, ct_incident_from_cron))
-    odoo_jobs (task);
+  add_incidents (user_data, result, ct_incident_from_cron);
 }
 
+/* The crons and the queue jobs, at once. */
 static void
-odoo_jobs (GTask *task)
+odoo_read (GTask *task)
 {
   CtSourceIncidents *self = g_task_get_source_object (task);
-  g_autoptr(JsonArray) domain = json_array_new ();
-  g_autoptr(JsonArray) states = json_array_new ();
-  static const char *const fields[] = { "id", "uuid", "name", "state", "model_name", "method_name",
-                                        "func_string", "record_ids", "exc_name", "exc_message",
-                                        "date_created", "date_enqueued", "date_started", NULL };
-
-  if (self->has_queue_job != 1)
-    {
-      return_cases (task);
-      return;
-    }
-  json_array_add_string_element (states, "failed");
-  json_array_add_string_element (states, "started");
-  ct_source_domain_add (domain, "state", "in", json_node_init_array (json_node_alloc (), states));
-  ct_odoo_client_search_read_async (ct_source_get_client (CT_SOURCE (self)), "queue.job", domain,
-                                    fields, "id", 2000, 500, g_task_get_cancellable (task),
-                                    jobs_done, task);
-}
-
-static void
-odoo_crons (GTask *task)
-{
-  CtSourceIncidents *self = g_task_get_source_object (task);
+  CtOdooClient *client = ct_source_get_client (CT_SOURCE (self));
   g_autoptr(JsonArray) domain = json_array_new ();
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) fields = NULL;
   static const char *const base[] = { "id", "name", "cron_name", "active", "nextcall", "lastcall",
                                       "interval_number", "interval_type", NULL };
 
+  phase_begin (task, return_cases);
   g_strv_builder_addv (builder, (const char **)base);
   if (self->has_failure_count == 1)
     {
@@ -606,9 +629,27 @@ odoo_crons (GTask *task)
   json_array_add_string_element (domain, "|");
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), TRUE));
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), FALSE));
-  ct_odoo_client_search_read_async (ct_source_get_client (CT_SOURCE (self)), "ir.cron", domain,
-                                    (const char * const *)fields, "id", 0, 500,
-                                    g_task_get_cancellable (task), crons_done, task);
+  ct_odoo_client_search_read_async (client, "ir.cron", domain, (const char * const *)fields, "id",
+                                    0, 500, g_task_get_cancellable (task), crons_done,
+                                    phase_ref (task));
+  if (self->has_queue_job == 1)
+    {
+      g_autoptr(JsonArray) job_domain = json_array_new ();
+      g_autoptr(JsonArray) states = json_array_new ();
+      static const char *const job_fields[] = {
+        "id", "uuid", "name", "state", "model_name", "method_name", "func_string", "record_ids",
+        "exc_name", "exc_message", "date_created", "date_enqueued", "date_started", NULL
+      };
+
+      json_array_add_string_element (states, "failed");
+      json_array_add_string_element (states, "started");
+      ct_source_domain_add (job_domain, "state", "in",
+                            json_node_init_array (json_node_alloc (), states));
+      ct_odoo_client_search_read_async (client, "queue.job", job_domain, job_fields, "id", 2000,
+                                        500, g_task_get_cancellable (task), jobs_done,
+                                        phase_ref (task));
+    }
+  phase_done (g_object_ref (task), NULL);
 }
 
 static void
@@ -618,18 +659,14 @@ cron_fields_done (GObject      *object,
 {
   GTask *task = user_data;
   CtSourceIncidents *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result,
-                                                                   &error);
+  GError *error = NULL;
+  g_autoptr(JsonObject) fields = ct_model_probe_fields_finish (CT_ODOO_CLIENT (object), result,
+                                                               &error);
 
-  if (fields == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
   /* failure_count exists from 18.0 on. */
-  self->has_failure_count = json_object_has_member (fields, "failure_count");
-  odoo_crons (task);
+  if (fields != NULL)
+    self->has_failure_count = json_object_has_member (fields, "failure_count");
+  phase_done (task, error);
 }
 
 static void
@@ -639,30 +676,12 @@ queue_model_done (GObject      *object,
 {
   GTask *task = user_data;
   CtSourceIncidents *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  gint64 count = 0;
+  GError *error = NULL;
+  CtModelAccess access;
 
-  /* A search_count tells both whether OCA queue_job is installed (404 when
-   * not) and whether this user may read its jobs (403): ir.model, which
-   * only administrators may read, is not asked. */
-  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
-    {
-      if (!g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) &&
-          !g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
-        {
-          fail (task, g_steal_pointer (&error));
-          return;
-        }
-      g_debug ("queue jobs left out: %s", error->message);
-      self->has_queue_job = 0;
-    }
-  else
-    self->has_queue_job = 1;
-  if (self->has_failure_count < 0)
-    ct_odoo_client_fields_get_async (CT_ODOO_CLIENT (object), "ir.cron",
-                                     g_task_get_cancellable (task), cron_fields_done, task);
-  else
-    odoo_crons (task);
+  if (ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &access, &error))
+    self->has_queue_job = access == CT_MODEL_READABLE;
+  phase_done (task, error);
 }
 
 static void
@@ -674,6 +693,7 @@ ct_source_incidents_fetch_async (CtSource            *source,
                                  gpointer             user_data)
 {
   CtSourceIncidents *self = CT_SOURCE_INCIDENTS (source);
+  CtOdooClient *client = ct_source_get_client (source);
   GTask *task = g_task_new (source, cancellable, callback, user_data);
   Fetch *f = fetch_new (key);
 
@@ -681,19 +701,20 @@ ct_source_incidents_fetch_async (CtSource            *source,
   g_task_set_task_data (task, f, (GDestroyNotify)fetch_free);
   if (self->n8n != NULL)
     {
-      ct_n8n_client_list_workflows_async (self->n8n, FALSE, g_task_get_cancellable (task),
-                                          n8n_workflows_done, task);
+      n8n_fetch (task);
+      g_object_unref (task);
       return;
     }
+  /* What this database has, learnt once (shared with every source), at
+   * the same time; then the reads. */
+  phase_begin (task, odoo_read);
   if (self->has_queue_job < 0)
-    {
-      g_autoptr(JsonArray) domain = json_array_new ();
-
-      ct_odoo_client_search_count_async (ct_source_get_client (source), "queue.job", domain,
-                                         g_task_get_cancellable (task), queue_model_done, task);
-      return;
-    }
-  odoo_crons (task);
+    ct_model_probe_access_async (client, "queue.job", g_task_get_cancellable (task),
+                                 queue_model_done, phase_ref (task));
+  if (self->has_failure_count < 0)
+    ct_model_probe_fields_async (client, "ir.cron", g_task_get_cancellable (task),
+                                 cron_fields_done, phase_ref (task));
+  phase_done (task, NULL);
 }
 
 static void

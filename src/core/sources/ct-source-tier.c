@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-incident.h"
+#include "ct-decide.h"
 #include "ct-source.h"
 
 /* A review `pending` is a requirement open now; `waiting` is one whose turn
@@ -19,7 +20,10 @@ G_DECLARE_FINAL_TYPE (CtSourceTier, ct_source_tier, CT, SOURCE_TIER, CtSource)
 
 struct _CtSourceTier
 {
-  CtSource parent_instance;
+  CtSource  parent_instance;
+
+  char     *seen_second;   /* (nullable) the newest review write_date read */
+  GArray   *seen_ids;      /* (element-type gint64) the reviews read at that second */
 };
 
 G_DEFINE_FINAL_TYPE (CtSourceTier, ct_source_tier, CT_TYPE_SOURCE)
@@ -40,6 +44,15 @@ tier_free (Tier *t)
 }
 
 static void next_queue (CtSourceFetch *f);
+
+/* Ends the fetch; with no review read the cursor stays where it was. */
+static void
+tier_return (CtSourceFetch *f)
+{
+  if (f->key == NULL && f->new_cursor == NULL)
+    f->new_cursor = g_strdup (f->cursor);
+  ct_source_fetch_return (f);
+}
 
 static void
 add_affected (CtSourceFetch *f,
@@ -150,6 +163,10 @@ reviews_done (CtSourceFetch *f,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       review = json_node_get_object (node);
+      /* A full read takes its cursor from the reviews it reads: no request
+       * of its own (the newest open review is no later than the newest). */
+      if (f->cursor == NULL && f->key == NULL)
+        ct_source_track_cursor (&f->new_cursor, review);
       res_id = ct_source_get_int (review, "res_id");
       if (res_id <= 0 || g_strcmp0 (ct_source_get_string (review, "model"), queue->model) != 0)
         continue;
@@ -180,7 +197,8 @@ next_queue (CtSourceFetch *f)
   g_autoptr(JsonArray) domain = NULL;
   GArray *ids = NULL;
   static const char *const fields[] = { "id", "model", "res_id", "status", "sequence",
-                                        "reviewer_id", "todo_by", "create_date", NULL };
+                                        "reviewer_id", "todo_by", "create_date", "write_date",
+                                        NULL };
 
   /* An incremental read looks only at the records whose reviews changed. */
   while ((queue = ct_source_fetch_next_queue (f)) != NULL && t->affected != NULL &&
@@ -188,7 +206,7 @@ next_queue (CtSourceFetch *f)
     f->queue++;
   if (queue == NULL)
     {
-      ct_source_fetch_return (f);
+      tier_return (f);
       return;
     }
   if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
@@ -204,8 +222,10 @@ static void
 changed_done (CtSourceFetch *f,
               JsonArray     *rows)
 {
+  CtSourceTier *self = CT_SOURCE_TIER (f->source);
   Tier *t = f->data;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
 
   /* Even with nothing changed, the read is incremental. */
   t->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -220,36 +240,36 @@ changed_done (CtSourceFetch *f,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       review = json_node_get_object (node);
+      ct_source_track_cursor (&f->new_cursor, review);
+      g_ptr_array_add (changed, json_object_ref (review));
       model = ct_source_get_string (review, "model");
       res_id = ct_source_get_int (review, "res_id");
       if (model != NULL && res_id > 0 &&
           g_hash_table_add (seen, ct_case_make_key (model, res_id)))
         add_affected (f, model, res_id);
     }
+  /* The reviews read at the newest second, for the next read to leave out. */
+  for (guint i = 0; i < changed->len; i++)
+    ct_source_note_seen (&self->seen_second, self->seen_ids, f->new_cursor, changed->pdata[i]);
   next_queue (f);
 }
 
+/* Reviews touched since the cursor, whatever their status (a review
+ * approved elsewhere is how a case leaves), leaving out those read at the
+ * cursor's second already; the newest of them is the next cursor. */
 static void
-latest_done (CtSourceFetch *f,
-             JsonArray     *rows)
+read_changed (CtSourceFetch *f)
 {
+  CtSourceTier *self = CT_SOURCE_TIER (f->source);
   GPtrArray *queues = ct_source_get_queues (f->source);
   g_autoptr(JsonArray) domain = json_array_new ();
   g_autoptr(JsonArray) models = json_array_new ();
-  static const char *const fields[] = { "model", "res_id", NULL };
+  static const char *const fields[] = { "id", "model", "res_id", "write_date", NULL };
 
-  if (f->cursor == NULL)
-    {
-      next_queue (f);
-      return;
-    }
-  /* Reviews touched since the cursor, whatever their status: a review
-   * approved elsewhere is how a case leaves. */
   for (guint i = 0; i < queues->len; i++)
     json_array_add_string_element (models, ((const CtQueue *)queues->pdata[i])->model);
   ct_source_domain_add (domain, "model", "in", json_node_init_array (json_node_alloc (), models));
-  ct_source_domain_add (domain, "write_date", ">=",
-                        json_node_init_string (json_node_alloc (), f->cursor));
+  ct_source_domain_changed_since (domain, f->cursor, self->seen_second, self->seen_ids);
   ct_source_fetch_read (f, "tier.review", domain, fields, "id", changed_done);
 }
 
@@ -272,19 +292,35 @@ ct_source_tier_fetch_async (CtSource            *self,
       add_affected (f, f->key_model, f->key_id);
       next_queue (f);
     }
+  else if (cursor == NULL)
+    next_queue (f);
   else
-    ct_source_fetch_latest_write (f, "tier.review", latest_done);
+    read_changed (f);
+}
+
+static void
+ct_source_tier_finalize (GObject *object)
+{
+  CtSourceTier *self = CT_SOURCE_TIER (object);
+
+  g_free (self->seen_second);
+  g_array_unref (self->seen_ids);
+  G_OBJECT_CLASS (ct_source_tier_parent_class)->finalize (object);
 }
 
 static void
 ct_source_tier_class_init (CtSourceTierClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = ct_source_tier_finalize;
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_tier_fetch_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
+  CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }
 
 static void
 ct_source_tier_init (CtSourceTier *self)
 {
+  self->seen_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 CtSource *

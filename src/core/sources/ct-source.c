@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-model-probe.h"
 #include "ct-source.h"
 
 typedef struct
@@ -329,9 +330,10 @@ ct_source_get_unavailable_reason (CtSource *self)
 
 /* A profile names the fields a queue reads; a database may lack some (a
  * custom x_ field, a module not installed) and Odoo refuses a read that
- * names an unknown field. So each queue model's fields are asked once
- * (the client caches fields_get) and unknown names are left out; then the
- * mechanism's fetch_async runs with a task of its own. */
+ * names an unknown field. So whether each queue's model is there for this
+ * user and its field types are learnt once per connection, all queues at
+ * once (ct-model-probe.c, shared by every source), and unknown names are
+ * left out; then the mechanism's fetch_async runs with a task of its own. */
 typedef struct
 {
   char *cursor;
@@ -348,40 +350,167 @@ fetch_args_free (FetchArgs *args)
   g_free (args);
 }
 
-static void fetch_fields_next (GTask *task);
+typedef struct
+{
+  guint     pending;
+  gboolean  available;
+  GError   *error;     /* (owned) (nullable) the first failure */
+} Learn;
 
 static void
-fetch_fields_done (GObject      *object,
+learn_free (Learn *learn)
+{
+  g_clear_error (&learn->error);
+  g_free (learn);
+}
+
+typedef struct
+{
+  GTask    *task;      /* (owned) */
+  char     *model;
+  gboolean  required;
+} LearnCall;
+
+static LearnCall *
+learn_call_new (GTask      *task,
+                const char *model,
+                gboolean    required)
+{
+  LearnCall *call = g_new0 (LearnCall, 1);
+  Learn *learn = g_task_get_task_data (task);
+
+  learn->pending++;
+  call->task = g_object_ref (task);
+  call->model = g_strdup (model);
+  call->required = required;
+  return call;
+}
+
+/* One answer in: the last one completes the task. */
+static void
+learn_call_done (LearnCall *call,
+                 GError    *error)
+{
+  Learn *learn = g_task_get_task_data (call->task);
+
+  if (error != NULL && learn->error == NULL)
+    learn->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+  if (--learn->pending == 0)
+    {
+      if (learn->error != NULL)
+        g_task_return_error (call->task, g_steal_pointer (&learn->error));
+      else
+        g_task_return_int (call->task, learn->available);
+    }
+  g_object_unref (call->task);
+  g_free (call->model);
+  g_free (call);
+}
+
+static void
+learn_access_done (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  CtSource *self = g_task_get_source_object (task);
+  LearnCall *call = user_data;
+  CtSource *self = g_task_get_source_object (call->task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
-  FetchArgs *args = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (object), result, &error);
+  Learn *learn = g_task_get_task_data (call->task);
+  GError *error = NULL;
+  CtModelAccess access = CT_MODEL_READABLE;
 
-  if (fields == NULL)
+  if (ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &access, &error))
     {
-      /* A model this database lacks (no Sales, no Accounting) or this user
-       * may not read: its queues are skipped, the others go on. */
-      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
-          g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+      if (call->required && access != CT_MODEL_READABLE)
+        learn->available = FALSE;
+      /* A queue on a model this database lacks (no Sales, no Accounting)
+       * or this user may not read: skipped, the others go on. */
+      if (!call->required && access != CT_MODEL_READABLE)
         {
-          g_debug ("%s: skipping the queues on %s: %s", ct_source_get_name (self), args->model,
-                   error->message);
-          g_hash_table_add (priv->missing, g_strdup (args->model));
-          g_hash_table_replace (priv->fields, g_strdup (args->model), json_object_new ());
-          fetch_fields_next (g_steal_pointer (&task));
-          return;
+          g_debug ("%s: skipping the queues on %s (%s)", ct_source_get_name (self), call->model,
+                   access == CT_MODEL_MISSING ? "not installed" : "not readable");
+          g_hash_table_add (priv->missing, g_strdup (call->model));
+          g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
         }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
     }
-  g_hash_table_remove (priv->missing, args->model);
-  g_hash_table_replace (priv->fields, g_strdup (args->model), fields);
-  fetch_fields_next (g_steal_pointer (&task));
+  learn_call_done (call, error);
+}
+
+static void
+learn_fields_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LearnCall *call = user_data;
+  CtSource *self = g_task_get_source_object (call->task);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  GError *error = NULL;
+  JsonObject *fields = ct_model_probe_fields_finish (CT_ODOO_CLIENT (object), result, &error);
+
+  if (fields != NULL && !g_hash_table_contains (priv->missing, call->model))
+    g_hash_table_replace (priv->fields, g_strdup (call->model), fields);
+  else if (fields != NULL)
+    json_object_unref (fields);
+  /* Not there or not readable: its queues are skipped, the others go on. */
+  if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
+    {
+      g_hash_table_add (priv->missing, g_strdup (call->model));
+      g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
+      g_clear_error (&error);
+    }
+  learn_call_done (call, error);
+}
+
+/* Learns what @required (nullable) and the queues' models not known yet
+ * are, all at once; returns whether the required ones are all readable. */
+static void
+learn_models_async (CtSource            *self,
+                    const char * const  *required,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+  Learn *learn = g_new0 (Learn, 1);
+
+  LearnCall *hold;
+
+  learn->available = TRUE;
+  g_task_set_source_tag (task, learn_models_async);
+  g_task_set_task_data (task, learn, (GDestroyNotify) learn_free);
+  /* Held until everything is asked, so no early answer ends the task. */
+  hold = learn_call_new (task, NULL, FALSE);
+  for (guint i = 0; priv->client != NULL && required != NULL && required[i] != NULL; i++)
+    ct_model_probe_access_async (priv->client, required[i], cancellable, learn_access_done,
+                                 learn_call_new (task, required[i], TRUE));
+  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
+    {
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (g_hash_table_contains (priv->fields, queue->model) ||
+          !g_hash_table_add (asked, queue->model))
+        continue;
+      /* fields_get answers 404 for a model not installed and 403 for one
+       * this user may not read: the fields say both. */
+      ct_model_probe_fields_async (priv->client, queue->model, cancellable, learn_fields_done,
+                                   learn_call_new (task, queue->model, FALSE));
+    }
+  learn_call_done (hold, NULL);
+}
+
+static gboolean
+learn_models_finish (CtSource      *self,
+                     GAsyncResult  *result,
+                     gboolean      *available,
+                     GError       **error)
+{
+  /* An int task like the probe's: whether the required models are there. */
+  return ct_source_probe_finish (self, result, available, error);
 }
 
 static void
@@ -400,31 +529,27 @@ mechanism_fetch_done (GObject      *object,
     g_task_return_pointer (task, batch, (GDestroyNotify)ct_source_batch_free);
 }
 
-/* Takes the reference on @task. */
+/* The queues' models are known: the mechanism reads. Takes the reference
+ * on the task. */
 static void
-fetch_fields_next (GTask *task)
+fetch_learned (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GTask) task = user_data;
+  CtSource *self = CT_SOURCE (object);
   FetchArgs *args = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
 
-  for (guint i = 0; priv->client != NULL && i < priv->queues->len; i++)
+  if (!learn_models_finish (self, result, NULL, &error))
     {
-      const CtQueue *queue = priv->queues->pdata[i];
-
-      if (!g_hash_table_contains (priv->fields, queue->model))
-        {
-          g_free (args->model);
-          args->model = g_strdup (queue->model);
-          ct_odoo_client_fields_get_async (priv->client, queue->model,
-                                           g_task_get_cancellable (task), fetch_fields_done,
-                                           task);
-          return;
-        }
+      g_task_return_error (task, error);
+      return;
     }
-  CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key,
-                                           g_task_get_cancellable (task), mechanism_fetch_done,
-                                           task);
+  cancellable = g_task_get_cancellable (task);
+  CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key, cancellable,
+                                           mechanism_fetch_done, g_steal_pointer (&task));
 }
 
 static void
@@ -442,7 +567,7 @@ start_fetch (CtSource            *self,
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
-  fetch_fields_next (task);
+  learn_models_async (self, NULL, g_task_get_cancellable (task), fetch_learned, task);
 }
 
 void
@@ -732,6 +857,56 @@ ct_source_track_cursor (char       **cursor,
       g_free (*cursor);
       *cursor = g_strdup (write_date);
     }
+}
+
+void
+ct_source_domain_changed_since (JsonArray  *domain,
+                                const char *cursor,
+                                const char *seen_second,
+                                GArray     *seen_ids)
+{
+  ct_source_domain_add (domain, "write_date", ">=",
+                        json_node_init_string (json_node_alloc (), cursor));
+  if (seen_ids == NULL || seen_ids->len == 0 || g_strcmp0 (seen_second, cursor) != 0)
+    return;
+  /* ['|', (write_date > c), (id not in seen)], ANDed with the above. */
+  json_array_add_string_element (domain, "|");
+  ct_source_domain_add (domain, "write_date", ">",
+                        json_node_init_string (json_node_alloc (), cursor));
+  if (seen_ids->len <= CT_SOURCE_MAX_SEEN)
+    ct_source_domain_add (domain, "id", "not in", ct_source_ids_node (seen_ids));
+  else
+    {
+      /* Thousands written in one second (an import): a list that long would
+       * cost more than it saves; leave out the ids up to the highest read.
+       * A later write in that second to a lower id waits for the
+       * reconciliation. */
+      gint64 highest = 0;
+
+      for (guint i = 0; i < seen_ids->len; i++)
+        highest = MAX (highest, g_array_index (seen_ids, gint64, i));
+      ct_source_domain_add (domain, "id", ">", json_node_init_int (json_node_alloc (), highest));
+    }
+}
+
+void
+ct_source_note_seen (char       **seen_second,
+                     GArray      *seen_ids,
+                     const char  *cursor,
+                     JsonObject  *row)
+{
+  const char *write_date = ct_source_get_string (row, "write_date");
+  gint64 id = ct_source_get_int (row, "id");
+
+  if (cursor == NULL || g_strcmp0 (write_date, cursor) != 0 || id <= 0)
+    return;
+  if (g_strcmp0 (*seen_second, cursor) != 0)
+    {
+      g_free (*seen_second);
+      *seen_second = g_strdup (cursor);
+      g_array_set_size (seen_ids, 0);
+    }
+  g_array_append_val (seen_ids, id);
 }
 
 /* ---- one fetch ---- */

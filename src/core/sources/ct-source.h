@@ -212,6 +212,26 @@ gint64          ct_source_get_int            (JsonObject         *record,
 void            ct_source_track_cursor       (char              **cursor,
                                               JsonObject         *record);
 
+/* Incremental reads re-read the cursor's own second (`>=`, so a write later
+ * in that second is not lost) but leave out the records already read at
+ * it, so a refresh where nothing changed gets an empty answer. A mechanism
+ * keeps @seen_second and @seen_ids (element-type gint64) between fetches. */
+#define CT_SOURCE_MAX_SEEN 500
+
+/* Adds "changed since @cursor, not already read at it" to @domain (beyond
+ * CT_SOURCE_MAX_SEEN records read at that second, those up to the highest
+ * id read). */
+void            ct_source_domain_changed_since (JsonArray        *domain,
+                                                const char       *cursor,
+                                                const char       *seen_second,
+                                                GArray           *seen_ids);
+/* Notes @row (with "id" and "write_date") as read if it was written at
+ * @cursor's second; a new second starts a new list. */
+void            ct_source_note_seen            (char            **seen_second,
+                                                GArray           *seen_ids,
+                                                const char       *cursor,
+                                                JsonObject       *row);
+
 /* ---- one fetch: the scaffolding every approval mechanism shares ----
  *
  * A mechanism's fetch_async begins with ct_source_fetch_begin, which makes
