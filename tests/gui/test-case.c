@@ -173,6 +173,21 @@ test_open_case (void)
   ct_test_gui_wait_painted (GTK_WIDGET (window));
   dark = ct_test_gui_render_png (GTK_WIDGET (window), "case-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  {
+    /* The lower sections: credit, trail, attachments. */
+    GtkWidget *scrolled = ct_test_gui_find (GTK_WIDGET (page), GTK_TYPE_SCROLLED_WINDOW, NULL);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    g_autofree char *lower = NULL;
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    ct_test_gui_wait_painted (GTK_WIDGET (window));
+    lower = ct_test_gui_render_png (GTK_WIDGET (window), "case-lower-light.png");
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+    ct_test_gui_wait_painted (GTK_WIDGET (window));
+    g_free (lower);
+    lower = ct_test_gui_render_png (GTK_WIDGET (window), "case-lower-dark.png");
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  }
 
   /* Escape goes back to the queue it came from. */
   activate_shortcut (GTK_WIDGET (page), GDK_KEY_Escape);
