@@ -411,7 +411,8 @@ add_credit (CtCasePage   *self,
 static GtkWidget *
 message_row (const CtCaseMessage *m)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  /* A preferences row, so the group puts it inside its boxed list. */
+  GtkWidget *row = adw_preferences_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   g_autofree char *when = format_time (m->date);
   g_autofree char *head = NULL;
@@ -448,6 +449,8 @@ message_row (const CtCaseMessage *m)
     }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), head);
   return row;
 }
 
