@@ -200,12 +200,37 @@ test_open_case (void)
   g_application_release (G_APPLICATION (app));
 }
 
+/* A case that cannot be read says so, and server text stays text. */
+static void
+test_error_state (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  CtCasePage *page = CT_CASE_PAGE (ct_case_page_new ());
+  g_autoptr(CtCase) c = ct_case_new ("purchase.order", 7);
+  GtkWidget *status;
+
+  ct_case_set_text (&c->reference, "<b>P7</b> & co");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  ct_case_page_show_loading (page, c, "10.00 EUR");
+  g_assert_cmpstr (ct_case_page_get_state (page), ==, "loading");
+  find_plain_label (GTK_WIDGET (page), "<b>P7</b> & co");
+  ct_case_page_set_error (page, "Odoo said <i>no</i> & more");
+  g_assert_cmpstr (ct_case_page_get_state (page), ==, "error");
+  status = ct_test_gui_find (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, "Could Not Open the Case");
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), ==,
+                   "Odoo said &lt;i&gt;no&lt;/i&gt; &amp; more");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   ct_test_gui_init (&argc, &argv);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_test_add_func ("/ct/gui/case/error-state", test_error_state);
   g_test_add_func ("/ct/gui/case/open-from-queue", test_open_case);
   return g_test_run ();
 }
