@@ -339,6 +339,16 @@ ct_window_case_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
 }
 
+/* A read in flight holds the window: end it when the window goes. */
+static void
+window_destroy_cb (CtWindow *self)
+{
+  CaseView *view = case_view (self);
+
+  if (view != NULL)
+    g_cancellable_cancel (view->cancellable);
+}
+
 void
 ct_window_case_init (CtWindow *self)
 {
@@ -347,6 +357,7 @@ ct_window_case_init (CtWindow *self)
   view->page = CT_CASE_PAGE (ct_case_page_new ());
   gtk_stack_add_named (GTK_STACK (self->pages), GTK_WIDGET (view->page), "case");
   g_object_set_data_full (G_OBJECT (self), "ct-case-view", view, case_view_free);
+  g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
 }
 
 CtCasePage *
