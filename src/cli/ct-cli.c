@@ -513,8 +513,20 @@ run_report (CliTarget     *target,
     status = EXIT_PARTIAL;
 
   if (status != EXIT_NO_RESULT)
-    text = ct_report_render_partial (kind, format, profile, ct_case_store_get_cases (store), gaps,
-                                     g_get_real_time () / G_USEC_PER_SEC);
+    {
+      text = ct_report_render_partial (kind, format, profile, ct_case_store_get_cases (store),
+                                       gaps, g_get_real_time () / G_USEC_PER_SEC);
+      /* Records a source could not read are counted, in the report and here. */
+      text = ct_report_add_unreadable (text, format, sync);
+    }
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      CtSource *source = ct_sync_get_source (sync, i);
+      g_autofree char *skipped = ct_source_describe_unreadable (source);
+
+      if (skipped != NULL && ct_sync_get_health (sync, i)->last_error == NULL)
+        g_printerr ("control-tower: %s: %s\n", ct_source_get_name (source), skipped);
+    }
   /* A table first says what this user cannot see, and why. */
   if (text != NULL && format == CT_REPORT_FORMAT_TABLE && kind != CT_REPORT_INCIDENTS)
     {

@@ -11,6 +11,7 @@
 #include "ct-connection.h"
 #include "ct-metrics.h"
 #include "ct-secrets.h"
+#include "ct-window-case.h"
 #include "ct-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -891,6 +892,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, window_title);
 
   ct_window_class_add_actions (widget_class);
+  ct_window_case_class_init (widget_class);
 }
 
 static void
@@ -903,6 +905,7 @@ ct_window_init (CtWindow *self)
                            G_CONNECT_SWAPPED);
   ct_queue_page_set_store (self->queue_page, self->profile, self->store);
   build_sidebar (self);
+  ct_window_case_init (self);
   gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
                            GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));
   self->clock_timeout = g_timeout_add_seconds (60, clock_cb, self);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-sim-db.h"
 
 G_DEFINE_QUARK (ct-sim-odoo-error-quark, ct_sim_odoo_error)
@@ -346,7 +347,7 @@ ct_sim_model_add_fields_json (CtSimModel *model,
   JsonObject *object;
   GList *members;
 
-  if (!json_parser_load_from_data (parser, json, -1, &error))
+  if (!ct_json_parser_load (parser, json, -1, &error))
     g_error ("Recorded fields of %s do not parse: %s", model->name, error->message);
   object = json_node_get_object (json_parser_get_root (parser));
   members = json_object_get_members (object);
@@ -740,7 +741,7 @@ ct_sim_model_value_to_json (CtSimModel *model,
     case CT_SIM_FIELD_JSON:
       if (v.s != NULL)
         {
-          JsonNode *parsed = json_from_string (v.s, NULL);
+          JsonNode *parsed = ct_json_parse (v.s, -1, NULL);
 
           if (parsed != NULL)
             return parsed;

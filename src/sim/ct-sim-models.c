@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-sim-domain.h"
 #include "ct-sim-html.h"
 #include "ct-sim-orm.h"
@@ -216,7 +217,7 @@ python_domain_to_json (const char *text)
         g_string_append_c (json, *p);
     }
   {
-    JsonNode *node = json_from_string (json->str, NULL);
+    JsonNode *node = ct_json_parse (json->str, -1, NULL);
 
     g_string_free (json, TRUE);
     return node;
@@ -512,7 +513,7 @@ compute_purchase (CtSimModel *m,
         "\"base_amount\":%.2f,\"tax_amount_currency\":0,\"tax_amount\":0,\"same_tax_base\":true,"
         "\"total_amount_currency\":%.2f,\"total_amount\":%.2f}", total, total, total, total, total, total);
 
-      return json_from_string (json, NULL);
+      return ct_json_parse (json, -1, NULL);
     }
   if (g_strcmp0 (name, "tax_country_id") == 0)
     return pair_node (233, "United States");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-sim-n8n.h"
 #include "ct-sim-route.h"
 
@@ -586,7 +587,7 @@ parse_json_or_null (const char *text)
 
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
-  node = json_from_string (text, NULL);
+  node = ct_json_parse (text, -1, NULL);
   /* The JSON in this file is ours; a typo in it is a bug worth a crash in tests. */
   g_assert (node != NULL);
   return node;
@@ -1781,7 +1782,7 @@ decode_cursor (const char *cursor)
   text = g_strndup ((const char *) raw, len);
   if (!g_utf8_validate (text, -1, NULL))
     return NULL;
-  node = json_from_string (text, NULL);
+  node = ct_json_parse (text, -1, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   return json_object_ref (json_node_get_object (node));
@@ -2144,7 +2145,7 @@ route_retry (gpointer      data,
       const char *text = g_bytes_get_data (bytes, &size);
       JsonNode *root;
 
-      if (!json_parser_load_from_data (parser, text, size, NULL)
+      if (!ct_json_parser_load (parser, text, size, NULL)
           || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
           respond_message (msg, 400, "request/body must be object");

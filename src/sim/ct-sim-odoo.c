@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-sim-datasets.h"
 #include "ct-sim-odoo.h"
 #include "ct-sim-orm.h"
@@ -505,7 +506,7 @@ session_info (CtSimOdoo *self,
               CtSimUser *user,
               SoupServerMessage *msg)
 {
-  JsonNode *node = json_from_string (session_info_template, NULL);
+  JsonNode *node = ct_json_parse (session_info_template, -1, NULL);
   JsonObject *info = json_node_get_object (node);
   gboolean admin = ct_sim_user_has_group (user, "base.group_system");
   CtSimModel *partners = ct_sim_db_get_model (self->db, "res.partner");
@@ -573,7 +574,7 @@ parse_body (SoupServerMessage  *msg,
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
 
-  if (!json_parser_load_from_data (parser, data != NULL ? data : "", (gssize) len, error))
+  if (!ct_json_parser_load (parser, data != NULL ? data : "", (gssize) len, error))
     return NULL;
   if (json_parser_get_root (parser) == NULL)
     {
@@ -663,11 +664,11 @@ check_database (CtSimOdoo   *self,
 static JsonNode *
 version_info (gboolean json_version)
 {
-  return json_from_string (json_version ?
+  return ct_json_parse (json_version ?
                            "{\"version_info\":[19,0,0,\"final\",0,\"\"],\"version\":\"19.0\"}" :
                            "{\"server_version\":\"19.0\",\"server_version_info\":[19,0,0,"
                            "\"final\",0,\"\"],\"server_serie\":\"19.0\",\"protocol_version\":1}",
-                           NULL);
+                        -1, NULL);
 }
 
 /* /jsonrpc */
@@ -1406,7 +1407,7 @@ route_thread_messages (gpointer      data,
   subtype_model = ct_sim_db_get_model (self->db, "mail.message.subtype");
   domain_json = g_strdup_printf ("[[\"model\",\"=\",\"%s\"],[\"res_id\",\"=\",%" G_GINT64_FORMAT "]]",
                                  target->name, res_id);
-  domain = json_from_string (domain_json, NULL);
+  domain = ct_json_parse (domain_json, -1, NULL);
   rows = ct_sim_orm_search_rows (messages, domain, NULL, "id desc", 0, limit, &error);
   if (rows == NULL)
     {

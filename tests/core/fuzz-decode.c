@@ -6,8 +6,11 @@
 
 #include "config.h"
 
+#include "ct-case.h"
+#include "ct-incident.h"
 #include "ct-n8n-client.h"
 #include "ct-odoo-wire.h"
+#include "ct-profile.h"
 
 /* Input layout: byte 0 picks the decoder, byte 1 the HTTP status, byte 2
  * the content type; the rest is the body exactly as a server would send
@@ -16,6 +19,74 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 static const guint statuses[] = { 200, 400, 401, 403, 404, 409, 415, 422, 500, 502, 503, 204 };
 static const char * const content_types[] = { "application/json", "text/html", NULL, "text/plain" };
+
+/* What the sources do with each row of an answer: the engine reads it as a
+ * case of every queue of the built-in profile and as each kind of incident,
+ * and the report renders what came out. */
+static void
+exercise_rows (JsonNode *node,
+               gboolean  n8n)
+{
+  static CtProfile *profile;
+  JsonArray *rows = NULL;
+  const CtIncidentThresholds *thresholds;
+  gint64 now = 1764856800;
+
+  if (profile == NULL)
+    profile = ct_profile_new_default ();
+  thresholds = ct_profile_get_incident_thresholds (profile);
+  if (node == NULL)
+    return;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    rows = json_node_get_array (node);
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonNode *data = json_object_get_member (json_node_get_object (node), "data");
+
+      if (data != NULL && JSON_NODE_HOLDS_ARRAY (data))
+        rows = json_node_get_array (data);
+    }
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows) && i < 64; i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      JsonObject *record;
+      g_autoptr(CtCase) execution = NULL;
+      g_autoptr(CtCase) cron = NULL;
+      g_autoptr(CtCase) job = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      record = json_node_get_object (row);
+      {
+        const char *field = NULL;
+
+        /* The row checks the sources run first say why, or nothing. */
+        if (ct_case_check_record (record, NULL, &field) != CT_ROW_READABLE)
+          g_assert (field != NULL);
+        field = NULL;
+        if (n8n && ct_incident_check_n8n_execution (record, &field) != CT_ROW_READABLE)
+          g_assert (field != NULL);
+      }
+      if (n8n)
+        execution = ct_incident_from_n8n_execution (record, "workflow", thresholds, now);
+      cron = ct_incident_from_cron (record, thresholds, now);
+      job = ct_incident_from_queue_job (record, thresholds, now);
+      for (guint q = 0; !n8n && q < ct_profile_get_n_queues (profile); q++)
+        {
+          g_autoptr(CtCase) c = ct_case_new ("purchase.order", 1);
+          g_autoptr(JsonNode) json = NULL;
+
+          ct_case_fill_from_record (c, profile, ct_profile_get_queue (profile, q), record);
+          json = ct_case_to_json (c);
+        }
+      if (execution != NULL)
+        json_node_unref (ct_case_to_json (execution));
+      if (cron != NULL)
+        json_node_unref (ct_case_to_json (cron));
+      if (job != NULL)
+        json_node_unref (ct_case_to_json (job));
+    }
+}
 
 static void
 exercise_n8n (JsonNode *node)
@@ -72,6 +143,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       ok = ct_n8n_decode_response (body, length, status, content_type, &node, &error);
       if (ok)
         exercise_n8n (node);
+      if (ok)
+        exercise_rows (node, TRUE);
       break;
     }
 
@@ -90,6 +163,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_autoptr(GError) version_error = NULL;
 
       ct_odoo_wire_parse_version (node, &major, NULL, &version, &version_error);
+      if (data[0] % 3 != 2)
+        exercise_rows (node, FALSE);
     }
   return 0;
 }

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-# make-fuzz-corpus.py - Seed corpus for fuzz-decode from the recorded transcripts
+# make-fuzz-corpus.py - Seed corpora for the libFuzzer targets of tests/core
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: make-fuzz-corpus.py PROTOCOL_DIR OUTPUT_DIR
-# Each input is: decoder byte, status byte, content-type byte, then the
-# recorded body (see fuzz-decode.c for the layout).
+# Usage: make-fuzz-corpus.py TARGET SOURCE_ROOT OUTPUT_DIR
+#
+# fuzz-decode: every recorded body of tests/data/protocol (Odoo 17, Odoo 19,
+#   n8n), each as: decoder byte, status byte, content-type byte, then the
+#   body (see fuzz-decode.c for the layout).
+# fuzz-profile: the shipped profiles (data/profiles).
+# Every target: the hand-made seeds in tests/core/fuzz-corpus/TARGET.
 import os
+import shutil
 import sys
 
 STATUSES = [200, 400, 401, 403, 404, 409, 415, 422, 500, 502, 503, 204]
@@ -43,22 +48,51 @@ def n8n(path):
     return 2, status, html, '\n'.join(body).rstrip()
 
 
-def main():
-    protocol, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out, exist_ok=True)
+def decode_seeds(root, out):
+    protocol = os.path.join(root, 'tests', 'data', 'protocol')
     n = 0
-    for sub, parse in (('odoo-19', odoo), ('n8n-1.123', n8n)):
-        for name in sorted(os.listdir(os.path.join(protocol, sub))):
-            parsed = parse(os.path.join(protocol, sub, name))
+    for sub in sorted(os.listdir(protocol)):
+        folder = os.path.join(protocol, sub)
+        if not os.path.isdir(folder):
+            continue
+        parse = n8n if sub.startswith('n8n') else odoo
+        for name in sorted(os.listdir(folder)):
+            parsed = parse(os.path.join(folder, name))
             if parsed is None:
                 continue
             decoder, status, html, body = parsed
             code = STATUSES.index(status) if status in STATUSES else 0
             data = bytes([decoder, code, 1 if html else 0]) + body.encode('utf-8')
-            with open(os.path.join(out, name.replace('.txt', '.bin')), 'wb') as f:
+            with open(os.path.join(out, sub + '-' + name.replace('.txt', '.bin')), 'wb') as f:
                 f.write(data)
             n += 1
-    print(f'{n} seeds in {out}')
+    return n
+
+
+def profile_seeds(root, out):
+    folder = os.path.join(root, 'data', 'profiles')
+    n = 0
+    for name in sorted(os.listdir(folder)):
+        if name.endswith('.json'):
+            shutil.copy(os.path.join(folder, name), os.path.join(out, name))
+            n += 1
+    return n
+
+
+def main():
+    target, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(out, exist_ok=True)
+    n = 0
+    if target == 'fuzz-decode':
+        n += decode_seeds(root, out)
+    elif target == 'fuzz-profile':
+        n += profile_seeds(root, out)
+    hand = os.path.join(root, 'tests', 'core', 'fuzz-corpus', target)
+    if os.path.isdir(hand):
+        for name in sorted(os.listdir(hand)):
+            shutil.copy(os.path.join(hand, name), os.path.join(out, name))
+            n += 1
+    print(f'{n} seeds for {target} in {out}')
 
 
 if __name__ == '__main__':

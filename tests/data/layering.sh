@@ -10,12 +10,14 @@
 #   src/core/sources or src/core/services (only the sources join the wire and
 #   the engine);
 # - src/core/net knows no engine, source or service: it includes none of
-#   their headers.
+#   their headers;
+# - src/core/base is the foundation all of them (and src/sim) include: it
+#   includes no header of net, engine, sources or services.
 set -u
 src="$1"
 build="$2"
 status=0
-echo "1..4"
+echo "1..5"
 
 if grep -rnE '#\s*include\s*[<"](gtk|gdk|gsk|adwaita|adw)[/.]' "$src/src/core" "$src/src/sim" "$src/src/cli" ; then
   echo "not ok 1 - src/core, src/sim and src/cli include no GTK header"
@@ -58,4 +60,5 @@ check_includes () {
 
 check_includes 3 engine net sources services
 check_includes 4 net engine sources services
+check_includes 5 base net engine sources services
 exit $status

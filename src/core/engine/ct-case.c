@@ -505,6 +505,118 @@ node_number (JsonNode *node,
   return isfinite (*out);
 }
 
+typedef enum
+{
+  KIND_OTHER,
+  KIND_ID,
+  KIND_INTEGER,
+  KIND_AMOUNT,
+  KIND_DATE,
+} FieldKind;
+
+/* The largest amount a row may carry: beyond it no currency has a real
+ * order, and sums of a few of them would lose every cent. */
+#define MAX_AMOUNT 1e15
+
+static FieldKind
+field_kind (const char *name,
+            JsonObject *fields)
+{
+  JsonNode *meta;
+
+  if (strcmp (name, "id") == 0)
+    return KIND_ID;
+  if (fields != NULL && (meta = json_object_get_member (fields, name)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (meta))
+    {
+      const char *type = json_object_get_string_member_with_default (json_node_get_object (meta),
+                                                                     "type", "");
+
+      if (strcmp (type, "date") == 0 || strcmp (type, "datetime") == 0)
+        return KIND_DATE;
+      if (strcmp (type, "integer") == 0)
+        return KIND_INTEGER;
+      if (strcmp (type, "float") == 0 || strcmp (type, "monetary") == 0)
+        return KIND_AMOUNT;
+      return KIND_OTHER;
+    }
+  if (g_str_has_suffix (name, "_date") || g_str_has_prefix (name, "date_") ||
+      strcmp (name, "nextcall") == 0 || strcmp (name, "lastcall") == 0)
+    return KIND_DATE;
+  if (g_str_has_prefix (name, "amount"))
+    return KIND_AMOUNT;
+  if (g_str_has_suffix (name, "_count") || strcmp (name, "sequence") == 0 ||
+      strcmp (name, "res_id") == 0)
+    return KIND_INTEGER;
+  return KIND_OTHER;
+}
+
+static gboolean
+holds (JsonNode *node,
+       GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+CtRowProblem
+ct_case_check_record (JsonObject  *record,
+                      JsonObject  *fields,
+                      const char **field)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  g_return_val_if_fail (record != NULL, CT_ROW_WRONG_TYPE);
+
+  if (!json_object_has_member (record, "id"))
+    {
+      *field = "id";
+      return CT_ROW_WRONG_TYPE;
+    }
+  json_object_iter_init (&iter, record);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      /* false (and null) is how Odoo says "empty" for every type. */
+      gboolean empty = JSON_NODE_HOLDS_NULL (node) ||
+                       (holds (node, G_TYPE_BOOLEAN) && !json_node_get_boolean (node));
+      CtRowProblem problem = CT_ROW_READABLE;
+
+      switch (field_kind (name, fields))
+        {
+        case KIND_ID:
+          if (!holds (node, G_TYPE_INT64))
+            problem = CT_ROW_WRONG_TYPE;
+          else if (json_node_get_int (node) <= 0)
+            problem = CT_ROW_IMPOSSIBLE_VALUE;
+          break;
+        case KIND_INTEGER:
+          if (!empty && !holds (node, G_TYPE_INT64))
+            problem = CT_ROW_WRONG_TYPE;
+          break;
+        case KIND_AMOUNT:
+          if (!empty && !holds (node, G_TYPE_INT64) && !holds (node, G_TYPE_DOUBLE))
+            problem = CT_ROW_WRONG_TYPE;
+          else if (!empty && !(fabs (json_node_get_double (node)) <= MAX_AMOUNT))
+            problem = CT_ROW_IMPOSSIBLE_VALUE;
+          break;
+        case KIND_DATE:
+          if (!empty && !holds (node, G_TYPE_STRING))
+            problem = CT_ROW_WRONG_TYPE;
+          break;
+        case KIND_OTHER:
+        default:
+          break;
+        }
+      if (problem != CT_ROW_READABLE)
+        {
+          *field = name;
+          return problem;
+        }
+    }
+  return CT_ROW_READABLE;
+}
+
 /* A char field, or a many2one's display name; id to *id_out when a many2one. */
 static const char *
 node_text (JsonNode *node,

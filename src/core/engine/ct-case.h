@@ -225,6 +225,26 @@ void             ct_case_fill_from_record       (CtCase         *self,
                                                  const CtQueue  *queue,
                                                  JsonObject     *record);
 
+/* Why a row cannot be read (a counted skip, never a silent drop). */
+typedef enum
+{
+  CT_ROW_READABLE,
+  CT_ROW_WRONG_TYPE,         /* a string for an id, a list for a date, ... */
+  CT_ROW_IMPOSSIBLE_VALUE,   /* an id <= 0, an amount beyond 10^15 */
+} CtRowProblem;
+
+/* Checks the fields of an Odoo row that everything else rests on: its id
+ * (a positive integer), its dates (a string or false) and its numbers
+ * (integers, amounts: a number or false, amounts within ±10^15). A field's
+ * kind comes from @fields (fields_get of its model, nullable) or, for the
+ * models whose fields were not asked, from its name (id, *_date, date_*,
+ * nextcall, lastcall, amount*, *_count, sequence, res_id). Text and
+ * relation fields of a wrong type only leave the case's field empty.
+ * On a problem, *@field is the first field at fault (owned by @record). */
+CtRowProblem     ct_case_check_record           (JsonObject     *record,
+                                                 JsonObject     *fields,
+                                                 const char    **field);
+
 /* Builds the casefolded text the fast filter searches. */
 void             ct_case_update_search_text     (CtCase         *self);
 /* Folds user input the same way as the search text. */

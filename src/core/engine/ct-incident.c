@@ -115,6 +115,39 @@ ct_parse_odoo_datetime (JsonNode *node)
   return dt ? g_date_time_to_unix (dt) : 0;
 }
 
+CtRowProblem
+ct_incident_check_n8n_execution (JsonObject  *execution,
+                                 const char **field)
+{
+  static const char * const optional_text[] = { "startedAt", "stoppedAt", "workflowId" };
+  JsonNode *node;
+  gint64 id = 0;
+
+  g_return_val_if_fail (execution != NULL, CT_ROW_WRONG_TYPE);
+
+  node = json_object_get_member (execution, "id");
+  *field = "id";
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_STRING &&
+       json_node_get_value_type (node) != G_TYPE_INT64))
+    return CT_ROW_WRONG_TYPE;
+  if (!get_int (execution, "id", &id) || id <= 0)
+    return CT_ROW_IMPOSSIBLE_VALUE;
+  *field = "status";
+  if (get_str (execution, "status") == NULL)
+    return CT_ROW_WRONG_TYPE;
+  for (guint i = 0; i < G_N_ELEMENTS (optional_text); i++)
+    {
+      node = json_object_get_member (execution, optional_text[i]);
+      *field = optional_text[i];
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+          (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING))
+        return CT_ROW_WRONG_TYPE;
+    }
+  *field = NULL;
+  return CT_ROW_READABLE;
+}
+
 CtCase *
 ct_incident_from_n8n_execution (JsonObject                 *execution,
                                 const char                 *workflow_name,
@@ -122,7 +155,6 @@ ct_incident_from_n8n_execution (JsonObject                 *execution,
                                 gint64                      now)
 {
   const char *status, *workflow_id;
-  g_autofree char *id_text = NULL;
   CtIncidentKind kind = CT_INCIDENT_NONE;
   gint64 id = 0, started, stopped;
   JsonNode *custom;

@@ -37,6 +37,12 @@ CtCase      *ct_incident_from_queue_job     (JsonObject                 *job,
                                              const CtIncidentThresholds *thresholds,
                                              gint64                      now);
 
+/* ct_case_check_record() for an n8n execution: its id (a string of digits
+ * or a positive integer), status (a string), startedAt and stoppedAt (a
+ * string or null) and workflowId (a string or null). */
+CtRowProblem ct_incident_check_n8n_execution (JsonObject                *execution,
+                                              const char               **field);
+
 const char  *ct_incident_kind_to_string     (CtIncidentKind kind);
 /* A short sentence for the user, e.g. "Workflow run failed". */
 const char  *ct_incident_kind_get_label     (CtIncidentKind kind);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ct-core-resources.h"
+#include "ct-json.h"
 #include "ct-profile.h"
 
 #define DEFAULT_PROFILE_PATH "/com/sysgenpro/ControlTower/core/profiles/default.json"
@@ -233,12 +234,17 @@ scan_value (Scanner    *s,
       for (;;)
         {
           g_autofree char *sub = NULL;
+          const char *before = s->p;
 
           scan_ws (s);
           if (s->p >= s->end || *s->p == ']')
             break;
           sub = g_strdup_printf ("%s[%u]", path, i++);
           scan_value (s, sub, depth + 1);
+          /* A token this scanner does not know ('x', /x/): stop here
+           * rather than loop on it; only locations are lost. */
+          if (s->p == before)
+            return;
           scan_ws (s);
           if (s->p < s->end && *s->p == ',')
             scan_advance (s);
@@ -1311,46 +1317,34 @@ ct_profile_new_from_data (const char  *data,
   /* json-glib parses recursively: refuse absurd nesting before it can
    * exhaust the stack. A real profile nests five deep. */
   {
-    guint depth = 0, line = 1, col = 1;
-    gboolean in_string = FALSE, escaped = FALSE;
+    gsize offset = 0;
+    g_autoptr(GError) check_error = NULL;
 
-    for (gssize i = 0; i < length; i++)
+    if (!ct_json_check (data, length, 32, &offset, &check_error))
       {
-        char ch = data[i];
+        guint line = 1, col = 1;
 
-        if (in_string)
+        for (gsize i = 0; i < offset; i++)
           {
-            if (escaped)
-              escaped = FALSE;
-            else if (ch == '\\')
-              escaped = TRUE;
-            else if (ch == '"')
-              in_string = FALSE;
-          }
-        else if (ch == '"')
-          in_string = TRUE;
-        else if (ch == '[' || ch == '{')
-          {
-            if (++depth > 32)
+            if (data[i] == '\n')
               {
-                g_set_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX,
-                             _("%s:%u:%u: nested too deep to be a profile"), name, line, col);
-                return NULL;
+                line++;
+                col = 1;
               }
+            else if (((guchar) data[i] & 0xC0) != 0x80)
+              col++;
           }
-        else if ((ch == ']' || ch == '}') && depth > 0)
-          depth--;
-        if (ch == '\n')
-          {
-            line++;
-            col = 1;
-          }
-        else if (((guchar) ch & 0xC0) != 0x80)
-          col++;
+        if (g_error_matches (check_error, CT_JSON_ERROR, CT_JSON_ERROR_TOO_DEEP))
+          g_set_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX,
+                       _("%s:%u:%u: nested too deep to be a profile"), name, line, col);
+        else
+          g_set_error (error, CT_PROFILE_ERROR, CT_PROFILE_ERROR_SYNTAX,
+                       "%s:%u:%u: %s", name, line, col, check_error->message);
+        return NULL;
       }
   }
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!ct_json_parser_load (parser, data, length, &local_error))
     {
       /* json-glib says "<data>:line:col: Parse error: …"; show the file's name. */
       const char *msg = local_error->message;

@@ -93,7 +93,7 @@ ct_n8n_decode_response (const char  *data,
                                                                    data, length, "n8n"));
           return FALSE;
         }
-      root = ct_odoo_wire_parse_json (data, length, error);
+      root = ct_odoo_wire_parse_json (data, length, "n8n", error);
       if (root == NULL)
         return FALSE;
       *result = g_steal_pointer (&root);
@@ -101,7 +101,7 @@ ct_n8n_decode_response (const char  *data,
     }
 
   if (!ct_odoo_wire_looks_like_html (content_type, data, length))
-    root = ct_odoo_wire_parse_json (data, length, &parse_error);
+    root = ct_odoo_wire_parse_json (data, length, "n8n", &parse_error);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     server_message = json_object_get_string_member_with_default (json_node_get_object (root),
                                                                  "message", NULL);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-odoo-wire.h"
 
 gboolean
@@ -28,6 +29,7 @@ ct_odoo_wire_looks_like_html (const char *content_type,
 JsonNode *
 ct_odoo_wire_parse_json (const char  *data,
                          gsize        length,
+                         const char  *what,
                          GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
@@ -49,11 +51,19 @@ ct_odoo_wire_parse_json (const char  *data,
       return NULL;
     }
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+  if (!ct_json_parser_load (parser, data, (gssize) length, &local_error))
     {
-      *error = ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL,
-                                       _("The server's answer is not valid JSON; "
-                                         "it may have been cut off."),
+      g_autofree char *message = NULL;
+
+      /* Too deep, a number that would wrap, a broken escape: refused
+       * before json-glib could crash on it or misread it. */
+      if (local_error->domain == CT_JSON_ERROR)
+        message = g_strdup_printf (_("%s sent an answer that was not read: %s."),
+                                   what, local_error->message);
+      else
+        message = g_strdup (_("The server's answer is not valid JSON; "
+                              "it may have been cut off."));
+      *error = ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message,
                                        0, -1, NULL, local_error->message, NULL);
       return NULL;
     }
@@ -207,7 +217,7 @@ ct_odoo_wire_decode_jsonrpc (const char  *data,
       return FALSE;
     }
 
-  root = ct_odoo_wire_parse_json (data, length, error);
+  root = ct_odoo_wire_parse_json (data, length, "Odoo", error);
   if (root == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (root) ||
@@ -283,7 +293,7 @@ ct_odoo_wire_decode_json2 (const char  *data,
       g_autoptr(GError) parse_error = NULL;
       JsonObject *object;
 
-      root = ct_odoo_wire_parse_json (data, length, &parse_error);
+      root = ct_odoo_wire_parse_json (data, length, "Odoo", &parse_error);
       if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
           g_propagate_error (error, ct_odoo_wire_error_for_status (http_status, content_type,
@@ -302,7 +312,7 @@ ct_odoo_wire_decode_json2 (const char  *data,
       return FALSE;
     }
 
-  root = ct_odoo_wire_parse_json (data, length, error);
+  root = ct_odoo_wire_parse_json (data, length, "Odoo", error);
   if (root == NULL)
     return FALSE;
   if (!JSON_NODE_HOLDS_NULL (root))

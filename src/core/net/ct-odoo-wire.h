@@ -46,9 +46,11 @@ GError   *ct_odoo_wire_error_for_status (guint        http_status,
                                          gsize        length,
                                          const char  *what);
 
-/* Parses @data as JSON; a PROTOCOL error when it is not. */
+/* Parses @data as JSON, bounded (ct-json.h); a PROTOCOL error when it is
+ * not JSON or not safe to read. @what names the server in the message. */
 JsonNode *ct_odoo_wire_parse_json     (const char   *data,
                                        gsize         length,
+                                       const char   *what,
                                        GError      **error);
 
 /* TRUE when @content_type or the first bytes say the body is an HTML page. */

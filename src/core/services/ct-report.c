@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ct-incident.h"
+#include "ct-json.h"
 #include "ct-metrics.h"
 #include "ct-report.h"
 
@@ -913,6 +914,55 @@ ct_report_render (CtReportKind    kind,
 }
 
 char *
+ct_report_add_unreadable (char           *text,
+                          CtReportFormat  format,
+                          CtSync         *sync)
+{
+  g_autofree char *owned = text;
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(JsonArray) entries = json_array_new ();
+
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      CtSource *source = ct_sync_get_source (sync, i);
+      g_autofree char *said = ct_source_describe_unreadable (source);
+      JsonObject *entry;
+
+      if (said == NULL)
+        continue;
+      g_string_append_printf (lines, "%s%s: %s\n", format == CT_REPORT_FORMAT_CSV ? "# " : "",
+                              ct_source_get_name (source), said);
+      entry = json_object_new ();
+      json_object_set_string_member (entry, "source", ct_source_get_name (source));
+      json_object_set_int_member (entry, "count", ct_source_get_n_unreadable (source));
+      json_object_set_string_member (entry, "text", said);
+      json_array_add_object_element (entries, entry);
+    }
+  if (lines->len == 0)
+    return g_steal_pointer (&owned);
+  if (format == CT_REPORT_FORMAT_JSON)
+    {
+      /* Our own output: parse it back and add the member. */
+      g_autoptr(JsonNode) root = ct_json_parse (owned, -1, NULL);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autofree char *data = NULL;
+
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        return g_steal_pointer (&owned);
+      json_object_set_array_member (json_node_get_object (root), "unreadable",
+                                    json_array_ref (entries));
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      data = json_generator_to_data (gen, NULL);
+      return g_strconcat (data, "\n", NULL);
+    }
+  if (format == CT_REPORT_FORMAT_TABLE)
+    g_string_append_c (lines, '\n');
+  g_string_append (lines, owned);
+  return g_string_free (g_steal_pointer (&lines), FALSE);
+}
+
+char *
 ct_report_format_stats (CtSync *sync)
 {
   GString *out = g_string_new (NULL);
@@ -922,12 +972,19 @@ ct_report_format_stats (CtSync *sync)
   for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
     {
       const CtSourceHealth *h = ct_sync_get_health (sync, i);
+      guint unreadable = ct_source_get_n_unreadable (ct_sync_get_source (sync, i));
+      g_autofree char *partly = NULL;
       const char *state;
 
       if (h->last_error != NULL)
         state = _("failed");
       else if (h->probed && !h->available)
         state = _("not installed");
+      else if (unreadable > 0)
+        state = partly = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "ok, %u record not read",
+                                                       "ok, %u records not read", unreadable),
+                                          unreadable);
       else
         state = _("ok");
       g_string_append_printf (out, "%-28s  %8u  %12" G_GUINT64_FORMAT "  %7.1f ms  %s\n", h->name,

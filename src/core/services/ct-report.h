@@ -74,6 +74,16 @@ char     *ct_report_render_partial     (CtReportKind     kind,
  * show them, one a line; "" when none. */
 char     *ct_report_format_not_visible (CtSync          *sync);
 
+/* Adds to @text (rendered in @format; taken) what the sources of @sync
+ * could not read in their last fetch, so that skipped records are counted
+ * where the user looks: a line per source at the top of a table, a `#`
+ * line per source before a CSV header, an "unreadable" array of
+ * {"source", "count", "text"} in JSON. Returns @text unchanged when every
+ * record was read. */
+char     *ct_report_add_unreadable     (char            *text,
+                                        CtReportFormat   format,
+                                        CtSync          *sync);
+
 /* `--stats`: one line per source of @sync with its requests, bytes and
  * time since the sync was made, and whether it failed. */
 char     *ct_report_format_stats       (CtSync          *sync);

@@ -343,9 +343,15 @@ n8n_build (GTask *task)
       const char *status = ct_source_get_string (value, "status");
       const char *workflow;
       CtCase *c;
+      const char *field = NULL;
+      CtRowProblem problem;
 
       if (execution == NULL)
         execution = value;
+      problem = ct_incident_check_n8n_execution (execution, &field);
+      ct_source_count_unreadable (CT_SOURCE (self), problem, field);
+      if (problem != CT_ROW_READABLE)
+        continue;
       if (g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "waiting") == 0 ||
           g_strcmp0 (status, "new") == 0)
         g_hash_table_add (self->watched, g_strdup (key));
@@ -474,7 +480,10 @@ n8n_list_done (GObject      *object,
 
       if (!JSON_NODE_HOLDS_OBJECT (item) ||
           (id = id_string (json_node_get_object (item))) == NULL)
-        continue;
+        {
+          ct_source_count_unreadable (CT_SOURCE (self), CT_ROW_WRONG_TYPE, "id");
+          continue;
+        }
       execution = json_node_get_object (item);
       if (call->with_data && is_failed (execution))
         {
@@ -574,6 +583,8 @@ add_incidents (GTask           *task,
     ct_profile_get_incident_thresholds (ct_source_get_profile (self));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  if (rows != NULL)
+    ct_source_keep_readable (self, NULL, rows);
   for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ct-json.h"
 #include "ct-model-probe.h"
 #include "ct-source.h"
 
@@ -24,6 +25,11 @@ typedef struct
   GHashTable    *missing;    /* models whose fields could not be read */
   char          *unavailable; /* (nullable) why the last probe found the source off */
   gboolean       not_visible; /* off because this user may not read it (403) */
+  /* The current fetch's rows: how many were checked, and the reasons of
+   * those that could not be read (sentence → count). */
+  guint          rows_checked;
+  guint          rows_unreadable;
+  GHashTable    *unreadable;
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -54,6 +60,7 @@ ct_source_finalize (GObject *object)
   g_clear_pointer (&priv->fields, g_hash_table_unref);
   g_clear_pointer (&priv->missing, g_hash_table_unref);
   g_free (priv->unavailable);
+  g_clear_pointer (&priv->unreadable, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
 }
 
@@ -107,6 +114,7 @@ ct_source_init (CtSource *self)
   priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)json_object_unref);
   priv->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  priv->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 gboolean
@@ -563,10 +571,14 @@ start_fetch (CtSource            *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   FetchArgs *args = g_new0 (FetchArgs, 1);
 
   g_task_set_source_tag (task, ct_source_fetch_async);
+  priv->rows_checked = 0;
+  priv->rows_unreadable = 0;
+  g_hash_table_remove_all (priv->unreadable);
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
@@ -588,8 +600,133 @@ ct_source_fetch_finish (CtSource      *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  CtSourceBatch *batch;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  batch = g_task_propagate_pointer (G_TASK (result), error);
+
+  g_debug ("%s: %u rows checked, %u could not be read", ct_source_get_name (self),
+           priv->rows_checked, priv->rows_unreadable);
+  /* Nothing could be read: that is a failure, never an empty result. */
+  if (batch != NULL && priv->rows_checked > 0 && priv->rows_unreadable == priv->rows_checked)
+    {
+      g_autofree char *text = ct_source_describe_unreadable (self);
+
+      ct_source_batch_free (batch);
+      g_set_error_literal (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_UNREADABLE, text);
+      return NULL;
+    }
+  return batch;
+}
+
+/* ---- rows that cannot be read: counted, not hidden ---- */
+
+void
+ct_source_count_unreadable (CtSource     *self,
+                            CtRowProblem  problem,
+                            const char   *field)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  char *reason;
+
+  g_return_if_fail (CT_IS_SOURCE (self));
+
+  priv->rows_checked++;
+  if (problem == CT_ROW_READABLE)
+    return;
+  priv->rows_unreadable++;
+  if (problem == CT_ROW_WRONG_TYPE)
+    reason = g_strdup_printf (_("wrong type for %s"), field);
+  else
+    reason = g_strdup_printf (_("impossible value for %s"), field);
+  g_debug ("%s: skipped a record: %s", ct_source_get_name (self), reason);
+  g_hash_table_insert (priv->unreadable, reason,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (priv->unreadable,
+                                                                                reason)) + 1));
+}
+
+JsonArray *
+ct_source_keep_readable (CtSource   *self,
+                         const char *model,
+                         JsonArray  *rows)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  JsonObject *fields = model != NULL ? g_hash_table_lookup (priv->fields, model) : NULL;
+
+  for (guint i = json_array_get_length (rows); i-- > 0;)
+    {
+      JsonNode *node = json_array_get_element (rows, i);
+      const char *field = "id";
+      CtRowProblem problem = JSON_NODE_HOLDS_OBJECT (node)
+                             ? ct_case_check_record (json_node_get_object (node), fields, &field)
+                             : CT_ROW_WRONG_TYPE;
+
+      ct_source_count_unreadable (self, problem, field);
+      if (problem != CT_ROW_READABLE)
+        json_array_remove_element (rows, i);
+    }
+  return rows;
+}
+
+guint
+ct_source_get_n_unreadable (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_SOURCE (self), 0);
+  return priv->rows_unreadable;
+}
+
+static gint
+compare_reasons (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      counts)
+{
+  guint na = GPOINTER_TO_UINT (g_hash_table_lookup (counts, *(const char **)a));
+  guint nb = GPOINTER_TO_UINT (g_hash_table_lookup (counts, *(const char **)b));
+
+  if (na != nb)
+    return na > nb ? -1 : 1;
+  return strcmp (*(const char **)a, *(const char **)b);
+}
+
+char *
+ct_source_describe_unreadable (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GString) out = NULL;
+
+  g_return_val_if_fail (CT_IS_SOURCE (self), NULL);
+
+  if (priv->rows_unreadable == 0)
+    return NULL;
+  reasons = g_ptr_array_new ();
+  {
+    GHashTableIter iter;
+    gpointer reason;
+
+    g_hash_table_iter_init (&iter, priv->unreadable);
+    while (g_hash_table_iter_next (&iter, &reason, NULL))
+      g_ptr_array_add (reasons, reason);
+  }
+  g_ptr_array_sort_with_data (reasons, compare_reasons, priv->unreadable);
+  out = g_string_new (NULL);
+  g_string_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u record could not be read: ",
+                                     "%u records could not be read: ", priv->rows_unreadable),
+                   priv->rows_unreadable);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, reasons->pdata[i]);
+      /* With several reasons, say how many each. */
+      if (reasons->len > 1)
+        g_string_append_printf (out, " (%u)", GPOINTER_TO_UINT (g_hash_table_lookup (
+                                                priv->unreadable, reasons->pdata[i])));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static void
@@ -685,7 +822,7 @@ ct_source_queue_domain (const CtQueue  *queue,
   if (queue->domain_json == NULL || *queue->domain_json == '\0')
     return json_array_new ();
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, queue->domain_json, -1, NULL) ||
+  if (!ct_json_parser_load (parser, queue->domain_json, -1, NULL) ||
       !JSON_NODE_HOLDS_ARRAY ((root = json_parser_get_root (parser))))
     {
       g_set_error (error, CT_SOURCE_ERROR, CT_SOURCE_ERROR_INVALID,
@@ -1066,6 +1203,7 @@ typedef struct
 {
   CtSourceFetch     *fetch;
   CtSourceFetchFunc  then;
+  char              *model;   /* (owned) (nullable) whose rows are checked */
 } Step;
 
 static Step *
@@ -1085,6 +1223,7 @@ read_done (GObject      *object,
            gpointer      user_data)
 {
   g_autofree Step *step = user_data;
+  g_autofree char *model = step->model;
   GError *error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
@@ -1092,7 +1231,7 @@ read_done (GObject      *object,
   if (rows == NULL)
     ct_source_fetch_fail (step->fetch, error);
   else
-    step->then (step->fetch, rows);
+    step->then (step->fetch, ct_source_keep_readable (step->fetch->source, model, rows));
 }
 
 void
@@ -1103,10 +1242,12 @@ ct_source_fetch_read (CtSourceFetch      *fetch,
                       const char         *order,
                       CtSourceFetchFunc   then)
 {
+  Step *step = step_new (fetch, then);
+
+  step->model = g_strdup (model);
   ct_odoo_client_search_read_async (ct_source_get_client (fetch->source), model, domain, fields,
                                     order != NULL ? order : "id", 0, 5000,
-                                    ct_source_fetch_get_cancellable (fetch), read_done,
-                                    step_new (fetch, then));
+                                    ct_source_fetch_get_cancellable (fetch), read_done, step);
 }
 
 static void
@@ -1200,6 +1341,7 @@ read_ids_done (GObject      *object,
       read_ids_free (data);
       return;
     }
+  ct_source_keep_readable (data->fetch->source, data->model, rows);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     json_array_add_element (data->rows, json_node_copy (json_array_get_element (rows, i)));
   read_ids_next (data);
@@ -1320,6 +1462,9 @@ pages_done (GObject      *object,
                                                            -1, NULL, NULL, NULL));
       return;
     }
+  /* The page size was decided on what the server sent; then drop what
+   * cannot be read. */
+  ct_source_keep_readable (pages->fetch->source, pages->model, rows);
   if (n < pages->page_size)
     {
       CtSourceFetchFunc then = pages->then;

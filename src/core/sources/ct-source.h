@@ -21,6 +21,7 @@ typedef enum
   CT_SOURCE_ERROR_UNAVAILABLE,     /* the models this mechanism needs are not installed */
   CT_SOURCE_ERROR_NOT_SUPPORTED,   /* this source cannot do that (yet) */
   CT_SOURCE_ERROR_INVALID,         /* a bad key or a profile queue that does not parse */
+  CT_SOURCE_ERROR_UNREADABLE,      /* the server sent rows, and none could be read */
 } CtSourceError;
 
 /* What one fetch found. Each case in @cases is this source's view of one
@@ -187,6 +188,22 @@ JsonArray      *ct_source_queue_domain       (const CtQueue      *queue,
 GStrv           ct_source_queue_fields       (CtSource           *self,
                                               const CtQueue      *queue,
                                               const char * const *extra);
+/* Rows that do not make sense are counted, not hidden. Drops from @rows
+ * (in place) the records of @model that ct_case_check_record() refuses,
+ * and counts every row checked in this fetch; returns @rows. A fetch in
+ * which rows came and none could be read fails (CT_SOURCE_ERROR_UNREADABLE). */
+JsonArray      *ct_source_keep_readable      (CtSource           *self,
+                                              const char         *model,
+                                              JsonArray          *rows);
+/* Counts one row checked by other means (n8n), with its problem. */
+void            ct_source_count_unreadable   (CtSource           *self,
+                                              CtRowProblem        problem,
+                                              const char         *field);
+/* The rows the last fetch could not read: their number, and in words
+ * ("3 records could not be read: wrong type for write_date"; NULL when
+ * none). */
+guint           ct_source_get_n_unreadable   (CtSource           *self);
+char           *ct_source_describe_unreadable (CtSource          *self);
 /* Splits "model:id". */
 gboolean        ct_source_parse_key          (const char         *key,
                                               char              **model,

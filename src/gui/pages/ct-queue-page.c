@@ -728,6 +728,18 @@ ct_queue_page_class_init (CtQueuePageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "queuepage");
 }
 
+/* Enter or a double click: the window opens the case (win.open-case). */
+static void
+row_activated_cb (CtQueuePage   *self,
+                  guint          position,
+                  GtkColumnView *view)
+{
+  g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (c != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-case", "s", ct_case_get_key (c));
+}
+
 static void
 ct_queue_page_init (CtQueuePage *self)
 {
@@ -797,6 +809,8 @@ ct_queue_page_init (CtQueuePage *self)
   gtk_widget_add_css_class (self->column_view, "data-table");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Cases"), -1);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (row_activated_cb), self,
+                           G_CONNECT_SWAPPED);
   self->columns_menu = g_menu_new ();
   self->column_actions = g_simple_action_group_new ();
   gtk_widget_insert_action_group (GTK_WIDGET (self), "queue", G_ACTION_GROUP (self->column_actions));
