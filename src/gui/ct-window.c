@@ -271,6 +271,20 @@ update_health (CtWindow *self)
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last success %s · %u case",
                                                  "Last success %s · %u cases", h->cases),
                                     when, h->cases);
+      /* Records the source could not read are counted, in words, here too
+       * ("3 records could not be read: wrong type for write_date"). */
+      {
+        g_autofree char *skipped = ct_source_describe_unreadable (ct_sync_get_source (self->sync, i));
+
+        if (skipped != NULL)
+          {
+            char *joined = subtitle != NULL ? g_strdup_printf ("%s · %s", subtitle, skipped)
+                                            : g_strdup (skipped);
+
+            g_free (subtitle);
+            subtitle = joined;
+          }
+      }
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), h->name);
       if (subtitle != NULL)

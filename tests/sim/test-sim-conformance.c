@@ -24,11 +24,8 @@
 
 #define ADMIN_KEY "c7228151caed75975ed94b42be0ccf28a17c3947"
 
-/* Files that cannot apply, each with the reason; then recordings whose
- * behaviour belongs to an open issue, each naming that issue, which removes
- * its rows. None of the latter may remain once those issues are resolved. */
-#define I12 "issue 12 (case view): the simulator does not serve this case detail like the recording yet"
-#define I13 "issue 13 (decisions): the simulator does not apply this decision like the recording yet"
+/* Files that cannot apply, each with the reason. Every other recording is
+ * replayed. */
 
 static const struct
 {
