@@ -922,15 +922,24 @@ wrong_value (JsonNode *node)
     return json_node_init_string (json_node_alloc (), "[1, \"not a list\"]");
   if (JSON_NODE_HOLDS_OBJECT (node))
     return json_node_init_int (json_node_alloc (), 5);
+  /* json_node_init_array/_object take a reference of their own: hand the
+   * new containers over with json_node_take_*. */
   if (JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) == G_TYPE_STRING)
     {
       JsonArray *a = json_array_new ();
+      JsonNode *out = json_node_new (JSON_NODE_ARRAY);
 
       json_array_add_array_element (a, json_array_new ());
-      return json_node_init_array (json_node_alloc (), a);
+      json_node_take_array (out, a);
+      return out;
     }
   if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      JsonNode *out = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_take_object (out, json_object_new ());
+      return out;
+    }
   /* numbers */
   return json_node_init_string (json_node_alloc (), "12,50 EUR");
 }
