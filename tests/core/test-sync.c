@@ -654,7 +654,11 @@ test_same_second_writes (Fixture       *fx,
       g_assert_null (ct_case_store_lookup (store, key));
       same_second = g_strcmp0 (first, second) == 0;
     }
-  g_assert_true (same_second);
+  /* Every pair was checked for loss above; whether one pair shared its
+   * second depends on a refresh fitting in one (not so under the
+   * sanitizers on a busy machine): say so rather than pass silently. */
+  if (!same_second)
+    g_test_skip ("no refresh fitted between two writes in one second on this machine");
 }
 
 /* A record deleted outright leaves no write_date to read: the periodic
