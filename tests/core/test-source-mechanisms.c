@@ -346,98 +346,6 @@ test_odoo_incidents (Fixture       *fx,
 }
 
 static void
-test_n8n_incidents (Fixture       *fx,
-                    gconstpointer  data)
-{
-  g_autoptr(CtSource) source = ct_source_n8n_incidents_new (fx->n8n,
-                                                            ct_sim_server_get_n8n_api_key (fx->sim),
-                                                            fx->url, fx->profile);
-  g_autoptr(CtSourceBatch) batch = NULL;
-  g_autoptr(CtSourceBatch) again = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) errors = NULL;
-  g_autoptr(GError) error = NULL;
-  CtN8nExecutionQuery query = { .status = "error" };
-  guint n_error = 0, details;
-
-  ct_n8n_client_list_executions_async (fx->n8n, &query, NULL, store_result, &result);
-  wait_for (&result);
-  errors = ct_n8n_client_list_executions_finish (fx->n8n, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (errors->len, >, 0);
-
-  ct_sim_server_reset_counts (fx->sim);
-  batch = fixture_fetch (source, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (batch->complete);
-  for (guint i = 0; i < batch->cases->len; i++)
-    {
-      CtCase *c = batch->cases->pdata[i];
-
-      g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
-      g_assert_true (g_str_has_prefix (c->key, "n8n.execution:"));
-      if (c->incident_kind == CT_INCIDENT_N8N_ERROR)
-        n_error++;
-    }
-  /* Every failed run is an incident, its detail (customData) listed with
-   * it, page by page: no run is read one by one, neither now nor at the
-   * next fetch, which lists them without their data. */
-  g_assert_cmpuint (n_error, ==, errors->len);
-  details = ct_sim_server_count_requests (fx->sim, "/api/v1/executions/");
-  g_assert_cmpuint (details, ==, 0);
-  ct_sim_server_reset_counts (fx->sim);
-  again = fixture_fetch (source, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (again->cases->len, ==, batch->cases->len);
-  g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/api/v1/executions/"), ==, 0);
-}
-
-static void
-test_n8n_links (void)
-{
-  CtSimOptions options = { .seed = 1, .n_cases = 200 };
-  g_autoptr(CtSimServer) sim = NULL;
-  g_autoptr(CtN8nClient) n8n = NULL;
-  g_autoptr(CtProfile) profile = ct_profile_new_default ();
-  g_autoptr(CtSource) source = NULL;
-  g_autoptr(CtSourceBatch) batch = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  guint failed = 0, linked = 0;
-
-  /* The generated n8n side: failed runs name the Odoo record they worked
-   * on in customData; the incident holds that case up. */
-  sim = ct_sim_server_new (&options, &error);
-  g_assert_no_error (error);
-  g_assert_true (ct_sim_server_start (sim, &error));
-  url = ct_sim_server_dup_url (sim);
-  n8n = ct_n8n_client_new (url, ct_sim_server_get_n8n_api_key (sim), FALSE, &error);
-  g_assert_no_error (error);
-  source = ct_source_n8n_incidents_new (n8n, ct_sim_server_get_n8n_api_key (sim), url, profile);
-  batch = fixture_fetch (source, NULL, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < batch->cases->len; i++)
-    {
-      CtCase *c = batch->cases->pdata[i];
-
-      if (c->incident_kind != CT_INCIDENT_N8N_ERROR && c->incident_kind != CT_INCIDENT_N8N_CRASHED)
-        continue;
-      failed++;
-      if (c->linked_keys->len > 0)
-        {
-          g_autofree char *model = NULL;
-
-          linked++;
-          g_assert_true (ct_source_parse_key (c->linked_keys->pdata[0], &model, NULL));
-        }
-    }
-  g_test_message ("%u failed runs, %u linked to a case", failed, linked);
-  g_assert_cmpuint (failed, >, 0);
-  g_assert_cmpuint (linked, >, 0);
-  ct_sim_server_stop (sim);
-}
-
-static void
 test_bad_answers (Fixture       *fx,
                   gconstpointer  data)
 {
@@ -849,8 +757,6 @@ main (int   argc,
   ADD ("/ct/core/source/approvals/sequential-and-parallel", test_approvals);
   ADD ("/ct/core/source/activity/open-and-done", test_activity);
   ADD ("/ct/core/source/incidents/crons-and-queue-jobs", test_odoo_incidents);
-  ADD ("/ct/core/source/incidents/n8n", test_n8n_incidents);
-  g_test_add_func ("/ct/core/source/incidents/n8n-links", test_n8n_links);
   ADD ("/ct/core/source/bad-answers", test_bad_answers);
   ADD ("/ct/core/source/probe-and-bad-key", test_unavailable);
   ADD ("/ct/core/source/tier/missing-model", test_missing_model);
