@@ -287,6 +287,38 @@ compare_urgency (gconstpointer a,
   return g_strcmp0 (x->key, y->key);
 }
 
+static gint64
+last_seen (CtCase *c)
+{
+  return c->last_failed_at > 0 ? c->last_failed_at : c->requested_at;
+}
+
+/* The latest failure first, then the key: the same order every run. */
+static int
+compare_incidents (gconstpointer a,
+                   gconstpointer b)
+{
+  CtCase *x = *(CtCase **)a;
+  CtCase *y = *(CtCase **)b;
+
+  if (last_seen (x) != last_seen (y))
+    return last_seen (x) > last_seen (y) ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+/* (element-type CtCase) unowned */
+static GPtrArray *
+select_incidents (GPtrArray *cases)
+{
+  GPtrArray *incidents = g_ptr_array_new ();
+
+  for (guint i = 0; i < cases->len; i++)
+    if (wanted (CT_REPORT_INCIDENTS, cases->pdata[i]))
+      g_ptr_array_add (incidents, cases->pdata[i]);
+  g_ptr_array_sort (incidents, compare_incidents);
+  return incidents;
+}
+
 typedef struct
 {
   const char *id;
@@ -511,15 +543,14 @@ render_cases_json (CtReportKind  kind,
   add_partial_members (b, u);
   if (kind == CT_REPORT_INCIDENTS)
     {
+      g_autoptr(GPtrArray) incidents = select_incidents (cases);
+
       json_builder_set_member_name (b, "incidents");
       json_builder_begin_array (b);
-      for (guint i = 0; i < cases->len; i++)
-        if (wanted (kind, cases->pdata[i]))
-          {
-            json_builder_add_value (b, ct_case_to_json (cases->pdata[i]));
-            total++;
-          }
+      for (guint i = 0; i < incidents->len; i++)
+        json_builder_add_value (b, ct_case_to_json (incidents->pdata[i]));
       json_builder_end_array (b);
+      total = incidents->len;
       total_unknown = u->incidents;
     }
   else
@@ -622,6 +653,80 @@ append_case_row (GString        *out,
   g_string_append_c (out, '\n');
 }
 
+/* One incident: a CSV row, or a table row (kind, what, how many times,
+ * first and last) with what the server recorded on the lines below, in
+ * full: a message cut at a column's width would hide why it failed. */
+static void
+append_incident (GString        *out,
+                 CtReportFormat  format,
+                 CtCase         *c)
+{
+  g_autofree char *first = iso_time (c->requested_at);
+  g_autofree char *last = iso_time (c->last_failed_at);
+  g_autofree char *count = g_strdup_printf ("%u", MAX (c->n_failures, 1));
+  g_autofree char *attempts = g_strdup_printf ("%u", MAX (c->n_attempts, 1));
+  const char *label = ct_incident_kind_get_label (c->incident_kind);
+  const char *what = c->title ? c->title : c->key;
+  GString *keys = g_string_new (NULL);
+  g_autofree char *linked = NULL;
+
+  for (guint k = 0; c->linked_keys != NULL && k < c->linked_keys->len; k++)
+    g_string_append_printf (keys, "%s%s", k ? " " : "", (const char *)c->linked_keys->pdata[k]);
+  linked = g_string_free (keys, FALSE);
+  if (format == CT_REPORT_FORMAT_CSV)
+    {
+      append_csv (out, ct_incident_kind_to_string (c->incident_kind), FALSE);
+      append_csv (out, c->key, FALSE);
+      append_csv (out, c->title, FALSE);
+      append_csv (out, c->detail, FALSE);
+      append_csv (out, linked, FALSE);
+      append_csv (out, first, FALSE);
+      append_csv (out, c->failed_node, FALSE);
+      append_csv (out, count, FALSE);
+      append_csv (out, attempts, FALSE);
+      append_csv (out, c->attempt_status, FALSE);
+      append_csv (out, c->last_failed_at ? first : NULL, FALSE);
+      append_csv (out, last, TRUE);
+      return;
+    }
+  /* The title repeats the kind ("Workflow run failed — Credit check"). */
+  if (g_str_has_prefix (what, label) && g_str_has_prefix (what + strlen (label), " — "))
+    what += strlen (label) + strlen (" — ");
+  append_cell (out, label, 26);
+  append_cell (out, what, 40);
+  append_cell (out, count, 5);
+  append_cell (out, first, 20);
+  g_string_append_printf (out, "%s\n", last ? last : "");
+  if (c->detail != NULL || c->failed_node != NULL)
+    {
+      g_autofree char *detail = clean_text (c->detail);
+      g_autofree char *node = clean_text (c->failed_node);
+
+      g_string_append (out, "    ");
+      if (c->failed_node != NULL && c->detail != NULL)
+        /* Translators: the n8n node that failed, then n8n's error message */
+        g_string_append_printf (out, _("Failed in “%s”: %s"), node, detail);
+      else if (c->failed_node != NULL)
+        g_string_append_printf (out, _("Failed in “%s”"), node);
+      else
+        g_string_append (out, detail);
+      g_string_append_c (out, '\n');
+    }
+  if (c->n_attempts > 1)
+    {
+      g_autofree char *status = clean_text (c->attempt_status);
+
+      g_string_append (out, "    ");
+      /* Translators: how often one run was tried, then n8n's status of the
+       * latest try (error, running, …) */
+      g_string_append_printf (out, ngettext ("Tried %u time, the latest: %s\n",
+                                             "Tried %u times, the latest: %s\n", c->n_attempts),
+                              c->n_attempts, status);
+    }
+  if (*linked != '\0')
+    g_string_append_printf (out, "    %s %s\n", _("Holds up:"), linked);
+}
+
 static char *
 render_cases_text (CtReportKind    kind,
                    CtReportFormat  format,
@@ -637,7 +742,8 @@ render_cases_text (CtReportKind    kind,
 
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, kind == CT_REPORT_INCIDENTS
-                          ? "kind,key,label,detail,linked_cases,started\r\n"
+                          ? "kind,key,label,detail,linked_cases,started,failed_node,failures,"
+                            "attempts,latest_attempt,first_failed,last_failed\r\n"
                           : "area,key,reference,title,requester,amount,currency,status,sla,"
                             "used,due,requested,approvers\r\n");
   if (kind == CT_REPORT_INCIDENTS)
@@ -645,44 +751,18 @@ render_cases_text (CtReportKind    kind,
       guint total = 0;
 
       if (format == CT_REPORT_FORMAT_TABLE)
-        g_string_append_printf (out, "%-26s  %-30s  %-40s  %s\n", _("KIND"), _("WHAT"),
-                                _("DETAIL"), _("HOLDS UP"));
-      for (guint i = 0; i < cases->len; i++)
         {
-          CtCase *c = cases->pdata[i];
-          g_autofree char *linked = NULL;
-          g_autofree char *started = NULL;
-
-          if (!wanted (kind, c))
-            continue;
-          total++;
-          {
-            GString *keys = g_string_new (NULL);
-
-            for (guint k = 0; c->linked_keys != NULL && k < c->linked_keys->len; k++)
-              g_string_append_printf (keys, "%s%s", k ? " " : "",
-                                      (const char *)c->linked_keys->pdata[k]);
-            linked = g_string_free (keys, FALSE);
-          }
-          started = iso_time (c->requested_at);
-          if (format == CT_REPORT_FORMAT_CSV)
-            {
-              append_csv (out, ct_incident_kind_to_string (c->incident_kind), FALSE);
-              append_csv (out, c->key, FALSE);
-              append_csv (out, c->title, FALSE);
-              append_csv (out, c->detail, FALSE);
-              append_csv (out, linked, FALSE);
-              append_csv (out, started, TRUE);
-            }
-          else
-            {
-              append_cell (out, ct_incident_kind_get_label (c->incident_kind), 26);
-              append_cell (out, c->title ? c->title : c->key, 30);
-              append_cell (out, c->detail, 40);
-              g_string_append (out, linked);
-              g_string_append_c (out, '\n');
-            }
+          append_cell (out, _("KIND"), 26);
+          append_cell (out, _("WHAT"), 40);
+          append_cell (out, _("COUNT"), 5);
+          append_cell (out, _("FIRST (UTC)"), 20);
+          g_string_append_printf (out, "%s\n", _("LAST (UTC)"));
         }
+      g_autoptr(GPtrArray) incidents = select_incidents (cases);
+
+      for (guint i = 0; i < incidents->len; i++)
+        append_incident (out, format, incidents->pdata[i]);
+      total = incidents->len;
       if (format == CT_REPORT_FORMAT_TABLE && u->incidents)
         g_string_append_printf (out, ngettext ("%u incident read; how many there are is unknown\n",
                                                "%u incidents read; how many there are is unknown\n",
