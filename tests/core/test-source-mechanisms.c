@@ -258,8 +258,8 @@ test_activity (Fixture       *fx,
   CtCase *c;
 
   /* The recorded database has no approval activity type. The activity is
-   * made with res_model_id only, as the recorded transcript does: the source
-   * finds the model through ir.model when res_model comes back empty. */
+   * made with res_model_id only, as the recorded transcript does: res_model
+   * is a stored related field, filled from it (never read from ir.model). */
   before = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (before->cases->len, ==, 0);
