@@ -487,6 +487,14 @@ test_pending_per_user (void)
   g_assert_nonnull (strstr (run.out, "Paula Purchaser (tier-validation, you)"));
   g_assert_nonnull (strstr (run.out, "Purchase managers (purchase-double-validation, someone else)"));
   ct_test_run_clear (&run);
+  run_report_as (&run, sim, "purchaser", "--format=csv");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "# not-visible: areas=inventory invoices returns "
+                                            "sales\r\n"));
+  g_assert_nonnull (strstr (run.out, "\r\nprocurement,purchase.order:110,P00110,TIER-003,"));
+  g_assert_nonnull (strstr (run.out, ",\"Paula Purchaser (tier-validation, you); Purchase "
+                                     "managers (purchase-double-validation, someone else)\"\r\n"));
+  ct_test_run_clear (&run);
 
   run_report_as (&run, sim, "admin", "--format=json");
   {
