@@ -468,6 +468,19 @@ test_pending_per_user (void)
   g_assert_nonnull (strstr (run.out, "\r\narea,key,reference,"));
   ct_test_run_clear (&run);
 
+  /* Metrics: the areas noright may not read are not counted as empty. */
+  {
+    g_autofree char *url = ct_sim_server_dup_url (sim);
+    const char *env[] = { "CT_TEST_ODOO_KEY", ct_sim_server_get_api_key (sim, "noright"), NULL };
+
+    ct_test_run_control_tower (&run, env, "--report=metrics", "--server", url, "--database", "ct",
+                               "--login", "noright", "--secret-env", "CT_TEST_ODOO_KEY", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\nProcurement                 hidden    hidden  "));
+    g_assert_null (strstr (run.out, "\nProcurement                      0"));
+    ct_test_run_clear (&run);
+  }
+
   /* The purchase user sees the orders, not the sales orders. */
   run_report_as (&run, sim, "purchaser", "--format=json");
   {
