@@ -221,6 +221,7 @@ add_queue_areas (GHashTable    *areas,
 
 static void
 unknowns_init (Unknowns     *u,
+               CtReportKind  report,
                CtProfile    *profile,
                CtReportGaps *gaps)
 {
@@ -254,6 +255,10 @@ unknowns_init (Unknowns     *u,
     {
       Hidden *h = gaps->hidden->pdata[i];
 
+      /* Each report says what hides its own subject: integrations, or
+       * approvals. */
+      if (kind_is_incident (h->kind) != (report == CT_REPORT_INCIDENTS))
+        continue;
       if (h->text != NULL && !g_ptr_array_find_with_equal_func (u->texts, h->text, g_str_equal,
                                                                 NULL))
         g_ptr_array_add (u->texts, h->text);
@@ -1162,7 +1167,7 @@ ct_report_render_partial (CtReportKind    kind,
 {
   g_auto(Unknowns) u = { 0 };
 
-  unknowns_init (&u, profile, gaps);
+  unknowns_init (&u, kind, profile, gaps);
   if (kind == CT_REPORT_METRICS)
     return render_metrics (format, profile, cases, &u, now);
   if (format == CT_REPORT_FORMAT_JSON)
