@@ -44,7 +44,9 @@ static void next_queue (CtSourceFetch *f);
  * cursor is the newest write_date read: no request of its own. */
 typedef struct
 {
-  GPtrArray *changed;   /* (element-type JsonObject) the changed orders of the current queue */
+  GPtrArray *changed;      /* (element-type JsonObject) the changed orders of the current queue */
+  gboolean   asking;       /* has_group is out, beside the reads */
+  gboolean   read_all;     /* the reads are done, waiting for has_group */
 } Changes;
 
 static void
@@ -189,9 +191,13 @@ next_queue (CtSourceFetch *f)
     f->queue++;
   if (queue == NULL)
     {
+      Changes *changes = f->data;
+
       if (f->key == NULL && f->new_cursor == NULL)
         f->new_cursor = g_strdup (f->cursor);
-      ct_source_fetch_return (f);
+      changes->read_all = TRUE;
+      if (!changes->asking)
+        ct_source_fetch_return (f);
       return;
     }
   if (f->cursor != NULL && f->key == NULL)
@@ -221,9 +227,12 @@ has_group_cb (GObject      *object,
               gpointer      user_data)
 {
   CtSourceFetch *f = user_data;
-  CtSourceDoubleValidation *self = (CtSourceDoubleValidation *)f->source;
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
+  Changes *changes;
+  GHashTableIter iter;
+  gpointer value;
 
   answer = ct_odoo_client_call_finish (CT_ODOO_CLIENT (object), result, &error);
   /* A bare boolean (08-26). Anything else leaves it unknown: the orders are
@@ -236,7 +245,30 @@ has_group_cb (GObject      *object,
       g_debug ("has_group: %s", error->message);
       self->manager_uid = 0;  /* ask again next time */
     }
-  next_queue (f);
+  if (ct_source_fetch_is_over (f))
+    {
+      ct_source_fetch_release (f);
+      return;
+    }
+  /* The orders read meanwhile learn who may approve them. */
+  changes = f->data;
+  changes->asking = FALSE;
+  g_hash_table_iter_init (&iter, f->open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CtCase *c = value;
+
+      for (guint i = 0; i < c->requirements->len; i++)
+        {
+          CtRequirement *req = c->requirements->pdata[i];
+
+          if (req->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+            req->actor = self->manager;
+        }
+    }
+  if (changes->read_all)
+    ct_source_fetch_return (f);
+  ct_source_fetch_release (f);
 }
 
 static void
@@ -259,20 +291,22 @@ ct_source_double_validation_fetch_async (CtSource            *source,
   f = ct_source_fetch_begin (source, cursor, key, changes, (GDestroyNotify) changes_free,
                              cancellable, callback, user_data);
   /* Who may give the second validation is a group: ask once per user
-   * whether it is ours (a user may ask about themself, 08-26). */
-  if (uid <= 0 || uid == self->manager_uid || ct_source_get_queues (source)->len == 0)
+   * whether it is ours (a user may ask about themself, 08-26), beside
+   * the reads rather than before them. */
+  if (uid > 0 && uid != self->manager_uid && ct_source_get_queues (source)->len > 0)
     {
-      next_queue (f);
-      return;
+      self->manager_uid = uid;
+      self->manager = CT_ACTOR_UNKNOWN;
+      ids = json_array_new ();
+      json_array_add_int_element (ids, uid);
+      kwargs = json_object_new ();
+      json_object_set_string_member (kwargs, "group_ext_id", "purchase.group_purchase_manager");
+      changes->asking = TRUE;
+      ct_source_fetch_hold (f);
+      ct_odoo_client_call_async (client, "res.users", "has_group", ids, kwargs, NULL,
+                                 ct_source_fetch_get_cancellable (f), has_group_cb, f);
     }
-  self->manager_uid = uid;
-  self->manager = CT_ACTOR_UNKNOWN;
-  ids = json_array_new ();
-  json_array_add_int_element (ids, uid);
-  kwargs = json_object_new ();
-  json_object_set_string_member (kwargs, "group_ext_id", "purchase.group_purchase_manager");
-  ct_odoo_client_call_async (client, "res.users", "has_group", ids, kwargs, NULL,
-                             ct_source_fetch_get_cancellable (f), has_group_cb, f);
+  next_queue (f);
 }
 
 static void

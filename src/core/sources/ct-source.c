@@ -218,31 +218,50 @@ ct_source_has_queues (CtSource *self)
 /* Whether the models exist for this user: a search_count on each, which
  * any user may run on a model they can read. 404 means not installed, 403
  * not visible to this user; ir.model, which only administrators may read,
- * is never asked. */
+ * is never asked. The counts go out together, and beside them what the
+ * fetch will need to know about the database (the queues' field types,
+ * for crons whether queue.job is there), so the fetch that follows finds it
+ * learnt: one round trip before the first read, not two. */
 typedef struct
 {
-  guint next;
+  guint    pending;
+  GError **errors;    /* (array length=n) one per required model, NULL: readable */
+  guint    n;
 } Probe;
 
-static void probe_next (GTask *task);
-
 static void
-probe_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+probe_free (Probe *probe)
 {
-  g_autoptr(GTask) task = user_data;
+  for (guint i = 0; i < probe->n; i++)
+    g_clear_error (&probe->errors[i]);
+  g_free (probe->errors);
+  g_free (probe);
+}
+
+typedef struct
+{
+  GTask *task;    /* (owned) */
+  guint  index;
+} ProbeCall;
+
+/* Every count is in: the first required model (in their order) that is
+ * missing or not visible decides, whichever answered first. */
+static void
+probe_settle (GTask *task)
+{
   CtSource *self = g_task_get_source_object (task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   Probe *probe = g_task_get_task_data (task);
-  const char *model = priv->required_models[probe->next];
-  g_autoptr(GError) error = NULL;
-  gint64 count = 0;
 
-  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
+  for (guint i = 0; i < probe->n; i++)
     {
-      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
+      GError *error = probe->errors[i];
+      const char *model = priv->required_models[i];
+      g_autofree char *groups = NULL;
 
+      if (error == NULL)
+        continue;
+      groups = ct_odoo_error_dup_allowed_groups (error);
       g_clear_pointer (&priv->unavailable, g_free);
       priv->not_visible = g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS);
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
@@ -258,34 +277,57 @@ probe_done (GObject      *object,
                                              ct_source_get_name (self), model);
       else
         {
-          g_task_return_error (task, g_steal_pointer (&error));
+          g_task_return_error (task, g_steal_pointer (&probe->errors[i]));
           return;
         }
       g_debug ("%s: %s (%s)", ct_source_get_name (self), priv->unavailable, error->message);
       g_task_return_int (task, FALSE);
       return;
     }
-  probe->next++;
-  probe_next (g_steal_pointer (&task));
+  g_task_return_int (task, TRUE);
 }
 
-/* Takes @task. */
 static void
-probe_next (GTask *task)
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  ProbeCall *call = user_data;
+  g_autoptr(GTask) task = call->task;
   Probe *probe = g_task_get_task_data (task);
-  g_autoptr(JsonArray) domain = json_array_new ();
+  gint64 count = 0;
 
-  if (priv->required_models[probe->next] == NULL)
+  ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count,
+                                      &probe->errors[call->index]);
+  g_free (call);
+  if (--probe->pending == 0)
+    probe_settle (task);
+}
+
+/* Asks, without waiting for the answer, what the fetch will ask first; the
+ * answer is kept on the client (ct-model-probe.c) for the fetch to find. */
+static void
+probe_prefetch (CtSource     *self,
+                GCancellable *cancellable)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < priv->queues->len; i++)
     {
-      g_task_return_int (task, TRUE);
-      g_object_unref (task);
-      return;
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (!g_hash_table_contains (priv->fields, queue->model) &&
+          g_hash_table_add (asked, queue->model))
+        ct_model_probe_fields_async (priv->client, queue->model, cancellable, NULL, NULL);
     }
-  ct_odoo_client_search_count_async (priv->client, priv->required_models[probe->next], domain,
-                                     g_task_get_cancellable (task), probe_done, task);
+  /* The crons' source reads ir.cron's optional fields and whether OCA
+   * queue.job is installed before its first read. */
+  if (priv->kind == CT_SOURCE_KIND_CRON)
+    {
+      ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
+      ct_model_probe_access_async (priv->client, "queue.job", cancellable, NULL, NULL);
+    }
 }
 
 void
@@ -296,6 +338,7 @@ ct_source_probe_async (CtSource            *self,
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Probe *probe;
 
   g_task_set_source_tag (task, ct_source_probe_async);
   g_clear_pointer (&priv->unavailable, g_free);
@@ -306,8 +349,23 @@ ct_source_probe_async (CtSource            *self,
       g_object_unref (task);
       return;
     }
-  g_task_set_task_data (task, g_new0 (Probe, 1), g_free);
-  probe_next (task);
+  probe = g_new0 (Probe, 1);
+  probe->n = g_strv_length (priv->required_models);
+  probe->errors = g_new0 (GError *, probe->n);
+  probe->pending = probe->n;
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+  for (guint i = 0; i < probe->n; i++)
+    {
+      g_autoptr(JsonArray) domain = json_array_new ();
+      ProbeCall *call = g_new0 (ProbeCall, 1);
+
+      call->task = g_object_ref (task);
+      call->index = i;
+      ct_odoo_client_search_count_async (priv->client, priv->required_models[i], domain,
+                                         cancellable, probe_done, call);
+    }
+  probe_prefetch (self, cancellable);
+  g_object_unref (task);
 }
 
 gboolean
@@ -1051,10 +1109,14 @@ ct_source_note_seen (char       **seen_second,
 
 /* ---- one fetch ---- */
 
+/* The task owns the state; the fetch holds the task until it returns or
+ * fails, and every read in flight holds it too, so reads that answer after
+ * the fetch is over (several go out at once) find it and drop their rows. */
 typedef struct
 {
   CtSourceFetch   fetch;      /* first: a CtSourceFetch * is a FetchState * */
-  GTask          *task;       /* (owned) until the fetch returns */
+  GTask          *task;       /* (owned) until the fetch is over, then (unowned) */
+  gboolean        over;       /* returned or failed: later answers are dropped */
   GDestroyNotify  data_free;
 } FetchState;
 
@@ -1166,12 +1228,40 @@ ct_source_fetch_note_read (CtSourceFetch *fetch,
 }
 
 void
+ct_source_fetch_hold (CtSourceFetch *fetch)
+{
+  g_object_ref (((FetchState *)fetch)->task);
+}
+
+gboolean
+ct_source_fetch_release (CtSourceFetch *fetch)
+{
+  FetchState *state = (FetchState *)fetch;
+  gboolean over = state->over;
+
+  g_object_unref (state->task);
+  return !over;
+}
+
+gboolean
+ct_source_fetch_is_over (CtSourceFetch *fetch)
+{
+  return ((FetchState *)fetch)->over;
+}
+
+void
 ct_source_fetch_return (CtSourceFetch *fetch)
 {
-  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
-  CtSourceBatch *batch = g_new0 (CtSourceBatch, 1);
+  FetchState *state = (FetchState *)fetch;
+  GTask *task = state->task;
+  CtSourceBatch *batch;
   GHashTableIter iter;
   gpointer key, value;
+
+  if (state->over)
+    return;
+  state->over = TRUE;
+  batch = g_new0 (CtSourceBatch, 1);
 
   batch->cases = g_ptr_array_new_full (g_hash_table_size (fetch->open), g_object_unref);
   batch->gone = g_ptr_array_new_with_free_func (g_free);
@@ -1192,18 +1282,26 @@ void
 ct_source_fetch_fail (CtSourceFetch *fetch,
                       GError        *error)
 {
-  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
+  FetchState *state = (FetchState *)fetch;
 
-  g_task_return_error (task, error);
-  g_object_unref (task);
+  /* Another read of the same fetch failed first: one error is enough. */
+  if (state->over)
+    {
+      g_error_free (error);
+      return;
+    }
+  state->over = TRUE;
+  g_task_return_error (state->task, error);
+  g_object_unref (state->task);
 }
 
 /* A read in flight: what to do with its rows. */
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  then;
   char              *model;   /* (owned) (nullable) whose rows are checked */
+  guint              queue;   /* fetch->queue when it was asked, again for @then */
 } Step;
 
 static Step *
@@ -1212,9 +1310,25 @@ step_new (CtSourceFetch     *fetch,
 {
   Step *step = g_new0 (Step, 1);
 
+  ct_source_fetch_hold (fetch);
   step->fetch = fetch;
   step->then = then;
+  step->queue = fetch->queue;
   return step;
+}
+
+/* The fetch still wants the answer of @step: its queue is the current one
+ * again. Otherwise lets go of it. */
+static gboolean
+step_wanted (Step *step)
+{
+  if (ct_source_fetch_is_over (step->fetch))
+    {
+      ct_source_fetch_release (step->fetch);
+      return FALSE;
+    }
+  step->fetch->queue = step->queue;
+  return TRUE;
 }
 
 static void
@@ -1228,10 +1342,16 @@ read_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (!step_wanted (step))
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (rows == NULL)
     ct_source_fetch_fail (step->fetch, error);
   else
     step->then (step->fetch, ct_source_keep_readable (step->fetch->source, model, rows));
+  ct_source_fetch_release (step->fetch);
 }
 
 void
@@ -1261,9 +1381,15 @@ latest_write_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (!step_wanted (step))
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (rows == NULL)
     {
       ct_source_fetch_fail (fetch, error);
+      ct_source_fetch_release (fetch);
       return;
     }
   g_clear_pointer (&fetch->new_cursor, g_free);
@@ -1277,6 +1403,7 @@ latest_write_done (GObject      *object,
   if (fetch->new_cursor == NULL)
     fetch->new_cursor = g_strdup (fetch->cursor);
   step->then (fetch, NULL);
+  ct_source_fetch_release (fetch);
 }
 
 void
@@ -1302,18 +1429,20 @@ ct_source_fetch_latest_write (CtSourceFetch     *fetch,
 
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  then;
   char              *model;
   GArray            *ids;
   GStrv              fields;
   guint              next;
+  guint              queue;
   JsonArray         *rows;
 } ReadIds;
 
 static void
 read_ids_free (ReadIds *data)
 {
+  ct_source_fetch_release (data->fetch);
   g_free (data->model);
   g_array_unref (data->ids);
   g_strfreev (data->fields);
@@ -1335,6 +1464,12 @@ read_ids_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (ct_source_fetch_is_over (data->fetch))
+    {
+      g_clear_error (&error);
+      read_ids_free (data);
+      return;
+    }
   if (rows == NULL)
     {
       ct_source_fetch_fail (data->fetch, error);
@@ -1359,6 +1494,7 @@ read_ids_next (ReadIds *data)
     {
       g_autoptr(ReadIds) done = data;
 
+      done->fetch->queue = done->queue;
       done->then (done->fetch, done->rows);
       return;
     }
@@ -1382,7 +1518,9 @@ ct_source_fetch_read_ids (CtSourceFetch      *fetch,
 {
   ReadIds *data = g_new0 (ReadIds, 1);
 
+  ct_source_fetch_hold (fetch);
   data->fetch = fetch;
+  data->queue = fetch->queue;
   data->then = then;
   data->model = g_strdup (model);
   data->ids = g_array_ref (ids);
@@ -1395,19 +1533,21 @@ ct_source_fetch_read_ids (CtSourceFetch      *fetch,
 
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  page;
   CtSourceFetchFunc  then;
   char              *model;
   JsonArray         *domain;
   GStrv              fields;
   guint              page_size;
+  guint              queue;
   gint64             last_id;
 } Pages;
 
 static void
 pages_free (Pages *pages)
 {
+  ct_source_fetch_release (pages->fetch);
   g_free (pages->model);
   json_array_unref (pages->domain);
   g_strfreev (pages->fields);
@@ -1431,6 +1571,12 @@ pages_done (GObject      *object,
   guint n;
   gint64 previous;
 
+  if (ct_source_fetch_is_over (fetch))
+    {
+      g_clear_error (&error);
+      return;
+    }
+  fetch->queue = pages->queue;
   if (rows == NULL)
     {
       ct_source_fetch_fail (fetch, error);
@@ -1474,12 +1620,16 @@ pages_done (GObject      *object,
       return;
     }
   /* Ask for the next page first, then digest this one while the server
-   * prepares it: the two sides work at the same time. */
+   * prepares it: the two sides work at the same time. The fetch is held
+   * for the page's digestion: the next page may fail it meanwhile. */
   {
     CtSourceFetchFunc page = pages->page;
 
+    ct_source_fetch_hold (fetch);
     pages_next (g_steal_pointer (&pages));
-    page (fetch, rows);
+    if (!ct_source_fetch_is_over (fetch))
+      page (fetch, rows);
+    ct_source_fetch_release (fetch);
   }
 }
 
@@ -1513,7 +1663,9 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
 {
   Pages *pages = g_new0 (Pages, 1);
 
+  ct_source_fetch_hold (fetch);
   pages->fetch = fetch;
+  pages->queue = fetch->queue;
   pages->page = page;
   pages->then = then;
   pages->model = g_strdup (model);

@@ -316,6 +316,15 @@ void            ct_source_fetch_note_read    (CtSourceFetch       *fetch,
                                               gint64               id);
 /* Completes the fetch with what @fetch->open holds. */
 void            ct_source_fetch_return       (CtSourceFetch       *fetch);
+/* Several reads of one fetch may be in flight at once; the first failure
+ * ends the fetch and the others' answers are dropped. A call of the
+ * mechanism's own holds the fetch while it is out and, when it answers,
+ * lets go: ct_source_fetch_release() returns FALSE (and the fetch may be
+ * gone) when the fetch ended meanwhile. Each helper's @then runs with
+ * fetch->queue as it was when the read was asked. */
+void            ct_source_fetch_hold         (CtSourceFetch       *fetch);
+gboolean        ct_source_fetch_release      (CtSourceFetch       *fetch);
+gboolean        ct_source_fetch_is_over      (CtSourceFetch       *fetch);
 void            ct_source_fetch_fail         (CtSourceFetch       *fetch,
                                               GError              *error);
 
