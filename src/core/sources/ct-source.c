@@ -30,6 +30,7 @@ typedef struct
   guint          rows_checked;
   guint          rows_unreadable;
   GHashTable    *unreadable;
+  GHashTable    *reconcile_known;  /* (unowned) for the fetch_async being called */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -405,9 +406,10 @@ ct_source_get_unavailable_reason (CtSource *self)
  * left out; then the mechanism's fetch_async runs with a task of its own. */
 typedef struct
 {
-  char *cursor;
-  char *key;
-  char *model;    /* whose fields are being asked */
+  char       *cursor;
+  char       *key;
+  char       *model;    /* whose fields are being asked */
+  GHashTable *known;    /* (nullable) a reconciliation's keys */
 } FetchArgs;
 
 static void
@@ -416,8 +418,10 @@ fetch_args_free (FetchArgs *args)
   g_free (args->cursor);
   g_free (args->key);
   g_free (args->model);
+  g_clear_pointer (&args->known, g_hash_table_unref);
   g_free (args);
 }
+
 
 typedef struct
 {
@@ -607,6 +611,7 @@ fetch_learned (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CtSource *self = CT_SOURCE (object);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
   FetchArgs *args = g_task_get_task_data (task);
   GCancellable *cancellable;
   GError *error = NULL;
@@ -617,14 +622,18 @@ fetch_learned (GObject      *object,
       return;
     }
   cancellable = g_task_get_cancellable (task);
+  /* fetch_async calls ct_source_fetch_begin at once, which takes them. */
+  priv->reconcile_known = args->known;
   CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key, cancellable,
                                            mechanism_fetch_done, g_steal_pointer (&task));
+  priv->reconcile_known = NULL;
 }
 
 static void
 start_fetch (CtSource            *self,
              const char          *cursor,
              const char          *key,
+             GHashTable          *known,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -639,6 +648,7 @@ start_fetch (CtSource            *self,
   g_hash_table_remove_all (priv->unreadable);
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
+  args->known = known != NULL ? g_hash_table_ref (known) : NULL;
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
   learn_models_async (self, NULL, g_task_get_cancellable (task), fetch_learned, task);
 }
@@ -650,7 +660,23 @@ ct_source_fetch_async (CtSource            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  start_fetch (self, cursor, NULL, cancellable, callback, user_data);
+  start_fetch (self, cursor, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+ct_source_reconcile_async (CtSource            *self,
+                           const char          *cursor,
+                           GHashTable          *known,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  if (!CT_SOURCE_GET_CLASS (self)->reconciles_by_id || cursor == NULL || known == NULL)
+    {
+      start_fetch (self, NULL, NULL, NULL, cancellable, callback, user_data);
+      return;
+    }
+  start_fetch (self, cursor, NULL, known, cancellable, callback, user_data);
 }
 
 CtSourceBatch *
@@ -833,7 +859,7 @@ ct_source_fetch_case_async (CtSource            *self,
       g_object_unref (task);
       return;
     }
-  start_fetch (self, NULL, key, cancellable, fetch_case_done, task);
+  start_fetch (self, NULL, key, NULL, cancellable, fetch_case_done, task);
 }
 
 CtCase *
@@ -1109,6 +1135,9 @@ ct_source_note_seen (char       **seen_second,
 
 /* ---- one fetch ---- */
 
+typedef struct _Check Check;
+static void check_free (Check *check);
+
 /* The task owns the state; the fetch holds the task until it returns or
  * fails, and every read in flight holds it too, so reads that answer after
  * the fetch is over (several go out at once) find it and drop their rows. */
@@ -1118,6 +1147,7 @@ typedef struct
   GTask          *task;       /* (owned) until the fetch is over, then (unowned) */
   gboolean        over;       /* returned or failed: later answers are dropped */
   GDestroyNotify  data_free;
+  struct _Check  *check;      /* (owned) (nullable) a reconciliation's check in flight */
 } FetchState;
 
 static void
@@ -1131,6 +1161,8 @@ fetch_state_free (FetchState *state)
   g_free (f->new_cursor);
   g_hash_table_unref (f->open);
   g_hash_table_unref (f->read);
+  g_clear_pointer (&f->known, g_hash_table_unref);
+  g_clear_pointer (&state->check, check_free);
   if (state->data_free != NULL && f->data != NULL)
     state->data_free (f->data);
   g_free (state);
@@ -1159,6 +1191,12 @@ ct_source_fetch_begin (CtSource            *self,
   f->key = g_strdup (key);
   f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   f->read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  {
+    CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+    if (priv->reconcile_known != NULL && cursor != NULL && key == NULL)
+      f->known = g_hash_table_ref (priv->reconcile_known);
+  }
   /* A record read alone and found with nothing open is gone. */
   if (key != NULL && ct_source_parse_key (key, &f->key_model, &f->key_id))
     g_hash_table_add (f->read, g_strdup (key));
@@ -1673,6 +1711,115 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
   pages->fields = g_strdupv ((char **)fields);
   pages->page_size = page_size > 0 ? page_size : 2000;
   pages_next (pages);
+}
+
+/* ---- a reconciliation's check, ids only ---- */
+
+typedef struct _Check
+{
+  CtSourceFetchFunc  then;
+  char              *id_field;
+  char              *case_model;
+  GHashTable        *open_ids;   /* gint64 → TRUE: open on the server now */
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_free (check->id_field);
+  g_free (check->case_model);
+  g_hash_table_unref (check->open_ids);
+  g_free (check);
+}
+
+static void
+check_page (CtSourceFetch *fetch,
+            JsonArray     *rows)
+{
+  Check *check = ((FetchState *)fetch)->check;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      gint64 id = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      /* "res_id" is a plain integer; "id" too. */
+      id = ct_source_get_int (json_node_get_object (row), check->id_field);
+      if (id > 0)
+        g_hash_table_add (check->open_ids, g_memdup2 (&id, sizeof id));
+    }
+}
+
+static void
+check_done (CtSourceFetch *fetch,
+            JsonArray     *rows)
+{
+  FetchState *state = (FetchState *)fetch;
+  Check *check = g_steal_pointer (&state->check);
+  g_autoptr(JsonArray) missed = json_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+  g_autofree char *prefix = g_strconcat (check->case_model, ":", NULL);
+
+  /* Held but not open any more (nor read open in this fetch): gone. */
+  g_hash_table_iter_init (&iter, fetch->known);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 id;
+
+      if (!g_str_has_prefix (key, prefix) || !ct_source_parse_key (key, NULL, &id) ||
+          g_hash_table_contains (check->open_ids, &id) || g_hash_table_contains (fetch->open, key))
+        continue;
+      g_hash_table_add (fetch->read, g_strdup (key));
+    }
+  /* Open but held by nobody: a change the cursor missed. */
+  g_hash_table_iter_init (&iter, check->open_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 id = *(gint64 *)key;
+      g_autofree char *case_key = ct_case_make_key (check->case_model, id);
+
+      if (!g_hash_table_contains (fetch->known, case_key) &&
+          !g_hash_table_contains (fetch->open, case_key))
+        {
+          JsonObject *row = json_object_new ();
+
+          json_object_set_int_member (row, "id", id);
+          json_array_add_object_element (missed, row);
+        }
+    }
+  {
+    CtSourceFetchFunc then = check->then;
+
+    check_free (check);
+    then (fetch, missed);
+  }
+}
+
+void
+ct_source_fetch_check_known (CtSourceFetch      *fetch,
+                             const char         *model,
+                             JsonArray          *domain,
+                             const char         *id_field,
+                             const char         *case_model,
+                             CtSourceFetchFunc   then)
+{
+  FetchState *state = (FetchState *)fetch;
+  Check *check = g_new0 (Check, 1);
+  const char *fields[] = { "id", NULL, NULL };
+
+  g_return_if_fail (fetch->known != NULL && state->check == NULL);
+  check->then = then;
+  check->id_field = g_strdup (id_field);
+  check->case_model = g_strdup (case_model);
+  check->open_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  state->check = check;
+  if (g_strcmp0 (id_field, "id") != 0)
+    fields[1] = id_field;
+  /* Pages as large as a read by ids: {"id": n} is about 15 bytes. */
+  ct_source_fetch_read_pages (fetch, model, domain, fields, 20000, check_page, check_done);
 }
 
 CtActor
