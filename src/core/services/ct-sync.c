@@ -921,6 +921,11 @@ slot_start (GTask *task,
   SourceState *state = slot->state;
 
   slot->start_time = g_get_monotonic_time ();
+  /* A source that asks nothing this time costs nothing this time. */
+  state->health.requests = 0;
+  state->health.bytes = 0;
+  state->health.depth = 0;
+  state->health.elapsed_us = 0;
   if (!ct_source_has_queues (state->source))
     {
       state->health.probed = TRUE;
