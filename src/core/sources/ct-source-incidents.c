@@ -678,9 +678,33 @@ odoo_read (GTask *task)
     }
   fields = g_strv_builder_end (builder);
   /* Deactivated crons too: one switched off after failures is an incident. */
+  json_array_add_string_element (domain, "&");
   json_array_add_string_element (domain, "|");
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), TRUE));
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), FALSE));
+  /* Only the crons that may be an incident now (ct_incident_from_cron
+   * decides): a quiet server answers nothing rather than every cron. */
+  {
+    const CtIncidentThresholds *t =
+      ct_profile_get_incident_thresholds (ct_source_get_profile (CT_SOURCE (self)));
+    g_autoptr(GDateTime) cutoff =
+      g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC - t->cron_grace_seconds);
+    g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%d %H:%M:%S");
+
+    if (self->has_failure_count == 1)
+      {
+        json_array_add_string_element (domain, "|");
+        json_array_add_string_element (domain, "|");
+        ct_source_domain_add (domain, "failure_count", ">",
+                              json_node_init_int (json_node_alloc (), 0));
+        ct_source_domain_add (domain, "first_failure_date", "!=",
+                              json_node_init_boolean (json_node_alloc (), FALSE));
+      }
+    json_array_add_string_element (domain, "&");
+    ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), TRUE));
+    ct_source_domain_add (domain, "nextcall", "<",
+                          json_node_init_string (json_node_alloc (), before));
+  }
   ct_odoo_client_search_read_async (client, "ir.cron", domain, (const char * const *)fields, "id",
                                     0, 500, g_task_get_cancellable (task), crons_done,
                                     phase_ref (task));
