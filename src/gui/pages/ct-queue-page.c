@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ct-case-list-model.h"
+#include "ct-format.h"
 #include "ct-incident.h"
 #include "ct-queue-page.h"
 #include "ct-sla-pill.h"
@@ -93,7 +94,7 @@ format_amount (CtQueuePage *self,
     return g_strdup ("");
   if (currency == NULL && self->profile != NULL)
     currency = ct_profile_get_currency (self->profile);
-  return g_strdup_printf ("%'.2f %s", c->amount, currency ? currency : "");
+  return ct_format_amount (c->amount, currency);
 }
 
 char *
@@ -229,14 +230,14 @@ sorts_by_text (const Column *column)
 }
 
 static const Column columns[] = {
-  { N_("Reference"), cell_reference, sort_reference, 0, FALSE, FALSE, 110, TRUE },
-  { N_("SLA"), NULL, sort_sla, 0, FALSE, FALSE, 130, TRUE },
-  { N_("Title"), cell_title, sort_title, 0, TRUE, FALSE, 200, TRUE },
+  { N_("Reference"), cell_reference, sort_reference, 0, FALSE, FALSE, 120, TRUE },
+  { N_("SLA"), NULL, sort_sla, 0, FALSE, FALSE, 140, TRUE },
+  { N_("Title"), cell_title, sort_title, 0, TRUE, FALSE, 180, TRUE },
   { N_("Area"), cell_area, sort_area, 0, FALSE, FALSE, 120, TRUE },
-  { N_("Partner"), cell_partner, sort_partner, 0, FALSE, FALSE, 150, TRUE },
+  { N_("Partner"), cell_partner, sort_partner, 0, FALSE, FALSE, 140, TRUE },
   { N_("Amount"), cell_amount, sort_amount, 1, FALSE, TRUE, 120, TRUE },
   { N_("Age"), cell_age, sort_age, 1, FALSE, TRUE, 70, TRUE },
-  { N_("Waiting For"), cell_waiting, sort_waiting, 0, FALSE, FALSE, 130, TRUE },
+  { N_("Waiting For"), cell_waiting, sort_waiting, 0, FALSE, FALSE, 120, TRUE },
   { N_("Requester"), cell_requester, sort_requester, 0, FALSE, FALSE, 130, FALSE },
   { N_("Branch"), cell_branch, sort_branch, 0, FALSE, FALSE, 130, FALSE },
   { N_("Priority"), cell_priority, sort_priority, 1, FALSE, TRUE, 70, FALSE },
@@ -436,13 +437,15 @@ update_chips (CtQueuePage *self)
   if (!isnan (f->amount_min) || !isnan (f->amount_max))
     {
       g_autofree char *text = NULL;
+      g_autofree char *min = ct_format_decimal (f->amount_min, 0);
+      g_autofree char *max = ct_format_decimal (f->amount_max, 0);
 
       if (isnan (f->amount_max))
-        text = g_strdup_printf (_("Amount ≥ %'.0f"), f->amount_min);
+        text = g_strdup_printf (_("Amount ≥ %s"), min);
       else if (isnan (f->amount_min))
-        text = g_strdup_printf (_("Amount ≤ %'.0f"), f->amount_max);
+        text = g_strdup_printf (_("Amount ≤ %s"), max);
       else
-        text = g_strdup_printf (_("Amount %'.0f–%'.0f"), f->amount_min, f->amount_max);
+        text = g_strdup_printf (_("Amount %s–%s"), min, max);
       add_chip (self, "amount", text);
     }
   gtk_widget_set_visible (self->chips, gtk_widget_get_first_child (self->chips) != NULL);
@@ -575,6 +578,13 @@ labelled (GtkWidget  *grid,
   gtk_grid_attach (GTK_GRID (grid), control, 1, row, 1, 1);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                   label, NULL, -1);
+  /* A drop-down is reached through the toggle button inside it: that is
+   * what a screen reader announces, so it carries the name too. */
+  for (GtkWidget *c = gtk_widget_get_first_child (control); GTK_IS_DROP_DOWN (control) && c;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_TOGGLE_BUTTON (c))
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      label, NULL, -1);
   return control;
 }
 
