@@ -188,12 +188,14 @@ static int sort_sla (gconstpointer a, gconstpointer b, gpointer d)
 {
   const CtCase *x = a, *y = b;
 
-  /* Status, then the due time: both hold still as the clock moves (the
-   * store reports status changes), where the share of the window used
-   * changes for every case every minute and would unsort the list. Later
-   * due sorts lower, so descending puts the most overdue first. */
+  /* Status, then how late in business time (what the pill says), then the
+   * due time: later due sorts lower, so descending puts the most overdue
+   * first. The rows are re-sorted whenever the store changes (the minute
+   * tick included), never in between, so the order holds still. */
   if (x->sla.status != y->sla.status)
     return CMP (x->sla.status, y->sla.status);
+  if (x->sla.breached_seconds != y->sla.breached_seconds)
+    return CMP (x->sla.breached_seconds, y->sla.breached_seconds);
   return CMP (y->sla.due, x->sla.due);
 }
 static int sort_waiting (gconstpointer a, gconstpointer b, gpointer d)
