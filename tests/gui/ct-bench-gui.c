@@ -199,16 +199,18 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      double ms, cpu;
+      double ms, cpu, returned_cpu;
 
       start = stamp ();
       ct_window_show_page (window, pages[i]);
+      returned_cpu = cpu_ms_since (start);
       ct_test_gui_wait_painted (GTK_WIDGET (window));
       ms = ms_since (start);
       cpu = cpu_ms_since (start);
       worst = MAX (worst, ms);
       worst_cpu = MAX (worst_cpu, cpu);
-      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU\n", pages[i], ms, cpu);
+      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU (%5.1f ms CPU until the rows are set)\n",
+              pages[i], ms, cpu, returned_cpu);
     }
   printf ("switching queues, 10 000-case server: worst %.1f ms wall, %.1f ms CPU (target ≤ 100)\n",
           worst, worst_cpu);
