@@ -33,7 +33,14 @@ typedef struct
   CtJournal        *demo_journal; /* (owned) (nullable) the demo keeps none on disk */
   char             *demo_dir;     /* (owned) (nullable) removed with the window */
   CtDecisionDialog *dialog;       /* (unowned) (nullable) the open one */
+  gint64            revisions_at; /* the sync pass whose revisions were checked */
 } DecisionsView;
+
+typedef struct
+{
+  CtWindow *window;  /* (owned) */
+  CtCase   *c;       /* (owned) a copy of the store's case */
+} RevisionCheck;
 
 static const struct
 {
@@ -220,6 +227,67 @@ reason_for (CtWindow          *self,
   return NULL;
 }
 
+static void
+revision_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  RevisionCheck *check = user_data;
+  CtWindow *self = check->window;
+  g_autoptr(GError) error = NULL;
+  CtCaseStatus status = ct_decisions_refresh_revision_finish (CT_DECISIONS (object), result, &error);
+
+  /* The requester changed the record: pending again, the pause closed. */
+  if (error == NULL && status == CT_CASE_STATUS_PENDING &&
+      ct_case_store_lookup (self->store, check->c->key) != NULL)
+    {
+      g_autoptr(GPtrArray) upserts = g_ptr_array_new_with_free_func (g_object_unref);
+      static const char *const none[] = { NULL };
+
+      g_ptr_array_add (upserts, g_object_ref (check->c));
+      ct_sla_update_all (self->profile, upserts, g_get_real_time () / G_USEC_PER_SEC);
+      ct_case_store_apply_changes (self->store, upserts, none);
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Revision of %s not checked: %s", check->c->key, error->message);
+  g_object_unref (check->window);
+  g_object_unref (check->c);
+  g_free (check);
+}
+
+/* After each sync pass: the cases waiting for a revision whose record the
+ * requester has changed since go back to pending (the sync marks them
+ * from the journal; only a read of the record tells they moved). */
+static void
+check_revisions (CtWindow    *self,
+                 CtDecisions *decisions)
+{
+  DecisionsView *view = decisions_view (self);
+  gint64 synced_at = self->sync ? ct_sync_get_synced_at (self->sync) : 0;
+  g_autoptr(GHashTable) revisions = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (synced_at == 0 || synced_at == view->revisions_at)
+    return;
+  view->revisions_at = synced_at;
+  revisions = ct_journal_list_revisions (journal (self));
+  g_hash_table_iter_init (&iter, revisions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      CtCase *c = ct_case_store_lookup (self->store, key);
+      RevisionCheck *check;
+
+      if (c == NULL || c->status != CT_CASE_STATUS_AWAITING_REVISION)
+        continue;
+      check = g_new0 (RevisionCheck, 1);
+      check->window = g_object_ref (self);
+      check->c = ct_case_copy (c);
+      ct_decisions_refresh_revision_async (decisions, check->c, self->session_cancellable,
+                                           revision_checked_cb, check);
+    }
+}
+
 void
 ct_window_decisions_update (CtWindow *self)
 {
@@ -233,6 +301,8 @@ ct_window_decisions_update (CtWindow *self)
   if (view == NULL)
     return;
   decisions = ensure_decisions (self);
+  if (decisions != NULL)
+    check_revisions (self, decisions);
   ct_journal_page_set_journal (journal_page (self), journal (self), self->store);
   bar = ct_case_page_get_decision_bar (ct_window_get_case_page (self));
   page = visible_page (self);
