@@ -53,9 +53,9 @@ static const struct
   { "win.approve-with-conditions", CT_DECISION_APPROVE_WITH_CONDITIONS, GDK_KEY_Return,
     GDK_CONTROL_MASK | GDK_SHIFT_MASK },
   { "win.reject", CT_DECISION_REJECT, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
-  { "win.request-revision", CT_DECISION_REVISE, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
-  { "win.escalate", CT_DECISION_ESCALATE, GDK_KEY_u, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
-  { "win.delegate", CT_DECISION_DELEGATE, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+  { "win.request-revision", CT_DECISION_REVISE, GDK_KEY_b, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+  { "win.escalate", CT_DECISION_ESCALATE, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+  { "win.delegate", CT_DECISION_DELEGATE, GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
 };
 
 static void

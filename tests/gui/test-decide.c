@@ -57,6 +57,14 @@ dialog_done (gpointer data)
 }
 
 static gboolean
+user_listed (gpointer data)
+{
+  GtkWidget *root = *(GtkWidget **) data;
+
+  return ct_test_gui_find (root, ADW_TYPE_ACTION_ROW, "Avery Brooks") != NULL;
+}
+
+static gboolean
 no_dialog (gpointer data)
 {
   return ct_window_get_decision_dialog (data) == NULL;
@@ -170,17 +178,7 @@ pick_case (CtWindow    *window,
           c->partner.name != NULL)
         return i;
     }
-  for (guint i = 0; i < MIN (10, g_list_model_get_n_items (model)); i++)
-    {
-      g_autoptr(CtCase) c = g_list_model_get_item (model, i);
-      g_autofree char *reason = NULL;
-      gboolean can = ct_decisions_can_decide (decisions, c, CT_DECISION_APPROVE, &reason);
-
-      g_printerr ("%s can=%d conf=%d amount=%f partner=%s reason=%s\n", c->key, can,
-                  ct_decisions_needs_confirmation (decisions, c, CT_DECISION_APPROVE, NULL),
-                  c->amount, c->partner.name, reason);
-    }
-  g_error ("No case to approve in My Queue (%u)", g_list_model_get_n_items (model));
+  g_error ("No case to approve among %u", g_list_model_get_n_items (model));
 }
 
 static void
@@ -199,7 +197,7 @@ test_decide_by_keyboard (void)
   g_autofree char *png = NULL;
   guint position;
 
-  /* My Queue, a row chosen and Enter: the case opens. */
+  /* All Pending, a row chosen and Enter: the case opens. */
   ct_window_show_page (window, "pending");
   queue = ct_window_get_queue_page (window);
   g_assert_true (ct_test_gui_wait (queue_filtered, queue, 10000));
@@ -223,7 +221,41 @@ test_decide_by_keyboard (void)
   png = ct_test_gui_render_png (GTK_WIDGET (window), "decide-bar.png");
   g_clear_pointer (&png, g_free);
 
-  /* Ctrl+Enter opens the dialog; nothing is sent yet. */
+  /* Reject needs a comment: its dialog cannot send without one. */
+  g_assert_true (press (GTK_WIDGET (window), "<Shift><Control>r"));
+  dialog = CT_DECISION_DIALOG (ct_window_get_decision_dialog (window));
+  g_assert_cmpint (ct_decision_dialog_get_outcome (dialog), ==, CT_DECISION_REJECT);
+  g_assert_false (press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_cmpstr (ct_decision_dialog_get_state (dialog), ==, "form");
+  g_assert_true (press (GTK_WIDGET (dialog), "Escape"));
+  g_assert_true (ct_test_gui_wait (no_dialog, window, 5000));
+
+  /* Delegate finds users as you type, through the decision service. */
+  g_assert_true (press (GTK_WIDGET (window), "<Shift><Control>t"));
+  dialog = CT_DECISION_DIALOG (ct_window_get_decision_dialog (window));
+  {
+    GtkWidget *entry = ct_test_gui_find (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW,
+                                         "Search users by name");
+    GtkWidget *root = GTK_WIDGET (dialog);
+
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "Avery");
+    g_assert_true (ct_test_gui_wait (user_listed, &root, 10000));
+    g_assert_false (press (GTK_WIDGET (dialog), "<Control>Return"));
+    gtk_widget_activate (ct_test_gui_find (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Avery Brooks"));
+    /* Chosen: Ctrl+Enter would now send (the action is enabled). */
+    g_assert_true (gtk_widget_is_sensitive (ct_test_gui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON,
+                                                              "_Delegate")));
+  }
+  png = ct_test_gui_render_png (GTK_WIDGET (dialog), "decide-delegate.png");
+  g_clear_pointer (&png, g_free);
+  g_assert_true (press (GTK_WIDGET (dialog), "Escape"));
+  g_assert_true (ct_test_gui_wait (no_dialog, window, 5000));
+
+  /* Ctrl+Enter opens the approval; nothing is sent yet. The server will
+   * ignore the first attempt (answers success, changes nothing). */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (ct_application_get_demo_sim (the_app)),
+                                      "noop@/json/2/purchase.order/button_approve*1", NULL));
   g_assert_true (press (GTK_WIDGET (window), "<Control>Return"));
   dialog = CT_DECISION_DIALOG (ct_window_get_decision_dialog (window));
   g_assert_nonnull (dialog);
@@ -232,6 +264,35 @@ test_decide_by_keyboard (void)
   ct_decision_dialog_set_comment (dialog, "Prices match the framework agreement.");
   png = ct_test_gui_render_png (GTK_WIDGET (dialog), "decide-dialog.png");
   g_clear_pointer (&png, g_free);
+  g_assert_true (press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (ct_test_gui_wait (dialog_asks, dialog, 5000));
+  confirm = ct_decision_dialog_get_confirmation (dialog);
+  adw_message_dialog_response (confirm, adw_message_dialog_get_default_response (confirm));
+  g_assert_true (ct_test_gui_wait (dialog_done, dialog, 30000));
+
+  /* Not approved: the dialog says what happened and keeps the comment. */
+  g_assert_cmpstr (ct_decision_dialog_get_state (dialog), ==, "form");
+  g_assert_nonnull (strstr (ct_decision_dialog_get_error (dialog), "did not apply"));
+  g_assert_null (ct_test_gui_find (GTK_WIDGET (dialog), ADW_TYPE_STATUS_PAGE, "Approved"));
+  {
+    g_autofree char *kept = ct_decision_dialog_dup_comment (dialog);
+
+    g_assert_cmpstr (kept, ==, "Prices match the framework agreement.");
+  }
+  png = ct_test_gui_render_png (GTK_WIDGET (dialog), "decide-failure.png");
+  g_clear_pointer (&png, g_free);
+
+  /* Closed and opened again, the draft comes back from the journal. */
+  g_assert_true (press (GTK_WIDGET (dialog), "Escape"));
+  g_assert_true (ct_test_gui_wait (no_dialog, window, 5000));
+  g_assert_true (press (GTK_WIDGET (window), "<Control>Return"));
+  dialog = CT_DECISION_DIALOG (ct_window_get_decision_dialog (window));
+  {
+    g_autofree char *kept = ct_decision_dialog_dup_comment (dialog);
+
+    g_assert_cmpstr (kept, ==, "Prices match the framework agreement.");
+    g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Discard Draft"));
+  }
 
   /* Ctrl+Enter in the dialog asks for the high-value confirmation, which
    * names the amount and the partner; Enter takes its default answer. */
@@ -266,11 +327,18 @@ test_decide_by_keyboard (void)
   ct_window_show_page (window, "journal");
   journal = CT_JOURNAL_PAGE (ct_test_gui_find (GTK_WIDGET (window), CT_TYPE_JOURNAL_PAGE, NULL));
   g_assert_nonnull (journal);
-  g_assert_cmpuint (ct_journal_page_get_n_entries (journal), ==, 1);
+  /* Both attempts: the one the server ignored, and the approval. */
+  g_assert_cmpuint (ct_journal_page_get_n_entries (journal), ==, 2);
   ct_journal_page_set_search (journal, "framework agreement");
-  g_assert_cmpuint (ct_journal_page_get_n_entries (journal), ==, 1);
+  g_assert_cmpuint (ct_journal_page_get_n_entries (journal), ==, 2);
+  ct_journal_page_set_search (journal, "no such words");
+  g_assert_cmpuint (ct_journal_page_get_n_entries (journal), ==, 0);
+  g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), ADW_TYPE_STATUS_PAGE,
+                                      "No Matching Decisions"));
+  ct_journal_page_set_search (journal, "framework agreement");
   g_assert_nonnull (strstr (ct_journal_page_get_chain_text (journal), "holds"));
   g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), GTK_TYPE_LABEL, "Verified"));
+  g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), GTK_TYPE_LABEL, "Not applied"));
   png = ct_test_gui_render_png (GTK_WIDGET (window), "decide-journal.png");
   g_clear_pointer (&png, g_free);
   {

@@ -52,11 +52,11 @@ describe (CtDecisionOutcome outcome)
     {
     case CT_DECISION_APPROVE: return _("Approve this case (Ctrl+Enter)");
     case CT_DECISION_REJECT: return _("Reject this case with a comment (Shift+Ctrl+R)");
-    case CT_DECISION_REVISE: return _("Send it back to the requester to change (Shift+Ctrl+E)");
+    case CT_DECISION_REVISE: return _("Send it back to the requester to change (Shift+Ctrl+B)");
     case CT_DECISION_APPROVE_WITH_CONDITIONS:
       return _("Approve with conditions to follow up (Shift+Ctrl+Enter)");
-    case CT_DECISION_ESCALATE: return _("Hand it to the next level of the area’s chain (Shift+Ctrl+U)");
-    case CT_DECISION_DELEGATE: return _("Hand it to someone else to decide (Shift+Ctrl+D)");
+    case CT_DECISION_ESCALATE: return _("Hand it to the next level of the area’s chain (Shift+Ctrl+L)");
+    case CT_DECISION_DELEGATE: return _("Hand it to someone else to decide (Shift+Ctrl+T)");
     default: g_assert_not_reached ();
     }
 }
