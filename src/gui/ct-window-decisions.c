@@ -396,8 +396,6 @@ ct_window_decisions_class_init (GtkWidgetClass *widget_class)
                                            outcome_actions[i].mods, outcome_actions[i].action,
                                            NULL);
     }
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "win.approve", NULL);
 }
 
 static void

@@ -94,7 +94,10 @@ press (GtkWidget  *widget,
           GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
           g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (key, mods);
 
-          if (gtk_shortcut_trigger_equal (trigger, wanted))
+          if (gtk_shortcut_trigger_equal (trigger, wanted) ||
+              (GTK_IS_ALTERNATIVE_TRIGGER (trigger) &&
+               (gtk_shortcut_trigger_equal (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), wanted) ||
+                gtk_shortcut_trigger_equal (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), wanted))))
             {
               return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
                                                    NULL);
@@ -368,6 +371,9 @@ test_bulk_partial_failure (void)
   CtSimServer *sim = ct_application_get_demo_sim (the_app);
   g_autoptr(GError) error = NULL;
   CtQueuePage *queue;
+  CtCasePage *page = NULL;
+  CtDecisionBar *bar;
+  GtkWidget *button;
   CtDecisionDialog *dialog;
   AdwMessageDialog *confirm;
   GtkSelectionModel *selection;
@@ -382,6 +388,35 @@ test_bulk_partial_failure (void)
   model = ct_queue_page_get_model (queue);
   selection = ct_queue_page_get_selection (queue);
   gtk_selection_model_unselect_all (selection);
+
+  /* A case the user cannot approve: the bar says why, in the tooltip too,
+   * and the shortcut does nothing. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CtCase) c = g_list_model_get_item (model, i);
+      g_autofree char *reason = NULL;
+
+      if (c->kind != CT_CASE_KIND_APPROVAL ||
+          ct_decisions_can_decide (decisions, c, CT_DECISION_APPROVE, &reason))
+        continue;
+      g_signal_emit_by_name (ct_test_gui_find (GTK_WIDGET (queue), GTK_TYPE_COLUMN_VIEW, NULL),
+                             "activate", i);
+      page = ct_window_get_case_page (window);
+      bar = ct_case_page_get_decision_bar (page);
+      g_assert_cmpstr (ct_decision_bar_get_reason (bar, CT_DECISION_APPROVE), ==, reason);
+      button = ct_decision_bar_get_button (bar, CT_DECISION_APPROVE);
+      g_assert_false (gtk_widget_is_sensitive (button));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, reason);
+      g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (bar), GTK_TYPE_LABEL, reason));
+      g_assert_false (press (GTK_WIDGET (window), "<Control>Return"));
+      g_assert_null (ct_window_get_decision_dialog (window));
+      g_assert_true (ct_test_gui_wait (case_read, page, 20000));
+      png = ct_test_gui_render_png (GTK_WIDGET (window), "decide-bar-disabled.png");
+      g_clear_pointer (&png, g_free);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.close-case", NULL);
+      break;
+    }
+  g_assert_nonnull (page);
 
   /* Two the user may approve, both through double validation, and one
    * that is not theirs to approve. */
@@ -400,6 +435,20 @@ test_bulk_partial_failure (void)
     }
   g_assert_cmpuint (n_eligible, ==, 2);
   g_assert_cmpuint (n_other, ==, 1);
+
+  /* The Menu key on the list pops up the decisions for the selection. */
+  {
+    GtkWidget *view = ct_test_gui_find (GTK_WIDGET (queue), GTK_TYPE_COLUMN_VIEW, NULL);
+    GtkWidget *menu = ct_test_gui_find (GTK_WIDGET (queue), GTK_TYPE_POPOVER_MENU, NULL);
+
+    g_assert_nonnull (menu);
+    g_assert_false (gtk_widget_get_visible (menu));
+    g_assert_true (press (view, "Menu"));
+    g_assert_true (gtk_widget_get_visible (menu));
+    png = ct_test_gui_render_png (menu, "decide-queue-menu.png");
+    g_clear_pointer (&png, g_free);
+    gtk_popover_popdown (GTK_POPOVER (menu));
+  }
 
   /* The server will ignore the first approval: a partial failure. */
   g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim),

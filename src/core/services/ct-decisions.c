@@ -199,6 +199,24 @@ pending_tier (CtCase *c)
   return NULL;
 }
 
+/* Who an open requirement names, for "waits for …": a tier reviewer first. */
+static const char *
+waiting_for (CtCase *c)
+{
+  const CtRequirement *tier = pending_tier (c);
+
+  if (tier != NULL && tier->approver != NULL)
+    return tier->approver;
+  for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
+    {
+      const CtRequirement *req = c->requirements->pdata[i];
+
+      if (req->state == CT_APPROVER_STATE_PENDING && req->approver != NULL)
+        return req->approver;
+    }
+  return NULL;
+}
+
 static gboolean
 has_pending (CtCase       *c,
              CtSourceKind  source)
@@ -351,9 +369,9 @@ check_case (CtDecisions        *self,
         g_set_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
                      _("The tier review by %s comes first: Odoo refuses the approval until it is done"),
                      tier->approver);
-      else if (tier != NULL && tier->approver != NULL)
+      else if (waiting_for (c) != NULL)
         g_set_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
-                     _("This case waits for %s, not for you"), tier->approver);
+                     _("This case waits for %s, not for you"), waiting_for (c));
       else
         g_set_error_literal (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
                              _("Nothing on this case waits for your decision"));

@@ -761,6 +761,9 @@ ct_case_page_init (CtCasePage *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->odoo_button), "win.open-url");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->odoo_button), "s", "");
   gtk_action_bar_pack_start (GTK_ACTION_BAR (self->action_bar), self->odoo_button);
+  /* The bar grows a line for why a decision is not available: the
+   * buttons stay on one baseline. */
+  gtk_widget_set_valign (self->odoo_button, GTK_ALIGN_END);
   self->decision_bar = ct_decision_bar_new ();
   gtk_action_bar_pack_end (GTK_ACTION_BAR (self->action_bar), self->decision_bar);
   gtk_box_append (GTK_BOX (self->box), self->action_bar);
