@@ -198,6 +198,7 @@ test_decide_by_keyboard (void)
   GtkWidget *view;
   g_autoptr(CtCase) c = NULL;
   g_autofree char *png = NULL;
+  gint64 started;
   guint position;
 
   /* All Pending, a row chosen and Enter: the case opens. */
@@ -308,12 +309,15 @@ test_decide_by_keyboard (void)
   g_clear_pointer (&png, g_free);
   /* A second Ctrl+Enter while it is asked sends nothing more. */
   g_assert_false (press (GTK_WIDGET (dialog), "<Control>Return"));
+  started = g_get_monotonic_time ();
   adw_message_dialog_response (confirm, adw_message_dialog_get_default_response (confirm));
   g_assert_cmpstr (ct_decision_dialog_get_state (dialog), ==, "sending");
   g_assert_false (press (GTK_WIDGET (dialog), "<Control>Return"));
 
   /* The result in words, only once Odoo shows it. */
   g_assert_true (ct_test_gui_wait (dialog_done, dialog, 30000));
+  g_test_message ("confirmed to verified result: %.1f ms",
+                  (g_get_monotonic_time () - started) / 1000.0);
   g_assert_cmpstr (ct_decision_dialog_get_error (dialog), ==, NULL);
   g_assert_cmpstr (ct_decision_dialog_get_state (dialog), ==, "result");
   g_assert_cmpuint (ct_decision_dialog_get_results (dialog)->len, ==, 1);
@@ -380,6 +384,7 @@ test_bulk_partial_failure (void)
   GListModel *model;
   GPtrArray *results;
   guint n_eligible = 0, n_other = 0, n_ok = 0;
+  gint64 started;
   g_autofree char *png = NULL;
 
   ct_window_show_page (window, "pending");
@@ -470,8 +475,11 @@ test_bulk_partial_failure (void)
   g_assert_nonnull (confirm);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (confirm), "2"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "Total value"));
+  started = g_get_monotonic_time ();
   adw_message_dialog_response (confirm, adw_message_dialog_get_default_response (confirm));
   g_assert_true (ct_test_gui_wait (dialog_done, dialog, 60000));
+  g_test_message ("bulk of 2 to per-case results: %.1f ms",
+                  (g_get_monotonic_time () - started) / 1000.0);
   g_assert_cmpstr (ct_decision_dialog_get_state (dialog), ==, "result");
 
   /* Per case: one approved, one the server did not apply, and why. */
