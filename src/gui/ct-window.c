@@ -12,6 +12,7 @@
 #include "ct-metrics.h"
 #include "ct-secrets.h"
 #include "ct-window-case.h"
+#include "ct-window-decisions.h"
 #include "ct-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -358,6 +359,7 @@ update_all (CtWindow *self)
   ct_overview_page_update (self->overview_page, self->profile, self->store, self->sync,
                            unknown, now);
   ct_queue_page_update (self->queue_page);
+  ct_window_decisions_update (self);
 }
 
 static gboolean
@@ -908,6 +910,7 @@ ct_window_class_init (CtWindowClass *klass)
 
   ct_window_class_add_actions (widget_class);
   ct_window_case_class_init (widget_class);
+  ct_window_decisions_class_init (widget_class);
 }
 
 static void
@@ -925,6 +928,7 @@ ct_window_init (CtWindow *self)
   ct_queue_page_set_store (self->queue_page, self->profile, self->store);
   build_sidebar (self);
   ct_window_case_init (self);
+  ct_window_decisions_init (self);
   gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
                            GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));
   self->clock_timeout = g_timeout_add_seconds (60, clock_cb, self);

@@ -1306,7 +1306,8 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
   {
     static const struct { gint64 uid; const char *login; const char *name; const char *groups; } users[] = {
       { UID_ADMIN, "admin", "Ada Moreau",
-        "base.group_user,base.group_system,base.group_partner_manager,purchase.group_purchase_user,"
+        "base.group_user,base.group_system,base.group_erp_manager,base.group_partner_manager,"
+        "account.group_account_manager,purchase.group_purchase_user,"
         "purchase.group_purchase_manager,stock.group_stock_user,stock.group_stock_manager,"
         "sales_team.group_sale_salesman,sales_team.group_sale_manager,account.group_account_invoice,"
         "queue_job.group_queue_job_manager,approvals.group_approval_user" },

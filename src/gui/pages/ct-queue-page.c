@@ -13,6 +13,7 @@
 #include "ct-case-list-model.h"
 #include "ct-format.h"
 #include "ct-incident.h"
+#include "ct-queue-menu.h"
 #include "ct-queue-page.h"
 #include "ct-sla-pill.h"
 
@@ -867,6 +868,7 @@ ct_queue_page_init (CtQueuePage *self)
   self->column_actions = g_simple_action_group_new ();
   gtk_widget_insert_action_group (GTK_WIDGET (self), "queue", G_ACTION_GROUP (self->column_actions));
   build_columns (self);
+  ct_queue_menu_attach (self->column_view, self->box);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
   gtk_stack_add_named (GTK_STACK (self->stack), scrolled, "list");
@@ -987,6 +989,21 @@ GtkSelectionModel *
 ct_queue_page_get_selection (CtQueuePage *self)
 {
   return GTK_SELECTION_MODEL (self->selection);
+}
+
+/* The selected rows' cases, in the order shown (element-type CtCase). */
+GPtrArray *
+ct_queue_page_dup_selected_cases (CtQueuePage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *cases = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (cases, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return cases;
 }
 
 const char *
