@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ct-case-list-model.h"
+#include "ct-case-row-model.h"
 #include "ct-format.h"
 #include "ct-incident.h"
 #include "ct-queue-menu.h"
@@ -28,6 +29,9 @@ struct _CtQueuePage
   char               *count_text;     /* (owned) */
 
   CtCaseListModel    *rows;           /* (owned) the store, filtered and sorted */
+  CtCaseRowModel     *slots;          /* (owned) a stable row object per position of @rows */
+  GHashTable         *selected_keys;  /* (owned) the selected cases' keys, kept when the rows change */
+  gboolean            remapping;
   const struct _Column *sort_column;  /* (nullable) */
   GMenu              *columns_menu;   /* (owned) which columns show */
   GSimpleActionGroup *column_actions; /* (owned) */
@@ -266,16 +270,17 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
         gtk_widget_add_css_class (label, "numeric");
     }
   gtk_list_item_set_child (item, label);
+  g_object_set_data (G_OBJECT (item), "ct-column", (gpointer) column);
+  g_object_set_data (G_OBJECT (item), "ct-page", g_object_get_data (G_OBJECT (factory), "page"));
 }
 
 static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  data)
+render_cell (GtkListItem *item,
+             CtCaseRow   *row)
 {
-  const Column *column = data;
-  CtQueuePage *self = g_object_get_data (G_OBJECT (factory), "page");
-  CtCase *c = gtk_list_item_get_item (item);
+  const Column *column = g_object_get_data (G_OBJECT (item), "ct-column");
+  CtQueuePage *self = g_object_get_data (G_OBJECT (item), "ct-page");
+  CtCase *c = ct_case_row_get_case (row);
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
 
@@ -286,6 +291,38 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     }
   text = column->text (self, c);
   gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+}
+
+/* The row slot now shows another case: the same widgets, new text. */
+static void
+row_case_changed_cb (CtCaseRow   *row,
+                     GParamSpec  *pspec,
+                     GtkListItem *item)
+{
+  render_cell (item, row);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  data)
+{
+  CtCaseRow *row = gtk_list_item_get_item (item);
+
+  render_cell (item, row);
+  g_signal_connect (row, "notify::case", G_CALLBACK (row_case_changed_cb), item);
+  g_object_set_data (G_OBJECT (item), "ct-row", row);
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  data)
+{
+  CtCaseRow *row = g_object_steal_data (G_OBJECT (item), "ct-row");
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, row_case_changed_cb, item);
 }
 
 /* ---- filtering ---- */
@@ -726,6 +763,7 @@ build_columns (CtQueuePage *self)
       g_object_set_data (G_OBJECT (factory), "page", self);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) &columns[i]);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) &columns[i]);
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       gtk_column_view_column_set_sorter (column, column_sorter);
       gtk_column_view_column_set_expand (column, columns[i].expand);
@@ -757,6 +795,7 @@ ct_queue_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->rows, self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
   g_clear_object (&self->rows);
   g_clear_object (&self->columns_menu);
   g_clear_object (&self->column_actions);
@@ -772,6 +811,7 @@ ct_queue_page_finalize (GObject *object)
 
   ct_case_filter_free (self->filter);
   g_free (self->count_text);
+  g_hash_table_unref (self->selected_keys);
   G_OBJECT_CLASS (ct_queue_page_parent_class)->finalize (object);
 }
 
@@ -787,13 +827,70 @@ ct_queue_page_class_init (CtQueuePageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "queuepage");
 }
 
+/* ---- selection: by case, not by position ---- */
+
+static void
+selection_changed_cb (CtQueuePage       *self,
+                      guint              position,
+                      guint              n_items,
+                      GtkSelectionModel *selection)
+{
+  if (self->remapping)
+    return;
+  for (guint i = position; i < position + n_items; i++)
+    {
+      g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+      if (c == NULL)
+        break;
+      if (gtk_selection_model_is_selected (selection, i))
+        g_hash_table_add (self->selected_keys, g_strdup (ct_case_get_key (c)));
+      else
+        g_hash_table_remove (self->selected_keys, ct_case_get_key (c));
+    }
+}
+
+/* The slots at each position now show other cases, and GtkMultiSelection
+ * keeps positions: select again the cases that were selected and are still
+ * shown. Nothing to do, and nothing spent, without a selection. */
+static void
+reselect_cb (CtQueuePage *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->rows);
+  guint n = g_list_model_get_n_items (rows);
+  g_autoptr(GHashTable) kept = NULL;
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(GtkBitset) all = NULL;
+
+  if (g_hash_table_size (self->selected_keys) == 0)
+    return;
+  kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  selected = gtk_bitset_new_empty ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CtCase) c = g_list_model_get_item (rows, i);
+
+      if (g_hash_table_contains (self->selected_keys, ct_case_get_key (c)))
+        {
+          gtk_bitset_add (selected, i);
+          g_hash_table_add (kept, g_strdup (ct_case_get_key (c)));
+        }
+    }
+  all = gtk_bitset_new_range (0, n);
+  self->remapping = TRUE;
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), selected, all);
+  self->remapping = FALSE;
+  g_hash_table_unref (self->selected_keys);
+  self->selected_keys = g_steal_pointer (&kept);
+}
+
 /* Enter or a double click: the window opens the case (win.open-case). */
 static void
 row_activated_cb (CtQueuePage   *self,
                   guint          position,
                   GtkColumnView *view)
 {
-  g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
 
   if (c != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.open-case", "s", ct_case_get_key (c));
@@ -807,7 +904,12 @@ ct_queue_page_init (CtQueuePage *self)
   self->filter = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
   self->count_text = g_strdup ("");
   self->rows = ct_case_list_model_new ();
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
+  /* Row slots: GTK 4.8 then keeps its row widgets when the rows change. */
+  self->slots = ct_case_row_model_new (G_LIST_MODEL (self->rows));
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->slots)));
+  self->selected_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
+                            self);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -877,6 +979,8 @@ ct_queue_page_init (CtQueuePage *self)
   gtk_stack_add_named (GTK_STACK (self->stack), self->empty_page, "empty");
   gtk_box_append (GTK_BOX (self->box), self->stack);
 
+  /* After the slots: the selection follows the cases it had. */
+  g_signal_connect_swapped (self->rows, "items-changed", G_CALLBACK (reselect_cb), self);
   g_signal_connect_swapped (self->rows, "items-changed", G_CALLBACK (update_state), self);
   update_chips (self);
   ct_queue_page_sort_by (self, _("SLA"), GTK_SORT_DESCENDING);
@@ -1002,7 +1106,7 @@ ct_queue_page_dup_selected_cases (CtQueuePage *self)
 
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (cases, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    g_ptr_array_add (cases, g_list_model_get_item (G_LIST_MODEL (self->rows), position));
   return cases;
 }
 
