@@ -236,6 +236,8 @@ main (int   argc,
       start = stamp ();
       ct_window_show_page (window, pages[i]);
       ct_test_gui_wait_painted (GTK_WIDGET (window));
+      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU (%s)\n", pages[i], ms_since (start),
+              cpu_ms_since (start), ct_queue_page_get_count_text (queue));
       worst = MAX (worst, ms_since (start));
       worst_cpu = MAX (worst_cpu, cpu_ms_since (start));
       while (ct_queue_page_is_filtering (queue))

@@ -40,6 +40,7 @@ struct _CtCaseRowModel
 
   GListModel *cases;          /* (owned) */
   GPtrArray  *rows;           /* (owned) one slot per position: a CtCaseRow, no ref, or NULL */
+  gboolean    held;           /* @cases is empty and @rows kept as they were */
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseRow, ct_case_row, G_TYPE_OBJECT)
@@ -174,9 +175,21 @@ cases_changed_cb (CtCaseRowModel *self,
                   guint           added,
                   GListModel     *cases)
 {
-  guint n_old = self->rows->len, n_new = n_old - removed + added;
+  guint n_old = self->rows->len, n_new = g_list_model_get_n_items (cases);
   guint common = MIN (n_old, n_new);
 
+  /* Nothing to show: the view hides behind its empty state, and its rows
+   * stay, to show the next cases without being built again. */
+  if (n_new == 0 && n_old > 0)
+    {
+      self->held = TRUE;
+      return;
+    }
+  if (self->held)
+    {
+      self->held = FALSE;
+      position = 0;
+    }
   /* The rows past the end go first, so that GTK dropping them cannot touch
    * the slots re-pointed below. */
   unlink_rows (self, common);

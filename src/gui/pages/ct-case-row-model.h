@@ -24,7 +24,9 @@ G_DECLARE_FINAL_TYPE (CtCaseRowModel, ct_case_row_model, CT, CASE_ROW_MODEL, GOb
 /* A CtCaseRow at each position of @cases (a GListModel of CtCase). When
  * @cases changes, the rows that exist keep their position and only change
  * their case; items-changed covers only the positions added or removed at
- * the end. */
+ * the end. When @cases becomes empty, the rows stay as they were until
+ * cases come back: the view that shows them hides behind an empty state,
+ * and GTK keeps its row widgets for the next cases. */
 CtCaseRowModel *ct_case_row_model_new       (GListModel     *cases);
 GListModel     *ct_case_row_model_get_cases (CtCaseRowModel *self);
 

@@ -284,6 +284,13 @@ render_cell (GtkListItem *item,
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
 
+  /* A row kept while the queue is empty, behind the empty state. */
+  if (c == NULL)
+    {
+      if (GTK_IS_LABEL (label))
+        gtk_label_set_text (GTK_LABEL (label), "");
+      return;
+    }
   if (column->text == NULL)
     {
       ct_sla_pill_update (label, c);
@@ -876,7 +883,8 @@ reselect_cb (CtQueuePage *self)
           g_hash_table_add (kept, g_strdup (ct_case_get_key (c)));
         }
     }
-  all = gtk_bitset_new_range (0, n);
+  /* The slots may outnumber the rows: they stay while the queue is empty. */
+  all = gtk_bitset_new_range (0, g_list_model_get_n_items (G_LIST_MODEL (self->slots)));
   self->remapping = TRUE;
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), selected, all);
   self->remapping = FALSE;
@@ -1106,7 +1114,12 @@ ct_queue_page_dup_selected_cases (CtQueuePage *self)
 
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (cases, g_list_model_get_item (G_LIST_MODEL (self->rows), position));
+    {
+      CtCase *c = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+      if (c != NULL)
+        g_ptr_array_add (cases, c);
+    }
   return cases;
 }
 
