@@ -1,4 +1,4 @@
-/* test-case-list-model.c - A queue's rows: one items-changed per change, narrowing, sorting
+/* test-case-list-model.c - A queue's rows: one items-changed per change, narrowing, sorting, slots
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ct-case-list-model.h"
+#include "ct-case-row-model.h"
 #include "ct-test-gui.h"
 
 typedef struct
@@ -219,6 +220,114 @@ test_store_change (void)
   g_assert_finalize_object (g_steal_pointer (&rows));
 }
 
+static void
+case_notified_cb (CtCaseRow  *row,
+                  GParamSpec *pspec,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+/* Each row a view holds shows the case now at its position. */
+static void
+assert_slots_show (CtCaseRow      **held,
+                   guint            n_held,
+                   CtCaseListModel *cases)
+{
+  for (guint i = 0; i < n_held; i++)
+    {
+      g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (cases), i);
+
+      g_assert_nonnull (c);
+      g_assert_true (ct_case_row_get_case (held[i]) == c);
+    }
+}
+
+/* Row slots: position i is always the same row, so GTK 4.8 keeps its row
+ * widgets. A change re-points the rows held and notifies each; the one
+ * items-changed covers only the tail; an empty result keeps the rows. */
+static void
+test_row_slots (void)
+{
+  g_autoptr(CtCaseStore) store = make_store (1000);
+  g_autoptr(CtCaseListModel) cases = ct_case_list_model_new ();
+  g_autoptr(CtCaseFilter) filter = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
+  CtCaseRowModel *slots;
+  CtCaseRow *held[10];
+  guint notified[10] = { 0 };
+  Changes changes = { 0 };
+
+  ct_case_list_model_set_store (cases, store);
+  slots = ct_case_row_model_new (G_LIST_MODEL (cases));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (slots)) == CT_TYPE_CASE_ROW);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      held[i] = g_list_model_get_item (G_LIST_MODEL (slots), i);
+      g_signal_connect (held[i], "notify::case", G_CALLBACK (case_notified_cb), &notified[i]);
+    }
+  assert_slots_show (held, G_N_ELEMENTS (held), cases);
+  {
+    g_autoptr(CtCaseRow) again = g_list_model_get_item (G_LIST_MODEL (slots), 3);
+
+    g_assert_true (again == held[3]);
+  }
+  /* The model holds no row GTK let go of. */
+  g_assert_finalize_object (g_list_model_get_item (G_LIST_MODEL (slots), 500));
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (slots), 1000));
+  g_signal_connect (slots, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+
+  /* A keystroke that changes the rows: the rows held show the new first
+   * cases, notified once each; items-changed only for the tail that went. */
+  ct_case_filter_set_search (filter, "harbor");
+  ct_case_list_model_set_filter (cases, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cases)), ==, 250);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 250);
+  g_assert_cmpuint (changes.emissions, ==, 1);
+  g_assert_cmpuint (changes.position, ==, 250);
+  g_assert_cmpuint (changes.removed, ==, 750);
+  g_assert_cmpuint (changes.added, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      g_assert_cmpuint (notified[i], ==, 1);
+      g_assert_cmpstr (ct_case_row_get_case (held[i])->partner.name, ==, "Harbor Traders");
+    }
+  assert_slots_show (held, G_N_ELEMENTS (held), cases);
+
+  /* Nothing matches: the view shows its empty state, the rows stay. */
+  ct_case_filter_set_search (filter, "zzzz");
+  ct_case_list_model_set_filter (cases, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cases)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 250);
+  g_assert_cmpuint (changes.emissions, ==, 1);
+  g_assert_cmpuint (notified[0], ==, 1);
+
+  /* Cases again: every row held shows its new case, the tail is added. */
+  ct_case_filter_set_search (filter, NULL);
+  ct_case_list_model_set_filter (cases, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 1000);
+  g_assert_cmpuint (changes.emissions, ==, 2);
+  g_assert_cmpuint (changes.position, ==, 250);
+  g_assert_cmpuint (changes.removed, ==, 0);
+  g_assert_cmpuint (changes.added, ==, 750);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    g_assert_cmpuint (notified[i], ==, 2);
+  assert_slots_show (held, G_N_ELEMENTS (held), cases);
+
+  /* A new sort: the same number of rows, no items-changed at all. */
+  ct_case_list_model_set_sort (cases, by_amount, NULL, NULL, TRUE);
+  g_assert_cmpuint (changes.emissions, ==, 2);
+  g_assert_cmpuint (notified[0], ==, 3);
+  g_assert_cmpfloat (ct_case_row_get_case (held[0])->amount, ==, 10000);
+  assert_slots_show (held, G_N_ELEMENTS (held), cases);
+
+  /* Rows outlive their model safely, and nothing keeps either alive. */
+  g_assert_finalize_object (slots);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    g_assert_finalize_object (held[i]);
+  g_assert_finalize_object (g_steal_pointer (&cases));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,5 +336,6 @@ main (int   argc,
   g_test_add_func ("/ct/gui/case-list-model/one-emission", test_one_emission);
   g_test_add_func ("/ct/gui/case-list-model/sort", test_sort);
   g_test_add_func ("/ct/gui/case-list-model/store-change", test_store_change);
+  g_test_add_func ("/ct/gui/case-list-model/row-slots", test_row_slots);
   return g_test_run ();
 }

@@ -380,6 +380,38 @@ count_is (gpointer data)
   return shown (w->queue) == w->n;
 }
 
+/* What the row widgets of the queue's list show, top to bottom, is the
+ * model's rows from the first: no row keeps a case it showed before a
+ * change (the rows' widgets are kept and only re-pointed). */
+static void
+assert_rows_shown (CtWindow    *window,
+                   CtQueuePage *queue)
+{
+  GListModel *rows = ct_queue_page_get_model (queue);
+  GtkWidget *view = ct_test_gui_find (GTK_WIDGET (queue), GTK_TYPE_COLUMN_VIEW, NULL);
+  GtkWidget *list = ct_test_gui_find (view, GTK_TYPE_LIST_VIEW, NULL);
+  guint n = 0;
+
+  ct_test_gui_wait_painted (GTK_WIDGET (window));
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (row);
+      GtkWidget *label = cell ? gtk_widget_get_first_child (cell) : NULL;
+      g_autoptr(CtCase) c = NULL;
+
+      if (!GTK_IS_LABEL (label))
+        continue;
+      c = g_list_model_get_item (rows, n);
+      g_assert_nonnull (c);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                       c->reference ? c->reference : ct_case_get_key (c));
+      n++;
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 /* Search as you type over the store's fast filter; each filter narrows;
  * chips remove them; an empty result says what is empty. */
 static void
@@ -400,6 +432,7 @@ test_search_and_filters (Fixture       *fixture,
   ct_window_show_page (window, "pending");
   all = shown (queue);
   g_assert_cmpuint (all, >, 10);
+  assert_rows_shown (window, queue);
   {
     g_autofree char *expected = g_strdup_printf ("%u of %u", all, all);
 
@@ -439,6 +472,7 @@ test_search_and_filters (Fixture       *fixture,
 
         g_assert_true (ct_case_matches (c, folded));
       }
+    assert_rows_shown (window, queue);
   }
   png = render_both (GTK_WIDGET (window), "queue-search");
   g_clear_pointer (&png, g_free);
@@ -452,6 +486,7 @@ test_search_and_filters (Fixture       *fixture,
   g_clear_pointer (&png, g_free);
   ct_queue_page_set_search (queue, NULL);
   g_assert_cmpuint (shown (queue), ==, all);
+  assert_rows_shown (window, queue);
 
   /* Each filter narrows and is shown as a chip that removes it. */
   filter = ct_case_filter_copy (ct_queue_page_get_filter (queue));

@@ -112,7 +112,8 @@ ct_case_row_init (CtCaseRow *self)
 static void ct_case_row_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CtCaseRowModel, ct_case_row_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, ct_case_row_model_iface_init))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      ct_case_row_model_iface_init))
 
 static GType
 get_item_type (GListModel *model)

@@ -30,7 +30,7 @@ struct _CtQueuePage
 
   CtCaseListModel    *rows;           /* (owned) the store, filtered and sorted */
   CtCaseRowModel     *slots;          /* (owned) a stable row object per position of @rows */
-  GHashTable         *selected_keys;  /* (owned) the selected cases' keys, kept when the rows change */
+  GHashTable         *selected_keys;  /* (owned) the selected cases' keys, kept across changes */
   gboolean            remapping;
   const struct _Column *sort_column;  /* (nullable) */
   GMenu              *columns_menu;   /* (owned) which columns show */
