@@ -563,6 +563,39 @@ test_search_and_filters (Fixture       *fixture,
 
     g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 3);
   }
+  assert_rows_shown (window, queue);
+
+  /* The rows keep their widgets and change cases: the selection follows
+   * the cases, not the positions. */
+  {
+    g_autoptr(GPtrArray) before = ct_queue_page_dup_selected_cases (queue);
+    g_autoptr(GPtrArray) after = NULL;
+    g_autoptr(GtkBitset) selected = NULL;
+    g_autofree char *reference = NULL;
+
+    g_assert_cmpuint (before->len, ==, 3);
+    ct_queue_page_sort_by (queue, "Amount", GTK_SORT_DESCENDING);
+    assert_rows_shown (window, queue);
+    after = ct_queue_page_dup_selected_cases (queue);
+    g_assert_cmpuint (after->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      g_assert_true (g_ptr_array_find (after, before->pdata[i], NULL));
+    selected = gtk_selection_model_get_selection (ct_queue_page_get_selection (queue));
+    g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 3);
+    g_assert_cmpuint (gtk_bitset_get_minimum (selected), >=, 3);
+    g_clear_pointer (&after, g_ptr_array_unref);
+
+    /* A search that leaves one of them: only that one stays selected. */
+    reference = g_strdup (((CtCase *) before->pdata[1])->reference);
+    ct_queue_page_set_search (queue, reference);
+    after = ct_queue_page_dup_selected_cases (queue);
+    g_assert_cmpuint (after->len, ==, 1);
+    g_assert_true (after->pdata[0] == before->pdata[1]);
+    ct_queue_page_set_search (queue, NULL);
+    g_clear_pointer (&after, g_ptr_array_unref);
+    after = ct_queue_page_dup_selected_cases (queue);
+    g_assert_cmpuint (after->len, ==, 1);
+  }
 }
 
 /* Folded, whether the leaflet shows the sidebar (its .navigation-sidebar list). */
