@@ -209,8 +209,9 @@ main (int   argc,
       cpu = cpu_ms_since (start);
       worst = MAX (worst, ms);
       worst_cpu = MAX (worst_cpu, cpu);
-      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU (%5.1f ms CPU until the rows are set)\n",
-              pages[i], ms, cpu, returned_cpu);
+      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU (%5.1f ms CPU until the rows are set; %s)\n",
+              pages[i], ms, cpu, returned_cpu,
+              ct_queue_page_get_count_text (ct_window_get_queue_page (window)));
     }
   printf ("switching queues, 10 000-case server: worst %.1f ms wall, %.1f ms CPU (target ≤ 100)\n",
           worst, worst_cpu);
