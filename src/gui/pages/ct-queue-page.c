@@ -256,6 +256,8 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
         gtk_widget_add_css_class (label, "numeric");
     }
   gtk_list_item_set_child (item, label);
+  /* The context menu finds the row under the pointer through it. */
+  g_object_set_data (G_OBJECT (label), "ct-list-item", item);
 }
 
 static void
@@ -949,7 +951,9 @@ ct_queue_page_get_selection (CtQueuePage *self)
 GPtrArray *
 ct_queue_page_dup_selected_cases (CtQueuePage *self)
 {
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitset *pinned = ct_queue_menu_get_selection (self->column_view);
+  g_autoptr(GtkBitset) selected = pinned ? gtk_bitset_ref (pinned)
+                                  : gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   GPtrArray *cases = g_ptr_array_new_with_free_func (g_object_unref);
   GtkBitsetIter iter;
   guint position;
