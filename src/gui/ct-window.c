@@ -893,6 +893,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, info_bar);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, info_label);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, n8n_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, pages);
@@ -916,6 +917,10 @@ static void
 ct_window_init (CtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Folded (360 px), the title needs the room: Refresh stays in the
+   * primary menu and on Ctrl+R. */
+  g_object_bind_property (self->leaflet, "folded",
+                          self->refresh_button, "visible", G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
   self->profile = ct_profile_new_default ();
   self->store = ct_case_store_new ();
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self,

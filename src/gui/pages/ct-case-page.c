@@ -15,6 +15,7 @@
 
 #include "ct-case-page.h"
 #include "ct-decision-bar.h"
+#include "ct-format.h"
 #include "ct-sla-pill.h"
 
 struct _CtCasePage
@@ -115,7 +116,7 @@ static char *
 format_money (double      value,
               const char *currency)
 {
-  return g_strdup_printf ("%'.2f %s", value, currency ? currency : "");
+  return ct_format_amount (value, currency);
 }
 
 static char *
@@ -350,7 +351,11 @@ add_lines (CtCasePage   *self,
       if (!isnan (l->quantity))
         g_string_append_printf (sub, l->unit ? "%g %s" : "%g", l->quantity, l->unit);
       if (!isnan (l->price_unit))
-        g_string_append_printf (sub, " × %'.2f", l->price_unit);
+        {
+          g_autofree char *price = ct_format_decimal (l->price_unit, 2);
+
+          g_string_append_printf (sub, " × %s", price);
+        }
       if (!isnan (l->discount) && l->discount != 0)
         /* TRANSLATORS: a line's discount, "−5 %" */
         g_string_append_printf (sub, _(", discount %g %%"), l->discount);

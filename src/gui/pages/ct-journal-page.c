@@ -326,6 +326,17 @@ ct_journal_page_class_init (CtJournalPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "journalpage");
 }
 
+/* A drop-down is reached through the toggle button inside it: that is what
+ * a screen reader announces, so it carries the drop-down's name too. */
+static void
+name_dropdown_toggle (GtkWidget *dropdown)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (dropdown); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_TOGGLE_BUTTON (c))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_widget_get_tooltip_text (dropdown), -1);
+}
+
 static void
 ct_journal_page_init (CtJournalPage *self)
 {
@@ -341,6 +352,9 @@ ct_journal_page_init (CtJournalPage *self)
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->outcome_dropdown), outcomes);
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->result_dropdown), results);
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->date_dropdown), dates);
+  name_dropdown_toggle (self->outcome_dropdown);
+  name_dropdown_toggle (self->result_dropdown);
+  name_dropdown_toggle (self->date_dropdown);
   ct_journal_page_reload (self);
 }
 
