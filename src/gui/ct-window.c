@@ -173,6 +173,26 @@ format_age (gint64 seconds)
                                        (int) (seconds / 3600)), (int) (seconds / 3600));
 }
 
+/* Whether some, but not all, of the sources there for this user failed at
+ * their last refresh: the window is then current, except for them. */
+static gboolean
+some_sources_failed (CtSync *sync)
+{
+  guint available = 0, failed = 0;
+
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *health = ct_sync_get_health (sync, i);
+
+      if (!health->available)
+        continue;
+      available++;
+      if (health->failures > 0)
+        failed++;
+    }
+  return failed > 0 && failed < available;
+}
+
 static void
 update_subtitle (CtWindow *self)
 {
@@ -184,6 +204,15 @@ update_subtitle (CtWindow *self)
   if (synced == 0)
     subtitle = g_strdup (self->refreshing || self->connect_error == NULL ? (db ? db : "")
                                                                          : _("offline"));
+  else if (some_sources_failed (self->sync))
+    {
+      /* Only some sources failed: the bar above the page says which. */
+      g_autofree char *age = format_age (MAX (0, now - synced));
+
+      g_autofree char *partly = g_strdup_printf (_("%s, some sources failed"), age);
+
+      subtitle = db ? g_strdup_printf ("%s · %s", db, partly) : g_steal_pointer (&partly);
+    }
   else if (ct_sync_is_stale (self->sync))
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (synced);

@@ -702,6 +702,27 @@ refreshed_once (gpointer data)
   return FALSE;
 }
 
+/* The content header's subtitle: the one window title that has one. */
+static const char *
+window_subtitle (GtkWidget *root)
+{
+  if (ADW_IS_WINDOW_TITLE (root))
+    {
+      const char *subtitle = adw_window_title_get_subtitle (ADW_WINDOW_TITLE (root));
+
+      if (subtitle != NULL && *subtitle != '\0')
+        return subtitle;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *subtitle = window_subtitle (c);
+
+      if (subtitle != NULL)
+        return subtitle;
+    }
+  return NULL;
+}
+
 /* n8n fails from the start: the bar names it and offers Retry; the
  * Integrations count is not a false 0; Retry after the fault clears. */
 static void
@@ -725,6 +746,14 @@ test_failing_source (Fixture       *fixture,
   g_assert_true (g_str_equal (count, "—") || g_str_has_suffix (count, "+"));
   /* The approvals' counts are known and exact. */
   g_assert_false (g_str_equal (ct_window_get_count_text (window, "pending"), "—"));
+  /* The window is current but for n8n: not "offline". */
+  {
+    const char *subtitle = window_subtitle (GTK_WIDGET (window));
+
+    g_assert_nonnull (subtitle);
+    g_assert_null (strstr (subtitle, "offline"));
+    g_assert_nonnull (strstr (subtitle, "some sources failed"));
+  }
   png = render_both (GTK_WIDGET (window), "source-failing");
 
   /* Retry once n8n answers: the bar goes away and the count is exact. */
@@ -792,10 +821,10 @@ test_stale_snapshot (Fixture       *fixture,
   g_assert_true (ct_sync_is_stale (ct_window_get_sync (window)));
   g_assert_true (ct_test_gui_wait (bar_revealed, window, 30000));
   ct_window_update_now (window);
-  subtitle = adw_window_title_get_subtitle (ADW_WINDOW_TITLE (ct_test_gui_find (GTK_WIDGET (window),
-                                                                               ADW_TYPE_WINDOW_TITLE,
-                                                                               NULL)));
-  (void) subtitle;
+  subtitle = window_subtitle (GTK_WIDGET (window));
+  g_assert_nonnull (subtitle);
+  /* Every source is away: the window shows the snapshot and says so. */
+  g_assert_nonnull (strstr (subtitle, "offline — snapshot"));
   png = render_both (GTK_WIDGET (window), "stale");
   ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL);
 }

@@ -110,6 +110,8 @@ ct_decision_bar_class_init (CtDecisionBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtDecisionBar, delegate_button);
   gtk_widget_class_bind_template_child (widget_class, CtDecisionBar, escalate_button);
   gtk_widget_class_bind_template_child (widget_class, CtDecisionBar, note);
+  gtk_widget_class_bind_template_callback_full (widget_class, "gtk_popover_popdown",
+                                                G_CALLBACK (gtk_popover_popdown));
   gtk_widget_class_bind_template_child (widget_class, CtDecisionBar, reject_button);
   gtk_widget_class_bind_template_child (widget_class, CtDecisionBar, revise_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
