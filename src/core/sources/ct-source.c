@@ -23,6 +23,8 @@ typedef struct
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
   GHashTable    *missing;    /* models whose fields could not be read */
+  GHashTable    *hidden;     /* queue models this user may not read (403) → the groups
+                              * that may (nullable) */
   char          *unavailable; /* (nullable) why the last probe found the source off */
   gboolean       not_visible; /* off because this user may not read it (403) */
   /* The current fetch's rows: how many were checked, and the reasons of
@@ -60,6 +62,7 @@ ct_source_finalize (GObject *object)
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
   g_clear_pointer (&priv->missing, g_hash_table_unref);
+  g_clear_pointer (&priv->hidden, g_hash_table_unref);
   g_free (priv->unavailable);
   g_clear_pointer (&priv->unreadable, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
@@ -115,6 +118,7 @@ ct_source_init (CtSource *self)
   priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)json_object_unref);
   priv->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  priv->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   priv->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -506,6 +510,10 @@ learn_access_done (GObject      *object,
                    access == CT_MODEL_MISSING ? "not installed" : "not readable");
           g_hash_table_add (priv->missing, g_strdup (call->model));
           g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
+          if (access == CT_MODEL_FORBIDDEN)
+            g_hash_table_replace (priv->hidden, g_strdup (call->model),
+                                  g_strdup (ct_model_probe_get_allowed_groups (
+                                    CT_ODOO_CLIENT (object), call->model)));
         }
     }
   learn_call_done (call, error);
@@ -568,9 +576,13 @@ learn_models_async (CtSource            *self,
       if (g_hash_table_contains (priv->fields, queue->model) ||
           !g_hash_table_add (asked, queue->model))
         continue;
-      /* fields_get answers 404 for a model not installed and 403 for one
-       * this user may not read: the fields say both. */
+      /* fields_get answers 404 for a model not installed, but a user who
+       * may not read the records still gets their fields (only the ones he
+       * may read): the access is asked too, with a search_count any user
+       * may run (shared with the probes of other sources). */
       ct_model_probe_fields_async (priv->client, queue->model, cancellable, learn_fields_done,
+                                   learn_call_new (task, queue->model, FALSE));
+      ct_model_probe_access_async (priv->client, queue->model, cancellable, learn_access_done,
                                    learn_call_new (task, queue->model, FALSE));
     }
   learn_call_done (hold, NULL);
@@ -1840,4 +1852,12 @@ ct_source_is_not_visible (CtSource *self)
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
 
   return priv->unavailable != NULL && priv->not_visible;
+}
+
+GHashTable *
+ct_source_get_hidden_models (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->hidden;
 }

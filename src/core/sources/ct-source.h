@@ -247,6 +247,13 @@ void            ct_source_track_cursor       (char              **cursor,
  * this user (403), rather than not installed. */
 gboolean        ct_source_is_not_visible     (CtSource           *self);
 
+/* The models of this source's queues that the signed-in user may not read
+ * (Odoo answered 403), learnt by the first fetch: model → the groups Odoo
+ * said may read it (nullable). Their queues are skipped: what they would
+ * hold is not visible to this user, which is not the same as none.
+ * (transfer none) */
+GHashTable     *ct_source_get_hidden_models  (CtSource           *self);
+
 /* Whether the requirement of @user_id (res.users id, 0 for nobody) is the
  * signed-in user's: you, someone else, or unknown before connecting. */
 CtActor         ct_source_actor_for_user     (CtSource           *self,
