@@ -569,9 +569,10 @@ main (int   argc,
   g_snprintf (value, sizeof value, "%u", incr_requests);
   row ("incremental refresh: requests", value, "", NULL);
 
-  g_snprintf (value, sizeof value, "%u req, %.1f KB", idle_worst_requests, idle_worst_bytes / 1e3);
-  g_snprintf (note, sizeof note, "worst source of %u; all: %u requests, %.1f KB, %.0f ms%s",
-              idle_sources, idle_requests, idle_bytes / 1e3, t_idle,
+  g_snprintf (value, sizeof value, "%u req, %" G_GUINT64_FORMAT " B", idle_worst_requests,
+              idle_worst_bytes);
+  g_snprintf (note, sizeof note, "worst source of %u; all: %u requests, %" G_GUINT64_FORMAT
+              " B, %.0f ms%s", idle_sources, idle_requests, idle_bytes, t_idle,
               idle_worst_requests <= 1 && idle_worst_bytes <= 2000 ? "" : " — MISSED");
   row ("nothing changed: per source", value, "≤ 1 req, ≤ 2 KB", note);
 
