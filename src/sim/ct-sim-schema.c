@@ -199,6 +199,10 @@ ct_sim_schema_build (CtSimDb  *db,
   add (db, "comment.wizard", "Comment Wizard",
        "comment|char|Comment||r;res_model|char|Model||;res_id|many2one_reference|Record||;"
        "validate_reject|char|Validate or Reject||");
+  /* Every employee reads the module list (which modules are installed). */
+  add (db, "ir.module.module", "Module",
+       "name|char|Technical Name||r;state|selection|Status|installed=Installed,"
+       "uninstalled=Not Installed|;latest_version|char|Installed Version||");
   /* Only Administration / Access Rights reads the model registry (08-01, 08-02). */
   m = add (db, "ir.model", "Models",
            "name|char|Model Description||r;model|char|Model||r;"

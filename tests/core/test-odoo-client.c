@@ -319,7 +319,10 @@ test_connect_timeout (void)
   connection->database = g_strdup ("ct");
   g_free (connection->login);
   connection->login = g_strdup ("admin");
-  ct_odoo_client_set_timeouts (client, 300, 20000);
+  /* Connecting sends the version, the key check and the companies at once:
+   * three handshakes, each cancelled at 300 ms; on a loaded machine under
+   * the sanitizers that takes seconds. The call timeout is far beyond. */
+  ct_odoo_client_set_timeouts (client, 300, 60000);
   ct_odoo_client_set_read_attempts (client, 1);
   start = g_get_monotonic_time ();
   ct_odoo_client_connect_async (client, connection, "admin", NULL, on_done, &result);
@@ -327,7 +330,7 @@ test_connect_timeout (void)
   g_object_unref (result);
   g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "connect"));
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
   g_socket_listener_close (listener);
 }
 

@@ -306,6 +306,57 @@ test_snapshot_start (Fixture       *fx,
   rm_rf (dir);
 }
 
+/* One session on its own client, with the journal in @dir; whether its
+ * first refresh read everything. */
+static gboolean
+session_refresh (Fixture     *fx,
+                 const char  *dir,
+                 GError     **error)
+{
+  g_autoptr(CtOdooClient) client = fixture_connect (fx, "admin");
+  g_autoptr(CtJournal) journal = ct_journal_open (dir, NULL);
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = ct_sync_new (fx->profile, store);
+  gboolean ok;
+
+  ct_sync_add_default_sources (sync, client, NULL, NULL, NULL);
+  ct_sync_set_journal (sync, journal);
+  ok = refresh_within (sync, FALSE, 60, error);
+  if (ok)
+    g_assert_cmpuint (count_model (store, "purchase.order"), ==, 12);
+  return ok;
+}
+
+/* The field schemas learnt in one session are kept beside the snapshot:
+ * the next session does not ask fields_get (here it would fail), until
+ * the installed modules change. */
+static void
+test_schemas_kept_between_sessions (Fixture       *fx,
+                                    gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ct-sync-XXXXXX", NULL);
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (session_refresh (fx, dir, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (ct_sim_faults_parse (faults, "http500@/json/2/purchase.order/fields_get", NULL));
+  g_assert_true (session_refresh (fx, dir, &error));
+  g_assert_no_error (error);
+
+  /* A module installed: the schemas are learnt again. */
+  fixture_create (fx->client, "ir.module.module",
+                  "{\"name\": \"purchase_extra\", \"state\": \"installed\"}");
+  g_assert_false (session_refresh (fx, dir, &error));
+  g_assert_error (error, CT_SYNC_ERROR, CT_SYNC_ERROR_SOURCES_FAILED);
+  g_clear_error (&error);
+  ct_sim_faults_clear (faults);
+  g_assert_true (session_refresh (fx, dir, &error));
+  g_assert_no_error (error);
+  rm_rf (dir);
+}
+
 static void
 test_corrupt_snapshot (Fixture       *fx,
                        gconstpointer  data)
@@ -725,6 +776,7 @@ main (int   argc,
   ADD ("/ct/core/sync/departures-incremental", test_departures_incremental);
   ADD ("/ct/core/sync/same-second-writes", test_same_second_writes);
   ADD ("/ct/core/sync/deletions-reconciled", test_deletions_reconciled);
+  ADD ("/ct/core/sync/schemas-kept-between-sessions", test_schemas_kept_between_sessions);
 #undef ADD
 
   return g_test_run ();

@@ -29,8 +29,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHttpResponse, ct_http_response_free)
 #define CT_HTTP_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define CT_HTTP_DEFAULT_CALL_TIMEOUT_MS    60000
 /* Connections one client keeps open to its server (libsoup's max-conns
- * and max-conns-per-host): how many requests go out at once. */
-#define CT_HTTP_MAX_CONNECTIONS            16
+ * and max-conns-per-host): how many requests go out at once. The first
+ * refresh of a session asks about 22 small things at once (whether each
+ * model is there, its field types); one more than the limit waits a whole
+ * round trip, which is what a distant server makes expensive. Later
+ * refreshes send one request per source. */
+#define CT_HTTP_MAX_CONNECTIONS            32
 #define CT_HTTP_DEFAULT_MAX_SIZE           (64 * 1024 * 1024)
 
 /* @what names the server in error messages ("Odoo", "n8n"). */

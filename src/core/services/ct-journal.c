@@ -69,7 +69,8 @@ static const char *const journal_columns[] = {
 
 static const char snapshot_schema[] =
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS cases (key TEXT PRIMARY KEY, data BLOB NOT NULL);";
+  "CREATE TABLE IF NOT EXISTS cases (key TEXT PRIMARY KEY, data BLOB NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS schemas (key TEXT PRIMARY KEY, data TEXT NOT NULL);";
 
 void
 ct_journal_entry_free (CtJournalEntry *entry)
@@ -995,6 +996,56 @@ ct_journal_read_snapshot (CtJournal  *self,
   if (synced_at)
     *synced_at = at;
   return g_steal_pointer (&out);
+}
+
+gboolean
+ct_journal_write_schemas (CtJournal   *self,
+                          const char  *json,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  if (self->snapshot == NULL)
+    {
+      g_set_error (error, CT_JOURNAL_ERROR, CT_JOURNAL_ERROR_IO, _("The snapshot is unavailable"));
+      return FALSE;
+    }
+  rc = sqlite3_prepare_v2 (self->snapshot,
+                           "INSERT OR REPLACE INTO schemas (key, data) VALUES ('fields', ?)", -1,
+                           &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, json, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      set_sql_error (error, self->snapshot, rc, _("Could not save the offline snapshot"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ct_journal_read_schemas (CtJournal *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *json = NULL;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  if (self->snapshot == NULL ||
+      sqlite3_prepare_v2 (self->snapshot, "SELECT data FROM schemas WHERE key = 'fields'", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return json;
 }
 
 typedef struct

@@ -159,6 +159,14 @@ gboolean    ct_journal_write_snapshot       (CtJournal       *self,
                                              GPtrArray       *cases,
                                              gint64           synced_at,
                                              GError         **error);
+/* The Odoo field schemas kept beside the snapshot (JSON, as
+ * ct_model_probe_dup_saved() makes it): not while a snapshot is being
+ * written. NULL when there are none. */
+gboolean    ct_journal_write_schemas        (CtJournal       *self,
+                                             const char      *json,
+                                             GError         **error);
+char       *ct_journal_read_schemas         (CtJournal       *self);
+
 /* The last snapshot's cases (element-type CtCase), empty with *synced_at 0
  * when there is none. Rows that do not decode are skipped. A damaged file
  * is moved aside and rebuilt, and CT_JOURNAL_ERROR_CORRUPT returned. */

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ct-http.h"
+#include "ct-model-probe.h"
 #include "ct-priority.h"
 #include "ct-sync.h"
 
@@ -44,6 +45,8 @@ struct _CtSync
   guint        scheduled_stamp;   /* the stamp of the schedule's last refresh */
   CtSyncCost   last_cost;
   gboolean     writing_snapshot;
+  gboolean     schemas_restored;  /* the journal's field schemas were given to the client */
+  char        *schemas_saved;     /* (nullable) what the journal holds */
   char        *notice;
 
   guint        timeout_id;
@@ -95,6 +98,7 @@ ct_sync_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->journal);
   g_ptr_array_unref (self->sources);
+  g_free (self->schemas_saved);
   g_free (self->notice);
   G_OBJECT_CLASS (ct_sync_parent_class)->finalize (object);
 }
@@ -570,6 +574,40 @@ refresh_return (GTask *task)
   g_object_unref (task);
 }
 
+/* The Odoo client the sources share, if any. */
+static CtOdooClient *
+odoo_client (CtSync *self)
+{
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      CtOdooClient *client = ct_source_get_client (((SourceState *)self->sources->pdata[i])->source);
+
+      if (client != NULL)
+        return client;
+    }
+  return NULL;
+}
+
+/* The field schemas learnt go beside the snapshot when they changed, for
+ * the next session to skip fields_get while the database stays the same. */
+static void
+save_schemas (CtSync *self)
+{
+  CtOdooClient *client = odoo_client (self);
+  g_autofree char *json = client != NULL ? ct_model_probe_dup_saved (client) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (json == NULL || self->journal == NULL || g_strcmp0 (json, self->schemas_saved) == 0)
+    return;
+  if (!ct_journal_write_schemas (self->journal, json, &error))
+    {
+      g_debug ("The field schemas were not saved: %s", error->message);
+      return;
+    }
+  g_free (self->schemas_saved);
+  self->schemas_saved = g_steal_pointer (&json);
+}
+
 static void
 snapshot_written (GObject      *object,
                   GAsyncResult *result,
@@ -584,6 +622,8 @@ snapshot_written (GObject      *object,
    * refresh: say so in the log and go on. */
   if (!ct_journal_write_snapshot_finish (CT_JOURNAL (object), result, &error))
     g_debug ("The snapshot was not written: %s", error->message);
+  else
+    save_schemas (self);
   refresh_return (task);
 }
 
@@ -1015,6 +1055,15 @@ ct_sync_refresh_async (CtSync              *self,
   r->stamp = ++self->refresh_stamp;
   g_task_set_task_data (task, r, (GDestroyNotify)refresh_free);
   self->refreshing = TRUE;
+
+  /* The first refresh of a session starts from the schemas a former one
+   * kept, if the database proves unchanged. */
+  if (!self->schemas_restored && self->journal != NULL && odoo_client (self) != NULL)
+    {
+      self->schemas_restored = TRUE;
+      self->schemas_saved = ct_journal_read_schemas (self->journal);
+      ct_model_probe_restore (odoo_client (self), self->schemas_saved);
+    }
 
   for (guint i = 0; i < self->sources->len; i++)
     {

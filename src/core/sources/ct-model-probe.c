@@ -22,6 +22,14 @@ typedef struct
 {
   GHashTable *access;   /* model → Entry */
   GHashTable *fields;   /* model → Entry */
+
+  /* What a former session learnt (ct_model_probe_restore): trusted once
+   * the database's fingerprint proves unchanged. */
+  char       *fingerprint;        /* (nullable) this database's, once known */
+  gboolean    fingerprint_asked;
+  GPtrArray  *fingerprint_waiting; /* (element-type utf8) models whose fields wait for it */
+  char       *saved_fingerprint;  /* (nullable) */
+  JsonObject *saved_fields;       /* (nullable) model → fields */
 } Cache;
 
 typedef enum
@@ -45,6 +53,10 @@ cache_free (Cache *cache)
 {
   g_hash_table_unref (cache->access);
   g_hash_table_unref (cache->fields);
+  g_free (cache->fingerprint);
+  g_clear_pointer (&cache->fingerprint_waiting, g_ptr_array_unref);
+  g_free (cache->saved_fingerprint);
+  g_clear_pointer (&cache->saved_fields, json_object_unref);
   g_free (cache);
 }
 
@@ -60,6 +72,7 @@ get_cache (CtOdooClient *client)
                                              (GDestroyNotify) entry_free);
       cache->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) entry_free);
+      cache->fingerprint_waiting = g_ptr_array_new_with_free_func (g_free);
       g_object_set_data_full (G_OBJECT (client), "ct-model-probe", cache,
                               (GDestroyNotify) cache_free);
     }
@@ -73,6 +86,10 @@ ct_model_probe_forget (CtOdooClient *client)
   GHashTableIter iter;
   gpointer value;
 
+  g_clear_pointer (&cache->saved_fields, json_object_unref);
+  g_clear_pointer (&cache->saved_fingerprint, g_free);
+  g_clear_pointer (&cache->fingerprint, g_free);
+  cache->fingerprint_asked = FALSE;
   /* Entries with askers waiting stay: their answer is still coming. */
   for (guint i = 0; i < 2; i++)
     {
@@ -87,6 +104,12 @@ static void ask (CtOdooClient *client,
                  Ask           what,
                  const char   *model,
                  GTask        *task);
+static void send_request (CtOdooClient *client,
+                          Ask           what,
+                          const char   *model,
+                          GCancellable *cancellable);
+static void ask_fingerprint (CtOdooClient *client,
+                             GCancellable *cancellable);
 
 static GHashTable *
 table_for (CtOdooClient *client,
@@ -214,7 +237,6 @@ ask (CtOdooClient *client,
 {
   GHashTable *table = table_for (client, what);
   Entry *entry = g_hash_table_lookup (table, model);
-  Request *request;
 
   if (entry != NULL && entry->known)
     {
@@ -236,6 +258,38 @@ ask (CtOdooClient *client,
   g_ptr_array_add (entry->waiting, task);
   g_hash_table_insert (table, g_strdup (model), entry);
 
+  /* A field schema a former session kept waits for the fingerprint (asked
+   * once, beside the first requests) rather than asking fields_get. */
+  if (what == ASK_FIELDS)
+    {
+      Cache *cache = get_cache (client);
+
+      ask_fingerprint (client, g_task_get_cancellable (task));
+      if (cache->fingerprint == NULL && cache->saved_fields != NULL &&
+          json_object_has_member (cache->saved_fields, model))
+        {
+          g_ptr_array_add (cache->fingerprint_waiting, g_strdup (model));
+          return;
+        }
+      if (cache->fingerprint != NULL && cache->saved_fields != NULL &&
+          json_object_has_member (cache->saved_fields, model))
+        {
+          answered (client, ASK_FIELDS, model, CT_MODEL_READABLE,
+                    json_object_get_object_member (cache->saved_fields, model), NULL, NULL);
+          return;
+        }
+    }
+  send_request (client, what, model, g_task_get_cancellable (task));
+}
+
+static void
+send_request (CtOdooClient *client,
+              Ask           what,
+              const char   *model,
+              GCancellable *cancellable)
+{
+  Request *request;
+
   request = g_new0 (Request, 1);
   request->client = g_object_ref (client);
   request->what = what;
@@ -251,8 +305,7 @@ ask (CtOdooClient *client,
       json_array_add_string_element (term, "=");
       json_array_add_int_element (term, 0);
       json_array_add_array_element (domain, term);
-      ct_odoo_client_search_count_async (client, model, domain, g_task_get_cancellable (task),
-                                         on_count, request);
+      ct_odoo_client_search_count_async (client, model, domain, cancellable, on_count, request);
     }
   else
     {
@@ -261,8 +314,8 @@ ask (CtOdooClient *client,
 
       json_array_add_string_element (attributes, "type");
       json_object_set_array_member (kwargs, "attributes", attributes);
-      ct_odoo_client_call_async (client, model, "fields_get", NULL, kwargs, NULL,
-                                 g_task_get_cancellable (task), on_fields, request);
+      ct_odoo_client_call_async (client, model, "fields_get", NULL, kwargs, NULL, cancellable,
+                                 on_fields, request);
     }
 }
 
@@ -326,4 +379,170 @@ ct_model_probe_get_allowed_groups (CtOdooClient *client,
   Entry *entry = g_hash_table_lookup (table_for (client, ASK_ACCESS), model);
 
   return entry != NULL && entry->known ? entry->groups : NULL;
+}
+
+/* ---- kept between sessions ---- */
+
+/* The fingerprint is in (@fingerprint NULL: it could not be read): the
+ * schemas waiting for it are answered from the saved ones if the database
+ * is the same, asked otherwise. */
+static void
+fingerprint_known (CtOdooClient *client,
+                   const char   *fingerprint,
+                   GCancellable *cancellable)
+{
+  Cache *cache = get_cache (client);
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&cache->fingerprint_waiting);
+  gboolean same;
+
+  cache->fingerprint_waiting = g_ptr_array_new_with_free_func (g_free);
+  g_free (cache->fingerprint);
+  cache->fingerprint = g_strdup (fingerprint != NULL ? fingerprint : "");
+  same = fingerprint != NULL && g_strcmp0 (fingerprint, cache->saved_fingerprint) == 0;
+  if (!same && cache->saved_fields != NULL)
+    {
+      g_debug ("The database changed since the saved field schemas (%s, now %s)",
+               cache->saved_fingerprint, fingerprint ? fingerprint : "unknown");
+      g_clear_pointer (&cache->saved_fields, json_object_unref);
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      const char *model = waiting->pdata[i];
+      Entry *entry = g_hash_table_lookup (cache->fields, model);
+
+      if (entry == NULL || entry->waiting == NULL)
+        continue;
+      if (same)
+        answered (client, ASK_FIELDS, model, CT_MODEL_READABLE,
+                  json_object_get_object_member (cache->saved_fields, model), NULL, NULL);
+      else
+        send_request (client, ASK_FIELDS, model, cancellable);
+    }
+}
+
+static void
+on_fingerprint (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CtOdooClient) client = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (client, result, &error);
+  g_autofree char *fingerprint = NULL;
+
+  if (rows != NULL)
+    {
+      JsonNode *row = json_array_get_length (rows) > 0 ? json_array_get_element (rows, 0) : NULL;
+      JsonNode *when = row != NULL && JSON_NODE_HOLDS_OBJECT (row)
+                       ? json_object_get_member (json_node_get_object (row), "write_date") : NULL;
+
+      fingerprint = g_strdup_printf ("%s|%s", ct_odoo_client_get_server_version (client),
+                                     when != NULL && JSON_NODE_HOLDS_VALUE (when) &&
+                                     json_node_get_value_type (when) == G_TYPE_STRING
+                                     ? json_node_get_string (when) : "-");
+    }
+  else
+    g_debug ("No fingerprint of the installed modules: %s", error->message);
+  /* Whatever went wrong, the waiting schemas are asked (not kept waiting);
+   * a cancelled fingerprint is asked again by the next asker. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      Cache *cache = get_cache (client);
+      g_autoptr(GPtrArray) waiting = g_steal_pointer (&cache->fingerprint_waiting);
+
+      cache->fingerprint_waiting = g_ptr_array_new_with_free_func (g_free);
+      cache->fingerprint_asked = FALSE;
+      for (guint i = 0; i < waiting->len; i++)
+        {
+          Entry *entry = g_hash_table_lookup (cache->fields, waiting->pdata[i]);
+
+          if (entry != NULL && entry->waiting != NULL)
+            send_request (client, ASK_FIELDS, waiting->pdata[i], NULL);
+        }
+      return;
+    }
+  fingerprint_known (client, fingerprint, NULL);
+}
+
+/* Which modules are installed, in one small answer: the server's version
+ * and the latest change to any module record (an install, an upgrade or
+ * an uninstall writes it). Asked once per client. */
+static void
+ask_fingerprint (CtOdooClient *client,
+                 GCancellable *cancellable)
+{
+  Cache *cache = get_cache (client);
+  g_autoptr(JsonArray) domain = json_array_new ();
+  static const char *const fields[] = { "write_date", NULL };
+
+  if (cache->fingerprint_asked)
+    return;
+  cache->fingerprint_asked = TRUE;
+  ct_odoo_client_search_read_async (client, "ir.module.module", domain, fields,
+                                    "write_date desc", 1, 1, cancellable, on_fingerprint,
+                                    g_object_ref (client));
+}
+
+void
+ct_model_probe_restore (CtOdooClient *client,
+                        const char   *saved)
+{
+  Cache *cache = get_cache (client);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  const char *fingerprint;
+
+  if (saved == NULL || !json_parser_load_from_data (parser, saved, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  root = json_node_get_object (json_parser_get_root (parser));
+  fingerprint = json_object_get_string_member_with_default (root, "fingerprint", NULL);
+  if (fingerprint == NULL || *fingerprint == '\0' ||
+      !json_object_has_member (root, "fields") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "fields")))
+    return;
+  g_free (cache->saved_fingerprint);
+  cache->saved_fingerprint = g_strdup (fingerprint);
+  g_clear_pointer (&cache->saved_fields, json_object_unref);
+  cache->saved_fields = json_object_ref (json_object_get_object_member (root, "fields"));
+}
+
+char *
+ct_model_probe_dup_saved (CtOdooClient *client)
+{
+  Cache *cache = get_cache (client);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  if (cache->fingerprint == NULL || *cache->fingerprint == '\0')
+    return NULL;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fingerprint");
+  json_builder_add_string_value (builder, cache->fingerprint);
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, cache->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry *entry = value;
+
+      if (!entry->known || entry->fields == NULL)
+        continue;
+      json_builder_set_member_name (builder, key);
+      json_builder_add_value (builder, json_node_init_object (json_node_alloc (), entry->fields));
+      n++;
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  if (n == 0)
+    return NULL;
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
 }

@@ -54,4 +54,15 @@ JsonObject     *ct_model_probe_fields_finish  (CtOdooClient        *client,
  * installed or the server upgraded). */
 void            ct_model_probe_forget         (CtOdooClient        *client);
 
+/* The field schemas learnt, kept between sessions (in the snapshot): JSON
+ * with the database's fingerprint (its server version and the latest
+ * change to its modules, read once per client beside the first fields
+ * asked). NULL until that fingerprint is known. */
+char           *ct_model_probe_dup_saved      (CtOdooClient        *client);
+/* Gives @client what ct_model_probe_dup_saved() returned in a former
+ * session: a schema asked then comes from it, without fields_get, once
+ * the fingerprint is found unchanged; otherwise it is asked again. */
+void            ct_model_probe_restore        (CtOdooClient        *client,
+                                               const char          *saved);
+
 G_END_DECLS

@@ -224,14 +224,16 @@ ct_source_has_queues (CtSource *self)
  * any user may run on a model they can read. 404 means not installed, 403
  * not visible to this user; ir.model, which only administrators may read,
  * is never asked. The counts go out together, and beside them what the
- * fetch will need to know about the database (the queues' field types,
- * for crons whether queue.job is there), so the fetch that follows finds it
+ * fetch will need to know about the database (the queues' field types and
+ * whether this user may read their records, for crons whether queue.job is
+ * there), so the fetch that follows finds it
  * learnt: one round trip before the first read, not two. */
 typedef struct
 {
-  guint    pending;
-  GError **errors;    /* (array length=n) one per required model, NULL: readable */
-  guint    n;
+  guint          pending;
+  CtModelAccess *access;    /* (array length=n) one per required model */
+  GError       **errors;    /* (array length=n) the probe itself failed */
+  guint          n;
 } Probe;
 
 static void
@@ -240,6 +242,7 @@ probe_free (Probe *probe)
   for (guint i = 0; i < probe->n; i++)
     g_clear_error (&probe->errors[i]);
   g_free (probe->errors);
+  g_free (probe->access);
   g_free (probe);
 }
 
@@ -260,32 +263,31 @@ probe_settle (GTask *task)
 
   for (guint i = 0; i < probe->n; i++)
     {
-      GError *error = probe->errors[i];
       const char *model = priv->required_models[i];
-      g_autofree char *groups = NULL;
+      const char *groups;
 
-      if (error == NULL)
-        continue;
-      groups = ct_odoo_error_dup_allowed_groups (error);
-      g_clear_pointer (&priv->unavailable, g_free);
-      priv->not_visible = g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS);
-      if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
-        priv->unavailable = g_strdup_printf (_("%s is not installed in this database (no %s)."),
-                                             ct_source_get_name (self), model);
-      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS) && groups != NULL)
-        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo lets only these "
-                                               "groups read %s: %s."),
-                                             ct_source_get_name (self), model, groups);
-      else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
-        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo does not let "
-                                               "you read %s."),
-                                             ct_source_get_name (self), model);
-      else
+      if (probe->errors[i] != NULL)
         {
           g_task_return_error (task, g_steal_pointer (&probe->errors[i]));
           return;
         }
-      g_debug ("%s: %s (%s)", ct_source_get_name (self), priv->unavailable, error->message);
+      if (probe->access[i] == CT_MODEL_READABLE)
+        continue;
+      groups = ct_model_probe_get_allowed_groups (priv->client, model);
+      g_clear_pointer (&priv->unavailable, g_free);
+      priv->not_visible = probe->access[i] == CT_MODEL_FORBIDDEN;
+      if (probe->access[i] == CT_MODEL_MISSING)
+        priv->unavailable = g_strdup_printf (_("%s is not installed in this database (no %s)."),
+                                             ct_source_get_name (self), model);
+      else if (groups != NULL)
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo lets only these "
+                                               "groups read %s: %s."),
+                                             ct_source_get_name (self), model, groups);
+      else
+        priv->unavailable = g_strdup_printf (_("%s is not visible to you: Odoo does not let "
+                                               "you read %s."),
+                                             ct_source_get_name (self), model);
+      g_debug ("%s: %s", ct_source_get_name (self), priv->unavailable);
       g_task_return_int (task, FALSE);
       return;
     }
@@ -300,10 +302,9 @@ probe_done (GObject      *object,
   ProbeCall *call = user_data;
   g_autoptr(GTask) task = call->task;
   Probe *probe = g_task_get_task_data (task);
-  gint64 count = 0;
 
-  ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count,
-                                      &probe->errors[call->index]);
+  ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &probe->access[call->index],
+                                &probe->errors[call->index]);
   g_free (call);
   if (--probe->pending == 0)
     probe_settle (task);
@@ -324,7 +325,10 @@ probe_prefetch (CtSource     *self,
 
       if (!g_hash_table_contains (priv->fields, queue->model) &&
           g_hash_table_add (asked, queue->model))
-        ct_model_probe_fields_async (priv->client, queue->model, cancellable, NULL, NULL);
+        {
+          ct_model_probe_fields_async (priv->client, queue->model, cancellable, NULL, NULL);
+          ct_model_probe_access_async (priv->client, queue->model, cancellable, NULL, NULL);
+        }
     }
   /* The crons' source reads ir.cron's optional fields and whether OCA
    * queue.job is installed before its first read. */
@@ -357,17 +361,19 @@ ct_source_probe_async (CtSource            *self,
   probe = g_new0 (Probe, 1);
   probe->n = g_strv_length (priv->required_models);
   probe->errors = g_new0 (GError *, probe->n);
+  probe->access = g_new0 (CtModelAccess, probe->n);
   probe->pending = probe->n;
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+  /* Shared per connection with the other sources and their queues' models
+   * (a model asked twice is asked once). */
   for (guint i = 0; i < probe->n; i++)
     {
-      g_autoptr(JsonArray) domain = json_array_new ();
       ProbeCall *call = g_new0 (ProbeCall, 1);
 
       call->task = g_object_ref (task);
       call->index = i;
-      ct_odoo_client_search_count_async (priv->client, priv->required_models[i], domain,
-                                         cancellable, probe_done, call);
+      ct_model_probe_access_async (priv->client, priv->required_models[i], cancellable,
+                                   probe_done, call);
     }
   probe_prefetch (self, cancellable);
   g_object_unref (task);

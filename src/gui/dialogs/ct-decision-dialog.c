@@ -97,6 +97,48 @@ send_label (CtDecisionOutcome outcome)
     }
 }
 
+/* The dialog's title, title case as headers are. */
+static const char *
+title_for (CtDecisionOutcome outcome)
+{
+  switch (outcome)
+    {
+    case CT_DECISION_APPROVE: return _("Approve");
+    case CT_DECISION_REJECT: return _("Reject");
+    case CT_DECISION_REVISE: return _("Request Revision");
+    case CT_DECISION_APPROVE_WITH_CONDITIONS: return _("Approve with Conditions");
+    case CT_DECISION_ESCALATE: return _("Escalate");
+    case CT_DECISION_DELEGATE: return _("Delegate");
+    default: g_assert_not_reached ();
+    }
+}
+
+/* "Approve 5 Cases?": one question per outcome, so each language can
+ * put the count where it belongs. */
+static char *
+bulk_question (CtDecisionOutcome outcome,
+               guint             n)
+{
+  switch (outcome)
+    {
+    case CT_DECISION_APPROVE:
+      return g_strdup_printf (ngettext ("Approve %u Case?", "Approve %u Cases?", n), n);
+    case CT_DECISION_REJECT:
+      return g_strdup_printf (ngettext ("Reject %u Case?", "Reject %u Cases?", n), n);
+    case CT_DECISION_REVISE:
+      return g_strdup_printf (ngettext ("Request Revision of %u Case?",
+                                        "Request Revision of %u Cases?", n), n);
+    case CT_DECISION_APPROVE_WITH_CONDITIONS:
+      return g_strdup_printf (ngettext ("Approve %u Case with Conditions?",
+                                        "Approve %u Cases with Conditions?", n), n);
+    case CT_DECISION_ESCALATE:
+      return g_strdup_printf (ngettext ("Escalate %u Case?", "Escalate %u Cases?", n), n);
+    case CT_DECISION_DELEGATE:
+      return g_strdup_printf (ngettext ("Delegate %u Case?", "Delegate %u Cases?", n), n);
+    default: g_assert_not_reached ();
+    }
+}
+
 static const char *
 done_title (CtDecisionOutcome outcome)
 {
@@ -800,9 +842,7 @@ send_action (GtkWidget  *widget,
     g_autofree char *heading = NULL;
     g_autofree char *body = NULL;
 
-    /* Translators: "Approve 5 Cases?" */
-    heading = g_strdup_printf (ngettext ("%s %u Case?", "%s %u Cases?", self->plan->eligible->len),
-                               ct_decision_outcome_label (self->outcome), self->plan->eligible->len);
+    heading = bulk_question (self->outcome, self->plan->eligible->len);
     body = self->plan->skipped->len > 0
       ? g_strdup_printf (ngettext ("Total value %s. %u selected case is left out; the list says why.",
                                    "Total value %s. %u selected cases are left out; the list says why.",
@@ -878,8 +918,8 @@ setup (CtDecisionDialog *self)
 {
   CtDecisionOutcome o = self->outcome;
 
-  adw_window_title_set_title (self->window_title, ct_decision_outcome_label (o));
-  gtk_window_set_title (GTK_WINDOW (self), ct_decision_outcome_label (o));
+  adw_window_title_set_title (self->window_title, title_for (o));
+  gtk_window_set_title (GTK_WINDOW (self), title_for (o));
   gtk_button_set_label (GTK_BUTTON (self->send_button), send_label (o));
   gtk_widget_add_css_class (self->send_button, o == CT_DECISION_REJECT ? "destructive-action"
                                                                        : "suggested-action");

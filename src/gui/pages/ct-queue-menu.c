@@ -28,6 +28,40 @@ build_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+/* The menu acts on the selection it was opened for. When it closes, GTK
+ * gives focus back to a row, and a focused row becomes the selection: pin
+ * the selection while the menu is up (ct_queue_menu_get_selection) and
+ * put it back once the menu's item has run. */
+static gboolean
+unpin_cb (gpointer data)
+{
+  GtkWidget *view = data;
+  GtkBitset *pinned = g_object_get_data (G_OBJECT (view), "ct-menu-selection");
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+
+  if (pinned != NULL)
+    {
+      g_autoptr(GtkBitset) all = gtk_bitset_new_range (0, G_MAXUINT);
+
+      gtk_selection_model_set_selection (model, pinned, all);
+    }
+  g_object_set_data (G_OBJECT (view), "ct-menu-selection", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+closed_cb (GtkPopover *popover,
+           GtkWidget  *view)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unpin_cb, g_object_ref (view), g_object_unref);
+}
+
+GtkBitset *
+ct_queue_menu_get_selection (GtkWidget *view)
+{
+  return g_object_get_data (G_OBJECT (view), "ct-menu-selection");
+}
+
 static void
 popup_at (GtkWidget *view,
           double     x,
@@ -35,12 +69,46 @@ popup_at (GtkWidget *view,
 {
   GtkWidget *popover = g_object_get_data (G_OBJECT (view), "ct-context-menu");
   GtkWidget *parent = gtk_widget_get_parent (popover);
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
   double px = x, py = y;
+
+  g_autoptr(GtkBitset) live = gtk_selection_model_get_selection (model);
+
+  /* A copy: GtkMultiSelection hands out its own bitset, which it edits. */
+  g_object_set_data_full (G_OBJECT (view), "ct-menu-selection", gtk_bitset_copy (live),
+                          (GDestroyNotify) gtk_bitset_unref);
 
   gtk_widget_translate_coordinates (view, parent, x, y, &px, &py);
   gtk_popover_set_pointing_to (GTK_POPOVER (popover),
                                &(GdkRectangle) { (int) px, (int) py, 1, 1 });
   gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* A right click on a row outside the selection selects that row, as
+ * Files does, so the menu acts on what was clicked. */
+static void
+select_row_at (GtkWidget *view,
+               double     x,
+               double     y)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  GtkListItem *item = NULL;
+
+  for (GtkWidget *w = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT); w != NULL && w != view;
+       w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = w;
+
+      /* The cell's child carries its list item; rows hold cells. */
+      item = g_object_get_data (G_OBJECT (child), "ct-list-item");
+      if (item == NULL && gtk_widget_get_first_child (w) != NULL)
+        item = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (w)), "ct-list-item");
+      if (item != NULL)
+        break;
+    }
+  if (item != NULL && gtk_list_item_get_position (item) != GTK_INVALID_LIST_POSITION &&
+      !gtk_selection_model_is_selected (model, gtk_list_item_get_position (item)))
+    gtk_selection_model_select_item (model, gtk_list_item_get_position (item), TRUE);
 }
 
 static void
@@ -51,6 +119,7 @@ pressed_cb (GtkGestureClick *gesture,
             GtkWidget       *view)
 {
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  select_row_at (view, x, y);
   popup_at (view, x, y);
 }
 
@@ -76,6 +145,7 @@ ct_queue_menu_attach (GtkWidget *view,
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
   gtk_widget_set_parent (popover, parent);
   g_object_set_data (G_OBJECT (view), "ct-context-menu", popover);
+  g_signal_connect (popover, "closed", G_CALLBACK (closed_cb), view);
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), view);

@@ -272,6 +272,8 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
   g_object_set_data (G_OBJECT (item), "ct-column", (gpointer) column);
   g_object_set_data (G_OBJECT (item), "ct-page", g_object_get_data (G_OBJECT (factory), "page"));
+  /* The context menu finds the row under the pointer through it. */
+  g_object_set_data (G_OBJECT (label), "ct-list-item", item);
 }
 
 static void
@@ -1107,7 +1109,9 @@ ct_queue_page_get_selection (CtQueuePage *self)
 GPtrArray *
 ct_queue_page_dup_selected_cases (CtQueuePage *self)
 {
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitset *pinned = ct_queue_menu_get_selection (self->column_view);
+  g_autoptr(GtkBitset) selected = pinned ? gtk_bitset_ref (pinned)
+                                  : gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   GPtrArray *cases = g_ptr_array_new_with_free_func (g_object_unref);
   GtkBitsetIter iter;
   guint position;
