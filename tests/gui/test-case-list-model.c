@@ -328,6 +328,86 @@ test_row_slots (void)
   g_assert_finalize_object (g_steal_pointer (&cases));
 }
 
+/* Whatever the search does (grows, shrinks, is replaced, meets a chip or a
+ * store change), the rows are exactly the cases a plain filter keeps, in the
+ * model's order: the scan over the packed search texts misses nothing and
+ * invents nothing. */
+static void
+test_search_matches_filter (void)
+{
+  g_autoptr(CtCaseStore) store = make_store (3000);
+  g_autoptr(CtCaseListModel) model = ct_case_list_model_new ();
+  g_autoptr(CtCaseFilter) filter = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
+  static const char *const searches[] = { "a", "al", "alpine", "alpine d", "alp", "", "s0001",
+                                          "S0001", "traders", "zzz", "e", "supply", "0", NULL };
+  guint checked = 0;
+
+  ct_case_list_model_set_store (model, store);
+  ct_case_list_model_set_sort (model, by_amount, NULL, NULL, TRUE);
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      if (pass == 1)
+        filter->sla_status = CT_SLA_STATUS_BREACHED;
+      if (pass == 2)
+        {
+          /* A renamed partner must be found under its new name. */
+          CtCase *c = g_list_model_get_item (G_LIST_MODEL (store), 5);
+
+          g_free (c->partner.name);
+          c->partner.name = g_strdup ("Zephyr Wholesale");
+          ct_case_update_search_text (c);
+          ct_case_store_replace_all (store, ct_case_store_get_cases (store));
+          ct_case_list_model_flush (model);
+          g_object_unref (c);
+        }
+      for (guint i = 0; searches[i] != NULL; i++)
+        {
+          g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+          GListModel *list = G_LIST_MODEL (model);
+
+          ct_case_filter_set_search (filter, searches[i]);
+          ct_case_list_model_set_filter (model, filter);
+          /* The plain filter, over the rows in the model's sort order: take
+           * them from an unfiltered copy of the same model. */
+          {
+            g_autoptr(CtCaseListModel) all = ct_case_list_model_new ();
+            g_autoptr(CtCaseFilter) none = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
+
+            ct_case_list_model_set_store (all, store);
+            ct_case_list_model_set_sort (all, by_amount, NULL, NULL, TRUE);
+            ct_case_list_model_set_filter (all, none);
+            for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (all)); k++)
+              {
+                g_autoptr(CtCase) c = g_list_model_get_item (G_LIST_MODEL (all), k);
+
+                if (ct_case_filter_matches (filter, c))
+                  g_ptr_array_add (expected, c);
+              }
+          }
+          g_assert_cmpuint (g_list_model_get_n_items (list), ==, expected->len);
+          for (guint k = 0; k < expected->len; k++)
+            {
+              g_autoptr(CtCase) c = g_list_model_get_item (list, k);
+
+              g_assert_true (c == expected->pdata[k]);
+            }
+          checked += expected->len;
+        }
+    }
+  /* The searches found something, so the comparison is not empty. */
+  g_assert_cmpuint (checked, >, 3000);
+  {
+    g_autoptr(CtCase) renamed = NULL;
+
+    ct_case_filter_set_search (filter, "zephyr");
+    filter->sla_status = -1;
+    ct_case_list_model_set_filter (model, filter);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+    renamed = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_cmpstr (renamed->partner.name, ==, "Zephyr Wholesale");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,5 +417,6 @@ main (int   argc,
   g_test_add_func ("/ct/gui/case-list-model/sort", test_sort);
   g_test_add_func ("/ct/gui/case-list-model/store-change", test_store_change);
   g_test_add_func ("/ct/gui/case-list-model/row-slots", test_row_slots);
+  g_test_add_func ("/ct/gui/case-list-model/search-matches-filter", test_search_matches_filter);
   return g_test_run ();
 }
