@@ -302,6 +302,36 @@ ct_case_add_requirement (CtCase          *self,
   return r;
 }
 
+/**
+ * ct_case_dup_display_title:
+ *
+ * What names the case to a person: its title, or for a record with none of
+ * its own (a purchase order) its partner and why it waits.
+ *
+ * Returns: (transfer full) (nullable): the title, or %NULL when the case has
+ *   neither a title nor a partner nor a reason.
+ */
+char *
+ct_case_dup_display_title (CtCase *self)
+{
+  gboolean has_reason;
+
+  g_return_val_if_fail (CT_IS_CASE (self), NULL);
+
+  has_reason = self->reasons != NULL && self->reasons->len > 0;
+  if (self->title != NULL && *self->title != '\0')
+    return g_strdup (self->title);
+  if (self->kind == CT_CASE_KIND_INCIDENT)
+    return g_strdup (ct_incident_kind_get_label (self->incident_kind));
+  if (self->partner.name != NULL && has_reason)
+    return g_strdup_printf ("%s — %s", self->partner.name, (char *) self->reasons->pdata[0]);
+  if (self->partner.name != NULL)
+    return g_strdup (self->partner.name);
+  if (has_reason)
+    return g_strdup (self->reasons->pdata[0]);
+  return NULL;
+}
+
 gboolean
 ct_case_user_can_act (CtCase *self)
 {

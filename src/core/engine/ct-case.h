@@ -196,6 +196,7 @@ CtRequirement   *ct_case_add_requirement        (CtCase         *self,
 /* Whether the signed-in user can act on an open (pending) requirement of
  * the case: what "My Queue" and decisions offer. */
 gboolean         ct_case_user_can_act           (CtCase         *self);
+char            *ct_case_dup_display_title      (CtCase         *self);
 /* Whether every open requirement waits for someone else (known, none for
  * the user). */
 gboolean         ct_case_waits_for_others       (CtCase         *self);

@@ -782,6 +782,8 @@ append_case_row (GString        *out,
   g_autofree char *sla = format_sla (c);
   g_autofree char *due = iso_time (c->sla.due);
   g_autofree char *requested = iso_time (c->requested_at);
+  /* A purchase order has no title of its own: its partner and reason. */
+  g_autofree char *display_title = ct_case_dup_display_title (c);
 
   if (format == CT_REPORT_FORMAT_CSV)
     {
@@ -791,7 +793,7 @@ append_case_row (GString        *out,
       append_csv (out, area, FALSE);
       append_csv (out, c->key, FALSE);
       append_csv (out, c->reference, FALSE);
-      append_csv (out, c->title, FALSE);
+      append_csv (out, display_title, FALSE);
       g_autofree char *plain = c->amount != 0 ? g_strdup_printf ("%.2f", c->amount) : g_strdup ("");
 
       append_csv (out, c->requester, FALSE);
@@ -807,7 +809,7 @@ append_case_row (GString        *out,
     }
   g_string_append (out, "  ");
   append_cell (out, c->reference ? c->reference : c->key, 14);
-  append_cell (out, c->title, 24);
+  append_cell (out, display_title, 24);
   append_cell (out, c->requester, 18);
   append_cell (out, amount, 14);
   append_cell (out, sla, 22);

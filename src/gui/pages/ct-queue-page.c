@@ -73,18 +73,15 @@ char *
 ct_queue_page_case_title (CtQueuePage *self,
                           CtCase      *c)
 {
-  if (c->title != NULL && *c->title != '\0')
-    return g_strdup (c->title);
-  if (c->kind == CT_CASE_KIND_INCIDENT)
-    return g_strdup (ct_incident_kind_get_label (c->incident_kind));
-  /* A purchase order has no title of its own: say whose it is and why it waits. */
-  if (c->partner.name != NULL && c->reasons != NULL && c->reasons->len > 0)
-    return g_strdup_printf ("%s — %s", c->partner.name, (char *) c->reasons->pdata[0]);
-  if (c->partner.name != NULL)
+  char *title;
+
+  /* Only a partner: say which queue it waits in, since the partner has a
+   * column of its own. */
+  if ((c->title == NULL || *c->title == '\0') && c->kind != CT_CASE_KIND_INCIDENT &&
+      c->partner.name != NULL && (c->reasons == NULL || c->reasons->len == 0))
     return g_strdup_printf (_("%s for %s"), area_label (self, c->area_id), c->partner.name);
-  if (c->reasons != NULL && c->reasons->len > 0)
-    return g_strdup (c->reasons->pdata[0]);
-  return g_strdup (area_label (self, c->area_id));
+  title = ct_case_dup_display_title (c);
+  return title ? title : g_strdup (area_label (self, c->area_id));
 }
 
 /* An amount always with its currency: a record that names none is in the
