@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ct-case-detail.h"
+#include "ct-decision-bar.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ void          ct_case_page_set_error    (CtCasePage   *self,
                                          const char   *message);
 CtCase       *ct_case_page_get_case     (CtCasePage   *self);
 CtCaseDetail *ct_case_page_get_detail   (CtCasePage   *self);
+CtDecisionBar *ct_case_page_get_decision_bar (CtCasePage *self);
 /* "loading", "detail" or "error" */
 const char   *ct_case_page_get_state    (CtCasePage   *self);
 
