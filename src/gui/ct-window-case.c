@@ -316,14 +316,6 @@ save_attachment_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-static void
-show_incident_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  ct_window_show_page (CT_WINDOW (widget), "integrations");
-}
-
 void
 ct_window_case_class_init (GtkWidgetClass *widget_class)
 {
@@ -336,7 +328,6 @@ ct_window_case_class_init (GtkWidgetClass *widget_class)
                                    open_attachment_action);
   gtk_widget_class_install_action (widget_class, "win.save-attachment", "x",
                                    save_attachment_action);
-  gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
 }
 
 /* A read in flight holds the window: end it when the window goes. */
