@@ -346,6 +346,7 @@ ct_window_case_init (CtWindow *self)
   CaseView *view = g_new0 (CaseView, 1);
 
   view->page = CT_CASE_PAGE (ct_case_page_new ());
+  ct_case_page_set_store (view->page, self->store);
   gtk_stack_add_named (GTK_STACK (self->pages), GTK_WIDGET (view->page), "case");
   g_object_set_data_full (G_OBJECT (self), "ct-case-view", view, case_view_free);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);

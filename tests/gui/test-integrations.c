@@ -224,9 +224,55 @@ test_demo_retry (void)
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (case_page)));
     g_assert_cmpstr (ct_case_get_key (ct_case_page_get_case (case_page)), ==, held);
     g_assert_true (ct_test_gui_wait (case_read, case_page, 20000));
+    /* The header's SLA bar says when the case is due and how it stands. */
+    {
+      CtCase *h = ct_case_page_get_case (case_page);
+      CtSlaBar *bar = ct_case_page_get_sla_bar (case_page);
+
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)) == (h->sla.status != CT_SLA_STATUS_NONE));
+      if (h->sla.status != CT_SLA_STATUS_NONE)
+        {
+          g_test_message ("SLA bar: %s | %s | %s", ct_sla_bar_get_due (bar), ct_sla_bar_get_left (bar),
+                          ct_sla_bar_get_escalation (bar));
+          g_assert_true (g_str_has_prefix (ct_sla_bar_get_due (bar), "Due "));
+          if (h->sla.status == CT_SLA_STATUS_BREACHED)
+            g_assert_true (g_str_has_prefix (ct_sla_bar_get_left (bar), "Breached "));
+          else
+            g_assert_nonnull (strstr (ct_sla_bar_get_left (bar), "of business time left"));
+          g_assert_true ((ct_sla_bar_get_escalation (bar) != NULL) == (h->sla.escalation_level > 0));
+        }
+    }
     /* The case's linked incident goes back to the page, expanded. */
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-incident", "s", incident->key);
+    {
+      g_autofree char *title = g_strdup_printf ("%s %s", ct_case_get_title (incident),
+                                                incident->reference ? incident->reference : "");
+      GtkWidget *group = ct_test_gui_find (GTK_WIDGET (case_page), ADW_TYPE_PREFERENCES_GROUP,
+                                           "Linked Incidents");
+      GtkWidget *linked;
+
+      g_assert_nonnull (group);
+      linked = ct_test_gui_find (group, ADW_TYPE_ACTION_ROW, g_strstrip (title));
+      if (linked == NULL)
+        {
+          CtCaseDetail *d = ct_case_page_get_detail (case_page);
+
+          g_test_message ("wanted %s", title);
+          for (guint k = 0; d->incident_keys && k < d->incident_keys->len; k++)
+            g_test_message ("linked %s", (char *) d->incident_keys->pdata[k]);
+        }
+      g_assert_nonnull (linked);
+      g_signal_emit_by_name (linked, "activate");
+    }
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+    g_assert_cmpstr (ct_window_get_page (window), ==, "integrations");
+    row = ct_integrations_page_get_row (page, incident->key);
+    g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (expander_of (row))));
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+      g_assert_nonnull (focus);
+      g_assert_true (focus == row || gtk_widget_is_ancestor (focus, row));
+    }
   }
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "ct-case-detail.h"
+#include "ct-case-store.h"
+#include "ct-sla-bar.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +26,10 @@ void          ct_case_page_set_detail   (CtCasePage   *self,
                                          CtCaseDetail *detail);
 void          ct_case_page_set_error    (CtCasePage   *self,
                                          const char   *message);
+/* Where the linked incidents' titles are looked up. */
+void          ct_case_page_set_store    (CtCasePage   *self,
+                                         CtCaseStore  *store);
+CtSlaBar     *ct_case_page_get_sla_bar  (CtCasePage   *self);
 CtCase       *ct_case_page_get_case     (CtCasePage   *self);
 CtCaseDetail *ct_case_page_get_detail   (CtCasePage   *self);
 /* "loading", "detail" or "error" */
