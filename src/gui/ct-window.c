@@ -14,6 +14,7 @@
 #include "ct-secrets.h"
 #include "ct-window-case.h"
 #include "ct-window-integrations.h"
+#include "ct-window-live.h"
 #include "ct-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -53,6 +54,7 @@ session_stop (CtWindow *self)
   g_clear_object (&self->client);
   g_clear_object (&self->n8n);
   g_clear_object (&self->journal);
+  ct_window_live_stop (self);
   g_clear_pointer (&self->connect_error, g_free);
   self->refreshing = FALSE;
   self->refresh_again = FALSE;
@@ -330,6 +332,7 @@ update_all (CtWindow *self)
                            unknown, now);
   ct_queue_page_update (self->queue_page);
   ct_window_integrations_update (self);
+  ct_window_live_update (self);
 }
 
 static gboolean
@@ -893,6 +896,7 @@ ct_window_init (CtWindow *self)
   build_sidebar (self);
   ct_window_case_init (self);
   ct_window_integrations_init (self);
+  ct_window_live_init (self);
   gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
                            GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));
   self->clock_timeout = g_timeout_add_seconds (60, clock_cb, self);

@@ -13,44 +13,13 @@
 #include "ct-sim-faults.h"
 #include "ct-sim-server.h"
 #include "ct-test-gui.h"
+#include "ct-test-window.h"
 #include "ct-window-case.h"
 #include "ct-window-integrations.h"
 #include "ct-window.h"
 
 static CtApplication *the_app;
 
-static CtWindow *
-open_window (void)
-{
-  CtWindow *window;
-
-  ct_test_gui_reset_settings ();
-  if (the_app == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      the_app = ct_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app),
-                               G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-      g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, &error));
-      g_application_hold (G_APPLICATION (the_app));
-    }
-  g_application_activate (G_APPLICATION (the_app));
-  window = CT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
-  g_assert_nonnull (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
-  ct_test_gui_wait_painted (GTK_WIDGET (window));
-  return window;
-}
-
-static gboolean
-synced (gpointer data)
-{
-  CtSync *sync = ct_window_get_sync (data);
-
-  return sync != NULL && ct_sync_get_synced_at (sync) != 0 && !ct_window_is_refreshing (data) &&
-         ct_case_store_get_n_cases (ct_window_get_store (data)) > 0;
-}
 
 typedef struct
 {
@@ -130,7 +99,7 @@ case_read (gpointer data)
 static void
 test_demo_retry (void)
 {
-  CtWindow *window = open_window ();
+  CtWindow *window = ct_test_window_open (&the_app);
   CtIntegrationsPage *page = ct_window_get_integrations_page (window);
   GtkWidget *row;
   CtCase *c;
@@ -140,7 +109,7 @@ test_demo_retry (void)
   const char *result;
 
   g_action_group_activate_action (G_ACTION_GROUP (the_app), "demo", NULL);
-  g_assert_true (ct_test_gui_wait (synced, window, 60000));
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
   ct_window_update_now (window);
 
   ct_window_show_page (window, "integrations");
@@ -176,7 +145,7 @@ test_demo_retry (void)
   result = ct_integrations_page_get_result (page, key);
   g_test_message ("retry: %s", result);
   g_assert_true (g_str_has_prefix (result, "Retried: the new run "));
-  g_assert_true (ct_test_gui_wait (synced, window, 30000));
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 30000));
   ct_window_update_now (window);
   /* Still said on the page, after the refresh, if the incident is. */
   row = ct_integrations_page_get_row (page, key);
@@ -306,7 +275,7 @@ health_has_text (gpointer data)
   for (guint i = 0; sync && i < ct_sync_get_n_sources (sync); i++)
     if (ct_sync_get_health (sync, i)->kind == CT_SOURCE_KIND_CRON &&
         ct_sync_get_health (sync, i)->probed)
-      return synced (window);
+      return ct_test_window_synced (window);
   return FALSE;
 }
 
@@ -333,7 +302,7 @@ test_manager_refusal_and_failure (void)
   g_assert_no_error (error);
   g_assert_true (ct_sim_server_start (sim, &error));
   url = ct_sim_server_dup_url (sim);
-  window = open_window ();
+  window = ct_test_window_open (&the_app);
   page = ct_window_get_integrations_page (window);
   w.page = page;
   save_connection (sim, "manager");

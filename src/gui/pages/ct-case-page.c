@@ -41,6 +41,7 @@ struct _CtCasePage
   GtkWidget    *sections;
   GtkWidget    *odoo_button;
   GtkWidget    *action_bar;
+  GtkAdjustment *vadjustment;     /* (unowned) the content's scrolling */
 };
 
 G_DEFINE_FINAL_TYPE (CtCasePage, ct_case_page, GTK_TYPE_WIDGET)
@@ -224,6 +225,19 @@ ct_case_page_show_loading (CtCasePage *self,
   gtk_widget_set_opacity (self->spinner, 0);
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   self->spinner_timeout = g_timeout_add_once (250, spinner_cb, self);
+}
+
+/* A refresh brought a newer copy of the case shown: the header follows,
+ * the sections stay until the re-read replaces them. */
+void
+ct_case_page_update_case (CtCasePage *self,
+                          CtCase     *c)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+  g_return_if_fail (CT_IS_CASE (c));
+
+  g_set_object (&self->c, c);
+  fill_header (self, gtk_label_get_text (GTK_LABEL (self->amount)));
 }
 
 static void
@@ -561,9 +575,15 @@ void
 ct_case_page_set_detail (CtCasePage   *self,
                          CtCaseDetail *detail)
 {
+  gboolean same;
+  double scroll;
+
   g_return_if_fail (CT_IS_CASE_PAGE (self));
   g_return_if_fail (self->c != NULL);
 
+  /* The same case read again (after a refresh): stay where the reader was. */
+  same = self->detail != NULL && g_strcmp0 (self->detail->key, detail->key) == 0;
+  scroll = gtk_adjustment_get_value (self->vadjustment);
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   g_clear_pointer (&self->detail, ct_case_detail_unref);
   self->detail = ct_case_detail_ref (detail);
@@ -593,6 +613,8 @@ ct_case_page_set_detail (CtCasePage   *self,
   add_incidents (self, detail);
   add_notes (self, detail);
   gtk_stack_set_visible_child_name (GTK_STACK (self->body_stack), "detail");
+  if (same)
+    gtk_adjustment_set_value (self->vadjustment, scroll);
 }
 
 void
@@ -615,6 +637,14 @@ ct_case_page_set_store (CtCasePage  *self,
 {
   g_return_if_fail (CT_IS_CASE_PAGE (self));
   g_set_object (&self->store, store);
+}
+
+const char *
+ct_case_page_get_left_text (CtCasePage *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->left_label) ? gtk_label_get_text (GTK_LABEL (self->left_label))
+                                                   : NULL;
 }
 
 CtSlaBar *
@@ -768,6 +798,7 @@ ct_case_page_init (CtCasePage *self)
 
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_box_append (GTK_BOX (self->box), scrolled);
 
   /* The decisions work (issue 13) packs Approve / Reject at the end of

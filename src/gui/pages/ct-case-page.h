@@ -22,6 +22,9 @@ GtkWidget    *ct_case_page_new          (void);
 void          ct_case_page_show_loading (CtCasePage   *self,
                                          CtCase       *c,
                                          const char   *amount);
+/* A newer copy of the case shown (after a refresh): the header follows. */
+void          ct_case_page_update_case  (CtCasePage   *self,
+                                         CtCase       *c);
 void          ct_case_page_set_detail   (CtCasePage   *self,
                                          CtCaseDetail *detail);
 void          ct_case_page_set_error    (CtCasePage   *self,
@@ -30,6 +33,8 @@ void          ct_case_page_set_error    (CtCasePage   *self,
 void          ct_case_page_set_store    (CtCasePage   *self,
                                          CtCaseStore  *store);
 CtSlaBar     *ct_case_page_get_sla_bar  (CtCasePage   *self);
+/* What the page says about a case that left the queues, NULL if it did not. */
+const char   *ct_case_page_get_left_text (CtCasePage  *self);
 CtCase       *ct_case_page_get_case     (CtCasePage   *self);
 CtCaseDetail *ct_case_page_get_detail   (CtCasePage   *self);
 /* "loading", "detail" or "error" */
