@@ -527,15 +527,6 @@ run_report (CliTarget     *target,
       if (skipped != NULL && ct_sync_get_health (sync, i)->last_error == NULL)
         g_printerr ("control-tower: %s: %s\n", ct_source_get_name (source), skipped);
     }
-  /* A table first says what this user cannot see, and why. */
-  if (text != NULL && format == CT_REPORT_FORMAT_TABLE && kind != CT_REPORT_INCIDENTS)
-    {
-      g_autofree char *hidden = ct_report_format_not_visible (sync);
-      char *with = g_strconcat (hidden, *hidden != '\0' ? "\n" : "", text, NULL);
-
-      g_free (text);
-      text = with;
-    }
   if (text != NULL &&
       (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error) ||
        !g_output_stream_flush (out, NULL, &error)))

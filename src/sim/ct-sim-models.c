@@ -1782,7 +1782,11 @@ ct_sim_models_check_write (CtSimCall   *call,
           return FALSE;
         }
       target = model (db, ct_sim_model_get_str (ir_model, r, "model"));
-      json_object_remove_member (vals, "res_model");
+      /* res_model is stored, related to res_model_id: what create() was
+       * given for it does not count, the model's name does (05-search_read
+       * shows it filled for an activity made with res_model_id only). */
+      json_object_set_string_member (vals, "res_model", ct_sim_model_get_str (ir_model, r,
+                                                                              "model"));
       if (target == NULL || !json_object_has_member (vals, "res_id") ||
           !ct_sim_model_lookup (target, json_object_get_int_member (vals, "res_id"), &t))
         {

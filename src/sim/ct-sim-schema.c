@@ -186,7 +186,8 @@ ct_sim_schema_build (CtSimDb  *db,
   m = add (db, "res.users", "User",
            "name|char|Name||r;login|char|Login||r;partner_id|many2one|Related Partner|res.partner|;"
            "active|boolean|Active||;share|boolean|Share User||R;"
-           "company_id|many2one|Company|res.company|;group_ids|many2many|Groups|res.groups|;"
+           "company_id|many2one|Company|res.company|;company_ids|many2many|Companies|res.company|;"
+           "group_ids|many2many|Groups|res.groups|;"
            "email|char|Email||;tz|char|Timezone||");
   ct_sim_model_set_access (m, NULL, "base.group_system", "\t- Role / Administrator");
   add (db, "res.groups", "Access Groups",

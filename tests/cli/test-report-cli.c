@@ -427,9 +427,63 @@ test_pending_per_user (void)
   g_assert_nonnull (strstr (run.out, "Purchase/User"));
   g_assert_nonnull (strstr (run.out, "cron is not visible to you"));
   g_assert_null (strstr (run.out, "Procurement (0)\n"));
+  /* Tier validation is readable (tier.review), the orders it reviews are
+   * not (403): the areas read "not visible" with the right that would
+   * show them, the report is not a failure. */
+  g_assert_nonnull (strstr (run.out, "tier-validation cannot show you purchase.order records: "
+                                     "Odoo lets only these groups read purchase.order: "));
+  g_assert_nonnull (strstr (run.out, "\nProcurement (not visible to you)\n"));
+  g_assert_nonnull (strstr (run.out, "\nSales (not visible to you)\n"));
+  g_assert_null (strstr (run.out, "unknown"));
+  g_assert_cmpint (run.status, ==, 0);
+  ct_test_run_clear (&run);
+
+  run_report_as (&run, sim, "noright", "--format=json");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonObject *procurement = find_area (report, "procurement");
+    JsonArray *hidden = json_object_get_array_member (report, "not_visible");
+    gboolean said = FALSE;
+
+    g_assert_cmpstr (json_object_get_string_member (procurement, "visibility"), ==,
+                     "not-visible");
+    g_assert_true (json_object_get_null_member (procurement, "count"));
+    g_assert_true (json_object_get_null_member (report, "total"));
+    g_assert_cmpstr (json_object_get_string_member (find_area (report, "credit"), "visibility"),
+                     ==, "visible");
+    for (guint i = 0; i < json_array_get_length (hidden); i++)
+      said |= g_str_has_prefix (json_array_get_string_element (hidden, i),
+                                "tier-validation cannot show you purchase.order records");
+    g_assert_true (said);
+  }
+  ct_test_run_clear (&run);
+
+  run_report_as (&run, sim, "noright", "--format=csv");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "# not-visible: areas=inventory invoices procurement "
+                                            "returns sales\r\n"));
+  g_assert_nonnull (strstr (run.out, "\r\n# tier-validation cannot show you purchase.order "
+                                     "records: "));
+  g_assert_nonnull (strstr (run.out, "\r\narea,key,reference,"));
+  ct_test_run_clear (&run);
+
+  /* The purchase user sees the orders, not the sales orders. */
+  run_report_as (&run, sim, "purchaser", "--format=json");
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonObject *procurement = find_area (report, "procurement");
+
+    g_assert_cmpstr (json_object_get_string_member (procurement, "visibility"), ==, "visible");
+    g_assert_cmpint (json_object_get_int_member (procurement, "count"), ==, 12);
+    g_assert_cmpstr (json_object_get_string_member (find_area (report, "sales"), "visibility"),
+                     ==, "not-visible");
+  }
   ct_test_run_clear (&run);
   run_report_as (&run, sim, "purchaser", "--format=table");
   g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\nProcurement (12)\n"));
+  g_assert_nonnull (strstr (run.out, "\nSales (not visible to you)\n"));
   g_assert_nonnull (strstr (run.out, "Paula Purchaser (tier-validation, you)"));
   g_assert_nonnull (strstr (run.out, "Purchase managers (purchase-double-validation, someone else)"));
   ct_test_run_clear (&run);
@@ -536,6 +590,84 @@ test_pending_generated_users (void)
   ct_sim_server_stop (sim);
 }
 
+/* --report=incidents: each failed n8n workflow once, with the message n8n
+ * recorded, the node that failed, how many failures, the first and the last;
+ * as a user without purchase rights too (n8n does not ask Odoo). */
+static void
+test_incidents (void)
+{
+  g_autoptr(CtSimServer) sim = start_recorded_sim ();
+  g_autofree char *url = ct_sim_server_dup_url (sim);
+  const char *key = ct_sim_server_get_api_key (sim, "noright");
+  const char *n8n_key = ct_sim_server_get_n8n_api_key (sim);
+  const char *env[] = { "CT_TEST_ODOO_KEY", key, "CT_TEST_N8N_KEY", n8n_key, NULL };
+  const char *line;
+  Run run = { 0 };
+
+  ct_test_run_control_tower (&run, env, "--report=incidents", "--server", url, "--database", "ct",
+                             "--login", "noright", "--secret-env", "CT_TEST_ODOO_KEY",
+                             "--n8n-url", url, "--n8n-key-env", "CT_TEST_N8N_KEY", NULL);
+  g_test_message ("%s\n%s", run.out, run.err);
+  /* What noright may not see is said, not a failure. */
+  g_assert_cmpint (run.status, ==, 0);
+  line = strstr (run.out, "Workflow run failed         Credit check (fails)  ");
+  g_assert_nonnull (line);
+  /* Runs 1–5 failed: five, from the first to the last (041). */
+  g_assert_true (g_str_has_prefix (strstr (line, "  5  "), "  5      2026-11-26T15:36:28Z  "
+                                                          "2026-11-26T15:36:33Z\n"
+                                   "    Failed in “Call credit bureau”: credit bureau timeout "
+                                   "[line 2]\n"));
+  g_assert_nonnull (strstr (run.out, "    Failed in “Push to warehouse API”: The resource you are "
+                                     "requesting could not be found (The requested webhook "));
+  /* Three workflows failed, each said once. */
+  g_assert_nonnull (strstr (run.out, "\n3 incidents\n"));
+  assert_no_secret (&run, n8n_key);
+  assert_no_secret (&run, key);
+  ct_test_run_clear (&run);
+
+  ct_test_run_control_tower (&run, env, "--report=incidents", "--format=json", "--server", url,
+                             "--database", "ct", "--login", "noright", "--secret-env",
+                             "CT_TEST_ODOO_KEY", "--n8n-url", url, "--n8n-key-env",
+                             "CT_TEST_N8N_KEY", NULL);
+  {
+    g_autoptr(JsonObject) report = parse_report (run.out);
+    JsonArray *incidents = json_object_get_array_member (report, "incidents");
+    JsonObject *credit = NULL;
+
+    g_assert_cmpuint (json_array_get_length (incidents), ==, 3);
+    for (guint i = 0; i < json_array_get_length (incidents); i++)
+      {
+        JsonObject *incident = json_array_get_object_element (incidents, i);
+
+        if (g_strcmp0 (json_object_get_string_member (incident, "key"), "n8n.execution:5") == 0)
+          credit = incident;
+      }
+    g_assert_nonnull (credit);
+    g_assert_cmpstr (json_object_get_string_member (credit, "detail"), ==,
+                     "credit bureau timeout [line 2]");
+    g_assert_cmpstr (json_object_get_string_member (credit, "failed_node"), ==,
+                     "Call credit bureau");
+    g_assert_cmpint (json_object_get_int_member (credit, "failures"), ==, 5);
+    g_assert_cmpint (json_object_get_int_member (credit, "attempts"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (credit, "first_failed_at"), ==,
+                     "2026-11-26T15:36:28Z");
+    g_assert_cmpstr (json_object_get_string_member (credit, "last_failed_at"), ==,
+                     "2026-11-26T15:36:33Z");
+  }
+  ct_test_run_clear (&run);
+
+  ct_test_run_control_tower (&run, env, "--report=incidents", "--format=csv", "--server", url,
+                             "--database", "ct", "--login", "noright", "--secret-env",
+                             "CT_TEST_ODOO_KEY", "--n8n-url", url, "--n8n-key-env",
+                             "CT_TEST_N8N_KEY", NULL);
+  g_assert_nonnull (strstr (run.out, "n8n-error,n8n.execution:5,Workflow run failed — Credit check "
+                                     "(fails),credit bureau timeout [line 2],,2026-11-26T15:36:28Z,"
+                                     "Call credit bureau,5,1,error,2026-11-26T15:36:28Z,"
+                                     "2026-11-26T15:36:33Z\r\n"));
+  ct_test_run_clear (&run);
+  ct_sim_server_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -549,6 +681,7 @@ main (int   argc,
   g_test_add_func ("/ct/cli/report/demo", test_demo);
   g_test_add_func ("/ct/cli/report/pending-per-user", test_pending_per_user);
   g_test_add_func ("/ct/cli/report/pending-generated-users", test_pending_generated_users);
+  g_test_add_func ("/ct/cli/report/incidents", test_incidents);
 
   return g_test_run ();
 }

@@ -480,7 +480,8 @@ main (int   argc,
 
   /* A reconciliation (ids only where the sources can, every interval
    * given by ct_sync_set_reconcile_interval, 15 min by default). */
-  t_reconcile = refresh (sync, TRUE);
+  ct_sync_request_reconcile (sync);
+  t_reconcile = refresh (sync, FALSE);
   totals (sync, &reconcile_requests, &reconcile_bytes);
   printf ("\n");
 

@@ -1097,6 +1097,88 @@ hostile_text (JsonObject *record,
     }
 }
 
+/* Creates a record in ct-sim as admin (JSON-2, straight to the simulator)
+ * and returns its id. */
+static gint64
+sim_create (Fixture    *f,
+            const char *model,
+            const char *vals)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *base = ct_sim_server_dup_url (f->sim);
+  g_autofree char *url = g_strdup_printf ("%s%sjson/2/%s/create", base,
+                                          g_str_has_suffix (base, "/") ? "" : "/", model);
+  g_autofree char *body = g_strdup_printf ("{\"vals_list\": [%s]}", vals);
+  g_autofree char *bearer = g_strconcat ("bearer ", f->odoo_key, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_message_headers_append (soup_message_get_request_headers (msg), "X-Odoo-Database", "ct");
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_get_int_element (json_node_get_array (node), 0);
+}
+
+static void
+empty_res_model (JsonObject *record,
+                 guint       index,
+                 gpointer    data)
+{
+  if (json_object_has_member (record, "res_model"))
+    json_object_set_boolean_member (record, "res_model", FALSE);
+}
+
+/* An approval activity whose res_model comes back empty cannot name its
+ * record: it is skipped and counted, and nothing asks ir.model (which Odoo
+ * lets administrators alone read) for the model. */
+static void
+test_activity_without_res_model (Fixture       *f,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *vals = NULL;
+  g_autofree char *errors = NULL;
+  gint64 type;
+  Run run = { 0 };
+
+  type = sim_create (f, "mail.activity.type", "{\"name\": \"Approval\"}");
+  vals = g_strdup_printf ("{\"res_model_id\": 592, \"res_id\": 14, \"activity_type_id\": %"
+                          G_GINT64_FORMAT ", \"user_id\": 7, \"summary\": \"Approve P00014\"}",
+                          type);
+  sim_create (f, "mail.activity", vals);
+
+  hostile_set (&f->hostile, "/json/2/mail.activity/search_read", ACT_MUTATE);
+  f->hostile.mutate = empty_res_model;
+  run_report (f, &run, "json", FALSE);
+  errors = error_lines (run.err);
+  g_test_message ("errors: %s", errors);
+  g_assert_cmpuint (f->hostile.mutated, ==, 1);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (errors, "activity: 1 record could not be read: impossible value for "
+                                    "res_model"));
+  g_assert_nonnull (strstr (run.out, "\"unreadable\""));
+  g_assert_null (strstr (f->hostile.log->str, "/ir.model"));
+  run_clear (&run);
+
+  /* Unchanged, the activity is a case of its order. */
+  hostile_set (&f->hostile, NULL, ACT_PASS);
+  run_report (f, &run, "json", FALSE);
+  g_clear_pointer (&errors, g_free);
+  errors = error_lines (run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (errors, "could not be read"));
+  g_assert_nonnull (strstr (run.out, "mail.activity:"));
+  run_clear (&run);
+}
+
 static void
 test_huge_strings_and_markup (Fixture       *f,
                               gconstpointer  user_data)
@@ -1139,6 +1221,7 @@ main (int   argc,
   ADD ("wrong-types-everywhere", test_wrong_types_everywhere);
   ADD ("wrong-types-counted", test_wrong_types_counted);
   ADD ("huge-strings-and-markup", test_huge_strings_and_markup);
+  ADD ("activity-without-res-model", test_activity_without_res_model);
   ADD ("profile-file-nesting", test_hostile_profile_file);
 #undef ADD
   return g_test_run ();

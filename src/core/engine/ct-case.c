@@ -74,6 +74,8 @@ ct_case_finalize (GObject *object)
   g_ptr_array_unref (self->reasons);
   g_array_unref (self->pauses);
   g_free (self->detail);
+  g_free (self->failed_node);
+  g_free (self->attempt_status);
   g_ptr_array_unref (self->linked_keys);
   g_ptr_array_unref (self->priority_components);
   g_ptr_array_unref (self->anomalies);
@@ -809,6 +811,7 @@ ct_case_update_search_text (CtCase *self)
   for (guint i = 0; i < self->reasons->len; i++)
     append_folded (out, self->reasons->pdata[i]);
   append_folded (out, self->detail);
+  append_folded (out, self->failed_node);
   g_free (self->search_text);
   self->search_text = g_string_free (out, FALSE);
 }
@@ -985,13 +988,23 @@ ct_case_to_json (CtCase *self)
     {
       add_str (b, "incident", ct_incident_kind_to_string (self->incident_kind));
       add_str (b, "detail", self->detail);
+      add_str (b, "failed_node", self->failed_node);
+      add_str (b, "attempt_status", self->attempt_status);
+      json_builder_set_member_name (b, "failures");
+      json_builder_add_int_value (b, MAX (self->n_failures, 1));
+      json_builder_set_member_name (b, "attempts");
+      json_builder_add_int_value (b, MAX (self->n_attempts, 1));
+      add_time (b, "first_failed_at", self->requested_at);
+      add_time (b, "last_failed_at", self->last_failed_at ? self->last_failed_at
+                                                          : self->requested_at);
       add_strv (b, "linked_cases", self->linked_keys);
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
 
-#define CASE_FORMAT 1
+/* 2 added the grouped incident's fields at the end; 1 is still read. */
+#define CASE_FORMAT 2
 
 static void
 put_u8 (GByteArray *out,
@@ -1106,6 +1119,11 @@ ct_case_serialize_to (CtCase     *self,
       put_f64 (out, a->score);
       put_str (out, a->explanation);
     }
+  put_str (out, self->failed_node);
+  put_str (out, self->attempt_status);
+  put_u32 (out, self->n_failures);
+  put_u32 (out, self->n_attempts);
+  put_i64 (out, self->last_failed_at);
 }
 
 GBytes *
@@ -1236,8 +1254,10 @@ ct_case_deserialize (const guint8 *data,
   guint8 kind;
   gint64 record_id;
   guint32 n;
+  guint8 format;
 
-  if (get_u8 (&r) != CASE_FORMAT)
+  format = get_u8 (&r);
+  if (format != CASE_FORMAT && format != 1)
     return NULL;
   kind = get_u8 (&r);
   model = get_str (&r);
@@ -1329,6 +1349,14 @@ ct_case_deserialize (const guint8 *data,
 
       if (r.ok)
         ct_case_add_anomaly (self, code, score, expl);
+    }
+  if (format >= 2)
+    {
+      self->failed_node = get_str (&r);
+      self->attempt_status = get_str (&r);
+      self->n_failures = get_u32 (&r);
+      self->n_attempts = get_u32 (&r);
+      self->last_failed_at = get_i64 (&r);
     }
   /* Trailing bytes mean this is not what we wrote. */
   if (!r.ok || r.p != r.end)

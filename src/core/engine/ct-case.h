@@ -142,6 +142,11 @@ struct _CtCase
   CtIncidentKind   incident_kind;
   char            *detail;           /* (owned) (nullable) error text from the server */
   GPtrArray       *linked_keys;      /* (owned) (element-type utf8) cases it holds up */
+  char            *failed_node;      /* (owned) (nullable) the n8n node that failed */
+  char            *attempt_status;   /* (owned) (nullable) n8n status of the latest attempt */
+  guint            n_failures;       /* failures grouped in it (n8n: per workflow), 0 = one */
+  guint            n_attempts;       /* runs of the latest retry chain, 0 = one */
+  gint64           last_failed_at;   /* the latest failure; requested_at is the first */
 
   /* Derived: refreshed by the engine. */
   CtSlaState       sla;

@@ -19,13 +19,30 @@ G_BEGIN_DECLS
  * returns the incident it amounts to at @now, or NULL when the record is
  * healthy (or malformed: a record without an id is no incident). */
 
-/* An n8n public-API execution (GET /api/v1/executions[/id]). Linked case keys
- * come from customData: "caseKey" ("sale.order:42"), or "model" with "recordId"
- * or "res_id". @workflow_name may be NULL. */
+/* An n8n public-API execution (GET /api/v1/executions[/id]), alone. Linked
+ * case keys come from customData: "caseKey" ("sale.order:42"), or "model"
+ * with "recordId" or "res_id", or "odoo_model" with "odoo_id"; a failed run
+ * read with includeData gives its message and failed node. @workflow_name
+ * may be NULL. */
 CtCase      *ct_incident_from_n8n_execution (JsonObject                 *execution,
                                              const char                 *workflow_name,
                                              const CtIncidentThresholds *thresholds,
                                              gint64                      now);
+/* The n8n runs a fetch saw (@executions: element-type JsonObject, as listed
+ * or read; failed ones with their data where it was read) as n8n means
+ * them: a failed run whose retry succeeded (retrySuccessId set anywhere in
+ * its retry chain) is resolved, no incident; a retry chain (runs linked by
+ * retryOf) is one failure with its attempts; the failures of one workflow
+ * are one incident with their count (n_failures), the first and last time
+ * (requested_at, last_failed_at) and the cases they hold up; the latest
+ * failure gives its key (the run a retry acts on), message (detail), failed
+ * node, and attempts (n_attempts, attempt_status of the latest attempt).
+ * Runs running or waiting too long are one incident each. @workflow_names:
+ * workflow id → name (nullable). Returns (element-type CtCase). */
+GPtrArray   *ct_incidents_from_n8n_executions (GPtrArray                  *executions,
+                                               GHashTable                 *workflow_names,
+                                               const CtIncidentThresholds *thresholds,
+                                               gint64                      now);
 /* An ir.cron record (search_read with active, nextcall, lastcall and, on
  * 18.0+, failure_count / first_failure_date). */
 CtCase      *ct_incident_from_cron          (JsonObject                 *cron,

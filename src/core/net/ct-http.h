@@ -30,7 +30,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHttpResponse, ct_http_response_free)
 #define CT_HTTP_DEFAULT_CALL_TIMEOUT_MS    60000
 /* Connections one client keeps open to its server (libsoup's max-conns
  * and max-conns-per-host): how many requests go out at once. */
-#define CT_HTTP_MAX_CONNECTIONS            6
+#define CT_HTTP_MAX_CONNECTIONS            16
 #define CT_HTTP_DEFAULT_MAX_SIZE           (64 * 1024 * 1024)
 
 /* @what names the server in error messages ("Odoo", "n8n"). */

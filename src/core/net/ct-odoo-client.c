@@ -689,12 +689,35 @@ typedef enum
   CONNECT_DONE,
 } ConnectStep;
 
+/* The steps that do not wait for one another go out together, as one
+ * round: the version, and (guessing the dialect from the secret's kind) the
+ * sign-in and the user's companies beside it; with JSON-RPC, the context
+ * and the companies once the uid is known. Their answers are then handled
+ * in the steps' order, as if they had come one by one; an answer asked in
+ * a dialect the version then rules out is dropped and its step asked again. */
 typedef struct
 {
-  ConnectStep step;
-  gboolean    reauth_only;
-  gboolean    company_only;   /* company_ids could not be read */
+  ConnectStep    step;
+  gboolean       reauth_only;
+  gboolean       company_only;   /* company_ids could not be read */
+  gboolean       by_login;       /* the companies were asked by login, before the uid */
+  guint          pending;        /* answers of the current round still out */
+  CtOdooDialect  round_dialect;  /* the dialect the round's sign-in was asked in */
+  JsonNode      *answers[CONNECT_DONE];
+  GError        *errors[CONNECT_DONE];
+  gboolean       answered[CONNECT_DONE];
 } ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  for (guint i = 0; i < CONNECT_DONE; i++)
+    {
+      g_clear_pointer (&data->answers[i], json_node_unref);
+      g_clear_error (&data->errors[i]);
+    }
+  g_free (data);
+}
 
 /* Handles a step's answer: @node is the result (NULL with *@error set when
  * the request failed; a handler may clear the error to take another way).
@@ -703,8 +726,6 @@ typedef ConnectStep (*ConnectHandler) (CtOdooClient  *self,
                                        ConnectData   *data,
                                        JsonNode      *node,
                                        GError       **error);
-
-static void connect_send (GTask *task);
 
 static GError *
 wrong_type_error (const char *what)
@@ -880,11 +901,13 @@ on_companies (CtOdooClient  *self,
    * without allowed_company_ids Odoo uses the user's current company. */
   if (*error != NULL && (*error)->domain == CT_ODOO_ERROR &&
       ((*error)->code == CT_ODOO_ERROR_ACCESS || (*error)->code == CT_ODOO_ERROR_PROTOCOL ||
-       (*error)->code == CT_ODOO_ERROR_USER || (*error)->code == CT_ODOO_ERROR_SERVER))
+       (*error)->code == CT_ODOO_ERROR_USER || (*error)->code == CT_ODOO_ERROR_SERVER ||
+       (data->by_login && (*error)->code == CT_ODOO_ERROR_NOT_FOUND)))
     {
       g_debug ("could not read the user's companies: %s", (*error)->message);
       g_clear_error (error);
       g_array_set_size (self->company_ids, 0);
+      data->by_login = FALSE;
       if (data->company_only)
         return CONNECT_DONE;
       /* a server without company_ids (some builds, the simulator): the
@@ -894,6 +917,18 @@ on_companies (CtOdooClient  *self,
     }
   if (*error != NULL)
     return CONNECT_DONE;
+  /* Asked by login: unless that found exactly the signed-in user (a key
+   * of another user, a login spelt otherwise), ask by uid. */
+  if (data->by_login)
+    {
+      data->by_login = FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (node) ||
+          json_array_get_length (records = json_node_get_array (node)) != 1 ||
+          !JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)) ||
+          json_object_get_int_member_with_default (json_array_get_object_element (records, 0),
+                                                   "id", 0) != self->uid)
+        return CONNECT_COMPANIES;
+    }
   if (!JSON_NODE_HOLDS_ARRAY (node) ||
       json_array_get_length (records = json_node_get_array (node)) != 1 ||
       !JSON_NODE_HOLDS_OBJECT (json_array_get_element (records, 0)))
@@ -932,59 +967,110 @@ static const ConnectHandler connect_handlers[] = {
   [CONNECT_COMPANIES] = on_companies,
 };
 
-static void
-on_connect_step (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
-  CtOdooClient *self = CT_ODOO_CLIENT (source);
-  ConnectData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  GTask       *task;   /* (owned) */
+  ConnectStep  step;
+} RoundCall;
 
-  g_assert (data->step < CONNECT_DONE);
-  node = request_finish (self, result, &error);
-  /* Only authenticate may answer null (as false). */
-  if (error == NULL && node == NULL && data->step != CONNECT_AUTHENTICATE)
-    error = wrong_type_error ("null");
-  data->step = connect_handlers[data->step] (self, data, node, &error);
-  if (error != NULL)
+static void connect_send_round (GTask *task);
+
+/* Handles the answers in, in the steps' order, as far as they go; then
+ * asks what is still missing, or ends. Takes @task. */
+static void
+connect_advance (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+
+  while (data->step < CONNECT_DONE && data->answered[data->step])
     {
-      if (!data->reauth_only)
-        self->connected = FALSE;
-      g_task_return_error (task, error);
-      return;
+      ConnectStep step = data->step;
+      GError *error = g_steal_pointer (&data->errors[step]);
+      g_autoptr(JsonNode) node = g_steal_pointer (&data->answers[step]);
+
+      data->answered[step] = FALSE;
+      /* Asked in the dialect the version then ruled out: ask again. */
+      if (step != CONNECT_VERSION && step != CONNECT_VERSION_RPC &&
+          data->round_dialect != self->dialect &&
+          (step == CONNECT_AUTHENTICATE || data->by_login))
+        {
+          g_clear_error (&error);
+          data->by_login = FALSE;
+          data->answered[CONNECT_COMPANIES] = FALSE;
+          break;
+        }
+      /* Only authenticate may answer null (as false). */
+      if (error == NULL && node == NULL && step != CONNECT_AUTHENTICATE)
+        error = wrong_type_error ("null");
+      data->step = connect_handlers[step] (self, data, node, &error);
+      if (error != NULL)
+        {
+          if (!data->reauth_only)
+            self->connected = FALSE;
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
     }
   if (data->step == CONNECT_DONE)
     {
       self->session_generation++;
       g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
       return;
     }
-  connect_send (g_steal_pointer (&task));
+  connect_send_round (task);
 }
 
-/* Sends the request of the current step; takes @task. */
 static void
-connect_send (GTask *task)
+on_round_answer (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RoundCall *call = user_data;
+  GTask *task = call->task;
+  ConnectData *data = g_task_get_task_data (task);
+  ConnectStep step = call->step;
+  GError *error = NULL;
+  JsonNode *node;
+
+  g_free (call);
+  /* Both a bare request's and a call's task hold the result node. */
+  node = g_task_propagate_pointer (G_TASK (result), &error);
+  g_clear_pointer (&data->answers[step], json_node_unref);
+  g_clear_error (&data->errors[step]);
+  data->answers[step] = node;
+  data->errors[step] = error;
+  data->answered[step] = TRUE;
+  if (--data->pending > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+  connect_advance (task);
+}
+
+/* Sends the request of @step in @dialect, as part of the current round. */
+static void
+connect_send_step (GTask         *task,
+                   ConnectStep    step,
+                   CtOdooDialect  dialect)
 {
   CtOdooClient *self = g_task_get_source_object (task);
   ConnectData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(JsonNode) payload = NULL;
+  RoundCall *call = g_new0 (RoundCall, 1);
 
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  switch (data->step)
+  call->task = g_object_ref (task);
+  call->step = step;
+  data->pending++;
+  switch (step)
     {
     case CONNECT_VERSION:
       request_async (self, ROUTE_JSON2, "/json/version", NULL, "version", self->read_attempts,
-                     cancellable, on_connect_step, task);
+                     cancellable, on_round_answer, call);
       break;
 
     case CONNECT_VERSION_RPC:
@@ -994,12 +1080,13 @@ connect_send (GTask *task)
         payload = jsonrpc_envelope (self, "common", "version", args);
         json_array_unref (args);
         request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, "common.version",
-                       self->read_attempts, cancellable, on_connect_step, task);
+                       self->read_attempts, cancellable, on_round_answer, call);
       }
       break;
 
     case CONNECT_AUTHENTICATE:
-      if (self->dialect == CT_ODOO_DIALECT_JSON2)
+      data->round_dialect = dialect;
+      if (dialect == CT_ODOO_DIALECT_JSON2)
         {
           JsonObject *body = json_object_new ();
 
@@ -1007,7 +1094,7 @@ connect_send (GTask *task)
           json_object_unref (body);
           request_async (self, ROUTE_JSON2, "/json/2/res.users/context_get", payload,
                          "res.users.context_get", self->read_attempts, cancellable,
-                         on_connect_step, task);
+                         on_round_answer, call);
         }
       else
         {
@@ -1020,30 +1107,50 @@ connect_send (GTask *task)
           payload = jsonrpc_envelope (self, "common", "authenticate", args);
           json_array_unref (args);
           request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, "common.authenticate",
-                         self->read_attempts, cancellable, on_connect_step, task);
+                         self->read_attempts, cancellable, on_round_answer, call);
         }
       break;
 
     case CONNECT_CONTEXT:
       ct_odoo_client_call_async (self, "res.users", "context_get", NULL, NULL, NULL, cancellable,
-                                 on_connect_step, task);
+                                 on_round_answer, call);
       break;
 
     case CONNECT_COMPANIES:
       {
-        JsonArray *ids = json_array_new ();
-        JsonObject *kwargs = json_object_new ();
+        g_autoptr(JsonObject) kwargs = json_object_new ();
         JsonArray *fields = json_array_new ();
 
-        json_array_add_int_element (ids, self->uid);
         json_array_add_string_element (fields, "company_id");
         if (!data->company_only)
           json_array_add_string_element (fields, "company_ids");
         json_object_set_array_member (kwargs, "fields", fields);
-        ct_odoo_client_call_async (self, "res.users", "read", ids, kwargs, NULL, cancellable,
-                                   on_connect_step, task);
-        json_array_unref (ids);
-        json_object_unref (kwargs);
+        if (data->by_login)
+          {
+            /* Before the uid is known (beside the key check): the user
+             * whose login this is; checked against the uid afterwards. */
+            JsonArray *domain = json_array_new ();
+            JsonArray *term = json_array_new ();
+
+            json_array_add_string_element (term, "login");
+            json_array_add_string_element (term, "=");
+            json_array_add_string_element (term, self->login);
+            json_array_add_array_element (domain, term);
+            json_object_set_array_member (kwargs, "domain", domain);
+            json_object_set_int_member (kwargs, "limit", 2);
+            payload = json_node_init_object (json_node_alloc (), kwargs);
+            request_async (self, ROUTE_JSON2, "/json/2/res.users/search_read", payload,
+                           "res.users.search_read", self->read_attempts, cancellable,
+                           on_round_answer, call);
+          }
+        else
+          {
+            g_autoptr(JsonArray) ids = json_array_new ();
+
+            json_array_add_int_element (ids, self->uid);
+            ct_odoo_client_call_async (self, "res.users", "read", ids, kwargs, NULL, cancellable,
+                                       on_round_answer, call);
+          }
       }
       break;
 
@@ -1051,6 +1158,54 @@ connect_send (GTask *task)
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Sends the round that starts at the current step; takes @task. */
+static void
+connect_send_round (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  switch (data->step)
+    {
+    case CONNECT_VERSION:
+      {
+        /* Odoo 19 with an API key speaks JSON-2: sign in that way (and
+         * ask for the companies by login) while the version is on its
+         * way; otherwise JSON-RPC's authenticate, which every version
+         * understands. */
+        CtOdooDialect guess = self->wanted_dialect != CT_ODOO_DIALECT_JSONRPC &&
+                              self->secret_kind == CT_SECRET_KIND_API_KEY
+                              ? CT_ODOO_DIALECT_JSON2 : CT_ODOO_DIALECT_JSONRPC;
+
+        connect_send_step (task, CONNECT_VERSION, CT_ODOO_DIALECT_AUTO);
+        connect_send_step (task, CONNECT_AUTHENTICATE, guess);
+        if (guess == CT_ODOO_DIALECT_JSON2 && self->login != NULL && *self->login != '\0')
+          {
+            data->by_login = TRUE;
+            connect_send_step (task, CONNECT_COMPANIES, guess);
+          }
+      }
+      break;
+
+    case CONNECT_CONTEXT:
+      /* JSON-RPC, signed in: the context and the companies at once. */
+      data->by_login = FALSE;
+      connect_send_step (task, CONNECT_CONTEXT, self->dialect);
+      connect_send_step (task, CONNECT_COMPANIES, self->dialect);
+      break;
+
+    default:
+      connect_send_step (task, data->step, self->dialect);
+      break;
+    }
+  g_object_unref (task);
 }
 
 void
@@ -1108,8 +1263,8 @@ ct_odoo_client_connect_async (CtOdooClient        *self,
 
   data = g_new0 (ConnectData, 1);
   data->step = CONNECT_VERSION;
-  g_task_set_task_data (task, data, g_free);
-  connect_send (task);
+  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
+  connect_send_round (task);
 }
 
 gboolean
@@ -1287,8 +1442,8 @@ reauthenticate_async (CtOdooClient        *self,
   data = g_new0 (ConnectData, 1);
   data->step = CONNECT_AUTHENTICATE;
   data->reauth_only = TRUE;
-  g_task_set_task_data (shared, data, g_free);
-  connect_send (shared);
+  g_task_set_task_data (shared, data, (GDestroyNotify) connect_data_free);
+  connect_send_round (shared);
 }
 
 static gboolean

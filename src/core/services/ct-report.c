@@ -50,11 +50,29 @@ static const char *const kind_names[] = { "pending", "breaches", "incidents", "m
 
 /* ---- partial results ---- */
 
+typedef struct
+{
+  char         *name;   /* the source */
+  CtSourceKind  kind;
+  char         *model;  /* (nullable) one queue model; NULL: the whole source */
+  char         *text;   /* the sentence for the user */
+} Hidden;
+
 struct _CtReportGaps
 {
   GPtrArray *names;   /* (element-type utf8) the failed sources, in the sync's order */
   GArray    *kinds;   /* (element-type CtSourceKind) */
+  GPtrArray *hidden;  /* (element-type Hidden) what this user may not see */
 };
+
+static void
+hidden_free (Hidden *h)
+{
+  g_free (h->name);
+  g_free (h->model);
+  g_free (h->text);
+  g_free (h);
+}
 
 CtReportGaps *
 ct_report_gaps_new (void)
@@ -63,6 +81,7 @@ ct_report_gaps_new (void)
 
   gaps->names = g_ptr_array_new_with_free_func (g_free);
   gaps->kinds = g_array_new (FALSE, FALSE, sizeof (CtSourceKind));
+  gaps->hidden = g_ptr_array_new_with_free_func ((GDestroyNotify) hidden_free);
   return gaps;
 }
 
@@ -73,6 +92,7 @@ ct_report_gaps_free (CtReportGaps *gaps)
     return;
   g_ptr_array_unref (gaps->names);
   g_array_unref (gaps->kinds);
+  g_ptr_array_unref (gaps->hidden);
   g_free (gaps);
 }
 
@@ -85,11 +105,30 @@ ct_report_gaps_add (CtReportGaps *gaps,
   g_array_append_val (gaps->kinds, kind);
 }
 
+void
+ct_report_gaps_add_hidden (CtReportGaps *gaps,
+                           const char   *name,
+                           CtSourceKind  kind,
+                           const char   *model,
+                           const char   *text)
+{
+  Hidden *h = g_new0 (Hidden, 1);
+
+  h->name = g_strdup (name);
+  h->kind = kind;
+  h->model = g_strdup (model);
+  h->text = g_strdup (text);
+  g_ptr_array_add (gaps->hidden, h);
+}
+
 guint
 ct_report_gaps_get_n (CtReportGaps *gaps)
 {
   return gaps != NULL ? gaps->names->len : 0;
 }
+
+static int compare_strings (gconstpointer a,
+                            gconstpointer b);
 
 CtReportGaps *
 ct_report_gaps_from_sync (CtSync *sync)
@@ -100,8 +139,40 @@ ct_report_gaps_from_sync (CtSync *sync)
     {
       const CtSourceHealth *h = ct_sync_get_health (sync, i);
 
+      CtSource *source = ct_sync_get_source (sync, i);
+      GHashTable *models = ct_source_get_hidden_models (source);
+      g_autofree gpointer *names = NULL;
+      guint n = 0;
+
       if (h->available && h->failures > 0)
         ct_report_gaps_add (gaps, h->name, h->kind);
+      if (h->probed && !h->available && ct_source_is_not_visible (source))
+        {
+          ct_report_gaps_add_hidden (gaps, h->name, h->kind, NULL,
+                                     ct_source_get_unavailable_reason (source));
+          continue;
+        }
+      if (!h->available)
+        continue;
+      /* Queues on models this user may not read (a purchase order's tier
+       * review for a user without purchase rights). */
+      names = g_hash_table_get_keys_as_array (models, &n);
+      qsort (names, n, sizeof (gpointer), compare_strings);
+      for (guint m = 0; m < n; m++)
+        {
+          const char *groups = g_hash_table_lookup (models, names[m]);
+          g_autofree char *text = NULL;
+
+          if (groups != NULL)
+            /* Translators: source, model, model, the Odoo groups */
+            text = g_strdup_printf (_("%s cannot show you %s records: Odoo lets only these groups "
+                                      "read %s: %s."), h->name, (char *) names[m],
+                                    (char *) names[m], groups);
+          else
+            text = g_strdup_printf (_("%s cannot show you %s records: Odoo does not let you read "
+                                      "them."), h->name, (char *) names[m]);
+          ct_report_gaps_add_hidden (gaps, h->name, h->kind, names[m], text);
+        }
     }
   return gaps;
 }
@@ -115,6 +186,8 @@ typedef struct
   GHashTable   *areas;      /* area ids, "unassigned" included */
   GHashTable   *queues;     /* queue ids */
   gboolean      incidents;
+  GHashTable   *hidden;     /* area ids a queue feeds that this user may not see */
+  GPtrArray    *texts;      /* (element-type utf8) (unowned) why, one sentence each */
 } Unknowns;
 
 static gboolean
@@ -122,6 +195,28 @@ kind_is_incident (CtSourceKind kind)
 {
   return kind == CT_SOURCE_KIND_N8N || kind == CT_SOURCE_KIND_CRON ||
          kind == CT_SOURCE_KIND_QUEUE_JOB;
+}
+
+/* Adds to @areas the area ids @queue may put cases in. */
+static void
+add_queue_areas (GHashTable    *areas,
+                 const CtQueue *queue)
+{
+  if (queue->area_id != NULL)
+    g_hash_table_add (areas, queue->area_id);
+  if (queue->area_map != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, queue->area_map);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_hash_table_add (areas, value);
+    }
+  if (queue->default_area != NULL)
+    g_hash_table_add (areas, queue->default_area);
+  if (queue->area_id == NULL && queue->default_area == NULL)
+    g_hash_table_add (areas, (gpointer) "unassigned");
 }
 
 static void
@@ -132,6 +227,8 @@ unknowns_init (Unknowns     *u,
   u->gaps = ct_report_gaps_get_n (gaps) > 0 ? gaps : NULL;
   u->areas = g_hash_table_new (g_str_hash, g_str_equal);
   u->queues = g_hash_table_new (g_str_hash, g_str_equal);
+  u->hidden = g_hash_table_new (g_str_hash, g_str_equal);
+  u->texts = g_ptr_array_new ();
   u->incidents = FALSE;
   for (guint g = 0; u->gaps != NULL && g < gaps->kinds->len; g++)
     {
@@ -149,21 +246,24 @@ unknowns_init (Unknowns     *u,
           if (queue->kind != kind)
             continue;
           g_hash_table_add (u->queues, queue->id);
-          if (queue->area_id != NULL)
-            g_hash_table_add (u->areas, queue->area_id);
-          if (queue->area_map != NULL)
-            {
-              GHashTableIter iter;
-              gpointer value;
+          add_queue_areas (u->areas, queue);
+        }
+    }
+  /* What this user may not see: a whole mechanism, or one queue's model. */
+  for (guint i = 0; gaps != NULL && i < gaps->hidden->len; i++)
+    {
+      Hidden *h = gaps->hidden->pdata[i];
 
-              g_hash_table_iter_init (&iter, queue->area_map);
-              while (g_hash_table_iter_next (&iter, NULL, &value))
-                g_hash_table_add (u->areas, value);
-            }
-          if (queue->default_area != NULL)
-            g_hash_table_add (u->areas, queue->default_area);
-          if (queue->area_id == NULL && queue->default_area == NULL)
-            g_hash_table_add (u->areas, (gpointer) "unassigned");
+      if (h->text != NULL && !g_ptr_array_find_with_equal_func (u->texts, h->text, g_str_equal,
+                                                                NULL))
+        g_ptr_array_add (u->texts, h->text);
+      for (guint q = 0; q < ct_profile_get_n_queues (profile); q++)
+        {
+          const CtQueue *queue = ct_profile_get_queue (profile, q);
+
+          if (queue->kind == h->kind && (h->model == NULL || g_strcmp0 (h->model,
+                                                                        queue->model) == 0))
+            add_queue_areas (u->hidden, queue);
         }
     }
 }
@@ -173,6 +273,8 @@ unknowns_clear (Unknowns *u)
 {
   g_clear_pointer (&u->areas, g_hash_table_unref);
   g_clear_pointer (&u->queues, g_hash_table_unref);
+  g_clear_pointer (&u->hidden, g_hash_table_unref);
+  g_clear_pointer (&u->texts, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Unknowns, unknowns_clear)
@@ -182,6 +284,15 @@ area_unknown (Unknowns   *u,
               const char *id)
 {
   return g_hash_table_contains (u->areas, id);
+}
+
+/* An area a queue feeds that this user may not read: whatever was read
+ * there, how many there are is not known to this user. */
+static gboolean
+area_hidden (Unknowns   *u,
+             const char *id)
+{
+  return g_hash_table_contains (u->hidden, id);
 }
 
 static int
@@ -205,6 +316,41 @@ failed_names (Unknowns   *u,
 }
 
 /* The first line of a partial table or CSV. */
+static char *clean_text (const char *text);
+
+/* What this user may not see, before a table or a CSV header. */
+static void
+append_hidden_notice (GString        *out,
+                      CtReportFormat  format,
+                      Unknowns       *u)
+{
+  guint n_areas = 0;
+  g_autofree gpointer *areas = NULL;
+  g_autofree char *area_list = NULL;
+
+  if (u->texts->len == 0)
+    return;
+  if (format == CT_REPORT_FORMAT_CSV)
+    {
+      areas = g_hash_table_get_keys_as_array (u->hidden, &n_areas);
+      qsort (areas, n_areas, sizeof (gpointer), compare_strings);
+      area_list = g_strjoinv (" ", (char **) areas);
+      /* Machine-read like the incomplete line; the sentences follow. */
+      g_string_append_printf (out, "# not-visible: areas=%s\r\n", area_list);
+    }
+  for (guint i = 0; i < u->texts->len; i++)
+    {
+      g_autofree char *text = clean_text (u->texts->pdata[i]);
+
+      if (format == CT_REPORT_FORMAT_CSV)
+        g_string_append_printf (out, "# %s\r\n", text);
+      else
+        g_string_append_printf (out, "%s\n", text);
+    }
+  if (format != CT_REPORT_FORMAT_CSV)
+    g_string_append_c (out, '\n');
+}
+
 static void
 append_partial_notice (GString        *out,
                        CtReportFormat  format,
@@ -212,6 +358,7 @@ append_partial_notice (GString        *out,
 {
   g_autofree char *names = NULL;
 
+  append_hidden_notice (out, format, u);
   if (u->gaps == NULL)
     return;
   if (format == CT_REPORT_FORMAT_CSV)
@@ -243,6 +390,11 @@ add_partial_members (JsonBuilder *b,
   json_builder_begin_array (b);
   for (guint i = 0; u->gaps != NULL && i < u->gaps->names->len; i++)
     json_builder_add_string_value (b, u->gaps->names->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "not_visible");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < u->texts->len; i++)
+    json_builder_add_string_value (b, u->texts->pdata[i]);
   json_builder_end_array (b);
 }
 
@@ -287,6 +439,38 @@ compare_urgency (gconstpointer a,
   return g_strcmp0 (x->key, y->key);
 }
 
+static gint64
+last_seen (CtCase *c)
+{
+  return c->last_failed_at > 0 ? c->last_failed_at : c->requested_at;
+}
+
+/* The latest failure first, then the key: the same order every run. */
+static int
+compare_incidents (gconstpointer a,
+                   gconstpointer b)
+{
+  CtCase *x = *(CtCase **)a;
+  CtCase *y = *(CtCase **)b;
+
+  if (last_seen (x) != last_seen (y))
+    return last_seen (x) > last_seen (y) ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+/* (element-type CtCase) unowned */
+static GPtrArray *
+select_incidents (GPtrArray *cases)
+{
+  GPtrArray *incidents = g_ptr_array_new ();
+
+  for (guint i = 0; i < cases->len; i++)
+    if (wanted (CT_REPORT_INCIDENTS, cases->pdata[i]))
+      g_ptr_array_add (incidents, cases->pdata[i]);
+  g_ptr_array_sort (incidents, compare_incidents);
+  return incidents;
+}
+
 typedef struct
 {
   const char *id;
@@ -327,7 +511,7 @@ group_by_area (CtReportKind  kind,
         g_ptr_array_add (other.cases, c);
     }
   /* Shown even when empty if a failed source may have had cases there. */
-  if (other.cases->len > 0 || area_unknown (u, other.id))
+  if (other.cases->len > 0 || area_unknown (u, other.id) || area_hidden (u, other.id))
     g_array_append_val (groups, other);
   else
     g_ptr_array_unref (other.cases);
@@ -511,15 +695,14 @@ render_cases_json (CtReportKind  kind,
   add_partial_members (b, u);
   if (kind == CT_REPORT_INCIDENTS)
     {
+      g_autoptr(GPtrArray) incidents = select_incidents (cases);
+
       json_builder_set_member_name (b, "incidents");
       json_builder_begin_array (b);
-      for (guint i = 0; i < cases->len; i++)
-        if (wanted (kind, cases->pdata[i]))
-          {
-            json_builder_add_value (b, ct_case_to_json (cases->pdata[i]));
-            total++;
-          }
+      for (guint i = 0; i < incidents->len; i++)
+        json_builder_add_value (b, ct_case_to_json (incidents->pdata[i]));
       json_builder_end_array (b);
+      total = incidents->len;
       total_unknown = u->incidents;
     }
   else
@@ -531,13 +714,20 @@ render_cases_json (CtReportKind  kind,
       for (guint i = 0; i < groups->len; i++)
         {
           Group *g = &g_array_index (groups, Group, i);
-          gboolean unknown = area_unknown (u, g->id);
+          gboolean hidden = area_hidden (u, g->id);
+          gboolean unknown = area_unknown (u, g->id) || hidden;
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
           json_builder_add_string_value (b, g->id);
           json_builder_set_member_name (b, "label");
           json_builder_add_string_value (b, g->label);
+          /* Not visible to this user: what a queue there holds is hidden
+           * from them; "partly" when something else there could be read. */
+          json_builder_set_member_name (b, "visibility");
+          json_builder_add_string_value (b, !hidden ? "visible"
+                                            : g->cases->len > 0 ? "partly-visible"
+                                            : "not-visible");
           /* Unknown is null, never a 0 a script would believe. */
           json_builder_set_member_name (b, "complete");
           json_builder_add_boolean_value (b, !unknown);
@@ -622,6 +812,80 @@ append_case_row (GString        *out,
   g_string_append_c (out, '\n');
 }
 
+/* One incident: a CSV row, or a table row (kind, what, how many times,
+ * first and last) with what the server recorded on the lines below, in
+ * full: a message cut at a column's width would hide why it failed. */
+static void
+append_incident (GString        *out,
+                 CtReportFormat  format,
+                 CtCase         *c)
+{
+  g_autofree char *first = iso_time (c->requested_at);
+  g_autofree char *last = iso_time (c->last_failed_at);
+  g_autofree char *count = g_strdup_printf ("%u", MAX (c->n_failures, 1));
+  g_autofree char *attempts = g_strdup_printf ("%u", MAX (c->n_attempts, 1));
+  const char *label = ct_incident_kind_get_label (c->incident_kind);
+  const char *what = c->title ? c->title : c->key;
+  GString *keys = g_string_new (NULL);
+  g_autofree char *linked = NULL;
+
+  for (guint k = 0; c->linked_keys != NULL && k < c->linked_keys->len; k++)
+    g_string_append_printf (keys, "%s%s", k ? " " : "", (const char *)c->linked_keys->pdata[k]);
+  linked = g_string_free (keys, FALSE);
+  if (format == CT_REPORT_FORMAT_CSV)
+    {
+      append_csv (out, ct_incident_kind_to_string (c->incident_kind), FALSE);
+      append_csv (out, c->key, FALSE);
+      append_csv (out, c->title, FALSE);
+      append_csv (out, c->detail, FALSE);
+      append_csv (out, linked, FALSE);
+      append_csv (out, first, FALSE);
+      append_csv (out, c->failed_node, FALSE);
+      append_csv (out, count, FALSE);
+      append_csv (out, attempts, FALSE);
+      append_csv (out, c->attempt_status, FALSE);
+      append_csv (out, c->last_failed_at ? first : NULL, FALSE);
+      append_csv (out, last, TRUE);
+      return;
+    }
+  /* The title repeats the kind ("Workflow run failed — Credit check"). */
+  if (g_str_has_prefix (what, label) && g_str_has_prefix (what + strlen (label), " — "))
+    what += strlen (label) + strlen (" — ");
+  append_cell (out, label, 26);
+  append_cell (out, what, 40);
+  append_cell (out, count, 5);
+  append_cell (out, first, 20);
+  g_string_append_printf (out, "%s\n", last ? last : "");
+  if (c->detail != NULL || c->failed_node != NULL)
+    {
+      g_autofree char *detail = clean_text (c->detail);
+      g_autofree char *node = clean_text (c->failed_node);
+
+      g_string_append (out, "    ");
+      if (c->failed_node != NULL && c->detail != NULL)
+        /* Translators: the n8n node that failed, then n8n's error message */
+        g_string_append_printf (out, _("Failed in “%s”: %s"), node, detail);
+      else if (c->failed_node != NULL)
+        g_string_append_printf (out, _("Failed in “%s”"), node);
+      else
+        g_string_append (out, detail);
+      g_string_append_c (out, '\n');
+    }
+  if (c->n_attempts > 1)
+    {
+      g_autofree char *status = clean_text (c->attempt_status);
+
+      g_string_append (out, "    ");
+      /* Translators: how often one run was tried, then n8n's status of the
+       * latest try (error, running, …) */
+      g_string_append_printf (out, ngettext ("Tried %u time, the latest: %s\n",
+                                             "Tried %u times, the latest: %s\n", c->n_attempts),
+                              c->n_attempts, status);
+    }
+  if (*linked != '\0')
+    g_string_append_printf (out, "    %s %s\n", _("Holds up:"), linked);
+}
+
 static char *
 render_cases_text (CtReportKind    kind,
                    CtReportFormat  format,
@@ -637,7 +901,8 @@ render_cases_text (CtReportKind    kind,
 
   if (format == CT_REPORT_FORMAT_CSV)
     g_string_append (out, kind == CT_REPORT_INCIDENTS
-                          ? "kind,key,label,detail,linked_cases,started\r\n"
+                          ? "kind,key,label,detail,linked_cases,started,failed_node,failures,"
+                            "attempts,latest_attempt,first_failed,last_failed\r\n"
                           : "area,key,reference,title,requester,amount,currency,status,sla,"
                             "used,due,requested,approvers\r\n");
   if (kind == CT_REPORT_INCIDENTS)
@@ -645,44 +910,18 @@ render_cases_text (CtReportKind    kind,
       guint total = 0;
 
       if (format == CT_REPORT_FORMAT_TABLE)
-        g_string_append_printf (out, "%-26s  %-30s  %-40s  %s\n", _("KIND"), _("WHAT"),
-                                _("DETAIL"), _("HOLDS UP"));
-      for (guint i = 0; i < cases->len; i++)
         {
-          CtCase *c = cases->pdata[i];
-          g_autofree char *linked = NULL;
-          g_autofree char *started = NULL;
-
-          if (!wanted (kind, c))
-            continue;
-          total++;
-          {
-            GString *keys = g_string_new (NULL);
-
-            for (guint k = 0; c->linked_keys != NULL && k < c->linked_keys->len; k++)
-              g_string_append_printf (keys, "%s%s", k ? " " : "",
-                                      (const char *)c->linked_keys->pdata[k]);
-            linked = g_string_free (keys, FALSE);
-          }
-          started = iso_time (c->requested_at);
-          if (format == CT_REPORT_FORMAT_CSV)
-            {
-              append_csv (out, ct_incident_kind_to_string (c->incident_kind), FALSE);
-              append_csv (out, c->key, FALSE);
-              append_csv (out, c->title, FALSE);
-              append_csv (out, c->detail, FALSE);
-              append_csv (out, linked, FALSE);
-              append_csv (out, started, TRUE);
-            }
-          else
-            {
-              append_cell (out, ct_incident_kind_get_label (c->incident_kind), 26);
-              append_cell (out, c->title ? c->title : c->key, 30);
-              append_cell (out, c->detail, 40);
-              g_string_append (out, linked);
-              g_string_append_c (out, '\n');
-            }
+          append_cell (out, _("KIND"), 26);
+          append_cell (out, _("WHAT"), 40);
+          append_cell (out, _("COUNT"), 5);
+          append_cell (out, _("FIRST (UTC)"), 20);
+          g_string_append_printf (out, "%s\n", _("LAST (UTC)"));
         }
+      g_autoptr(GPtrArray) incidents = select_incidents (cases);
+
+      for (guint i = 0; i < incidents->len; i++)
+        append_incident (out, format, incidents->pdata[i]);
+      total = incidents->len;
       if (format == CT_REPORT_FORMAT_TABLE && u->incidents)
         g_string_append_printf (out, ngettext ("%u incident read; how many there are is unknown\n",
                                                "%u incidents read; how many there are is unknown\n",
@@ -699,7 +938,12 @@ render_cases_text (CtReportKind    kind,
 
       if (format == CT_REPORT_FORMAT_TABLE)
         {
-          if (!area_unknown (u, g->id))
+          if (area_hidden (u, g->id) && !area_unknown (u, g->id) && g->cases->len == 0)
+            g_string_append_printf (out, _("%s (not visible to you)\n"), g->label);
+          else if (area_hidden (u, g->id) && !area_unknown (u, g->id))
+            g_string_append_printf (out, _("%s (%u read, partly not visible to you)\n"), g->label,
+                                    g->cases->len);
+          else if (!area_unknown (u, g->id))
             g_string_append_printf (out, "%s (%u)\n", g->label, g->cases->len);
           else if (g->cases->len == 0)
             g_string_append_printf (out, _("%s (unknown)\n"), g->label);

@@ -41,8 +41,18 @@ void          ct_report_gaps_free       (CtReportGaps    *gaps);
 void          ct_report_gaps_add        (CtReportGaps    *gaps,
                                          const char      *name,
                                          CtSourceKind     kind);
+/* What the signed-in user may not see: the whole source @name (@model
+ * NULL), or its queues on @model; @text says so and which Odoo right
+ * would show it. The areas those queues feed read "not visible", never a
+ * count. */
+void          ct_report_gaps_add_hidden (CtReportGaps    *gaps,
+                                         const char      *name,
+                                         CtSourceKind     kind,
+                                         const char      *model,
+                                         const char      *text);
 /* The sources of @sync whose last refresh failed (available or not known
- * to be missing). */
+ * to be missing), and what the user may not see (sources off with 403,
+ * queue models answering 403). */
 CtReportGaps *ct_report_gaps_from_sync  (CtSync          *sync);
 guint         ct_report_gaps_get_n      (CtReportGaps    *gaps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtReportGaps, ct_report_gaps_free)

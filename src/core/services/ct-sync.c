@@ -35,7 +35,8 @@ struct _CtSync
 
   guint        interval;
   guint        reconcile_interval;
-  gint64       last_full;
+  gboolean     reconcile_requested;
+  gint64       last_full;         /* the last full read or reconciliation */
   gint64       synced_at;
   gboolean     from_snapshot;
   gboolean     refreshing;
@@ -230,6 +231,12 @@ ct_sync_set_reconcile_interval (CtSync *self,
                                 guint   seconds)
 {
   self->reconcile_interval = seconds;
+}
+
+void
+ct_sync_request_reconcile (CtSync *self)
+{
+  self->reconcile_requested = TRUE;
 }
 
 guint
@@ -470,6 +477,7 @@ typedef struct
 typedef struct
 {
   gboolean      full;
+  gboolean      reconcile;       /* incremental, and the held cases checked by id */
   guint         stamp;           /* self->refresh_stamp when it began */
   GHashTable   *affected;
   guint         failed;
@@ -655,7 +663,7 @@ refresh_apply (GTask *task)
   ct_priority_update_all (self->profile, ct_case_store_get_cases (self->store), now, FALSE);
   if (r->failed < r->available || r->available == 0)
     self->synced_at = now;
-  if (r->full && r->failed == 0)
+  if ((r->full || r->reconcile) && r->failed == 0)
     self->last_full = now;
 
   /* The refresh is done once its result is on disk, so a quit right after
@@ -864,9 +872,13 @@ slot_fetch (GTask *task,
                                                         "stopped"));
       return;
     }
-  ct_source_fetch_async (state->source,
-                         r->full || !state->complete_once ? NULL : state->cursor,
-                         slot->cancellable, fetch_done, slot_call_new (task, slot));
+  if (r->reconcile && state->complete_once && state->cursor != NULL)
+    ct_source_reconcile_async (state->source, state->cursor, state->views, slot->cancellable,
+                               fetch_done, slot_call_new (task, slot));
+  else
+    ct_source_fetch_async (state->source,
+                           r->full || !state->complete_once ? NULL : state->cursor,
+                           slot->cancellable, fetch_done, slot_call_new (task, slot));
 }
 
 static void
@@ -909,6 +921,11 @@ slot_start (GTask *task,
   SourceState *state = slot->state;
 
   slot->start_time = g_get_monotonic_time ();
+  /* A source that asks nothing this time costs nothing this time. */
+  state->health.requests = 0;
+  state->health.bytes = 0;
+  state->health.depth = 0;
+  state->health.elapsed_us = 0;
   if (!ct_source_has_queues (state->source))
     {
       state->health.probed = TRUE;
@@ -950,8 +967,15 @@ ct_sync_refresh_async (CtSync              *self,
       return;
     }
   r = g_new0 (Refresh, 1);
-  r->full = full || self->last_full == 0 ||
-            (self->reconcile_interval > 0 && now - self->last_full >= self->reconcile_interval);
+  r->full = full || self->last_full == 0;
+  /* Now and then, what was deleted outright (no write_date left to read)
+   * is found by checking the held cases' ids: a full read where a source
+   * cannot. */
+  r->reconcile = !r->full &&
+                 (self->reconcile_requested ||
+                  (self->reconcile_interval > 0 &&
+                   now - self->last_full >= self->reconcile_interval));
+  self->reconcile_requested = FALSE;
   r->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->errors = g_string_new (NULL);
   r->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);

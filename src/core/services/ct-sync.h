@@ -90,10 +90,14 @@ guint           ct_sync_get_next_delay     (CtSync       *self);
  * and follows its changes. */
 void            ct_sync_bind_interval      (CtSync       *self,
                                             GSettings    *settings);
-/* How often an incremental refresh is replaced by a full reconciliation,
- * which notices records decided or deleted elsewhere. */
+/* How often an incremental refresh is also a reconciliation, which
+ * notices records deleted outright (no write_date left to read): the held
+ * cases' ids are checked, ids only where the source can, otherwise it reads
+ * everything. 15 minutes by default; 0 never. */
 void            ct_sync_set_reconcile_interval (CtSync   *self,
                                                 guint     seconds);
+/* Makes the next incremental refresh a reconciliation. */
+void            ct_sync_request_reconcile  (CtSync       *self);
 
 /* The offline snapshot: with a journal, each successful refresh writes
  * the store to it. */

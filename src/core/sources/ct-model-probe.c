@@ -14,6 +14,7 @@ typedef struct
   gboolean       known;
   CtModelAccess  access;
   JsonObject    *fields;    /* (owned) (nullable) */
+  char          *groups;    /* (owned) (nullable) who may read it, when forbidden */
   GPtrArray     *waiting;   /* (element-type GTask) (owned) askers of the request in flight */
 } Entry;
 
@@ -33,6 +34,7 @@ static void
 entry_free (Entry *entry)
 {
   g_clear_pointer (&entry->fields, json_object_unref);
+  g_free (entry->groups);
   if (entry->waiting != NULL)
     g_ptr_array_unref (entry->waiting);
   g_free (entry);
@@ -104,6 +106,7 @@ answered (CtOdooClient  *client,
           const char    *model,
           CtModelAccess  access,
           JsonObject    *fields,
+          char          *groups,
           const GError  *error)
 {
   GHashTable *table = table_for (client, what);
@@ -116,9 +119,13 @@ answered (CtOdooClient  *client,
       entry->known = TRUE;
       entry->access = access;
       entry->fields = fields ? json_object_ref (fields) : NULL;
+      entry->groups = groups;
     }
   else
-    g_hash_table_remove (table, name);
+    {
+      g_free (groups);
+      g_hash_table_remove (table, name);
+    }
   for (guint i = 0; i < waiting->len; i++)
     {
       GTask *task = waiting->pdata[i];
@@ -161,20 +168,25 @@ on_count (GObject      *object,
   g_autoptr(GError) error = NULL;
   gint64 count = 0;
   CtModelAccess access = CT_MODEL_READABLE;
+  char *groups = NULL;
 
   if (!ct_odoo_client_search_count_finish (request->client, result, &count, &error))
     {
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
         access = CT_MODEL_MISSING;
       else if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
-        access = CT_MODEL_FORBIDDEN;
+        {
+          access = CT_MODEL_FORBIDDEN;
+          /* Odoo names the groups that may read it: the user's way in. */
+          groups = ct_odoo_error_dup_allowed_groups (error);
+        }
       if (access != CT_MODEL_READABLE)
         {
           g_debug ("%s: %s", request->model, error->message);
           g_clear_error (&error);
         }
     }
-  answered (request->client, ASK_ACCESS, request->model, access, NULL, error);
+  answered (request->client, ASK_ACCESS, request->model, access, NULL, groups, error);
 }
 
 static void
@@ -190,7 +202,7 @@ on_fields (GObject      *object,
     error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL,
                          "fields_get of %s did not answer an object", request->model);
   answered (request->client, ASK_FIELDS, request->model, CT_MODEL_READABLE,
-            error == NULL ? json_node_get_object (node) : NULL, error);
+            error == NULL ? json_node_get_object (node) : NULL, NULL, error);
 }
 
 /* Takes @task (owned). */
@@ -305,4 +317,13 @@ ct_model_probe_fields_finish (CtOdooClient  *client,
                               GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+ct_model_probe_get_allowed_groups (CtOdooClient *client,
+                                   const char   *model)
+{
+  Entry *entry = g_hash_table_lookup (table_for (client, ASK_ACCESS), model);
+
+  return entry != NULL && entry->known ? entry->groups : NULL;
 }

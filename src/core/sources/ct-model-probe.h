@@ -33,6 +33,11 @@ gboolean        ct_model_probe_access_finish  (CtOdooClient        *client,
                                                CtModelAccess       *access,
                                                GError             **error);
 
+/* After an access probe found @model forbidden: the groups Odoo said may
+ * read it ("Purchase/User, Inventory/User"), or NULL when it did not say. */
+const char     *ct_model_probe_get_allowed_groups (CtOdooClient *client,
+                                                   const char   *model);
+
 /* @model's fields, name → { "type": … }: fields_get asking only the type
  * (a few KB where the full schema is tens), once per @client, shared like
  * the access. Returns a new reference. */

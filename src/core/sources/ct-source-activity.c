@@ -16,7 +16,12 @@
  * order with an approval activity and a tier review is one case. Odoo
  * deletes an activity when it is marked done, which no write_date shows:
  * this source always reads the open activities whole. There are few of
- * them (one per person and record), so that stays cheap. */
+ * them (one per person and record), so that stays cheap.
+ *
+ * res_model is a stored related field of res_model_id. An activity whose
+ * res_model is empty cannot name its record: it is skipped and counted.
+ * Its model could come only from ir.model, which Odoo lets administrators
+ * alone read; no path an ordinary user takes may depend on it. */
 
 G_DECLARE_FINAL_TYPE (CtSourceActivity, ct_source_activity, CT, SOURCE_ACTIVITY, CtSource)
 
@@ -29,27 +34,10 @@ G_DEFINE_FINAL_TYPE (CtSourceActivity, ct_source_activity, CT_TYPE_SOURCE)
 
 static void next_queue (CtSourceFetch *f);
 
-/* The mechanism's own part of a fetch. */
-typedef struct
-{
-  JsonArray  *rows;       /* the current queue's activities */
-  GHashTable *models;     /* ir.model id → model name */
-} Activity;
-
 static void
-activity_free (Activity *a)
+activities_done (CtSourceFetch *f,
+                 JsonArray     *rows)
 {
-  g_clear_pointer (&a->rows, json_array_unref);
-  g_hash_table_unref (a->models);
-  g_free (a);
-}
-
-static void
-build (CtSourceFetch *f)
-{
-  Activity *a = f->data;
-  JsonArray *rows = a->rows;
-
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -65,15 +53,14 @@ build (CtSourceFetch *f)
         continue;
       row = json_node_get_object (node);
       res_model = ct_source_get_string (row, "res_model");
-      if (res_model == NULL)
-        {
-          gint64 model_id = ct_source_m2o_id (row, "res_model_id");
-
-          res_model = g_hash_table_lookup (a->models, &model_id);
-        }
       res_id = ct_source_get_int (row, "res_id");
       id = ct_source_get_int (row, "id");
-      if (res_model == NULL || res_id <= 0 || id <= 0)
+      if (res_model == NULL || *res_model == '\0')
+        {
+          ct_source_count_unreadable (f->source, CT_ROW_IMPOSSIBLE_VALUE, "res_model");
+          continue;
+        }
+      if (res_id <= 0 || id <= 0)
         continue;
       key = ct_case_make_key (res_model, res_id);
       c = g_hash_table_lookup (f->open, key);
@@ -90,86 +77,8 @@ build (CtSourceFetch *f)
       if (at > 0 && (c->requested_at == 0 || at < c->requested_at))
         c->requested_at = at;
     }
-  g_clear_pointer (&a->rows, json_array_unref);
   f->queue++;
   next_queue (f);
-}
-
-static void
-models_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  CtSourceFetch *f = user_data;
-  Activity *a = f->data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
-                                                                 &error);
-
-  if (rows == NULL)
-    {
-      /* ir.model is for administrators only: for anyone else the
-       * activities without res_model stay out, the others are read. */
-      if (!g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS))
-        {
-          ct_source_fetch_fail (f, g_steal_pointer (&error));
-          return;
-        }
-      g_debug ("activities without res_model left out: %s", error->message);
-      build (f);
-      return;
-    }
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *node = json_array_get_element (rows, i);
-      gint64 id;
-      const char *model;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      id = ct_source_get_int (json_node_get_object (node), "id");
-      model = ct_source_get_string (json_node_get_object (node), "model");
-      if (id > 0 && model != NULL)
-        g_hash_table_replace (a->models, g_memdup2 (&id, sizeof id), g_strdup (model));
-    }
-  build (f);
-}
-
-static void
-activities_done (CtSourceFetch *f,
-                 JsonArray     *rows)
-{
-  Activity *a = f->data;
-  g_autoptr(GArray) model_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  a->rows = json_array_ref (rows);
-  /* res_model is a related field some servers leave empty: then the
-   * model comes from res_model_id, through ir.model. */
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *node = json_array_get_element (rows, i);
-      gint64 model_id;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          ct_source_get_string (json_node_get_object (node), "res_model") != NULL)
-        continue;
-      model_id = ct_source_m2o_id (json_node_get_object (node), "res_model_id");
-      if (model_id > 0 && !g_hash_table_contains (a->models, &model_id))
-        g_array_append_val (model_ids, model_id);
-    }
-  if (model_ids->len > 0)
-    {
-      g_autoptr(JsonArray) domain = json_array_new ();
-      static const char *const fields[] = { "id", "model", NULL };
-
-      ct_source_domain_add (domain, "id", "in", ct_source_ids_node (model_ids));
-      ct_odoo_client_search_read_async (ct_source_get_client (f->source), "ir.model", domain,
-                                        fields, "id", 0, 5000,
-                                        ct_source_fetch_get_cancellable (f), models_done, f);
-      return;
-    }
-  build (f);
 }
 
 static void
@@ -178,8 +87,7 @@ next_queue (CtSourceFetch *f)
   const CtQueue *queue = ct_source_fetch_next_queue (f);
   g_autoptr(JsonArray) domain = NULL;
   g_auto(GStrv) fields = NULL;
-  static const char *const extra[] = { "id", "res_model", "res_model_id", "res_id", "res_name",
-                                       "summary",
+  static const char *const extra[] = { "id", "res_model", "res_id", "res_name", "summary",
                                        "user_id", "activity_type_id", "date_deadline",
                                        "create_date", NULL };
 
@@ -216,12 +124,9 @@ ct_source_activity_fetch_async (CtSource            *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  Activity *a = g_new0 (Activity, 1);
-
-  a->models = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   /* Open activities are few: every read is a full one, whatever the cursor. */
-  next_queue (ct_source_fetch_begin (self, NULL, key, a, (GDestroyNotify)activity_free,
-                                     cancellable, callback, user_data));
+  next_queue (ct_source_fetch_begin (self, NULL, key, NULL, NULL, cancellable, callback,
+                                     user_data));
 }
 
 static void

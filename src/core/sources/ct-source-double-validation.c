@@ -44,7 +44,10 @@ static void next_queue (CtSourceFetch *f);
  * cursor is the newest write_date read: no request of its own. */
 typedef struct
 {
-  GPtrArray *changed;   /* (element-type JsonObject) the changed orders of the current queue */
+  GPtrArray *changed;      /* (element-type JsonObject) the changed orders of the current queue */
+  gboolean   asking;       /* has_group is out, beside the reads */
+  gboolean   read_all;     /* the reads are done, waiting for has_group */
+  gboolean   checking;     /* a reconciliation: the held orders' ids are being checked */
 } Changes;
 
 static void
@@ -173,6 +176,119 @@ changed_done (CtSourceFetch *f,
                               open_page, queue_done);
 }
 
+static void check_next (CtSourceFetch *f);
+
+static void
+fetch_end (CtSourceFetch *f)
+{
+  Changes *changes = f->data;
+
+  if (f->key == NULL && f->new_cursor == NULL)
+    f->new_cursor = g_strdup (f->cursor);
+  changes->read_all = TRUE;
+  if (!changes->asking)
+    ct_source_fetch_return (f);
+}
+
+static void
+checked_queue_done (CtSourceFetch *f,
+                    JsonArray     *rows)
+{
+  f->queue++;
+  check_next (f);
+}
+
+/* Orders open that no read brought (a change the cursor missed): read in
+ * full, like a refresh would have. */
+static void
+checked (CtSourceFetch *f,
+         JsonArray     *missed)
+{
+  const CtQueue *queue = ct_source_fetch_queue (f);
+  g_autoptr(JsonArray) domain = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_auto(GStrv) fields = NULL;
+  static const char *const extra[] = { "id", "date_order", "create_date", "write_date", NULL };
+
+  if (json_array_get_length (missed) == 0)
+    {
+      checked_queue_done (f, NULL);
+      return;
+    }
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < json_array_get_length (missed); i++)
+    {
+      gint64 id = ct_source_get_int (json_array_get_object_element (missed, i), "id");
+
+      g_array_append_val (ids, id);
+    }
+  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+    return;
+  ct_source_domain_add (domain, "id", "in", ct_source_ids_node (ids));
+  fields = ct_source_queue_fields (f->source, queue, extra);
+  ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
+                              open_page, checked_queue_done);
+}
+
+/* A reconciliation, after the changes: which held orders are still open,
+ * by id only (a deleted order leaves no write_date to find). */
+static void
+check_next (CtSourceFetch *f)
+{
+  const CtQueue *queue = ct_source_fetch_next_queue (f);
+  GPtrArray *queues = ct_source_get_queues (f->source);
+  g_autoptr(JsonArray) domain = NULL;
+
+  if (queue == NULL)
+    {
+      fetch_end (f);
+      return;
+    }
+  /* One check per model: a second queue on a model checked already adds
+   * nothing (its orders were in the first one's union). */
+  for (guint i = 0; i < f->queue; i++)
+    if (g_strcmp0 (((const CtQueue *)queues->pdata[i])->model, queue->model) == 0)
+      {
+        checked_queue_done (f, NULL);
+        return;
+      }
+  domain = json_array_new ();
+  for (guint i = f->queue; i < queues->len; i++)
+    {
+      const CtQueue *other = queues->pdata[i];
+      g_autoptr(JsonArray) part = NULL;
+      guint n;
+
+      if (g_strcmp0 (other->model, queue->model) != 0 ||
+          !ct_source_queue_usable (f->source, other))
+        continue;
+      if ((part = ct_source_queue_domain (other, NULL)) == NULL ||
+          (n = json_array_get_length (part)) == 0)
+        {
+          /* a queue over all the model's records: all of them */
+          json_array_unref (domain);
+          domain = json_array_new ();
+          break;
+        }
+      /* OR of the queues' domains, each an AND of its terms (prefix form). */
+      if (json_array_get_length (domain) > 0)
+        {
+          g_autoptr(JsonArray) joined = json_array_new ();
+
+          json_array_add_string_element (joined, "|");
+          for (guint k = 0; k < json_array_get_length (domain); k++)
+            json_array_add_element (joined, json_node_copy (json_array_get_element (domain, k)));
+          json_array_unref (domain);
+          domain = json_array_ref (joined);
+        }
+      for (guint k = 1; k < n; k++)
+        json_array_add_string_element (domain, "&");
+      for (guint k = 0; k < n; k++)
+        json_array_add_element (domain, json_node_copy (json_array_get_element (part, k)));
+    }
+  ct_source_fetch_check_known (f, queue->model, domain, "id", queue->model, checked);
+}
+
 static void
 next_queue (CtSourceFetch *f)
 {
@@ -189,9 +305,16 @@ next_queue (CtSourceFetch *f)
     f->queue++;
   if (queue == NULL)
     {
-      if (f->key == NULL && f->new_cursor == NULL)
-        f->new_cursor = g_strdup (f->cursor);
-      ct_source_fetch_return (f);
+      Changes *changes = f->data;
+
+      if (f->known != NULL && !changes->checking)
+        {
+          changes->checking = TRUE;
+          f->queue = 0;
+          check_next (f);
+          return;
+        }
+      fetch_end (f);
       return;
     }
   if (f->cursor != NULL && f->key == NULL)
@@ -221,9 +344,12 @@ has_group_cb (GObject      *object,
               gpointer      user_data)
 {
   CtSourceFetch *f = user_data;
-  CtSourceDoubleValidation *self = (CtSourceDoubleValidation *)f->source;
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
+  Changes *changes;
+  GHashTableIter iter;
+  gpointer value;
 
   answer = ct_odoo_client_call_finish (CT_ODOO_CLIENT (object), result, &error);
   /* A bare boolean (08-26). Anything else leaves it unknown: the orders are
@@ -236,7 +362,30 @@ has_group_cb (GObject      *object,
       g_debug ("has_group: %s", error->message);
       self->manager_uid = 0;  /* ask again next time */
     }
-  next_queue (f);
+  if (ct_source_fetch_is_over (f))
+    {
+      ct_source_fetch_release (f);
+      return;
+    }
+  /* The orders read meanwhile learn who may approve them. */
+  changes = f->data;
+  changes->asking = FALSE;
+  g_hash_table_iter_init (&iter, f->open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CtCase *c = value;
+
+      for (guint i = 0; i < c->requirements->len; i++)
+        {
+          CtRequirement *req = c->requirements->pdata[i];
+
+          if (req->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+            req->actor = self->manager;
+        }
+    }
+  if (changes->read_all)
+    ct_source_fetch_return (f);
+  ct_source_fetch_release (f);
 }
 
 static void
@@ -259,20 +408,22 @@ ct_source_double_validation_fetch_async (CtSource            *source,
   f = ct_source_fetch_begin (source, cursor, key, changes, (GDestroyNotify) changes_free,
                              cancellable, callback, user_data);
   /* Who may give the second validation is a group: ask once per user
-   * whether it is ours (a user may ask about themself, 08-26). */
-  if (uid <= 0 || uid == self->manager_uid || ct_source_get_queues (source)->len == 0)
+   * whether it is ours (a user may ask about themself, 08-26), beside
+   * the reads rather than before them. */
+  if (uid > 0 && uid != self->manager_uid && ct_source_get_queues (source)->len > 0)
     {
-      next_queue (f);
-      return;
+      self->manager_uid = uid;
+      self->manager = CT_ACTOR_UNKNOWN;
+      ids = json_array_new ();
+      json_array_add_int_element (ids, uid);
+      kwargs = json_object_new ();
+      json_object_set_string_member (kwargs, "group_ext_id", "purchase.group_purchase_manager");
+      changes->asking = TRUE;
+      ct_source_fetch_hold (f);
+      ct_odoo_client_call_async (client, "res.users", "has_group", ids, kwargs, NULL,
+                                 ct_source_fetch_get_cancellable (f), has_group_cb, f);
     }
-  self->manager_uid = uid;
-  self->manager = CT_ACTOR_UNKNOWN;
-  ids = json_array_new ();
-  json_array_add_int_element (ids, uid);
-  kwargs = json_object_new ();
-  json_object_set_string_member (kwargs, "group_ext_id", "purchase.group_purchase_manager");
-  ct_odoo_client_call_async (client, "res.users", "has_group", ids, kwargs, NULL,
-                             ct_source_fetch_get_cancellable (f), has_group_cb, f);
+  next_queue (f);
 }
 
 static void
@@ -290,6 +441,7 @@ ct_source_double_validation_class_init (CtSourceDoubleValidationClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ct_source_double_validation_finalize;
   CT_SOURCE_CLASS (klass)->fetch_async = ct_source_double_validation_fetch_async;
+  CT_SOURCE_CLASS (klass)->reconciles_by_id = TRUE;
   CT_SOURCE_CLASS (klass)->apply_decision_async = ct_decide_apply_async;
   CT_SOURCE_CLASS (klass)->apply_decision_finish = ct_decide_apply_finish;
 }

@@ -19,9 +19,13 @@
  * have no write_date cursor in n8n.
  *
  * n8n: lists leave out customData, which says which case a run holds up,
- * unless asked with includeData: the first fetch lists failed runs with it,
- * page by page, all of them, and later fetches read only new failed runs by
- * id, all at once; the part that matters (no run data) is kept. Real n8n may
+ * and the error n8n recorded, unless asked with includeData: the first
+ * fetch lists failed runs with it, page by page, all of them, and later
+ * fetches read only new failed runs by id, all at once; the part that
+ * matters (no run data) is kept. A finished run changes only its
+ * retrySuccessId, which the lists without data bring. The runs become
+ * incidents as n8n means them (ct_incidents_from_n8n_executions): retries
+ * that succeeded resolve, retry chains and workflows group. Real n8n may
  * leave new waiting executions out of lists: the ones seen running or
  * waiting before are read by id. */
 
@@ -191,21 +195,43 @@ n8n_keep_detail (CtSourceIncidents *self,
       json_object_set_member (kept, l->data,
                               json_node_copy (json_object_get_member (execution, l->data)));
   g_list_free (members);
-  /* The error message, for the details: data.resultData.error.message */
+  /* What n8n recorded: data.resultData.error's message, description and
+   * node name, and lastNodeExecuted (the failing node of a Code error). */
   if (d != NULL && JSON_NODE_HOLDS_OBJECT (d))
     {
       JsonObject *rd = json_object_get_object_member (json_node_get_object (d), "resultData");
       JsonNode *err = rd ? json_object_get_member (rd, "error") : NULL;
+      JsonNode *last = rd ? json_object_get_member (rd, "lastNodeExecuted") : NULL;
+      JsonObject *data_obj = json_object_new ();
+      JsonObject *result_data = json_object_new ();
 
       if (err != NULL && JSON_NODE_HOLDS_OBJECT (err))
         {
-          JsonObject *data_obj = json_object_new ();
-          JsonObject *result_data = json_object_new ();
+          JsonObject *from = json_node_get_object (err);
+          JsonObject *error = json_object_new ();
+          JsonNode *node = json_object_get_member (from, "node");
+          static const char *const keep[] = { "message", "description" };
 
-          json_object_set_member (result_data, "error", json_node_copy (err));
-          json_object_set_object_member (data_obj, "resultData", result_data);
-          json_object_set_object_member (kept, "data", data_obj);
+          for (guint i = 0; i < G_N_ELEMENTS (keep); i++)
+            if (json_object_has_member (from, keep[i]))
+              json_object_set_member (error, keep[i],
+                                      json_node_copy (json_object_get_member (from, keep[i])));
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+              json_object_has_member (json_node_get_object (node), "name"))
+            {
+              JsonObject *named = json_object_new ();
+
+              json_object_set_member (named, "name",
+                                      json_node_copy (json_object_get_member (
+                                        json_node_get_object (node), "name")));
+              json_object_set_object_member (error, "node", named);
+            }
+          json_object_set_object_member (result_data, "error", error);
         }
+      if (last != NULL)
+        json_object_set_member (result_data, "lastNodeExecuted", json_node_copy (last));
+      json_object_set_object_member (data_obj, "resultData", result_data);
+      json_object_set_object_member (kept, "data", data_obj);
     }
   g_hash_table_replace (self->details, g_strdup (id), kept);
 }
@@ -292,38 +318,6 @@ n8n_answer (GObject       *object,
   return node;
 }
 
-/* ct_incident_from_n8n_execution() reads customData's "caseKey" or
- * "model" with "recordId"/"res_id". Workflows that call Odoo often name
- * the record "odoo_model" with "odoo_id" (ct-sim's generated runs do):
- * read those too. n8n keeps customData values as strings. */
-static void
-link_custom_data (CtCase     *c,
-                  JsonObject *execution)
-{
-  JsonNode *node = json_object_get_member (execution, "customData");
-  JsonObject *custom;
-  const char *model, *id_text;
-  gint64 id;
-  char *end = NULL;
-
-  if (c->linked_keys != NULL && c->linked_keys->len > 0)
-    return;
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
-  custom = json_node_get_object (node);
-  model = ct_source_get_string (custom, "odoo_model");
-  id_text = ct_source_get_string (custom, "odoo_id");
-  if (model == NULL || *model == '\0' || id_text == NULL)
-    return;
-  id = g_ascii_strtoll (id_text, &end, 10);
-  if (end != id_text && *end == '\0' && id > 0)
-    {
-      g_autofree char *key = ct_case_make_key (model, id);
-
-      ct_case_add_linked_key (c, key);
-    }
-}
-
 static void
 n8n_build (GTask *task)
 {
@@ -332,6 +326,8 @@ n8n_build (GTask *task)
   CtProfile *profile = ct_source_get_profile (CT_SOURCE (self));
   const CtIncidentThresholds *thresholds = ct_profile_get_incident_thresholds (profile);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) readable = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cases = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -341,11 +337,18 @@ n8n_build (GTask *task)
     {
       JsonObject *execution = g_hash_table_lookup (self->details, key);
       const char *status = ct_source_get_string (value, "status");
-      const char *workflow;
-      CtCase *c;
       const char *field = NULL;
       CtRowProblem problem;
 
+      /* The list's entry says what may change (retrySuccessId); the detail
+       * what n8n recorded when the run failed. */
+      if (execution != NULL && value != execution)
+        {
+          JsonNode *success = json_object_get_member (value, "retrySuccessId");
+
+          if (success != NULL)
+            json_object_set_member (execution, "retrySuccessId", json_node_copy (success));
+        }
       if (execution == NULL)
         execution = value;
       problem = ct_incident_check_n8n_execution (execution, &field);
@@ -355,16 +358,11 @@ n8n_build (GTask *task)
       if (g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "waiting") == 0 ||
           g_strcmp0 (status, "new") == 0)
         g_hash_table_add (self->watched, g_strdup (key));
-      workflow = g_hash_table_lookup (f->workflows,
-                                      ct_source_get_string (execution, "workflowId") ?: "");
-      c = ct_incident_from_n8n_execution (execution, workflow, thresholds, now);
-      if (c != NULL)
-        {
-          link_custom_data (c, execution);
-          ct_case_update_search_text (c);
-          g_ptr_array_add (f->cases, c);
-        }
+      g_ptr_array_add (readable, execution);
     }
+  /* Retry chains and workflows, as n8n reports them. */
+  cases = ct_incidents_from_n8n_executions (readable, f->workflows, thresholds, now);
+  g_ptr_array_extend_and_steal (f->cases, g_steal_pointer (&cases));
   return_cases (task);
 }
 
@@ -637,9 +635,33 @@ odoo_read (GTask *task)
     }
   fields = g_strv_builder_end (builder);
   /* Deactivated crons too: one switched off after failures is an incident. */
+  json_array_add_string_element (domain, "&");
   json_array_add_string_element (domain, "|");
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), TRUE));
   ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), FALSE));
+  /* Only the crons that may be an incident now (ct_incident_from_cron
+   * decides): a quiet server answers nothing rather than every cron. */
+  {
+    const CtIncidentThresholds *t =
+      ct_profile_get_incident_thresholds (ct_source_get_profile (CT_SOURCE (self)));
+    g_autoptr(GDateTime) cutoff =
+      g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC - t->cron_grace_seconds);
+    g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%d %H:%M:%S");
+
+    if (self->has_failure_count == 1)
+      {
+        json_array_add_string_element (domain, "|");
+        json_array_add_string_element (domain, "|");
+        ct_source_domain_add (domain, "failure_count", ">",
+                              json_node_init_int (json_node_alloc (), 0));
+        ct_source_domain_add (domain, "first_failure_date", "!=",
+                              json_node_init_boolean (json_node_alloc (), FALSE));
+      }
+    json_array_add_string_element (domain, "&");
+    ct_source_domain_add (domain, "active", "=", json_node_init_boolean (json_node_alloc (), TRUE));
+    ct_source_domain_add (domain, "nextcall", "<",
+                          json_node_init_string (json_node_alloc (), before));
+  }
   ct_odoo_client_search_read_async (client, "ir.cron", domain, (const char * const *)fields, "id",
                                     0, 500, g_task_get_cancellable (task), crons_done,
                                     phase_ref (task));

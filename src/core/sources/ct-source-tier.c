@@ -28,22 +28,24 @@ struct _CtSourceTier
 
 G_DEFINE_FINAL_TYPE (CtSourceTier, ct_source_tier, CT_TYPE_SOURCE)
 
-/* The mechanism's own part of a fetch. */
+/* The mechanism's own part of a fetch. The queues are read at once, each
+ * its reviews then their records; the fetch ends when the last is in. */
 typedef struct
 {
   GHashTable *affected;   /* model → GArray of ids; NULL for a full read */
-  GHashTable *reviews;    /* record id → GPtrArray of JsonObject, for the current queue */
+  GPtrArray  *reviews;    /* per queue: record id → GPtrArray of JsonObject */
+  guint       running;    /* queues still reading */
 } Tier;
 
 static void
 tier_free (Tier *t)
 {
   g_clear_pointer (&t->affected, g_hash_table_unref);
-  g_clear_pointer (&t->reviews, g_hash_table_unref);
+  g_clear_pointer (&t->reviews, g_ptr_array_unref);
   g_free (t);
 }
 
-static void next_queue (CtSourceFetch *f);
+static void read_queues (CtSourceFetch *f);
 
 /* Ends the fetch; with no review read the cursor stays where it was. */
 static void
@@ -87,12 +89,23 @@ review_state (const char *status)
   return CT_APPROVER_STATE_WAITING;
 }
 
+/* One queue is read through. */
+static void
+queue_done (CtSourceFetch *f)
+{
+  Tier *t = f->data;
+
+  if (--t->running == 0)
+    tier_return (f);
+}
+
 static void
 records_done (CtSourceFetch *f,
               JsonArray     *rows)
 {
   Tier *t = f->data;
   const CtQueue *queue = ct_source_fetch_queue (f);
+  GHashTable *by_record = t->reviews->pdata[f->queue];
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
@@ -107,7 +120,7 @@ records_done (CtSourceFetch *f,
         continue;
       row = json_node_get_object (node);
       id = ct_source_get_int (row, "id");
-      reviews = g_hash_table_lookup (t->reviews, &id);
+      reviews = g_hash_table_lookup (by_record, &id);
       if (id <= 0 || reviews == NULL)
         continue;
       c = ct_source_fetch_add_case (f, queue->model, id, row);
@@ -143,8 +156,7 @@ records_done (CtSourceFetch *f,
       c->status = any_pending ? CT_CASE_STATUS_PENDING : CT_CASE_STATUS_UPCOMING;
       ct_case_update_search_text (c);
     }
-  f->queue++;
-  next_queue (f);
+  queue_done (f);
 }
 
 static void
@@ -156,10 +168,8 @@ reviews_done (CtSourceFetch *f,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) fields = NULL;
   static const char *const extra[] = { "id", "create_date", NULL };
+  GHashTable *by_record = t->reviews->pdata[f->queue];
 
-  g_clear_pointer (&t->reviews, g_hash_table_unref);
-  t->reviews = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                      (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -177,19 +187,18 @@ reviews_done (CtSourceFetch *f,
       res_id = ct_source_get_int (review, "res_id");
       if (res_id <= 0 || g_strcmp0 (ct_source_get_string (review, "model"), queue->model) != 0)
         continue;
-      list = g_hash_table_lookup (t->reviews, &res_id);
+      list = g_hash_table_lookup (by_record, &res_id);
       if (list == NULL)
         {
           list = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-          g_hash_table_insert (t->reviews, g_memdup2 (&res_id, sizeof res_id), list);
+          g_hash_table_insert (by_record, g_memdup2 (&res_id, sizeof res_id), list);
           g_array_append_val (ids, res_id);
         }
       g_ptr_array_add (list, json_object_ref (review));
     }
   if (ids->len == 0)
     {
-      f->queue++;
-      next_queue (f);
+      queue_done (f);
       return;
     }
   fields = ct_source_queue_fields (f->source, queue, extra);
@@ -197,32 +206,62 @@ reviews_done (CtSourceFetch *f,
 }
 
 static void
-next_queue (CtSourceFetch *f)
+unref_domain (gpointer domain)
+{
+  if (domain != NULL)
+    json_array_unref (domain);
+}
+
+/* Asks every queue's reviews at once (an incremental read only the
+ * queues whose records' reviews changed); each queue then reads its
+ * records, and the merge does not depend on which answers first: cases are
+ * keyed, and each queue keeps its own reviews. */
+static void
+read_queues (CtSourceFetch *f)
 {
   Tier *t = f->data;
-  const CtQueue *queue;
-  g_autoptr(JsonArray) domain = NULL;
-  GArray *ids = NULL;
+  GPtrArray *queues = ct_source_get_queues (f->source);
   static const char *const fields[] = { "id", "model", "res_id", "status", "sequence",
                                         "reviewer_id", "todo_by", "create_date", "write_date",
                                         "can_review", NULL };
+  g_autoptr(GPtrArray) domains = g_ptr_array_new_with_free_func (unref_domain);
 
-  /* An incremental read looks only at the records whose reviews changed. */
-  while ((queue = ct_source_fetch_next_queue (f)) != NULL && t->affected != NULL &&
-         ((ids = g_hash_table_lookup (t->affected, queue->model)) == NULL || ids->len == 0))
-    f->queue++;
-  if (queue == NULL)
+  t->reviews = g_ptr_array_new_with_free_func ((GDestroyNotify)g_hash_table_unref);
+  for (guint i = 0; i < queues->len; i++)
+    g_ptr_array_add (t->reviews, g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify)g_ptr_array_unref));
+  /* Every domain first: a queue whose domain is broken fails the fetch
+   * before anything is asked. */
+  for (f->queue = 0; f->queue < queues->len; f->queue++)
+    {
+      const CtQueue *queue = queues->pdata[f->queue];
+      GArray *ids = NULL;
+      JsonArray *domain;
+
+      g_ptr_array_add (domains, NULL);
+      /* An incremental read looks only at the records whose reviews changed. */
+      if (!ct_source_queue_usable (f->source, queue) ||
+          (t->affected != NULL &&
+           ((ids = g_hash_table_lookup (t->affected, queue->model)) == NULL || ids->len == 0)))
+        continue;
+      if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
+        return;
+      ct_source_domain_add (domain, "model", "=", json_node_init_string (json_node_alloc (),
+                                                                         queue->model));
+      if (ids != NULL)
+        ct_source_domain_add (domain, "res_id", "in", ct_source_ids_node (ids));
+      domains->pdata[f->queue] = domain;
+      t->running++;
+    }
+  if (t->running == 0)
     {
       tier_return (f);
       return;
     }
-  if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
-    return;
-  ct_source_domain_add (domain, "model", "=", json_node_init_string (json_node_alloc (),
-                                                                     queue->model));
-  if (ids != NULL)
-    ct_source_domain_add (domain, "res_id", "in", ct_source_ids_node (ids));
-  ct_source_fetch_read (f, "tier.review", domain, fields, "id", reviews_done);
+  for (f->queue = 0; f->queue < queues->len; f->queue++)
+    if (domains->pdata[f->queue] != NULL)
+      ct_source_fetch_read (f, "tier.review", domains->pdata[f->queue], fields, "id",
+                            reviews_done);
 }
 
 static void
@@ -258,7 +297,7 @@ changed_done (CtSourceFetch *f,
   /* The reviews read at the newest second, for the next read to leave out. */
   for (guint i = 0; i < changed->len; i++)
     ct_source_note_seen (&self->seen_second, self->seen_ids, f->new_cursor, changed->pdata[i]);
-  next_queue (f);
+  read_queues (f);
 }
 
 /* Reviews touched since the cursor, whatever their status (a review
@@ -297,10 +336,10 @@ ct_source_tier_fetch_async (CtSource            *self,
   else if (key != NULL)
     {
       add_affected (f, f->key_model, f->key_id);
-      next_queue (f);
+      read_queues (f);
     }
   else if (cursor == NULL)
-    next_queue (f);
+    read_queues (f);
   else
     read_changed (f);
 }

@@ -23,6 +23,8 @@ typedef struct
   GPtrArray     *queues;     /* (element-type CtQueue) unowned, from the profile */
   GHashTable    *fields;     /* model → JsonObject from fields_get */
   GHashTable    *missing;    /* models whose fields could not be read */
+  GHashTable    *hidden;     /* queue models this user may not read (403) → the groups
+                              * that may (nullable) */
   char          *unavailable; /* (nullable) why the last probe found the source off */
   gboolean       not_visible; /* off because this user may not read it (403) */
   /* The current fetch's rows: how many were checked, and the reasons of
@@ -30,6 +32,7 @@ typedef struct
   guint          rows_checked;
   guint          rows_unreadable;
   GHashTable    *unreadable;
+  GHashTable    *reconcile_known;  /* (unowned) for the fetch_async being called */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -59,6 +62,7 @@ ct_source_finalize (GObject *object)
   g_clear_pointer (&priv->queues, g_ptr_array_unref);
   g_clear_pointer (&priv->fields, g_hash_table_unref);
   g_clear_pointer (&priv->missing, g_hash_table_unref);
+  g_clear_pointer (&priv->hidden, g_hash_table_unref);
   g_free (priv->unavailable);
   g_clear_pointer (&priv->unreadable, g_hash_table_unref);
   G_OBJECT_CLASS (ct_source_parent_class)->finalize (object);
@@ -114,6 +118,7 @@ ct_source_init (CtSource *self)
   priv->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)json_object_unref);
   priv->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  priv->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   priv->unreadable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -218,31 +223,50 @@ ct_source_has_queues (CtSource *self)
 /* Whether the models exist for this user: a search_count on each, which
  * any user may run on a model they can read. 404 means not installed, 403
  * not visible to this user; ir.model, which only administrators may read,
- * is never asked. */
+ * is never asked. The counts go out together, and beside them what the
+ * fetch will need to know about the database (the queues' field types,
+ * for crons whether queue.job is there), so the fetch that follows finds it
+ * learnt: one round trip before the first read, not two. */
 typedef struct
 {
-  guint next;
+  guint    pending;
+  GError **errors;    /* (array length=n) one per required model, NULL: readable */
+  guint    n;
 } Probe;
 
-static void probe_next (GTask *task);
-
 static void
-probe_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+probe_free (Probe *probe)
 {
-  g_autoptr(GTask) task = user_data;
+  for (guint i = 0; i < probe->n; i++)
+    g_clear_error (&probe->errors[i]);
+  g_free (probe->errors);
+  g_free (probe);
+}
+
+typedef struct
+{
+  GTask *task;    /* (owned) */
+  guint  index;
+} ProbeCall;
+
+/* Every count is in: the first required model (in their order) that is
+ * missing or not visible decides, whichever answered first. */
+static void
+probe_settle (GTask *task)
+{
   CtSource *self = g_task_get_source_object (task);
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   Probe *probe = g_task_get_task_data (task);
-  const char *model = priv->required_models[probe->next];
-  g_autoptr(GError) error = NULL;
-  gint64 count = 0;
 
-  if (!ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count, &error))
+  for (guint i = 0; i < probe->n; i++)
     {
-      g_autofree char *groups = ct_odoo_error_dup_allowed_groups (error);
+      GError *error = probe->errors[i];
+      const char *model = priv->required_models[i];
+      g_autofree char *groups = NULL;
 
+      if (error == NULL)
+        continue;
+      groups = ct_odoo_error_dup_allowed_groups (error);
       g_clear_pointer (&priv->unavailable, g_free);
       priv->not_visible = g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_ACCESS);
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
@@ -258,34 +282,57 @@ probe_done (GObject      *object,
                                              ct_source_get_name (self), model);
       else
         {
-          g_task_return_error (task, g_steal_pointer (&error));
+          g_task_return_error (task, g_steal_pointer (&probe->errors[i]));
           return;
         }
       g_debug ("%s: %s (%s)", ct_source_get_name (self), priv->unavailable, error->message);
       g_task_return_int (task, FALSE);
       return;
     }
-  probe->next++;
-  probe_next (g_steal_pointer (&task));
+  g_task_return_int (task, TRUE);
 }
 
-/* Takes @task. */
 static void
-probe_next (GTask *task)
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  CtSource *self = g_task_get_source_object (task);
-  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  ProbeCall *call = user_data;
+  g_autoptr(GTask) task = call->task;
   Probe *probe = g_task_get_task_data (task);
-  g_autoptr(JsonArray) domain = json_array_new ();
+  gint64 count = 0;
 
-  if (priv->required_models[probe->next] == NULL)
+  ct_odoo_client_search_count_finish (CT_ODOO_CLIENT (object), result, &count,
+                                      &probe->errors[call->index]);
+  g_free (call);
+  if (--probe->pending == 0)
+    probe_settle (task);
+}
+
+/* Asks, without waiting for the answer, what the fetch will ask first; the
+ * answer is kept on the client (ct-model-probe.c) for the fetch to find. */
+static void
+probe_prefetch (CtSource     *self,
+                GCancellable *cancellable)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+  g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < priv->queues->len; i++)
     {
-      g_task_return_int (task, TRUE);
-      g_object_unref (task);
-      return;
+      const CtQueue *queue = priv->queues->pdata[i];
+
+      if (!g_hash_table_contains (priv->fields, queue->model) &&
+          g_hash_table_add (asked, queue->model))
+        ct_model_probe_fields_async (priv->client, queue->model, cancellable, NULL, NULL);
     }
-  ct_odoo_client_search_count_async (priv->client, priv->required_models[probe->next], domain,
-                                     g_task_get_cancellable (task), probe_done, task);
+  /* The crons' source reads ir.cron's optional fields and whether OCA
+   * queue.job is installed before its first read. */
+  if (priv->kind == CT_SOURCE_KIND_CRON)
+    {
+      ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
+      ct_model_probe_access_async (priv->client, "queue.job", cancellable, NULL, NULL);
+    }
 }
 
 void
@@ -296,6 +343,7 @@ ct_source_probe_async (CtSource            *self,
 {
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Probe *probe;
 
   g_task_set_source_tag (task, ct_source_probe_async);
   g_clear_pointer (&priv->unavailable, g_free);
@@ -306,8 +354,23 @@ ct_source_probe_async (CtSource            *self,
       g_object_unref (task);
       return;
     }
-  g_task_set_task_data (task, g_new0 (Probe, 1), g_free);
-  probe_next (task);
+  probe = g_new0 (Probe, 1);
+  probe->n = g_strv_length (priv->required_models);
+  probe->errors = g_new0 (GError *, probe->n);
+  probe->pending = probe->n;
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+  for (guint i = 0; i < probe->n; i++)
+    {
+      g_autoptr(JsonArray) domain = json_array_new ();
+      ProbeCall *call = g_new0 (ProbeCall, 1);
+
+      call->task = g_object_ref (task);
+      call->index = i;
+      ct_odoo_client_search_count_async (priv->client, priv->required_models[i], domain,
+                                         cancellable, probe_done, call);
+    }
+  probe_prefetch (self, cancellable);
+  g_object_unref (task);
 }
 
 gboolean
@@ -347,9 +410,10 @@ ct_source_get_unavailable_reason (CtSource *self)
  * left out; then the mechanism's fetch_async runs with a task of its own. */
 typedef struct
 {
-  char *cursor;
-  char *key;
-  char *model;    /* whose fields are being asked */
+  char       *cursor;
+  char       *key;
+  char       *model;    /* whose fields are being asked */
+  GHashTable *known;    /* (nullable) a reconciliation's keys */
 } FetchArgs;
 
 static void
@@ -358,8 +422,10 @@ fetch_args_free (FetchArgs *args)
   g_free (args->cursor);
   g_free (args->key);
   g_free (args->model);
+  g_clear_pointer (&args->known, g_hash_table_unref);
   g_free (args);
 }
+
 
 typedef struct
 {
@@ -444,6 +510,10 @@ learn_access_done (GObject      *object,
                    access == CT_MODEL_MISSING ? "not installed" : "not readable");
           g_hash_table_add (priv->missing, g_strdup (call->model));
           g_hash_table_replace (priv->fields, g_strdup (call->model), json_object_new ());
+          if (access == CT_MODEL_FORBIDDEN)
+            g_hash_table_replace (priv->hidden, g_strdup (call->model),
+                                  g_strdup (ct_model_probe_get_allowed_groups (
+                                    CT_ODOO_CLIENT (object), call->model)));
         }
     }
   learn_call_done (call, error);
@@ -506,9 +576,13 @@ learn_models_async (CtSource            *self,
       if (g_hash_table_contains (priv->fields, queue->model) ||
           !g_hash_table_add (asked, queue->model))
         continue;
-      /* fields_get answers 404 for a model not installed and 403 for one
-       * this user may not read: the fields say both. */
+      /* fields_get answers 404 for a model not installed, but a user who
+       * may not read the records still gets their fields (only the ones he
+       * may read): the access is asked too, with a search_count any user
+       * may run (shared with the probes of other sources). */
       ct_model_probe_fields_async (priv->client, queue->model, cancellable, learn_fields_done,
+                                   learn_call_new (task, queue->model, FALSE));
+      ct_model_probe_access_async (priv->client, queue->model, cancellable, learn_access_done,
                                    learn_call_new (task, queue->model, FALSE));
     }
   learn_call_done (hold, NULL);
@@ -549,6 +623,7 @@ fetch_learned (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CtSource *self = CT_SOURCE (object);
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
   FetchArgs *args = g_task_get_task_data (task);
   GCancellable *cancellable;
   GError *error = NULL;
@@ -559,14 +634,18 @@ fetch_learned (GObject      *object,
       return;
     }
   cancellable = g_task_get_cancellable (task);
+  /* fetch_async calls ct_source_fetch_begin at once, which takes them. */
+  priv->reconcile_known = args->known;
   CT_SOURCE_GET_CLASS (self)->fetch_async (self, args->cursor, args->key, cancellable,
                                            mechanism_fetch_done, g_steal_pointer (&task));
+  priv->reconcile_known = NULL;
 }
 
 static void
 start_fetch (CtSource            *self,
              const char          *cursor,
              const char          *key,
+             GHashTable          *known,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -581,6 +660,7 @@ start_fetch (CtSource            *self,
   g_hash_table_remove_all (priv->unreadable);
   args->cursor = g_strdup (cursor);
   args->key = g_strdup (key);
+  args->known = known != NULL ? g_hash_table_ref (known) : NULL;
   g_task_set_task_data (task, args, (GDestroyNotify)fetch_args_free);
   learn_models_async (self, NULL, g_task_get_cancellable (task), fetch_learned, task);
 }
@@ -592,7 +672,23 @@ ct_source_fetch_async (CtSource            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  start_fetch (self, cursor, NULL, cancellable, callback, user_data);
+  start_fetch (self, cursor, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+ct_source_reconcile_async (CtSource            *self,
+                           const char          *cursor,
+                           GHashTable          *known,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  if (!CT_SOURCE_GET_CLASS (self)->reconciles_by_id || cursor == NULL || known == NULL)
+    {
+      start_fetch (self, NULL, NULL, NULL, cancellable, callback, user_data);
+      return;
+    }
+  start_fetch (self, cursor, NULL, known, cancellable, callback, user_data);
 }
 
 CtSourceBatch *
@@ -775,7 +871,7 @@ ct_source_fetch_case_async (CtSource            *self,
       g_object_unref (task);
       return;
     }
-  start_fetch (self, NULL, key, cancellable, fetch_case_done, task);
+  start_fetch (self, NULL, key, NULL, cancellable, fetch_case_done, task);
 }
 
 CtCase *
@@ -1051,11 +1147,19 @@ ct_source_note_seen (char       **seen_second,
 
 /* ---- one fetch ---- */
 
+typedef struct _Check Check;
+static void check_free (Check *check);
+
+/* The task owns the state; the fetch holds the task until it returns or
+ * fails, and every read in flight holds it too, so reads that answer after
+ * the fetch is over (several go out at once) find it and drop their rows. */
 typedef struct
 {
   CtSourceFetch   fetch;      /* first: a CtSourceFetch * is a FetchState * */
-  GTask          *task;       /* (owned) until the fetch returns */
+  GTask          *task;       /* (owned) until the fetch is over, then (unowned) */
+  gboolean        over;       /* returned or failed: later answers are dropped */
   GDestroyNotify  data_free;
+  struct _Check  *check;      /* (owned) (nullable) a reconciliation's check in flight */
 } FetchState;
 
 static void
@@ -1069,6 +1173,8 @@ fetch_state_free (FetchState *state)
   g_free (f->new_cursor);
   g_hash_table_unref (f->open);
   g_hash_table_unref (f->read);
+  g_clear_pointer (&f->known, g_hash_table_unref);
+  g_clear_pointer (&state->check, check_free);
   if (state->data_free != NULL && f->data != NULL)
     state->data_free (f->data);
   g_free (state);
@@ -1097,6 +1203,12 @@ ct_source_fetch_begin (CtSource            *self,
   f->key = g_strdup (key);
   f->open = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   f->read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  {
+    CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+    if (priv->reconcile_known != NULL && cursor != NULL && key == NULL)
+      f->known = g_hash_table_ref (priv->reconcile_known);
+  }
   /* A record read alone and found with nothing open is gone. */
   if (key != NULL && ct_source_parse_key (key, &f->key_model, &f->key_id))
     g_hash_table_add (f->read, g_strdup (key));
@@ -1166,12 +1278,40 @@ ct_source_fetch_note_read (CtSourceFetch *fetch,
 }
 
 void
+ct_source_fetch_hold (CtSourceFetch *fetch)
+{
+  g_object_ref (((FetchState *)fetch)->task);
+}
+
+gboolean
+ct_source_fetch_release (CtSourceFetch *fetch)
+{
+  FetchState *state = (FetchState *)fetch;
+  gboolean over = state->over;
+
+  g_object_unref (state->task);
+  return !over;
+}
+
+gboolean
+ct_source_fetch_is_over (CtSourceFetch *fetch)
+{
+  return ((FetchState *)fetch)->over;
+}
+
+void
 ct_source_fetch_return (CtSourceFetch *fetch)
 {
-  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
-  CtSourceBatch *batch = g_new0 (CtSourceBatch, 1);
+  FetchState *state = (FetchState *)fetch;
+  GTask *task = state->task;
+  CtSourceBatch *batch;
   GHashTableIter iter;
   gpointer key, value;
+
+  if (state->over)
+    return;
+  state->over = TRUE;
+  batch = g_new0 (CtSourceBatch, 1);
 
   batch->cases = g_ptr_array_new_full (g_hash_table_size (fetch->open), g_object_unref);
   batch->gone = g_ptr_array_new_with_free_func (g_free);
@@ -1192,18 +1332,26 @@ void
 ct_source_fetch_fail (CtSourceFetch *fetch,
                       GError        *error)
 {
-  GTask *task = g_steal_pointer (&((FetchState *)fetch)->task);
+  FetchState *state = (FetchState *)fetch;
 
-  g_task_return_error (task, error);
-  g_object_unref (task);
+  /* Another read of the same fetch failed first: one error is enough. */
+  if (state->over)
+    {
+      g_error_free (error);
+      return;
+    }
+  state->over = TRUE;
+  g_task_return_error (state->task, error);
+  g_object_unref (state->task);
 }
 
 /* A read in flight: what to do with its rows. */
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  then;
   char              *model;   /* (owned) (nullable) whose rows are checked */
+  guint              queue;   /* fetch->queue when it was asked, again for @then */
 } Step;
 
 static Step *
@@ -1212,9 +1360,25 @@ step_new (CtSourceFetch     *fetch,
 {
   Step *step = g_new0 (Step, 1);
 
+  ct_source_fetch_hold (fetch);
   step->fetch = fetch;
   step->then = then;
+  step->queue = fetch->queue;
   return step;
+}
+
+/* The fetch still wants the answer of @step: its queue is the current one
+ * again. Otherwise lets go of it. */
+static gboolean
+step_wanted (Step *step)
+{
+  if (ct_source_fetch_is_over (step->fetch))
+    {
+      ct_source_fetch_release (step->fetch);
+      return FALSE;
+    }
+  step->fetch->queue = step->queue;
+  return TRUE;
 }
 
 static void
@@ -1228,10 +1392,16 @@ read_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (!step_wanted (step))
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (rows == NULL)
     ct_source_fetch_fail (step->fetch, error);
   else
     step->then (step->fetch, ct_source_keep_readable (step->fetch->source, model, rows));
+  ct_source_fetch_release (step->fetch);
 }
 
 void
@@ -1261,9 +1431,15 @@ latest_write_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (!step_wanted (step))
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (rows == NULL)
     {
       ct_source_fetch_fail (fetch, error);
+      ct_source_fetch_release (fetch);
       return;
     }
   g_clear_pointer (&fetch->new_cursor, g_free);
@@ -1277,6 +1453,7 @@ latest_write_done (GObject      *object,
   if (fetch->new_cursor == NULL)
     fetch->new_cursor = g_strdup (fetch->cursor);
   step->then (fetch, NULL);
+  ct_source_fetch_release (fetch);
 }
 
 void
@@ -1302,18 +1479,20 @@ ct_source_fetch_latest_write (CtSourceFetch     *fetch,
 
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  then;
   char              *model;
   GArray            *ids;
   GStrv              fields;
   guint              next;
+  guint              queue;
   JsonArray         *rows;
 } ReadIds;
 
 static void
 read_ids_free (ReadIds *data)
 {
+  ct_source_fetch_release (data->fetch);
   g_free (data->model);
   g_array_unref (data->ids);
   g_strfreev (data->fields);
@@ -1335,6 +1514,12 @@ read_ids_done (GObject      *object,
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result,
                                                                  &error);
 
+  if (ct_source_fetch_is_over (data->fetch))
+    {
+      g_clear_error (&error);
+      read_ids_free (data);
+      return;
+    }
   if (rows == NULL)
     {
       ct_source_fetch_fail (data->fetch, error);
@@ -1359,6 +1544,7 @@ read_ids_next (ReadIds *data)
     {
       g_autoptr(ReadIds) done = data;
 
+      done->fetch->queue = done->queue;
       done->then (done->fetch, done->rows);
       return;
     }
@@ -1382,7 +1568,9 @@ ct_source_fetch_read_ids (CtSourceFetch      *fetch,
 {
   ReadIds *data = g_new0 (ReadIds, 1);
 
+  ct_source_fetch_hold (fetch);
   data->fetch = fetch;
+  data->queue = fetch->queue;
   data->then = then;
   data->model = g_strdup (model);
   data->ids = g_array_ref (ids);
@@ -1395,19 +1583,21 @@ ct_source_fetch_read_ids (CtSourceFetch      *fetch,
 
 typedef struct
 {
-  CtSourceFetch     *fetch;
+  CtSourceFetch     *fetch;   /* held */
   CtSourceFetchFunc  page;
   CtSourceFetchFunc  then;
   char              *model;
   JsonArray         *domain;
   GStrv              fields;
   guint              page_size;
+  guint              queue;
   gint64             last_id;
 } Pages;
 
 static void
 pages_free (Pages *pages)
 {
+  ct_source_fetch_release (pages->fetch);
   g_free (pages->model);
   json_array_unref (pages->domain);
   g_strfreev (pages->fields);
@@ -1431,6 +1621,12 @@ pages_done (GObject      *object,
   guint n;
   gint64 previous;
 
+  if (ct_source_fetch_is_over (fetch))
+    {
+      g_clear_error (&error);
+      return;
+    }
+  fetch->queue = pages->queue;
   if (rows == NULL)
     {
       ct_source_fetch_fail (fetch, error);
@@ -1474,12 +1670,16 @@ pages_done (GObject      *object,
       return;
     }
   /* Ask for the next page first, then digest this one while the server
-   * prepares it: the two sides work at the same time. */
+   * prepares it: the two sides work at the same time. The fetch is held
+   * for the page's digestion: the next page may fail it meanwhile. */
   {
     CtSourceFetchFunc page = pages->page;
 
+    ct_source_fetch_hold (fetch);
     pages_next (g_steal_pointer (&pages));
-    page (fetch, rows);
+    if (!ct_source_fetch_is_over (fetch))
+      page (fetch, rows);
+    ct_source_fetch_release (fetch);
   }
 }
 
@@ -1513,7 +1713,9 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
 {
   Pages *pages = g_new0 (Pages, 1);
 
+  ct_source_fetch_hold (fetch);
   pages->fetch = fetch;
+  pages->queue = fetch->queue;
   pages->page = page;
   pages->then = then;
   pages->model = g_strdup (model);
@@ -1521,6 +1723,115 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
   pages->fields = g_strdupv ((char **)fields);
   pages->page_size = page_size > 0 ? page_size : 2000;
   pages_next (pages);
+}
+
+/* ---- a reconciliation's check, ids only ---- */
+
+typedef struct _Check
+{
+  CtSourceFetchFunc  then;
+  char              *id_field;
+  char              *case_model;
+  GHashTable        *open_ids;   /* gint64 → TRUE: open on the server now */
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_free (check->id_field);
+  g_free (check->case_model);
+  g_hash_table_unref (check->open_ids);
+  g_free (check);
+}
+
+static void
+check_page (CtSourceFetch *fetch,
+            JsonArray     *rows)
+{
+  Check *check = ((FetchState *)fetch)->check;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      gint64 id = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      /* "res_id" is a plain integer; "id" too. */
+      id = ct_source_get_int (json_node_get_object (row), check->id_field);
+      if (id > 0)
+        g_hash_table_add (check->open_ids, g_memdup2 (&id, sizeof id));
+    }
+}
+
+static void
+check_done (CtSourceFetch *fetch,
+            JsonArray     *rows)
+{
+  FetchState *state = (FetchState *)fetch;
+  Check *check = g_steal_pointer (&state->check);
+  g_autoptr(JsonArray) missed = json_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+  g_autofree char *prefix = g_strconcat (check->case_model, ":", NULL);
+
+  /* Held but not open any more (nor read open in this fetch): gone. */
+  g_hash_table_iter_init (&iter, fetch->known);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 id;
+
+      if (!g_str_has_prefix (key, prefix) || !ct_source_parse_key (key, NULL, &id) ||
+          g_hash_table_contains (check->open_ids, &id) || g_hash_table_contains (fetch->open, key))
+        continue;
+      g_hash_table_add (fetch->read, g_strdup (key));
+    }
+  /* Open but held by nobody: a change the cursor missed. */
+  g_hash_table_iter_init (&iter, check->open_ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 id = *(gint64 *)key;
+      g_autofree char *case_key = ct_case_make_key (check->case_model, id);
+
+      if (!g_hash_table_contains (fetch->known, case_key) &&
+          !g_hash_table_contains (fetch->open, case_key))
+        {
+          JsonObject *row = json_object_new ();
+
+          json_object_set_int_member (row, "id", id);
+          json_array_add_object_element (missed, row);
+        }
+    }
+  {
+    CtSourceFetchFunc then = check->then;
+
+    check_free (check);
+    then (fetch, missed);
+  }
+}
+
+void
+ct_source_fetch_check_known (CtSourceFetch      *fetch,
+                             const char         *model,
+                             JsonArray          *domain,
+                             const char         *id_field,
+                             const char         *case_model,
+                             CtSourceFetchFunc   then)
+{
+  FetchState *state = (FetchState *)fetch;
+  Check *check = g_new0 (Check, 1);
+  const char *fields[] = { "id", NULL, NULL };
+
+  g_return_if_fail (fetch->known != NULL && state->check == NULL);
+  check->then = then;
+  check->id_field = g_strdup (id_field);
+  check->case_model = g_strdup (case_model);
+  check->open_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  state->check = check;
+  if (g_strcmp0 (id_field, "id") != 0)
+    fields[1] = id_field;
+  /* Pages as large as a read by ids: {"id": n} is about 15 bytes. */
+  ct_source_fetch_read_pages (fetch, model, domain, fields, 20000, check_page, check_done);
 }
 
 CtActor
@@ -1541,4 +1852,12 @@ ct_source_is_not_visible (CtSource *self)
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
 
   return priv->unavailable != NULL && priv->not_visible;
+}
+
+GHashTable *
+ct_source_get_hidden_models (CtSource *self)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  return priv->hidden;
 }

@@ -79,6 +79,9 @@ struct _CtSourceClass
   gboolean        (*apply_decision_finish) (CtSource             *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+  /* fetch_async handles fetch->known (a reconciliation by ids); without
+   * it a reconciliation reads everything. */
+  gboolean          reconciles_by_id;
 };
 
 GQuark          ct_source_error_quark        (void);
@@ -139,6 +142,17 @@ void            ct_source_fetch_async        (CtSource            *self,
 CtSourceBatch  *ct_source_fetch_finish       (CtSource            *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+
+/* A reconciliation: what changed since @cursor, and which of @known (keys,
+ * the cases the caller holds from this source) are not open any more, read
+ * by id only where the mechanism can (ct_source_fetch_check_known);
+ * otherwise a full read. Finish with ct_source_fetch_finish. */
+void            ct_source_reconcile_async    (CtSource            *self,
+                                              const char          *cursor,
+                                              GHashTable          *known,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 
 /* One case's detail as this source sees it, re-read now: NULL with no
  * error when the record has nothing open here any more. */
@@ -233,6 +247,13 @@ void            ct_source_track_cursor       (char              **cursor,
  * this user (403), rather than not installed. */
 gboolean        ct_source_is_not_visible     (CtSource           *self);
 
+/* The models of this source's queues that the signed-in user may not read
+ * (Odoo answered 403), learnt by the first fetch: model → the groups Odoo
+ * said may read it (nullable). Their queues are skipped: what they would
+ * hold is not visible to this user, which is not the same as none.
+ * (transfer none) */
+GHashTable     *ct_source_get_hidden_models  (CtSource           *self);
+
 /* Whether the requirement of @user_id (res.users id, 0 for nobody) is the
  * signed-in user's: you, someone else, or unknown before connecting. */
 CtActor         ct_source_actor_for_user     (CtSource           *self,
@@ -280,6 +301,7 @@ struct _CtSourceFetch
   GHashTable *open;        /* key → CtCase (owned): what has something open here */
   GHashTable *read;        /* keys read as changed: those not in @open are gone */
   gpointer    data;        /* (nullable) the mechanism's own */
+  GHashTable *known;       /* (nullable) a reconciliation: the keys the caller holds open */
 };
 
 /* The mechanism's continuation: after a read, @rows (unowned) or NULL for
@@ -316,6 +338,28 @@ void            ct_source_fetch_note_read    (CtSourceFetch       *fetch,
                                               gint64               id);
 /* Completes the fetch with what @fetch->open holds. */
 void            ct_source_fetch_return       (CtSourceFetch       *fetch);
+/* Several reads of one fetch may be in flight at once; the first failure
+ * ends the fetch and the others' answers are dropped. A call of the
+ * mechanism's own holds the fetch while it is out and, when it answers,
+ * lets go: ct_source_fetch_release() returns FALSE (and the fetch may be
+ * gone) when the fetch ended meanwhile. Each helper's @then runs with
+ * fetch->queue as it was when the read was asked. */
+void            ct_source_fetch_hold         (CtSourceFetch       *fetch);
+/* A reconciliation's check of one queue: reads the ids of @model's
+ * records matching @domain (@id_field, "id" or a reference such as
+ * "res_id", names the case's record on @case_model), only the ids, page by
+ * page; the keys of fetch->known on @case_model that are missing and not
+ * open in this fetch are noted as read, so they leave. @then gets the open
+ * ids nobody knew (rows of "id"), a change missed, for the mechanism to
+ * read in full. */
+void            ct_source_fetch_check_known  (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              JsonArray           *domain,
+                                              const char          *id_field,
+                                              const char          *case_model,
+                                              CtSourceFetchFunc    then);
+gboolean        ct_source_fetch_release      (CtSourceFetch       *fetch);
+gboolean        ct_source_fetch_is_over      (CtSourceFetch       *fetch);
 void            ct_source_fetch_fail         (CtSourceFetch       *fetch,
                                               GError              *error);
 
