@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ct-notification-policy.h"
 #include "ct-window-live.h"
 #include "ct-window-private.h"
 
@@ -27,6 +28,13 @@ typedef struct
   guint         bus_timeout;  /* a refresh the bus asked for, coalesced */
   guint         n_bus_refreshes;
   GtkWidget    *updates_row;  /* (unowned) in the popover's connection list */
+
+  /* Desktop notifications: one policy per connected session. */
+  CtNotificationPolicy *policy;        /* (owned) (nullable) */
+  CtOdooClient         *policy_client; /* (unowned) only compared */
+  guint                 n_notifications;
+  char                 *last_title;    /* (owned) (nullable) */
+  char                 *last_target;   /* (owned) (nullable) */
 } LiveView;
 
 static LiveView *
@@ -47,6 +55,9 @@ live_view_free (gpointer data)
       ct_odoo_bus_stop (view->bus);
     }
   g_clear_object (&view->bus);
+  g_clear_object (&view->policy);
+  g_free (view->last_title);
+  g_free (view->last_target);
   g_free (view);
 }
 
@@ -130,7 +141,48 @@ ct_window_live_stop (CtWindow *self)
     }
   g_clear_object (&view->bus);
   view->bus_client = NULL;
+  g_clear_object (&view->policy);
+  view->policy_client = NULL;
   update_row (self);
+}
+
+/* New breaches and cases newly waiting for the user, as one summary at
+ * most once a minute (the policy keeps the rest for later); activating it
+ * opens the most urgent case through app.open-case. */
+static void
+notify_news (CtWindow *self)
+{
+  LiveView *view = live_view (self);
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(CtNotificationContent) content = NULL;
+  g_autoptr(GNotification) notification = NULL;
+
+  if (self->client != NULL && ct_odoo_client_get_uid (self->client) != 0 &&
+      view->policy_client != self->client)
+    {
+      g_clear_object (&view->policy);
+      view->policy = ct_notification_policy_new (ct_odoo_client_get_uid (self->client));
+      view->policy_client = self->client;
+      if (self->settings != NULL)
+        g_settings_bind (self->settings, "desktop-notifications", view->policy, "enabled",
+                         G_SETTINGS_BIND_GET);
+    }
+  /* Only what the servers said counts: not a snapshot, not a half read. */
+  if (view->policy == NULL || app == NULL || self->sync == NULL ||
+      ct_sync_get_synced_at (self->sync) == 0 || ct_sync_is_stale (self->sync))
+    return;
+  content = ct_notification_policy_update (view->policy, ct_case_store_get_cases (self->store),
+                                           g_get_real_time () / G_USEC_PER_SEC);
+  if (content == NULL)
+    return;
+  notification = ct_notification_content_to_notification (content, "app.open-case");
+  g_application_send_notification (app, CT_NOTIFICATION_ID, notification);
+  view->n_notifications++;
+  g_free (view->last_title);
+  view->last_title = g_strdup (content->title);
+  g_free (view->last_target);
+  view->last_target = g_strdup (content->target_key);
+  g_debug ("Notified: %s", content->title);
 }
 
 static void
@@ -192,6 +244,7 @@ ct_window_live_update (CtWindow *self)
         start_bus (self);
     }
   update_row (self);
+  notify_news (self);
 }
 
 void
@@ -227,4 +280,18 @@ const char *
 ct_window_live_get_updates_text (CtWindow *self)
 {
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (live_view (self)->updates_row));
+}
+
+guint
+ct_window_live_get_n_notifications (CtWindow    *self,
+                                    const char **title,
+                                    const char **target)
+{
+  LiveView *view = live_view (self);
+
+  if (title != NULL)
+    *title = view->last_title;
+  if (target != NULL)
+    *target = view->last_target;
+  return view->n_notifications;
 }

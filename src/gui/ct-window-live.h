@@ -22,4 +22,9 @@ guint       ct_window_live_get_n_bus_refreshes (CtWindow *self);
 /* "Live from the Odoo bus" or "Polling every 5 min: …", as the popover says it. */
 const char *ct_window_live_get_updates_text (CtWindow *self);
 
+/* Desktop notifications sent, and the last one's title and case. */
+guint       ct_window_live_get_n_notifications (CtWindow    *self,
+                                                const char **title,
+                                                const char **target);
+
 G_END_DECLS

@@ -252,6 +252,213 @@ test_bus_keeps_place (void)
   ct_sim_server_stop (sim);
 }
 
+/* ---- a desktop that shows notifications: org.freedesktop.Notifications ---- */
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "<signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "</interface></node>";
+
+typedef struct
+{
+  GDBusConnection *bus;
+  guint            owner;
+  guint            object;
+  gboolean         owned;
+  guint            n_shown;
+  guint32          last_id;
+  char            *summary;
+  char            *body;
+} Desktop;
+
+static void
+desktop_method_cb (GDBusConnection       *connection,
+                   const char            *sender,
+                   const char            *path,
+                   const char            *interface,
+                   const char            *method,
+                   GVariant              *parameters,
+                   GDBusMethodInvocation *invocation,
+                   gpointer               user_data)
+{
+  Desktop *desktop = user_data;
+
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary, *body;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_free (desktop->summary);
+      desktop->summary = g_strdup (summary);
+      g_free (desktop->body);
+      desktop->body = g_strdup (body);
+      desktop->n_shown++;
+      desktop->last_id = desktop->n_shown;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", desktop->last_id));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_str_equal (method, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(ssss)", "test", "ct", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+desktop_acquired_cb (GDBusConnection *connection,
+                     const char      *name,
+                     gpointer         user_data)
+{
+  ((Desktop *) user_data)->owned = TRUE;
+}
+
+static gboolean
+desktop_owned (gpointer data)
+{
+  return ((Desktop *) data)->owned;
+}
+
+static void
+desktop_start (Desktop *desktop)
+{
+  static const GDBusInterfaceVTable vtable = { desktop_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GError) error = NULL;
+
+  desktop->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  desktop->object = g_dbus_connection_register_object (desktop->bus,
+                                                       "/org/freedesktop/Notifications",
+                                                       info->interfaces[0], &vtable, desktop,
+                                                       NULL, &error);
+  g_assert_no_error (error);
+  desktop->owner = g_bus_own_name_on_connection (desktop->bus, "org.freedesktop.Notifications",
+                                                 G_BUS_NAME_OWNER_FLAGS_NONE, desktop_acquired_cb,
+                                                 NULL, desktop, NULL);
+  g_assert_true (ct_test_gui_wait (desktop_owned, desktop, 5000));
+}
+
+static void
+desktop_stop (Desktop *desktop)
+{
+  g_bus_unown_name (desktop->owner);
+  g_dbus_connection_unregister_object (desktop->bus, desktop->object);
+  g_clear_object (&desktop->bus);
+  g_free (desktop->summary);
+  g_free (desktop->body);
+}
+
+/* The user clicks the notification. */
+static void
+desktop_click (Desktop *desktop)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (desktop->bus, NULL, "/org/freedesktop/Notifications",
+                                 "org.freedesktop.Notifications", "ActionInvoked",
+                                 g_variant_new ("(us)", desktop->last_id, "default"), &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+shown (gpointer data)
+{
+  return ((Desktop *) data)->n_shown > 0;
+}
+
+typedef struct
+{
+  CtCasePage *page;
+  const char *key;
+} OpenCase;
+
+static gboolean
+case_open (gpointer data)
+{
+  OpenCase *open = data;
+  CtCase *c = ct_case_page_get_case (open->page);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (open->page)) && c != NULL &&
+         g_strcmp0 (c->key, open->key) == 0;
+}
+
+/* Time passes on the demo: cases breach. One summary goes to the desktop;
+ * more breaches within the minute wait (the rate limit); switched off in
+ * Preferences, nothing goes; clicking the summary opens its case. */
+static void
+test_notifications (void)
+{
+  CtWindow *window = ct_test_window_open (&the_app);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(CtProfile) profile = ct_profile_new_default ();
+  Desktop desktop = { 0 };
+  CtCaseStore *store;
+  OpenCase open;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *title = NULL;
+  const char *target = NULL;
+  g_autofree char *key = NULL;
+
+  desktop_start (&desktop);
+  g_action_group_activate_action (G_ACTION_GROUP (the_app), "demo", NULL);
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
+  ct_window_update_now (window);
+  /* The first look only learns what is there. */
+  g_assert_cmpuint (ct_window_live_get_n_notifications (window, NULL, NULL), ==, 0);
+  g_test_message ("updates: %s", ct_window_live_get_updates_text (window));
+  g_assert_nonnull (strstr (ct_window_live_get_updates_text (window),
+                            "live updates need a password sign-in"));
+
+  store = ct_window_get_store (window);
+  g_assert_cmpuint (ct_case_store_update_sla (store, profile, now + 2 * 86400), >, 0);
+  g_assert_true (ct_test_gui_wait (shown, &desktop, 10000));
+  g_assert_cmpuint (ct_window_live_get_n_notifications (window, &title, &target), ==, 1);
+  g_test_message ("desktop shows: %s / %s", desktop.summary, desktop.body);
+  g_assert_cmpstr (desktop.summary, ==, title);
+  g_assert_nonnull (strstr (desktop.summary, "new SLA breach"));
+  key = g_strdup (target);
+
+  /* More breaches within the minute: held back. */
+  g_assert_cmpuint (ct_case_store_update_sla (store, profile, now + 5 * 86400), >, 0);
+  ct_test_gui_spin (300);
+  ct_window_update_now (window);
+  ct_test_gui_spin (100);
+  g_assert_cmpuint (ct_window_live_get_n_notifications (window, NULL, NULL), ==, 1);
+  g_assert_cmpuint (desktop.n_shown, ==, 1);
+
+  /* Switched off: nothing, and nothing saved up either. */
+  g_settings_set_boolean (settings, "desktop-notifications", FALSE);
+  g_assert_cmpuint (ct_case_store_update_sla (store, profile, now + 9 * 86400), >, 0);
+  ct_test_gui_spin (300);
+  ct_window_update_now (window);
+  g_assert_cmpuint (ct_window_live_get_n_notifications (window, NULL, NULL), ==, 1);
+  g_settings_set_boolean (settings, "desktop-notifications", TRUE);
+
+  /* Clicking the summary opens its case (app.open-case with its key). */
+  open.page = ct_window_get_case_page (window);
+  open.key = key;
+  desktop_click (&desktop);
+  g_assert_true (ct_test_gui_wait (case_open, &open, 10000));
+
+  ct_case_store_update_sla (store, profile, now);
+  gtk_window_destroy (GTK_WINDOW (window));
+  desktop_stop (&desktop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,6 +468,8 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   g_test_add_func ("/ct/gui/live/bus-keeps-place", test_bus_keeps_place);
+  /* The demo stays on for the rest of the process. */
+  g_test_add_func ("/ct/gui/live/notifications", test_notifications);
 
   {
     int status = g_test_run ();
