@@ -26,6 +26,7 @@ typedef struct
   char               *back_page;     /* (owned) (nullable) the pages child to return to */
   char               *back_title;    /* (owned) (nullable) */
   guint               store_idle;    /* the store changed: look at the open case once */
+  GWeakRef            back_focus;    /* what had the focus when the case opened */
   GCancellable       *quiet;         /* (owned) (nullable) a re-read after a refresh */
 } CaseView;
 
@@ -40,6 +41,7 @@ case_view_free (gpointer data)
   g_clear_object (&view->quiet);
   g_clear_handle_id (&view->store_idle, g_source_remove);
   g_clear_object (&view->reader);
+  g_weak_ref_clear (&view->back_focus);
   g_free (view->key);
   g_free (view->back_page);
   g_free (view->back_title);
@@ -157,12 +159,16 @@ open_case_action (GtkWidget  *widget,
       gtk_widget_activate_action (widget, "win.toast", "s", text);
       return;
     }
-  if (g_strcmp0 (current, "case") != 0)
+  /* Back from a linked incident to its case: the way back stays the
+   * queue (or page) the case was first opened from. */
+  if (g_strcmp0 (current, "case") != 0 &&
+      !(g_strcmp0 (current, "integrations") == 0 && g_strcmp0 (view->key, key) == 0))
     {
       g_free (view->back_page);
       view->back_page = g_strdup (current);
       g_free (view->back_title);
       view->back_title = g_strdup (adw_window_title_get_title (self->window_title));
+      g_weak_ref_set (&view->back_focus, gtk_root_get_focus (GTK_ROOT (self)));
     }
   g_free (view->key);
   view->key = g_strdup (key);
@@ -207,6 +213,14 @@ close_case_action (GtkWidget  *widget,
       adw_window_title_set_title (self->window_title, view->back_title);
       gtk_window_set_title (GTK_WINDOW (self), view->back_title);
     }
+  /* Back where the keyboard was: the row that opened the case. */
+  {
+    g_autoptr(GtkWidget) focus = g_weak_ref_get (&view->back_focus);
+
+    if (focus != NULL && gtk_widget_get_root (focus) == GTK_ROOT (self) &&
+        gtk_widget_is_visible (focus) && gtk_widget_grab_focus (focus))
+      return;
+  }
   if (g_strcmp0 (view->back_page, "queue") == 0)
     gtk_widget_child_focus (GTK_WIDGET (self->queue_page), GTK_DIR_TAB_FORWARD);
 }
@@ -456,6 +470,8 @@ void
 ct_window_case_init (CtWindow *self)
 {
   CaseView *view = g_new0 (CaseView, 1);
+
+  g_weak_ref_init (&view->back_focus, NULL);
 
   view->page = CT_CASE_PAGE (ct_case_page_new ());
   ct_case_page_set_store (view->page, self->store);

@@ -17,6 +17,7 @@
 
 #include "ct-application.h"
 #include "ct-integration-actions.h"
+#include "ct-window-case.h"
 #include "ct-window-integrations.h"
 #include "ct-window-private.h"
 
@@ -34,6 +35,7 @@ typedef struct
   GQueue                details_queue; /* (owned) keys to read, a few at a time */
   guint                 details_in_flight;
   GCancellable         *cancellable;   /* (owned) runs and reads in flight */
+  char                 *back_case;     /* (owned) (nullable) the case an incident was opened from */
 } IntegrationsView;
 
 typedef struct
@@ -72,6 +74,7 @@ integrations_view_free (gpointer data)
   g_clear_object (&view->cancellable);
   g_clear_object (&view->actions);
   g_clear_pointer (&view->details_asked, g_hash_table_unref);
+  g_free (view->back_case);
   g_queue_clear_full (&view->details_queue, g_free);
   g_free (view);
 }
@@ -303,7 +306,14 @@ ct_window_show_incident (CtWindow   *self,
                          const char *key)
 {
   IntegrationsView *view = integrations_view (self);
+  CtCasePage *case_page = ct_window_get_case_page (self);
 
+  /* From a case: Escape (or Alt+Left) goes back to it. */
+  g_free (view->back_case);
+  view->back_case = NULL;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->pages)), "case") == 0 &&
+      ct_case_page_get_case (case_page) != NULL)
+    view->back_case = g_strdup (ct_case_page_get_case (case_page)->key);
   ct_window_show_page (self, "integrations");
   ct_window_integrations_update (self);
   if (!ct_integrations_page_reveal (view->page, key))
@@ -322,6 +332,20 @@ show_incident_action (GtkWidget  *widget,
   ct_window_show_incident (CT_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+static void
+incident_back_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CtWindow *self = CT_WINDOW (widget);
+  IntegrationsView *view = integrations_view (self);
+  g_autofree char *key = g_steal_pointer (&view->back_case);
+
+  if (key != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->pages)), "integrations") == 0)
+    gtk_widget_activate_action (widget, "win.open-case", "s", key);
+}
+
 void
 ct_window_integrations_class_init (GtkWidgetClass *widget_class)
 {
@@ -330,6 +354,7 @@ ct_window_integrations_class_init (GtkWidgetClass *widget_class)
                                    run_integration_action);
   gtk_widget_class_install_action (widget_class, "win.open-incident", "s", open_incident_action);
   gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.incident-back", NULL, incident_back_action);
 }
 
 /* Runs in flight hold the window: end them when the window goes. */

@@ -41,6 +41,10 @@ struct _CtIntegrationsPage
   CtCaseStore *store;        /* (owned) (nullable) the last one shown */
   char        *signature;    /* (owned) (nullable) what the rows say, to skip a rebuild */
   guint        rebuild_timeout; /* details arriving one by one, shown together */
+  char        *pinned;       /* (owned) (nullable) a run asked for, listed even if older */
+  guint        focus_idle;   /* a control takes the focus once it is shown */
+  guint        focus_tries;
+  char        *focus_target; /* (owned) (nullable) its focus id */
 
   /* Template widgets */
   GtkWidget   *empty_page;
@@ -447,10 +451,14 @@ workflow_row (CtIntegrationsPage *self,
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), error_icon (oldest));
   set_focus_id (row, state_key, "row");
 
-  for (guint i = runs->len; i > 0 && runs->len - i < RUNS_SHOWN; i--)
+  for (guint i = runs->len; i > 0; i--)
     {
       CtCase *c = runs->pdata[i - 1];
-      IncidentState *state = ensure_state (self, c->key);
+      IncidentState *state;
+
+      if (runs->len - i >= RUNS_SHOWN && g_strcmp0 (c->key, self->pinned) != 0)
+        continue;
+      state = ensure_state (self, c->key);
 
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), run_row (self, c, row));
       if (state->result != NULL)
@@ -507,7 +515,7 @@ static char *
 make_signature (CtIntegrationsPage *self,
                 GPtrArray          *incidents)
 {
-  GString *s = g_string_new (NULL);
+  GString *s = g_string_new (self->pinned);
 
   for (guint i = 0; i < incidents->len; i++)
     {
@@ -560,6 +568,35 @@ find_focus_id (GtkWidget  *root,
         return found;
     }
   return NULL;
+}
+
+static gboolean
+focus_idle_cb (gpointer data)
+{
+  CtIntegrationsPage *self = data;
+  GtkWidget *target = self->focus_target ? find_focus_id (self->groups_box, self->focus_target)
+                                         : NULL;
+
+  /* A new row (after a rebuild, or inside an expander's revealer) can take
+   * the focus only once it is shown. */
+  if (target != NULL && !gtk_widget_has_focus (target) && self->focus_tries-- > 0 &&
+      !(gtk_widget_get_mapped (target) && gtk_widget_grab_focus (target)))
+    return G_SOURCE_CONTINUE;
+  self->focus_idle = 0;
+  g_clear_pointer (&self->focus_target, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+/* Gives the control with focus id @id the focus as soon as it can take it. */
+static void
+focus_soon (CtIntegrationsPage *self,
+            const char         *id)
+{
+  g_free (self->focus_target);
+  self->focus_target = g_strdup (id);
+  self->focus_tries = 40;
+  if (self->focus_idle == 0)
+    self->focus_idle = g_timeout_add (25, focus_idle_cb, self);
 }
 
 static void
@@ -656,8 +693,8 @@ rebuild (CtIntegrationsPage *self)
               again = find_focus_id (self->groups_box, focus);
             }
         }
-      if (again != NULL)
-        gtk_widget_grab_focus (again);
+      if (again != NULL && !(gtk_widget_get_mapped (again) && gtk_widget_grab_focus (again)))
+        focus_soon (self, g_object_get_data (G_OBJECT (again), FOCUS_ID));
     }
 }
 
@@ -843,13 +880,25 @@ ct_integrations_page_reveal (CtIntegrationsPage *self,
 
   g_return_val_if_fail (CT_IS_INTEGRATIONS_PAGE (self), FALSE);
 
+  /* An older run than the page lists is listed while it is asked for. */
+  if (g_strcmp0 (self->pinned, key) != 0)
+    {
+      g_free (self->pinned);
+      self->pinned = g_strdup (key);
+      rebuild (self);
+    }
   row = g_hash_table_lookup (self->rows, key);
   if (row == NULL)
     return FALSE;
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (g_object_get_data (G_OBJECT (row),
                                                                       "ct-expander")), TRUE);
   /* The viewport scrolls the focused row into view. */
-  gtk_widget_grab_focus (row);
+  {
+    g_autofree char *id = g_strconcat (key, "|row", NULL);
+
+    if (!(gtk_widget_get_mapped (row) && gtk_widget_grab_focus (row)))
+      focus_soon (self, id);
+  }
   return TRUE;
 }
 
@@ -859,6 +908,7 @@ ct_integrations_page_dispose (GObject *object)
   CtIntegrationsPage *self = CT_INTEGRATIONS_PAGE (object);
 
   g_clear_handle_id (&self->rebuild_timeout, g_source_remove);
+  g_clear_handle_id (&self->focus_idle, g_source_remove);
   g_hash_table_remove_all (self->rows);
   gtk_widget_dispose_template (GTK_WIDGET (self), CT_TYPE_INTEGRATIONS_PAGE);
   g_clear_object (&self->store);
@@ -873,6 +923,8 @@ ct_integrations_page_finalize (GObject *object)
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->rows);
   g_free (self->signature);
+  g_free (self->pinned);
+  g_free (self->focus_target);
   G_OBJECT_CLASS (ct_integrations_page_parent_class)->finalize (object);
 }
 
@@ -898,6 +950,15 @@ ct_integrations_page_class_init (CtIntegrationsPageClass *klass)
 static void
 ct_integrations_page_init (CtIntegrationsPage *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  /* Back to the case an incident was opened from, as on the case page. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_Left,
+                                                                           GDK_ALT_MASK)),
+                      gtk_named_action_new ("win.incident-back")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, incident_state_free);
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
