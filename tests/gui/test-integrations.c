@@ -363,6 +363,89 @@ test_manager_refusal_and_failure (void)
   ct_sim_server_stop (sim);
 }
 
+static gboolean
+has_source (CtCase       *c,
+            CtSourceKind  kind)
+{
+  for (guint i = 0; i < c->requirements->len; i++)
+    if (((CtRequirement *) c->requirements->pdata[i])->source == kind)
+      return TRUE;
+  return FALSE;
+}
+
+/* The pictures for data/screenshots: a case under tier and double
+ * validation with anomalies, the incident holding it up, the page. */
+static void
+test_screenshots (void)
+{
+  CtWindow *window = ct_test_window_open (&the_app);
+  CtIntegrationsPage *page = ct_window_get_integrations_page (window);
+  CtCasePage *case_page = ct_window_get_case_page (window);
+  GPtrArray *cases;
+  CtCase *pick = NULL;
+  g_autofree char *png = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1270, 850);
+  if (!ct_application_get_demo (the_app))
+    g_action_group_activate_action (G_ACTION_GROUP (the_app), "demo", NULL);
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
+  ct_window_update_now (window);
+  cases = ct_case_store_get_cases (ct_window_get_store (window));
+  for (guint pass = 0; pass < 2 && pick == NULL; pass++)
+    for (guint i = 0; i < cases->len && pick == NULL; i++)
+      {
+        CtCase *c = cases->pdata[i];
+
+        if (c->kind == CT_CASE_KIND_APPROVAL && has_source (c, CT_SOURCE_KIND_TIER_VALIDATION) &&
+            has_source (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION) &&
+            (pass == 1 || (c->anomalies != NULL && c->anomalies->len > 0)))
+          pick = c;
+      }
+  for (guint i = 0, n = 0; i < cases->len && n < 8; i++)
+    {
+      CtCase *c = cases->pdata[i];
+
+      if (c->anomalies != NULL && c->anomalies->len > 0)
+        {
+          n++;
+          g_test_message ("anomalies on %s (tier %d, double validation %d, priority %.0f)", c->key,
+                          has_source (c, CT_SOURCE_KIND_TIER_VALIDATION),
+                          has_source (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION), c->priority);
+        }
+    }
+  g_assert_nonnull (pick);
+  g_test_message ("screenshot case %s, %u anomalies", pick->key,
+                  pick->anomalies ? pick->anomalies->len : 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-case", "s", pick->key);
+  g_assert_true (ct_test_gui_wait (case_read, case_page, 20000));
+  png = ct_test_gui_render_both (GTK_WIDGET (window), "shot-case");
+
+  /* The page as it opens, then an incident that holds a case up, expanded. */
+  ct_window_show_page (window, "integrations");
+  ct_test_gui_wait_painted (GTK_WIDGET (window));
+  g_free (png);
+  png = ct_test_gui_render_both (GTK_WIDGET (window), "shot-integrations");
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+
+      if (c->kind == CT_CASE_KIND_INCIDENT && c->linked_keys != NULL && c->linked_keys->len > 0 &&
+          g_str_equal (c->model, "n8n.execution") &&
+          ct_case_store_lookup (ct_window_get_store (window), c->linked_keys->pdata[0]) != NULL)
+        {
+          Waiting w = { page, c->key };
+
+          ct_window_show_incident (window, c->key);
+          ct_test_gui_wait (details_shown, &w, 10000);
+          break;
+        }
+    }
+  ct_test_gui_spin (200);
+  g_free (png);
+  png = ct_test_gui_render_both (GTK_WIDGET (window), "shot-incident");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -375,6 +458,7 @@ main (int   argc,
                    test_manager_refusal_and_failure);
   /* The demo stays on for the rest of the process. */
   g_test_add_func ("/ct/gui/integrations/demo-retry", test_demo_retry);
+  g_test_add_func ("/ct/gui/integrations/screenshots", test_screenshots);
 
   {
     int status = g_test_run ();

@@ -183,7 +183,7 @@ fill_header (CtCasePage *self,
     g_string_append_printf (facts, _("Requested by %s"), c->requester);
   if (c->requested_at > 0)
     {
-      requested = format_time (c->requested_at);
+      requested = g_strstrip (format_time (c->requested_at));
       age = ct_format_duration_short (c->sla.elapsed_seconds > 0 ? c->sla.elapsed_seconds
                                       : MAX (0, g_get_real_time () / G_USEC_PER_SEC - c->requested_at));
       if (facts->len > 0)
