@@ -426,3 +426,12 @@ ct_application_dup_demo_url (CtApplication *self)
 
   return self->sim != NULL ? ct_sim_server_dup_url (self->sim) : NULL;
 }
+
+/* The running demo backend (for tests that inject faults), or NULL. */
+CtSimServer *
+ct_application_get_demo_sim (CtApplication *self)
+{
+  g_return_val_if_fail (CT_IS_APPLICATION (self), NULL);
+
+  return self->sim;
+}

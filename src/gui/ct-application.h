@@ -19,6 +19,7 @@ GSettings     *ct_application_get_settings       (CtApplication *self);
 gboolean       ct_application_get_demo           (CtApplication *self);
 gboolean       ct_application_get_demo_available (CtApplication *self);
 char          *ct_application_dup_demo_url       (CtApplication *self);
+struct _CtSimServer *ct_application_get_demo_sim (CtApplication *self);
 CtConnection  *ct_application_dup_demo_connection (CtApplication *self);
 char          *ct_application_dup_demo_secret    (CtApplication *self);
 char          *ct_application_dup_demo_n8n_key   (CtApplication *self);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ct-window-case.h"
+#include "ct-window-decisions.h"
 #include "ct-window-private.h"
 
 typedef struct
@@ -131,6 +132,7 @@ start_read (CtWindow *self,
   g_cancellable_cancel (view->quiet);
   g_clear_object (&view->quiet);
   ct_case_page_show_loading (view->page, c, amount);
+  ct_window_decisions_update (self);
   if (reader == NULL)
     {
       ct_case_page_set_error (view->page, self->connect_error ? self->connect_error

@@ -54,6 +54,7 @@ struct _CtWindow
   GtkWidget            *info_bar;
   GtkWidget            *info_label;
   AdwLeaflet           *leaflet;
+  GtkWidget            *refresh_button;
   GtkWidget            *n8n_row;
   CtOverviewPage       *overview_page;
   GtkWidget            *pages;

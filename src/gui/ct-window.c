@@ -15,6 +15,7 @@
 #include "ct-window-case.h"
 #include "ct-window-integrations.h"
 #include "ct-window-live.h"
+#include "ct-window-decisions.h"
 #include "ct-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CtWindow, ct_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -176,6 +177,26 @@ format_age (gint64 seconds)
                                        (int) (seconds / 3600)), (int) (seconds / 3600));
 }
 
+/* Whether some, but not all, of the sources there for this user failed at
+ * their last refresh: the window is then current, except for them. */
+static gboolean
+some_sources_failed (CtSync *sync)
+{
+  guint available = 0, failed = 0;
+
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    {
+      const CtSourceHealth *health = ct_sync_get_health (sync, i);
+
+      if (!health->available)
+        continue;
+      available++;
+      if (health->failures > 0)
+        failed++;
+    }
+  return failed > 0 && failed < available;
+}
+
 static void
 update_subtitle (CtWindow *self)
 {
@@ -187,6 +208,15 @@ update_subtitle (CtWindow *self)
   if (synced == 0)
     subtitle = g_strdup (self->refreshing || self->connect_error == NULL ? (db ? db : "")
                                                                          : _("offline"));
+  else if (some_sources_failed (self->sync))
+    {
+      /* Only some sources failed: the bar above the page says which. */
+      g_autofree char *age = format_age (MAX (0, now - synced));
+
+      g_autofree char *partly = g_strdup_printf (_("%s, some sources failed"), age);
+
+      subtitle = db ? g_strdup_printf ("%s · %s", db, partly) : g_steal_pointer (&partly);
+    }
   else if (ct_sync_is_stale (self->sync))
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (synced);
@@ -333,6 +363,7 @@ update_all (CtWindow *self)
   ct_queue_page_update (self->queue_page);
   ct_window_integrations_update (self);
   ct_window_live_update (self);
+  ct_window_decisions_update (self);
 }
 
 static gboolean
@@ -865,6 +896,7 @@ ct_window_class_init (CtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtWindow, info_bar);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, info_label);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CtWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, n8n_row);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CtWindow, pages);
@@ -882,12 +914,17 @@ ct_window_class_init (CtWindowClass *klass)
   ct_window_class_add_actions (widget_class);
   ct_window_case_class_init (widget_class);
   ct_window_integrations_class_init (widget_class);
+  ct_window_decisions_class_init (widget_class);
 }
 
 static void
 ct_window_init (CtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Folded (360 px), the title needs the room: Refresh stays in the
+   * primary menu and on Ctrl+R. */
+  g_object_bind_property (self->leaflet, "folded",
+                          self->refresh_button, "visible", G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
   self->profile = ct_profile_new_default ();
   self->store = ct_case_store_new ();
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self,
@@ -897,6 +934,7 @@ ct_window_init (CtWindow *self)
   ct_window_case_init (self);
   ct_window_integrations_init (self);
   ct_window_live_init (self);
+  ct_window_decisions_init (self);
   gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
                            GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));
   self->clock_timeout = g_timeout_add_seconds (60, clock_cb, self);

@@ -31,6 +31,10 @@
 
 #define ACTIVITY_APPROVAL 6
 #define CURRENCY_EUR      2
+/* The companies' purchase double-validation threshold: the same 5 000 as the
+ * default profile's "po-amount" reason and the recorded server, so the
+ * reason a case shows and the rule that made it wait agree. */
+#define DOUBLE_VALIDATION_AMOUNT 5000
 
 typedef enum
 {
@@ -790,7 +794,8 @@ make_case (Gen    *g,
       /* Orders under tier review sit in "to approve" like on the real server,
        * so many are pending through both mechanisms at once. */
       row = new_purchase (g, t, mech == MECH_DOUBLE_VALIDATION || mech == MECH_TIER ? "to approve" : "draft",
-                          mech == MECH_DOUBLE_VALIDATION || mech == MECH_TIER ? 10000 : 2000, 60000);
+                          mech == MECH_DOUBLE_VALIDATION || mech == MECH_TIER ? DOUBLE_VALIDATION_AMOUNT : 2000,
+                          60000);
       if (index % 83 == 0)
         add_link (g, "purchase.order", ct_sim_model_row_id (g->purchases, row),
                   ct_sim_model_get_str (g->purchases, row, "name"));
@@ -949,6 +954,48 @@ make_case (Gen    *g,
     }
 }
 
+/* What a food, drug and household distributor stocks: per category (in the
+ * order of add_master_data()'s categories), under a few house and supplier
+ * brands. Product @i is in category i % 8. */
+static const char *
+product_name (Gen   *g,
+              guint  i)
+{
+  static const char *const names[][10] = {
+    { "Sparkling Mineral Water 1.5 L", "Still Spring Water 500 ml", "Orange Juice 1 L", "Apple Juice 1 L",
+      "Cola 330 ml Can", "Peach Iced Tea 1.5 L", "Tonic Water 200 ml", "Energy Drink 250 ml Can",
+      "Ginger Ale 330 ml", "Cloudy Lemonade 1 L" },
+    { "Whole Milk 1 L", "Semi-Skimmed Milk 1 L", "Greek Yogurt 500 g", "Unsalted Butter 250 g",
+      "Aged Gouda 1 kg", "Mozzarella 125 g", "Cream Cheese 200 g", "Crème Fraîche 200 ml",
+      "Mature Cheddar 400 g", "Kefir 500 ml" },
+    { "Garden Peas 1 kg", "Margherita Pizza 400 g", "Vanilla Ice Cream 1 L", "Fish Fingers 450 g",
+      "Straight-Cut Fries 2.5 kg", "Leaf Spinach 750 g", "Chicken Nuggets 1 kg", "Mixed Berries 500 g",
+      "Puff Pastry 1 kg", "Cooked Prawns 500 g" },
+    { "Paracetamol 500 mg, 20 Tablets", "Ibuprofen 400 mg, 24 Tablets", "Vitamin C 1000 mg, 30 Tablets",
+      "Hand Sanitiser 500 ml", "Fabric Plasters, 40 Pieces", "Saline Nasal Spray 20 ml",
+      "Antiseptic Cream 30 g", "Hay Fever Relief, 14 Tablets", "Throat Lozenges, 24 Pieces",
+      "Digital Thermometer" },
+    { "USB-C Charger 65 W", "Bluetooth Headphones", "LED Bulb E27 9 W", "AA Alkaline Batteries, 8 Pack",
+      "Power Bank 10 000 mAh", "HDMI Cable 2 m", "Smart Plug", "Wireless Mouse", "Kettle 1.7 L",
+      "Extension Lead, 4 Sockets" },
+    { "Dishwasher Tablets, 40 Pack", "Laundry Liquid 2 L", "Kitchen Towel, 4 Rolls", "Toilet Tissue, 9 Rolls",
+      "Bin Bags 60 L, 20 Pack", "All-Purpose Cleaner 750 ml", "Washing-Up Liquid 500 ml",
+      "Scrub Sponges, 10 Pack", "Aluminium Foil 30 m", "Fabric Conditioner 1.5 L" },
+    { "Rolling Tobacco 50 g", "Rolling Papers, 50 Booklets", "Filter Tips, 200 Pack", "Cigarillos, 10 Pack",
+      "Pipe Tobacco 40 g", "Cigars, 5 Pack", "Refillable Lighter", "Nicotine Patches, 7 Pack",
+      "Nicotine Gum, 30 Pieces", "Cigarette Tubes, 200 Pack" },
+    { "London Dry Gin 70 cl", "Scotch Whisky 12 Year Old 70 cl", "Vodka 1 L", "Dark Rum 70 cl",
+      "Cognac VS 70 cl", "Tequila Blanco 70 cl", "Limoncello 50 cl", "Irish Cream Liqueur 70 cl",
+      "Calvados 70 cl", "Triple Sec 50 cl" },
+  };
+  static const char *const brands[] = { "Northwind", "Alpenhof", "Bella Casa", "Coastline", "Evergreen",
+                                        "Fjordland", "Golden Valley", "Harvest Moon" };
+  guint j = i / G_N_ELEMENTS (names);
+
+  return fmt (g, "%s %s", brands[(j / G_N_ELEMENTS (names[0])) % G_N_ELEMENTS (brands)],
+              names[i % G_N_ELEMENTS (names)][j % G_N_ELEMENTS (names[0])]);
+}
+
 static void
 add_master_data (Gen *g)
 {
@@ -979,10 +1026,10 @@ add_master_data (Gen *g)
       ct_sim_model_set_int (companies, row, "currency_id", CURRENCY_EUR);
       ct_sim_model_set_str (companies, row, "x_ct_region", regions[i]);
       ct_sim_model_set_str (companies, row, "po_double_validation", "two_step");
-      ct_sim_model_set_float (companies, row, "po_double_validation_amount", 10000);
+      ct_sim_model_set_float (companies, row, "po_double_validation_amount", DOUBLE_VALIDATION_AMOUNT);
     }
   ct_sim_model_lookup (companies, 1, &row);
-  ct_sim_model_set_float (companies, row, "po_double_validation_amount", 10000);
+  ct_sim_model_set_float (companies, row, "po_double_validation_amount", DOUBLE_VALIDATION_AMOUNT);
   for (guint i = 0; i < G_N_ELEMENTS (warehouses); i++)
     {
       row = ct_sim_model_new_row (g->warehouses, i + 1);
@@ -1050,7 +1097,7 @@ add_master_data (Gen *g)
       guint cat = i % G_N_ELEMENTS (categories);
 
       row = ct_sim_model_new_row (g->products, i + 1);
-      ct_sim_model_set_str (g->products, row, "name", fmt (g, "Item %05u", i + 1));
+      ct_sim_model_set_str (g->products, row, "name", product_name (g, i));
       ct_sim_model_set_str (g->products, row, "default_code", fmt (g, "SKU-%05u", i + 1));
       ct_sim_model_set_int (g->products, row, "categ_id", cat + 1);
       ct_sim_model_set_float (g->products, row, "list_price", money (g, 2, 1500));
@@ -1259,7 +1306,8 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
   {
     static const struct { gint64 uid; const char *login; const char *name; const char *groups; } users[] = {
       { UID_ADMIN, "admin", "Ada Moreau",
-        "base.group_user,base.group_system,base.group_partner_manager,purchase.group_purchase_user,"
+        "base.group_user,base.group_system,base.group_erp_manager,base.group_partner_manager,"
+        "account.group_account_manager,purchase.group_purchase_user,"
         "purchase.group_purchase_manager,stock.group_stock_user,stock.group_stock_manager,"
         "sales_team.group_sale_salesman,sales_team.group_sale_manager,account.group_account_invoice,"
         "queue_job.group_queue_job_manager,approvals.group_approval_user" },

@@ -368,7 +368,7 @@ static const WorkflowDef generated_workflows[] = {
         "{\"method\":\"POST\",\"url\":\"={{ $env.ODOO_URL }}/json/2/sale.order/"
         "action_release_credit_hold\",\"options\":{}}" },
     }, .n_nodes = 5,
-    .status_weights = { 600, 300, 0, 0, 50, 50 },
+    .status_weights = { 930, 60, 0, 0, 10, 0 },
     .errors = {
       { ERROR_HTTP, 2, NULL,
         "The connection timed out, consider setting the 'Retry on Fail' option in the node "
@@ -395,7 +395,7 @@ static const WorkflowDef generated_workflows[] = {
         "{\"method\":\"POST\",\"url\":\"={{ $env.ODOO_URL }}/json/2/stock.picking/write\","
         "\"options\":{}}" },
     }, .n_nodes = 4,
-    .status_weights = { 650, 300, 0, 0, 50, 0 },
+    .status_weights = { 935, 55, 0, 0, 10, 0 },
     .errors = {
       { ERROR_HTTP, 2, NULL, "Bad gateway - the service failed to handle your request", 0,
         "502", "502 Bad Gateway from api-eu.dhl.com",
@@ -420,7 +420,7 @@ static const WorkflowDef generated_workflows[] = {
         "{\"method\":\"POST\",\"url\":\"={{ $env.ODOO_URL }}/json/2/sale.order/create\","
         "\"options\":{}}" },
     }, .n_nodes = 4,
-    .status_weights = { 700, 250, 50, 0, 0, 0 },
+    .status_weights = { 895, 55, 50, 0, 0, 0 },
     .errors = {
       { ERROR_CODE, 2, "TypeError", "Cannot read properties of undefined (reading 'map')", 1 },
       { ERROR_HTTP, 3, NULL,
@@ -445,7 +445,7 @@ static const WorkflowDef generated_workflows[] = {
         "{\"method\":\"POST\",\"url\":\"https://api.powerbi.com/v1.0/myorg/datasets\","
         "\"options\":{}}" },
     }, .n_nodes = 4,
-    .status_weights = { 700, 100, 100, 0, 100, 0 },
+    .status_weights = { 860, 40, 80, 0, 20, 0 },
     .errors = {
       { ERROR_HTTP, 3, NULL, "Authorization failed - please check your credentials", 0, "401",
         "Access token has expired", "{\"error\":{\"code\":\"TokenExpired\",\"message\":\"Access token has expired\"}}" },
@@ -466,7 +466,7 @@ static const WorkflowDef generated_workflows[] = {
         "{\"jsCode\":\"const r = $json.body;\\nif (!r.token) throw new Error('approval token "
         "expired');\\nreturn [{ json: r }];\"}" },
     }, .n_nodes = 4, .wait_node = 2, .wait_forever = TRUE,
-    .status_weights = { 400, 100, 0, 400, 0, 100 },
+    .status_weights = { 905, 25, 0, 50, 0, 20 },
     .errors = {
       { ERROR_CODE, 3, "Error", "approval token expired", 2 },
     }, .n_errors = 1, .retry_success_permille = 400, .link_model = "purchase.order",
@@ -2463,7 +2463,9 @@ load_generated (CtSimN8n *self)
   Workflow *workflows[G_N_ELEMENTS (generated_workflows)];
   const char *error_workflow_id = NULL;
   gint64 now = self->now_ms != 0 ? self->now_ms : g_get_real_time () / 1000;
-  guint n_executions = MAX (self->n_cases, 12);
+  /* A week of runs: one per case up to 400 (a mid-sized distributor's
+   * integrations run about 60 times a day), at least 12. */
+  guint n_executions = CLAMP (self->n_cases, 12, 400);
   guint total_weight = 0;
   g_autoptr(GArray) starts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_executions);
   Execution *pending_retry_of = NULL;

@@ -26,7 +26,9 @@ static const GroupDef groups[] = {
   { 1, "base.group_user", "Role / User" },
   { 2, "base.group_system", "Role / Administrator" },
   { 3, "base.group_partner_manager", "Contact Creation" },
+  { 4, "base.group_erp_manager", "Administration / Access Rights" },
   { 20, "account.group_account_invoice", "Accounting / Invoicing" },
+  { 21, "account.group_account_manager", "Accounting / Administrator" },
   { 30, "sales_team.group_sale_salesman", "Sales / User: Own Documents Only" },
   { 31, "sales_team.group_sale_manager", "Sales / Administrator" },
   { 40, "stock.group_stock_user", "Inventory / User" },
@@ -41,15 +43,27 @@ void
 ct_sim_dataset_add_groups (CtSimDb *db)
 {
   CtSimModel *m = ct_sim_db_get_model (db, "res.groups");
+  CtSimModel *data = ct_sim_db_get_model (db, "ir.model.data");
 
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
     {
       guint row = ct_sim_model_new_row (m, groups[i].id);
       const char *slash = strchr (groups[i].name, '/');
+      const char *dot = strchr (groups[i].xmlid, '.');
+      g_autofree char *module = g_strndup (groups[i].xmlid, dot - groups[i].xmlid);
 
       ct_sim_model_set_str (m, row, "name", slash != NULL ? slash + 2 : groups[i].name);
       ct_sim_model_set_str (m, row, "full_name", groups[i].name);
       ct_sim_model_set_str (m, row, "x_ct_xmlid", groups[i].xmlid);
+
+      /* The external id, as Odoo resolves env.ref(): module, name, model, res_id. */
+      row = ct_sim_model_new_row (data, 0);
+      ct_sim_model_set_str (data, row, "module", module);
+      ct_sim_model_set_str (data, row, "name", dot + 1);
+      ct_sim_model_set_str (data, row, "complete_name", groups[i].xmlid);
+      ct_sim_model_set_str (data, row, "model", "res.groups");
+      ct_sim_model_set_int (data, row, "res_id", groups[i].id);
+      ct_sim_model_set_int (data, row, "noupdate", 0);
     }
 }
 

@@ -205,6 +205,13 @@ ct_sim_schema_build (CtSimDb  *db,
            "transient|boolean|Transient Model||;modules|char|In Apps||Rc");
   ct_sim_model_set_access (m, "base.group_erp_manager,base.group_system", NULL,
                            "\t- Access Rights");
+  /* External ids: every employee reads them (base.access_ir_model_data_group_user
+   * grants read to base.group_user), only the system group writes. */
+  m = add (db, "ir.model.data", "Model Data",
+           "name|char|External Identifier||r;complete_name|char|Complete ID||Rc;"
+           "module|char|Module||r;model|char|Model Name||r;"
+           "res_id|many2one_reference|Record ID||;noupdate|boolean|Non Updatable||");
+  ct_sim_model_set_access (m, NULL, "base.group_system", "\t- Role / Administrator");
   m = add (db, "ir.model.fields", "Fields",
            "name|char|Field Name||r;model|char|Model Name||r;model_id|many2one|Model|ir.model|;"
            "field_description|char|Field Label||r;ttype|char|Field Type||r");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ct-anomaly.h"
+#include "ct-case-filter.h"
 #include "ct-case.h"
 #include "ct-priority.h"
 
@@ -501,12 +502,18 @@ test_user_can_act (void)
     CT_ACTOR_SOMEONE_ELSE;
   g_assert_false (ct_case_user_can_act (c));
   g_assert_true (ct_case_waits_for_others (c));
+  /* My Queue: not while someone else must act, even with the user's id on it. */
+  c->status = CT_CASE_STATUS_PENDING;
+  ((CtRequirement *) c->requirements->pdata[0])->approver_id = 7;
+  g_assert_false (ct_case_in_scope (c, CT_CASE_SCOPE_MINE, 7));
 
   ct_case_add_requirement (other, CT_SOURCE_KIND_TIER_VALIDATION, "tier.review:3", 7,
                            "Paula Purchaser", CT_APPROVER_STATE_PENDING, 1)->actor = CT_ACTOR_YOU;
   ct_case_merge (c, other);
   g_assert_true (ct_case_user_can_act (c));
   g_assert_false (ct_case_waits_for_others (c));
+  c->status = CT_CASE_STATUS_PENDING;
+  g_assert_true (ct_case_in_scope (c, CT_CASE_SCOPE_MINE, 0));
 
   bytes = ct_case_serialize (c);
   back = ct_case_deserialize (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));

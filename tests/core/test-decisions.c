@@ -22,8 +22,18 @@ typedef struct
   CtDecisions *decisions;     /* as admin */
 } DFixture;
 
+/* The default profile with @target in place of the standard chain's
+ * first level, or with every chain by login when @target is NULL. */
+static CtProfile *profile_with_target (const char *target);
+
 static CtProfile *
 profile_with_chain (void)
+{
+  return profile_with_target (NULL);
+}
+
+static CtProfile *
+profile_with_target (const char *target)
 {
   g_autoptr(GBytes) bytes = g_resources_lookup_data ("/com/sysgenpro/ControlTower/core/profiles/default.json",
                                                      0, NULL);
@@ -36,8 +46,8 @@ profile_with_chain (void)
   g_assert_nonnull (bytes);
   root = json_from_string (g_bytes_get_data (bytes, NULL), &error);
   g_assert_no_error (error);
-  /* Every chain by login: the simulator has no ir.model.data to resolve
-   * group xmlids. */
+  /* Every chain by login, so the levels name known users; the default
+   * profile's group targets are resolved in escalate-to-group. */
   chains = json_object_get_array_member (json_node_get_object (root), "escalations");
   for (guint i = 0; i < json_array_get_length (chains); i++)
     {
@@ -48,6 +58,13 @@ profile_with_chain (void)
         {
           JsonArray *targets = json_array_new ();
 
+          if (target != NULL)
+            {
+              json_array_add_string_element (targets, l == 0 ? target : "user:demo");
+              json_object_set_array_member (json_array_get_object_element (levels, l), "targets",
+                                            targets);
+              continue;
+            }
           json_array_add_string_element (targets, l == 0 ? "user:purchaser" : "user:demo");
           json_object_set_array_member (json_array_get_object_element (levels, l), "targets",
                                         targets);
@@ -546,6 +563,28 @@ test_revise (DFixture      *d,
   g_assert_cmpint (g_array_index (c->pauses, CtPeriod, c->pauses->len - 1).end, ==, 0);
   g_clear_object (&result);
 
+  /* A refresh shows it so too: the source reads it as pending, the sync
+   * marks it from the journal, with its SLA clock paused. */
+  {
+    g_autoptr(CtCaseStore) store = ct_case_store_new ();
+    g_autoptr(CtSync) sync = ct_sync_new (d->fx.profile, store);
+    CtCase *shown;
+
+    ct_sync_add_default_sources (sync, d->fx.client, d->fx.n8n, d->fx.url,
+                                 ct_sim_server_get_n8n_api_key (d->fx.sim));
+    ct_sync_set_journal (sync, d->journal);
+    ct_sync_refresh_async (sync, TRUE, NULL, store_result, &result);
+    wait_for (&result);
+    g_assert_true (ct_sync_refresh_finish (sync, result, &error));
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    shown = ct_case_store_lookup (store, "purchase.order:102");
+    g_assert_nonnull (shown);
+    g_assert_cmpint (shown->status, ==, CT_CASE_STATUS_AWAITING_REVISION);
+    g_assert_cmpint (g_array_index (shown->pauses, CtPeriod, shown->pauses->len - 1).end, ==, 0);
+    ct_sync_stop (sync);
+  }
+
   /* … until the requester changes the record (write_date has whole seconds). */
   g_usleep (1100 * 1000);
   purchaser = fixture_connect (&d->fx, "purchaser");
@@ -651,6 +690,48 @@ test_escalate (DFixture      *d,
   g_clear_pointer (&activity, json_object_unref);
   activity = activity_of (d, r2);
   g_assert_cmpint (ct_source_m2o_id (activity, "user_id"), ==, 5);
+}
+
+/* Chains name groups by external id: resolved through ir.model.data,
+ * which every employee may read, to the group's internal users other than
+ * the one deciding. */
+static void
+test_escalate_to_group (DFixture      *d,
+                        gconstpointer  data)
+{
+  g_autoptr(CtProfile) profile = profile_with_target ("group:purchase.group_purchase_user");
+  g_autoptr(CtDecisions) decisions = ct_decisions_new (d->fx.client, profile, d->journal, NULL,
+                                                       "admin");
+  g_autoptr(CtProfile) managers = ct_profile_new_default ();
+  g_autoptr(CtDecisions) as_manager = NULL;
+  g_autoptr(CtCase) c = read_case (d, d->fx.client, "purchase.order:104");
+  CtDecisionRequest request = { CT_DECISION_ESCALATE, .comment = "Over the buyer limit" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtDecisionResult) r = NULL;
+  g_autoptr(JsonObject) activity = NULL;
+
+  ct_sim_server_reset_counts (d->fx.sim);
+  r = decide (decisions, c, &request, &error);
+  g_assert_no_error (error);
+  g_assert_true (r->verified);
+  g_assert_cmpuint (r->escalation_level, ==, 1);
+  g_assert_cmpuint (ct_sim_server_count_requests (d->fx.sim, "/json/2/ir.model.data/search_read"),
+                    ==, 1);
+  activity = activity_of (d, r);
+  /* Purchase users: admin, who decides, and Paula Purchaser. */
+  g_assert_cmpint (ct_source_m2o_id (activity, "user_id"), ==, 7);
+  g_assert_cmpstr (r->target, ==, "Paula Purchaser");
+  assert_note (d->fx.client, r, "escalate", "Over the buyer limit");
+
+  /* The default chain's purchase managers are admin alone on the
+   * recorded server: nobody else to escalate to, and nothing is sent. */
+  g_clear_pointer (&r, ct_decision_result_free);
+  as_manager = ct_decisions_new (d->fx.client, managers, d->journal, NULL, "admin");
+  ct_sim_server_reset_counts (d->fx.sim);
+  r = decide (as_manager, c, &request, &error);
+  g_assert_null (r);
+  g_assert_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_INVALID);
+  g_assert_cmpuint (ct_sim_server_count_requests (d->fx.sim, "/json/2/mail.activity/create"), ==, 0);
 }
 
 static void
@@ -1111,6 +1192,7 @@ main (int    argc,
   ADD ("/ct/core/decisions/revise", test_revise);
   ADD ("/ct/core/decisions/approve-with-conditions", test_approve_with_conditions);
   ADD ("/ct/core/decisions/escalate", test_escalate);
+  ADD ("/ct/core/decisions/escalate-to-group", test_escalate_to_group);
   ADD ("/ct/core/decisions/delegate", test_delegate);
   ADD ("/ct/core/decisions/conflict/decided-meanwhile", test_conflict_decided_meanwhile);
   ADD ("/ct/core/decisions/conflict/reassigned", test_conflict_reassigned);

@@ -191,6 +191,42 @@ test_retries (Fixture       *fx,
   g_assert_nonnull (find_workflow (third, INVENTORY));
 }
 
+/* Many new failures since the last fetch: listed again with their data, a
+ * page at a time, not read one by one. One run retried eight times, each
+ * retry failing again, is still one failure, with nine attempts. */
+static void
+test_many_new_failures (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(CtSource) source = n8n_source (fx);
+  g_autoptr(CtSourceBatch) first = NULL;
+  g_autoptr(CtSourceBatch) second = NULL;
+  g_autoptr(GError) error = NULL;
+  char id[16] = "5";
+  CtCase *c;
+
+  first = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  /* 5 → 21 → 22 → … → 28, each the retry of the one before. */
+  for (guint i = 0; i < 8; i++)
+    {
+      retry (fx, id, "error");
+      g_snprintf (id, sizeof id, "%u", 21 + i);
+    }
+
+  ct_sim_server_reset_counts (fx->sim);
+  second = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/api/v1/executions/"), ==, 0);
+  c = find_workflow (second, CREDIT_CHECK);
+  g_assert_nonnull (c);
+  g_assert_cmpstr (c->key, ==, "n8n.execution:28");
+  g_assert_cmpuint (c->n_failures, ==, 5);
+  g_assert_cmpuint (c->n_attempts, ==, 9);
+  g_assert_cmpstr (c->detail, ==, "credit bureau timeout [line 2]");
+  g_assert_cmpstr (c->failed_node, ==, "Call credit bureau");
+}
+
 /* The generated n8n: a failed run retried into success (retrySuccessId) is
  * never an incident, whatever the dataset; every workflow has at most one
  * failure incident; failed runs name the Odoo record they worked on in
@@ -275,6 +311,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ct/core/n8n-incidents/workflow-groups", test_workflow_groups);
   ADD ("/ct/core/n8n-incidents/retries", test_retries);
+  ADD ("/ct/core/n8n-incidents/many-new-failures", test_many_new_failures);
 #undef ADD
   g_test_add_func ("/ct/core/n8n-incidents/generated", test_generated);
 

@@ -43,6 +43,16 @@ test_default (void)
   g_assert_cmpstr (sales->escalation->id, ==, "standard");
   credit = ct_profile_find_area (p, "credit");
   g_assert_cmpstr (credit->escalation->id, ==, "finance");
+  /* A case escalates because it is late: no chain starts before the
+   * area's window ends, so escalations never outnumber breaches. */
+  for (guint i = 0; i < ct_profile_get_n_areas (p); i++)
+    {
+      const CtArea *a = ct_profile_get_area (p, i);
+      const CtEscalationLevel *first = a->escalation ? a->escalation->levels->pdata[0] : NULL;
+
+      if (first != NULL)
+        g_assert_cmpint (first->after_seconds, >=, a->sla.window_seconds);
+    }
   g_assert_null (ct_profile_find_area (p, "nope"));
 
   q = ct_profile_find_queue (p, "purchase-double");

@@ -56,19 +56,22 @@ test_across_spring_forward (void)
   g_assert_cmpint (s.elapsed_seconds, ==, 7 * 3600);
 
   /* Tuesday 09:30: 1 + 8 + 1.5 = 10.5 h, breached for 2.5 business hours —
-   * not for the 17.5 wall-clock hours since Monday 16:00 — and level 1 of
-   * the chain (8 h). */
+   * not for the 17.5 wall-clock hours since Monday 16:00 — and not yet
+   * escalated: the chain starts 16 h in, a business day after the due time. */
   ct_sla_compute (p, c, at ("2026-03-31T09:30:00+02:00"), &s);
   g_assert_cmpint (s.status, ==, CT_SLA_STATUS_BREACHED);
   g_assert_cmpint (s.breached_seconds, ==, 150 * 60);
-  g_assert_cmpuint (s.escalation_level, ==, 1);
+  g_assert_cmpuint (s.escalation_level, ==, 0);
   g_assert_cmpfloat_with_epsilon (s.used, 10.5 / 8, 1e-9);
 
-  /* 16 business hours: level 2, on Tuesday at 16:00. */
+  /* 16 business hours: level 1, on Tuesday at 16:00; 24 h: level 2. */
   ct_sla_compute (p, c, at ("2026-03-31T15:59:00+02:00"), &s);
-  g_assert_cmpuint (s.escalation_level, ==, 1);
+  g_assert_cmpuint (s.escalation_level, ==, 0);
   ct_sla_compute (p, c, at ("2026-03-31T16:00:00+02:00"), &s);
   g_assert_cmpint (s.elapsed_seconds, ==, 16 * 3600);
+  g_assert_cmpuint (s.escalation_level, ==, 1);
+  ct_sla_compute (p, c, at ("2026-04-02T12:00:00+02:00"), &s);
+  g_assert_cmpint (s.elapsed_seconds, >=, 24 * 3600);
   g_assert_cmpuint (s.escalation_level, ==, 2);
 }
 

@@ -14,6 +14,7 @@
 
 #include "ct-application.h"
 #include "ct-case-page.h"
+#include "ct-case-list-model.h"
 #include "ct-queue-page.h"
 #include "ct-secrets.h"
 #include "ct-sim-server.h"
@@ -65,6 +66,14 @@ populated (gpointer data)
 
   return sync != NULL && ct_sync_get_synced_at (sync) != 0 &&
          ct_case_store_get_n_cases (ct_window_get_store (data)) > 0;
+}
+
+/* The refresh that follows a cold start is over: what a switch costs is
+ * then the switch, not the sync's replies handled meanwhile. */
+static gboolean
+refreshed (gpointer data)
+{
+  return populated (data) && !ct_window_is_refreshing (data);
 }
 
 static guint
@@ -176,6 +185,16 @@ bench_case_open (CtWindow *window)
           g_array_index (reads, double, reads->len / 2));
 }
 
+static int
+by_due (gconstpointer a,
+        gconstpointer b,
+        gpointer      data)
+{
+  gint64 x = ((CtCase *) a)->sla.due, y = ((CtCase *) b)->sla.due;
+
+  return (x > y) - (x < y);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,21 +258,23 @@ main (int   argc,
   ct_test_gui_wait_painted (GTK_WIDGET (window));
   printf ("cold start to a populated overview (%u cases from the snapshot): %.0f ms wall, %.0f ms CPU (target ≤ 1000)\n",
           ct_case_store_get_n_cases (ct_window_get_store (window)), ms_since (start), cpu_ms_since (start));
-  if (!ct_test_gui_wait (populated, window, 120000))
+  if (!ct_test_gui_wait (populated, window, 120000) || !ct_test_gui_wait (refreshed, window, 120000))
     g_error ("the tower did not refresh in 120 s");
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      double ms, cpu;
+      double ms, cpu, returned_cpu;
 
       start = stamp ();
       ct_window_show_page (window, pages[i]);
+      returned_cpu = cpu_ms_since (start);
       ct_test_gui_wait_painted (GTK_WIDGET (window));
       ms = ms_since (start);
       cpu = cpu_ms_since (start);
       worst = MAX (worst, ms);
       worst_cpu = MAX (worst_cpu, cpu);
-      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU\n", pages[i], ms, cpu);
+      printf ("  switch to %-13s %6.1f ms wall, %6.1f ms CPU (%5.1f ms CPU until the rows are set)\n",
+              pages[i], ms, cpu, returned_cpu);
     }
   printf ("switching queues, 10 000-case server: worst %.1f ms wall, %.1f ms CPU (target ≤ 100)\n",
           worst, worst_cpu);
@@ -329,6 +350,43 @@ main (int   argc,
     start = stamp ();
     ct_case_filter_count (filter, ct_case_store_get_cases (ct_window_get_store (window)));
     printf ("  (the same filter as a plain loop over the store: %.1f ms CPU)\n", cpu_ms_since (start));
+  }
+  {
+    /* The queue's model alone, without a view: what is ours of the numbers
+     * above (the rest is GTK 4.8 building the up to 200 rows a list view
+     * keeps, and painting). */
+    g_autoptr(CtCaseListModel) rows = ct_case_list_model_new ();
+    static const CtCaseScope scopes[] = { CT_CASE_SCOPE_ALL_PENDING, CT_CASE_SCOPE_BREACHED, CT_CASE_SCOPE_MINE,
+                                          CT_CASE_SCOPE_ESCALATED, CT_CASE_SCOPE_INCIDENTS,
+                                          CT_CASE_SCOPE_ALL_PENDING };
+    g_autoptr(CtCaseFilter) filter = NULL;
+
+    start = stamp ();
+    ct_case_list_model_set_store (rows, ct_window_get_store (window));
+    printf ("  queue model alone: take 100 000 cases in store order %.1f ms CPU", cpu_ms_since (start));
+    start = stamp ();
+    ct_case_list_model_set_sort (rows, by_due, NULL, NULL, TRUE);
+    printf (", sort by due time %.1f ms CPU\n", cpu_ms_since (start));
+    worst_cpu = 0;
+    for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+      {
+        g_clear_pointer (&filter, ct_case_filter_free);
+        filter = ct_case_filter_new (scopes[i]);
+        start = stamp ();
+        ct_case_list_model_set_filter (rows, filter);
+        worst_cpu = MAX (worst_cpu, cpu_ms_since (start));
+      }
+    printf ("  queue model alone: switch queue worst %.1f ms CPU\n", worst_cpu);
+    worst_cpu = 0;
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        ct_case_filter_set_search (filter, keys[i]);
+        start = stamp ();
+        ct_case_list_model_set_filter (rows, filter);
+        worst_cpu = MAX (worst_cpu, cpu_ms_since (start));
+      }
+    printf ("  queue model alone: keystroke worst %.1f ms CPU (%u rows)\n", worst_cpu,
+            g_list_model_get_n_items (G_LIST_MODEL (rows)));
   }
   bench_case_open (window);
   printf ("RSS with 100 000 cases: %u MB (target ≤ 350)\n", rss_mb ());

@@ -8,6 +8,7 @@
 
 #include "ct-application.h"
 #include "ct-case-page.h"
+#include "ct-format.h"
 #include "ct-queue-page.h"
 #include "ct-test-gui.h"
 #include "ct-window-case.h"
@@ -152,8 +153,7 @@ test_open_case (void)
                                       "Credit Exposure"));
   if (!isnan (detail->credit.receivable))
     {
-      text = g_strdup_printf ("%'.2f %s", detail->credit.receivable,
-                              detail->currency ? detail->currency : "");
+      text = ct_format_amount (detail->credit.receivable, detail->currency);
       g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, "Receivables"));
       find_plain_label (GTK_WIDGET (page), text);
     }

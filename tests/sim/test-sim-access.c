@@ -375,11 +375,44 @@ test_generated (void)
       assert_outcome (&f, login, "res.partner", "search_read", NULL,
                       "{\"domain\":[],\"fields\":[\"name\",\"credit\"],\"limit\":1}",
                       users[i].credit ? "ok" : ACCESS_ERROR);
+      /* External ids: every employee reads them (base.access_ir_model_data_group_user),
+       * only the system group writes them. */
+      assert_outcome (&f, login, "ir.model.data", "search_count", NULL, "{\"domain\":[]}", "ok");
+      assert_outcome (&f, login, "ir.model.data", "write", "[1]",
+                      "{\"vals\":{\"noupdate\":true}}", users[i].admin ? "ok" : ACCESS_ERROR);
       can_review = user_can_review (&f, login);
       if (users[i].reviewer >= 0 && can_review != users[i].reviewer)
         g_error ("%s: can_review on a pending review is %s, expected %s", login,
                  users[i].reviewer ? "never true" : "true", users[i].reviewer ? "true" : "never");
     }
+  {
+    /* A group's external id resolves as env.ref() does: module and name to
+     * the res.groups row, whose users include the purchase managers. */
+    g_autoptr(JsonNode) result = NULL;
+    g_autofree char *outcome = call (&f, "noright", TRUE, "ir.model.data", "search_read", NULL,
+                                     "{\"domain\":[[\"module\",\"=\",\"purchase\"],"
+                                     "[\"name\",\"=\",\"group_purchase_manager\"],"
+                                     "[\"model\",\"=\",\"res.groups\"]],"
+                                     "\"fields\":[\"res_id\",\"complete_name\"]}", &result);
+    JsonArray *rows;
+    JsonObject *row;
+    g_autoptr(JsonNode) group = NULL;
+    g_autofree char *query = NULL;
+
+    g_assert_cmpstr (outcome, ==, "ok");
+    rows = json_node_get_array (result);
+    g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+    row = json_array_get_object_element (rows, 0);
+    g_assert_cmpstr (json_object_get_string_member (row, "complete_name"), ==,
+                     "purchase.group_purchase_manager");
+    query = g_strdup_printf ("{\"domain\":[[\"group_ids\",\"in\",[%" G_GINT64_FORMAT "]],"
+                             "[\"login\",\"=\",\"approver\"]],\"fields\":[\"id\"]}",
+                             json_object_get_int_member (row, "res_id"));
+    g_free (outcome);
+    outcome = call (&f, "admin", TRUE, "res.users", "search_read", NULL, query, &group);
+    g_assert_cmpstr (outcome, ==, "ok");
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (group)), ==, 1);
+  }
   fixture_stop (&f);
 }
 

@@ -63,20 +63,28 @@ is_open_approval (CtCase *c)
          (c->status == CT_CASE_STATUS_PENDING || c->status == CT_CASE_STATUS_AWAITING_REVISION);
 }
 
+/* Whether the signed-in user must act now: the source said so
+ * (ct_case_user_can_act(): their tier's turn, their activity, a manager's
+ * second validation). Only when no source said who may act on any pending
+ * requirement does the approver's id decide. */
 static gboolean
-waits_for (CtCase *c,
-           gint64  user_id)
+user_must_act (CtCase *c,
+               gint64  user_id)
 {
-  if (user_id <= 0 || c->requirements == NULL)
-    return FALSE;
-  for (guint i = 0; i < c->requirements->len; i++)
+  gboolean any_known = FALSE, named = FALSE;
+
+  if (ct_case_user_can_act (c))
+    return TRUE;
+  for (guint i = 0; c->requirements && i < c->requirements->len; i++)
     {
       const CtRequirement *r = c->requirements->pdata[i];
 
-      if (r->approver_id == user_id && r->state == CT_APPROVER_STATE_PENDING)
-        return TRUE;
+      if (r->state != CT_APPROVER_STATE_PENDING)
+        continue;
+      any_known |= r->actor != CT_ACTOR_UNKNOWN;
+      named |= user_id > 0 && r->approver_id == user_id;
     }
-  return FALSE;
+  return !any_known && named;
 }
 
 gboolean
@@ -89,7 +97,7 @@ ct_case_in_scope (CtCase      *c,
     case CT_CASE_SCOPE_INCIDENTS:
       return c->kind == CT_CASE_KIND_INCIDENT && c->status != CT_CASE_STATUS_DECIDED;
     case CT_CASE_SCOPE_MINE:
-      return is_open_approval (c) && waits_for (c, user_id);
+      return is_open_approval (c) && user_must_act (c, user_id);
     case CT_CASE_SCOPE_AT_RISK:
       return is_open_approval (c) && c->sla.status == CT_SLA_STATUS_AT_RISK;
     case CT_CASE_SCOPE_BREACHED:

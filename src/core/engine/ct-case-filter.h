@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   CT_CASE_SCOPE_ALL_PENDING,   /* open approvals: pending or awaiting revision */
-  CT_CASE_SCOPE_MINE,          /* open approvals where the user has a pending requirement */
+  CT_CASE_SCOPE_MINE,          /* open approvals the user must act on now (ct_case_user_can_act()) */
   CT_CASE_SCOPE_AT_RISK,
   CT_CASE_SCOPE_BREACHED,
   CT_CASE_SCOPE_ESCALATED,     /* escalation level 1 or more */
@@ -28,7 +28,7 @@ typedef enum
 typedef struct
 {
   CtCaseScope  scope;
-  gint64       user_id;        /* for CT_CASE_SCOPE_MINE */
+  gint64       user_id;        /* for CT_CASE_SCOPE_MINE when no source said who may act */
   char        *area_id;        /* (owned) (nullable) */
   char        *branch;         /* (owned) (nullable) */
   char        *company;        /* (owned) (nullable) */

@@ -185,6 +185,52 @@ acts_through_mechanism (CtDecisionOutcome outcome)
   return is_approval (outcome) || outcome == CT_DECISION_REJECT;
 }
 
+/* An open tier review on the record, which holds up its double validation. */
+static const CtRequirement *
+pending_tier (CtCase *c)
+{
+  for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
+    {
+      const CtRequirement *req = c->requirements->pdata[i];
+
+      if (req->state == CT_APPROVER_STATE_PENDING && req->source == CT_SOURCE_KIND_TIER_VALIDATION)
+        return req;
+    }
+  return NULL;
+}
+
+/* Who an open requirement names, for "waits for …": a tier reviewer first. */
+static const char *
+waiting_for (CtCase *c)
+{
+  const CtRequirement *tier = pending_tier (c);
+
+  if (tier != NULL && tier->approver != NULL)
+    return tier->approver;
+  for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
+    {
+      const CtRequirement *req = c->requirements->pdata[i];
+
+      if (req->state == CT_APPROVER_STATE_PENDING && req->approver != NULL)
+        return req->approver;
+    }
+  return NULL;
+}
+
+static gboolean
+has_pending (CtCase       *c,
+             CtSourceKind  source)
+{
+  for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
+    {
+      const CtRequirement *req = c->requirements->pdata[i];
+
+      if (req->state == CT_APPROVER_STATE_PENDING && req->source == source)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The requirement this user's decision settles: their own pending one
  * (tier review, approver, activity), else a group's (double validation).
  * For the outcomes that only hand the case on, any open one will do. */
@@ -196,6 +242,7 @@ pick_requirement (CtDecisions       *self,
   gint64 uid = ct_odoo_client_get_uid (self->client);
   const CtRequirement *group = NULL;
   const CtRequirement *any = NULL;
+  const CtRequirement *tier = pending_tier (c);
 
   for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
     {
@@ -205,7 +252,10 @@ pick_requirement (CtDecisions       *self,
         continue;
       if (req->approver_id == uid)
         return req;
-      if (req->approver_id == 0 && group == NULL)
+      /* Odoo refuses button_approve while a tier review is open ("A
+       * validation process is still open"): not this user's turn. */
+      if (req->approver_id == 0 && group == NULL &&
+          !(tier != NULL && req->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
         group = req;
       if (any == NULL)
         any = req;
@@ -312,8 +362,19 @@ check_case (CtDecisions        *self,
     }
   if (pick_requirement (self, c, outcome) == NULL)
     {
-      g_set_error_literal (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
-                           _("Nothing on this case waits for your decision"));
+      const CtRequirement *tier = pending_tier (c);
+
+      if (tier != NULL && tier->approver != NULL &&
+          has_pending (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
+        g_set_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
+                     _("The tier review by %s comes first: Odoo refuses the approval until it is done"),
+                     tier->approver);
+      else if (waiting_for (c) != NULL)
+        g_set_error (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
+                     _("This case waits for %s, not for you"), waiting_for (c));
+      else
+        g_set_error_literal (error, CT_DECISION_ERROR, CT_DECISION_ERROR_NOT_ELIGIBLE,
+                             _("Nothing on this case waits for your decision"));
       return FALSE;
     }
   if (outcome == CT_DECISION_REVISE && c->requester_id == 0)

@@ -821,6 +821,26 @@ ct_journal_get_revision (CtJournal  *self,
   return since;
 }
 
+GHashTable *
+ct_journal_list_revisions (CtJournal *self)
+{
+  GHashTable *revisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), revisions);
+  if (sqlite3_prepare_v2 (self->journal, "SELECT case_key, since FROM revisions", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        gint64 since = sqlite3_column_int64 (stmt, 1);
+
+        g_hash_table_insert (revisions, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                             g_memdup2 (&since, sizeof since));
+      }
+  sqlite3_finalize (stmt);
+  return revisions;
+}
+
 gboolean
 ct_journal_clear_revision (CtJournal   *self,
                            const char  *case_key,

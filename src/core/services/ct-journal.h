@@ -146,6 +146,9 @@ gboolean    ct_journal_set_revision         (CtJournal       *self,
 gint64      ct_journal_get_revision         (CtJournal       *self,
                                              const char      *case_key,
                                              gint64          *baseline);
+/* Every case that waits for a revision: case key → since (gint64 *). One
+ * query, for marking a refresh's cases. */
+GHashTable *ct_journal_list_revisions       (CtJournal       *self);
 gboolean    ct_journal_clear_revision       (CtJournal       *self,
                                              const char      *case_key,
                                              GError         **error);

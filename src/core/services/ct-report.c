@@ -221,6 +221,7 @@ add_queue_areas (GHashTable    *areas,
 
 static void
 unknowns_init (Unknowns     *u,
+               CtReportKind  report,
                CtProfile    *profile,
                CtReportGaps *gaps)
 {
@@ -254,6 +255,10 @@ unknowns_init (Unknowns     *u,
     {
       Hidden *h = gaps->hidden->pdata[i];
 
+      /* Each report says what hides its own subject: integrations, or
+       * approvals. */
+      if (kind_is_incident (h->kind) != (report == CT_REPORT_INCIDENTS))
+        continue;
       if (h->text != NULL && !g_ptr_array_find_with_equal_func (u->texts, h->text, g_str_equal,
                                                                 NULL))
         g_ptr_array_add (u->texts, h->text);
@@ -1009,6 +1014,24 @@ mark_metrics_unknown (JsonObject *root,
       json_array_add_string_element (failed, u->gaps->names->pdata[i]);
     json_object_set_array_member (root, "failed_sources", failed);
   }
+  {
+    JsonArray *hidden = json_array_new ();
+    JsonArray *areas = json_object_get_array_member (root, "areas");
+
+    for (guint i = 0; i < u->texts->len; i++)
+      json_array_add_string_element (hidden, u->texts->pdata[i]);
+    json_object_set_array_member (root, "not_visible", hidden);
+    /* What this user may not see is not counted as none. */
+    for (guint i = 0; areas != NULL && i < json_array_get_length (areas); i++)
+      {
+        JsonObject *g = json_array_get_object_element (areas, i);
+
+        if (area_hidden (u, json_object_get_string_member (g, "id")))
+          mark_group_unknown (g);
+      }
+    if (g_hash_table_size (u->hidden) > 0)
+      mark_group_unknown (json_object_get_object_member (root, "total"));
+  }
   if (u->gaps == NULL)
     return;
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
@@ -1073,20 +1096,25 @@ render_metrics (CtReportFormat  format,
                                                         : metrics->total;
       g_autofree char *p50 = hours (g->cycle_p50_30d);
       g_autofree char *p90 = hours (g->cycle_p90_30d);
+      gboolean hidden = i < metrics->areas->len ? area_hidden (u, g->id)
+                                                : g_hash_table_size (u->hidden) > 0;
       gboolean unknown = i < metrics->areas->len ? area_unknown (u, g->id)
                                                  : g_hash_table_size (u->areas) > 0;
 
-      if (unknown && format == CT_REPORT_FORMAT_CSV)
+      if ((unknown || hidden) && format == CT_REPORT_FORMAT_CSV)
         {
+          const char *word = unknown ? "unknown" : "not-visible";
+
           append_csv (out, i < metrics->areas->len ? "area" : "total", FALSE);
           append_csv (out, g->id, FALSE);
           append_csv (out, g->label, FALSE);
-          g_string_append (out, "unknown,unknown,unknown,unknown,unknown,unknown,unknown,"
-                                "unknown,unknown\r\n");
+          for (guint w = 0; w < 9; w++)
+            g_string_append_printf (out, "%s%s", word, w < 8 ? "," : "\r\n");
         }
-      else if (unknown)
+      else if (unknown || hidden)
         {
-          const char *word = _("unknown");
+          /* Translators: in a metrics column for an area the user may not read */
+          const char *word = unknown ? _("unknown") : _("hidden");
 
           append_cell (out, g->label, 24);
           g_string_append_printf (out, "%8s  %8s  %8s  %8s  %9s  %9s  %9s\n", word, word, word,
@@ -1139,7 +1167,7 @@ ct_report_render_partial (CtReportKind    kind,
 {
   g_auto(Unknowns) u = { 0 };
 
-  unknowns_init (&u, profile, gaps);
+  unknowns_init (&u, kind, profile, gaps);
   if (kind == CT_REPORT_METRICS)
     return render_metrics (format, profile, cases, &u, now);
   if (format == CT_REPORT_FORMAT_JSON)

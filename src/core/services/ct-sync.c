@@ -590,6 +590,36 @@ snapshot_written (GObject      *object,
 /* Merges the records @r->affected names and applies them to the store
  * (with @extra_removals), with SLA states and priorities already set so a
  * view never shows a case without them. */
+/* A case sent back for revision comes from its source as pending: it
+ * waits for the requester instead, its SLA clock paused since the request
+ * (the journal keeps which). CtDecisions puts it back to pending once the
+ * record changes (ct_decisions_refresh_revision_async). */
+static void
+mark_revisions (CtSync    *self,
+                GPtrArray *upserts)
+{
+  g_autoptr(GHashTable) revisions = NULL;
+
+  if (self->journal == NULL)
+    return;
+  revisions = ct_journal_list_revisions (self->journal);
+  for (guint i = 0; g_hash_table_size (revisions) > 0 && i < upserts->len; i++)
+    {
+      CtCase *c = upserts->pdata[i];
+      const gint64 *since = g_hash_table_lookup (revisions, c->key);
+      CtCase *marked;
+
+      if (since == NULL || c->status != CT_CASE_STATUS_PENDING)
+        continue;
+      /* Views are never edited (the store may hold one): mark a copy. */
+      marked = ct_case_copy (c);
+      marked->status = CT_CASE_STATUS_AWAITING_REVISION;
+      ct_case_add_pause (marked, *since, 0);
+      upserts->pdata[i] = marked;
+      g_object_unref (c);
+    }
+}
+
 static void
 flush (CtSync    *self,
        Refresh   *r,
@@ -616,6 +646,7 @@ flush (CtSync    *self,
   g_hash_table_remove_all (r->affected);
   if (upserts->len == 0 && removals->len == 0)
     return;
+  mark_revisions (self, upserts);
   ct_sla_update_all (self->profile, upserts, now);
   ct_priority_update_all (self->profile, upserts, now, FALSE);
   g_ptr_array_add (removals, NULL);

@@ -250,6 +250,7 @@ typedef struct
   char     *id;          /* a run read by id */
   guint     status;      /* or a status list's index in n8n_statuses */
   gboolean  with_data;
+  guint     wanted;      /* a list with data: the runs still wanted, 0 for all */
   char     *cursor;      /* (nullable) the list's next page */
 } N8nCall;
 
@@ -409,12 +410,24 @@ n8n_read (GTask      *task,
   n8n_send (call, path, "n8n.executions.get", n8n_read_done);
 }
 
-/* After the lists: the runs that need reading by id, all at once. */
+static void n8n_list (GTask      *task,
+                      guint       status,
+                      gboolean    with_data,
+                      guint       wanted,
+                      const char *cursor);
+
+/* New failed runs up to this many are read by id, more through a list. */
+#define N8N_READS_BY_ID 4
+
+/* After the lists: the runs that need reading, all at once. */
 static void
 n8n_plan_reads (GTask *task)
 {
   CtSourceIncidents *self = g_task_get_source_object (task);
   Fetch *f = g_task_get_task_data (task);
+  g_autoptr(GArray) unread = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 newest_known = 0;
+  guint n_newest = 0;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -424,12 +437,36 @@ n8n_plan_reads (GTask *task)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (f->executions, key))
       n8n_read (task, key, FALSE);
-  /* Failed runs whose details the lists did not bring: their customData
-   * links the case. */
+  /* Failed runs whose details the lists did not bring (what n8n recorded,
+   * customData that links the case). The newest come first in the error
+   * list: more than a few of those are listed again with their data, a
+   * page for up to a hundred; the others are read by id. */
   g_hash_table_iter_init (&iter, f->executions);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (is_failed (value) && !g_hash_table_contains (self->details, key))
-      n8n_read (task, key, TRUE);
+    if (is_failed (value))
+      {
+        gint64 id = g_ascii_strtoll (key, NULL, 10);
+
+        if (g_hash_table_contains (self->details, key))
+          newest_known = MAX (newest_known, id);
+        else
+          g_array_append_val (unread, id);
+      }
+  for (guint i = 0; i < unread->len; i++)
+    if (g_array_index (unread, gint64, i) > newest_known)
+      n_newest++;
+  if (n_newest <= N8N_READS_BY_ID)
+    n_newest = 0;
+  else
+    n8n_list (task, 0, TRUE, n_newest, NULL);
+  for (guint i = 0; i < unread->len; i++)
+    if (n_newest == 0 || g_array_index (unread, gint64, i) <= newest_known)
+      {
+        g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               g_array_index (unread, gint64, i));
+
+        n8n_read (task, id, TRUE);
+      }
   /* Forget details of runs that left the lists (deleted, pruned). */
   g_hash_table_iter_init (&iter, self->details);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -438,10 +475,6 @@ n8n_plan_reads (GTask *task)
   phase_done (g_object_ref (task), NULL);
 }
 
-static void n8n_list (GTask      *task,
-                      guint       status,
-                      gboolean    with_data,
-                      const char *cursor);
 
 static void
 n8n_list_done (GObject      *object,
@@ -494,9 +527,13 @@ n8n_list_done (GObject      *object,
       else
         g_hash_table_replace (f->executions, g_strdup (id), json_object_ref (execution));
     }
-  /* Every page: the next one is part of the same phase. */
+  /* Every page: the next one is part of the same phase; a list for the
+   * newest runs stops when it has them. */
+  if (call->wanted > 0 && json_array_get_length (data) >= call->wanted)
+    g_clear_pointer (&next_cursor, g_free);
   if (next_cursor != NULL && *next_cursor != '\0')
-    n8n_list (call->task, call->status, call->with_data, next_cursor);
+    n8n_list (call->task, call->status, call->with_data,
+              call->wanted > 0 ? call->wanted - json_array_get_length (data) : 0, next_cursor);
   phase_done (call->task, NULL);
 }
 
@@ -504,18 +541,24 @@ static void
 n8n_list (GTask      *task,
           guint       status,
           gboolean    with_data,
+          guint       wanted,
           const char *cursor)
 {
   N8nCall *call = n8n_call_new (task);
   g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
   g_autofree char *path = NULL;
+  guint limit = with_data ? 100 : 250;
 
   call->status = status;
   call->with_data = with_data;
-  /* The cursor does not carry the filter: send it again on every page.
-   * Pages with run data are smaller: a run's data may be large. */
+  call->wanted = wanted;
+  /* The cursor does not carry the filter: send it again on every page
+   * (nor the limit, which only the first page sets). Pages with run data
+   * are smaller: a run's data may be large. */
+  if (wanted > 0 && cursor == NULL)
+    limit = MIN (limit, wanted);
   path = g_strdup_printf ("/api/v1/executions?status=%s&limit=%u%s%s%s", n8n_statuses[status],
-                          with_data ? 100 : 250, with_data ? "&includeData=true" : "",
+                          limit, with_data ? "&includeData=true" : "",
                           escaped ? "&cursor=" : "", escaped ? escaped : "");
   n8n_send (call, path, "n8n.executions.list", n8n_list_done);
 }
@@ -555,7 +598,7 @@ n8n_fetch (GTask *task)
   ct_n8n_client_list_workflows_async (self->n8n, FALSE, g_task_get_cancellable (task),
                                       n8n_workflows_done, phase_ref (task));
   for (guint i = 0; i < G_N_ELEMENTS (n8n_statuses); i++)
-    n8n_list (task, i, first && g_strcmp0 (n8n_statuses[i], "error") == 0, NULL);
+    n8n_list (task, i, first && g_strcmp0 (n8n_statuses[i], "error") == 0, 0, NULL);
   phase_done (g_object_ref (task), NULL);
 }
 

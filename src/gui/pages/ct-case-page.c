@@ -15,6 +15,8 @@
 
 #include "ct-case-page.h"
 #include "ct-sla-bar.h"
+#include "ct-decision-bar.h"
+#include "ct-format.h"
 #include "ct-sla-pill.h"
 
 struct _CtCasePage
@@ -42,6 +44,7 @@ struct _CtCasePage
   GtkWidget    *odoo_button;
   GtkWidget    *action_bar;
   GtkAdjustment *vadjustment;     /* (unowned) the content's scrolling */
+  GtkWidget    *decision_bar;
 };
 
 G_DEFINE_FINAL_TYPE (CtCasePage, ct_case_page, GTK_TYPE_WIDGET)
@@ -116,7 +119,7 @@ static char *
 format_money (double      value,
               const char *currency)
 {
-  return g_strdup_printf ("%'.2f %s", value, currency ? currency : "");
+  return ct_format_amount (value, currency);
 }
 
 static char *
@@ -358,7 +361,11 @@ add_lines (CtCasePage   *self,
       if (!isnan (l->quantity))
         g_string_append_printf (sub, l->unit ? "%g %s" : "%g", l->quantity, l->unit);
       if (!isnan (l->price_unit))
-        g_string_append_printf (sub, " × %'.2f", l->price_unit);
+        {
+          g_autofree char *price = ct_format_decimal (l->price_unit, 2);
+
+          g_string_append_printf (sub, " × %s", price);
+        }
       if (!isnan (l->discount) && l->discount != 0)
         /* TRANSLATORS: a line's discount, "−5 %" */
         g_string_append_printf (sub, _(", discount %g %%"), l->discount);
@@ -668,6 +675,13 @@ ct_case_page_get_detail (CtCasePage *self)
   return self->detail;
 }
 
+CtDecisionBar *
+ct_case_page_get_decision_bar (CtCasePage *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_PAGE (self), NULL);
+  return CT_DECISION_BAR (self->decision_bar);
+}
+
 const char *
 ct_case_page_get_state (CtCasePage *self)
 {
@@ -801,13 +815,17 @@ ct_case_page_init (CtCasePage *self)
   self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_box_append (GTK_BOX (self->box), scrolled);
 
-  /* The decisions work (issue 13) packs Approve / Reject at the end of
-   * this bar; it stays at the bottom, outside the scrolled content. */
+  /* The decisions stay at the bottom, outside the scrolled content. */
   self->action_bar = gtk_action_bar_new ();
   self->odoo_button = gtk_button_new_with_mnemonic (_("Open in _Odoo"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->odoo_button), "win.open-url");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->odoo_button), "s", "");
   gtk_action_bar_pack_start (GTK_ACTION_BAR (self->action_bar), self->odoo_button);
+  /* The bar grows a line for why a decision is not available: the
+   * buttons stay on one baseline. */
+  gtk_widget_set_valign (self->odoo_button, GTK_ALIGN_END);
+  self->decision_bar = ct_decision_bar_new ();
+  gtk_action_bar_pack_end (GTK_ACTION_BAR (self->action_bar), self->decision_bar);
   gtk_box_append (GTK_BOX (self->box), self->action_bar);
 }
 

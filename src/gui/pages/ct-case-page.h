@@ -9,6 +9,7 @@
 #include "ct-case-detail.h"
 #include "ct-case-store.h"
 #include "ct-sla-bar.h"
+#include "ct-decision-bar.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,7 @@ CtSlaBar     *ct_case_page_get_sla_bar  (CtCasePage   *self);
 const char   *ct_case_page_get_left_text (CtCasePage  *self);
 CtCase       *ct_case_page_get_case     (CtCasePage   *self);
 CtCaseDetail *ct_case_page_get_detail   (CtCasePage   *self);
+CtDecisionBar *ct_case_page_get_decision_bar (CtCasePage *self);
 /* "loading", "detail" or "error" */
 const char   *ct_case_page_get_state    (CtCasePage   *self);
 

@@ -10,7 +10,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "ct-case-list-model.h"
+#include "ct-format.h"
 #include "ct-incident.h"
+#include "ct-queue-menu.h"
 #include "ct-queue-page.h"
 #include "ct-sla-pill.h"
 
@@ -22,12 +25,10 @@ struct _CtQueuePage
   CtCaseStore        *store;          /* (owned) (nullable) */
   CtCaseFilter       *filter;         /* (owned) what the queue shows */
   gint64              user_id;
-  guint               scope_total;    /* cases in the scope, before filters and search */
   char               *count_text;     /* (owned) */
 
-  GtkCustomFilter    *list_filter;    /* (owned) */
-  GtkFilterListModel *filtered;       /* (owned) */
-  GtkSortListModel   *sorted;         /* (owned) */
+  CtCaseListModel    *rows;           /* (owned) the store, filtered and sorted */
+  const struct _Column *sort_column;  /* (nullable) */
   GMenu              *columns_menu;   /* (owned) which columns show */
   GSimpleActionGroup *column_actions; /* (owned) */
   GtkMultiSelection  *selection;      /* (owned) */
@@ -94,7 +95,7 @@ format_amount (CtQueuePage *self,
     return g_strdup ("");
   if (currency == NULL && self->profile != NULL)
     currency = ct_profile_get_currency (self->profile);
-  return g_strdup_printf ("%'.2f %s", c->amount, currency ? currency : "");
+  return ct_format_amount (c->amount, currency);
 }
 
 char *
@@ -188,12 +189,14 @@ static int sort_sla (gconstpointer a, gconstpointer b, gpointer d)
 {
   const CtCase *x = a, *y = b;
 
-  /* Status, then the due time: both hold still as the clock moves (the
-   * store reports status changes), where the share of the window used
-   * changes for every case every minute and would unsort the list. Later
-   * due sorts lower, so descending puts the most overdue first. */
+  /* Status, then how late in business time (what the pill says), then the
+   * due time: later due sorts lower, so descending puts the most overdue
+   * first. The rows are re-sorted whenever the store changes (the minute
+   * tick included), never in between, so the order holds still. */
   if (x->sla.status != y->sla.status)
     return CMP (x->sla.status, y->sla.status);
+  if (x->sla.breached_seconds != y->sla.breached_seconds)
+    return CMP (x->sla.breached_seconds, y->sla.breached_seconds);
   return CMP (y->sla.due, x->sla.due);
 }
 static int sort_waiting (gconstpointer a, gconstpointer b, gpointer d)
@@ -209,7 +212,7 @@ static int sort_branch (gconstpointer a, gconstpointer b, gpointer d)
 static int sort_priority (gconstpointer a, gconstpointer b, gpointer d)
 { return cmp_double (((CtCase *) a)->priority, ((CtCase *) b)->priority); }
 
-typedef struct
+typedef struct _Column
 {
   const char       *title;
   CellText          text;
@@ -221,15 +224,23 @@ typedef struct
   gboolean          visible;   /* the others are a right click on a header away */
 } Column;
 
+/* String columns sort by the collated text the cell shows; the others by
+ * their compare function. */
+static gboolean
+sorts_by_text (const Column *column)
+{
+  return column->text != NULL && !column->numeric;
+}
+
 static const Column columns[] = {
-  { N_("Reference"), cell_reference, sort_reference, 0, FALSE, FALSE, 110, TRUE },
-  { N_("SLA"), NULL, sort_sla, 0, FALSE, FALSE, 130, TRUE },
-  { N_("Title"), cell_title, sort_title, 0, TRUE, FALSE, 200, TRUE },
+  { N_("Reference"), cell_reference, sort_reference, 0, FALSE, FALSE, 120, TRUE },
+  { N_("SLA"), NULL, sort_sla, 0, FALSE, FALSE, 140, TRUE },
+  { N_("Title"), cell_title, sort_title, 0, TRUE, FALSE, 180, TRUE },
   { N_("Area"), cell_area, sort_area, 0, FALSE, FALSE, 120, TRUE },
-  { N_("Partner"), cell_partner, sort_partner, 0, FALSE, FALSE, 150, TRUE },
+  { N_("Partner"), cell_partner, sort_partner, 0, FALSE, FALSE, 140, TRUE },
   { N_("Amount"), cell_amount, sort_amount, 1, FALSE, TRUE, 120, TRUE },
   { N_("Age"), cell_age, sort_age, 1, FALSE, TRUE, 70, TRUE },
-  { N_("Waiting For"), cell_waiting, sort_waiting, 0, FALSE, FALSE, 130, TRUE },
+  { N_("Waiting For"), cell_waiting, sort_waiting, 0, FALSE, FALSE, 120, TRUE },
   { N_("Requester"), cell_requester, sort_requester, 0, FALSE, FALSE, 130, FALSE },
   { N_("Branch"), cell_branch, sort_branch, 0, FALSE, FALSE, 130, FALSE },
   { N_("Priority"), cell_priority, sort_priority, 1, FALSE, TRUE, 70, FALSE },
@@ -278,15 +289,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
 }
 
 /* ---- filtering ---- */
-
-static gboolean
-filter_func (gpointer item,
-             gpointer data)
-{
-  CtQueuePage *self = data;
-
-  return ct_case_filter_matches (self->filter, item);
-}
 
 static const char *
 empty_title (CtQueuePage *self,
@@ -338,10 +340,11 @@ empty_title (CtQueuePage *self,
 static void
 update_state (CtQueuePage *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 
   g_free (self->count_text);
-  self->count_text = g_strdup_printf (_("%u of %u"), shown, self->scope_total);
+  self->count_text = g_strdup_printf (_("%u of %u"), shown,
+                                      ct_case_list_model_get_scope_total (self->rows));
   gtk_label_set_text (GTK_LABEL (self->count_label), self->count_text);
   if (shown == 0)
     {
@@ -355,15 +358,6 @@ update_state (CtQueuePage *self)
     }
   else
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
-}
-
-static void
-update_scope_total (CtQueuePage *self)
-{
-  g_autoptr(CtCaseFilter) scope = ct_case_filter_new (self->filter->scope);
-
-  scope->user_id = self->user_id;
-  self->scope_total = self->store ? ct_case_filter_count (scope, ct_case_store_get_cases (self->store)) : 0;
 }
 
 /* ---- chips ---- */
@@ -446,13 +440,15 @@ update_chips (CtQueuePage *self)
   if (!isnan (f->amount_min) || !isnan (f->amount_max))
     {
       g_autofree char *text = NULL;
+      g_autofree char *min = ct_format_decimal (f->amount_min, 0);
+      g_autofree char *max = ct_format_decimal (f->amount_max, 0);
 
       if (isnan (f->amount_max))
-        text = g_strdup_printf (_("Amount ≥ %'.0f"), f->amount_min);
+        text = g_strdup_printf (_("Amount ≥ %s"), min);
       else if (isnan (f->amount_min))
-        text = g_strdup_printf (_("Amount ≤ %'.0f"), f->amount_max);
+        text = g_strdup_printf (_("Amount ≤ %s"), max);
       else
-        text = g_strdup_printf (_("Amount %'.0f–%'.0f"), f->amount_min, f->amount_max);
+        text = g_strdup_printf (_("Amount %s–%s"), min, max);
       add_chip (self, "amount", text);
     }
   gtk_widget_set_visible (self->chips, gtk_widget_get_first_child (self->chips) != NULL);
@@ -585,6 +581,13 @@ labelled (GtkWidget  *grid,
   gtk_grid_attach (GTK_GRID (grid), control, 1, row, 1, 1);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                   label, NULL, -1);
+  /* A drop-down is reached through the toggle button inside it: that is
+   * what a screen reader announces, so it carries the name too. */
+  for (GtkWidget *c = gtk_widget_get_first_child (control); GTK_IS_DROP_DOWN (control) && c;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_TOGGLE_BUTTON (c))
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      label, NULL, -1);
   return control;
 }
 
@@ -649,6 +652,62 @@ stop_search_cb (CtQueuePage *self)
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (self->search_bar), FALSE);
 }
 
+/* ---- sorting the model as the headers say ---- */
+
+/* GTK 4.8 cannot tell which column the view sorts by (that getter came in
+ * 4.10), so ask its sorter once: while probing, each column's sorter notes
+ * that it was asked first and answers "less"; the view inverts that when
+ * the order is descending. */
+static const Column *probe_first;
+static gboolean      probing;
+
+static int
+column_sort_cb (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
+{
+  const Column *column = data;
+
+  if (probing)
+    {
+      if (probe_first == NULL)
+        probe_first = column;
+      return -1;
+    }
+  return column->sort (a, b, NULL);
+}
+
+static char *
+sort_text_cb (gpointer  data,
+              CtCase   *c)
+{
+  CtQueuePage *self = data;
+
+  return self->sort_column->text (self, c);
+}
+
+static void
+sorter_changed_cb (CtQueuePage *self,
+                   GtkSorterChange change,
+                   GtkSorter   *sorter)
+{
+  GtkOrdering order;
+
+  probing = TRUE;
+  probe_first = NULL;
+  /* Two distinct pointers the probing sorters never read. */
+  order = gtk_sorter_compare (sorter, self, self->rows);
+  probing = FALSE;
+  self->sort_column = probe_first;
+  if (self->sort_column == NULL)
+    ct_case_list_model_set_sort (self->rows, NULL, NULL, NULL, FALSE);
+  else if (sorts_by_text (self->sort_column))
+    ct_case_list_model_set_sort (self->rows, NULL, sort_text_cb, self, order == GTK_ORDERING_LARGER);
+  else
+    ct_case_list_model_set_sort (self->rows, self->sort_column->sort, NULL, NULL,
+                                 order == GTK_ORDERING_LARGER);
+}
+
 /* ---- building ---- */
 
 static void
@@ -660,7 +719,9 @@ build_columns (CtQueuePage *self)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       GtkColumnViewColumn *column;
-      g_autoptr(GtkSorter) column_sorter = GTK_SORTER (gtk_custom_sorter_new (columns[i].sort, NULL, NULL));
+      g_autoptr(GtkSorter) column_sorter = GTK_SORTER (gtk_custom_sorter_new (column_sort_cb,
+                                                                             (gpointer) &columns[i],
+                                                                             NULL));
 
       g_object_set_data (G_OBJECT (factory), "page", self);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
@@ -684,7 +745,7 @@ build_columns (CtQueuePage *self)
       g_object_unref (column);
     }
   sorter = gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view));
-  gtk_sort_list_model_set_sorter (self->sorted, sorter);
+  g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -692,13 +753,11 @@ ct_queue_page_dispose (GObject *object)
 {
   CtQueuePage *self = CT_QUEUE_PAGE (object);
 
-  if (self->filtered != NULL)
-    g_signal_handlers_disconnect_by_data (self->filtered, self);
+  if (self->rows != NULL)
+    g_signal_handlers_disconnect_by_data (self->rows, self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->selection);
-  g_clear_object (&self->sorted);
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->list_filter);
+  g_clear_object (&self->rows);
   g_clear_object (&self->columns_menu);
   g_clear_object (&self->column_actions);
   g_clear_object (&self->store);
@@ -747,14 +806,8 @@ ct_queue_page_init (CtQueuePage *self)
 
   self->filter = ct_case_filter_new (CT_CASE_SCOPE_ALL_PENDING);
   self->count_text = g_strdup ("");
-  /* Sort first, then filter: a keystroke or a queue switch only refilters
-   * the sorted list; it never makes the sort model rework 100 000 rows
-   * range by range. */
-  self->list_filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->sorted = gtk_sort_list_model_new (NULL, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sorted)),
-                                              GTK_FILTER (g_object_ref (self->list_filter)));
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  self->rows = ct_case_list_model_new ();
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
@@ -815,6 +868,7 @@ ct_queue_page_init (CtQueuePage *self)
   self->column_actions = g_simple_action_group_new ();
   gtk_widget_insert_action_group (GTK_WIDGET (self), "queue", G_ACTION_GROUP (self->column_actions));
   build_columns (self);
+  ct_queue_menu_attach (self->column_view, self->box);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
   gtk_stack_add_named (GTK_STACK (self->stack), scrolled, "list");
@@ -823,7 +877,7 @@ ct_queue_page_init (CtQueuePage *self)
   gtk_stack_add_named (GTK_STACK (self->stack), self->empty_page, "empty");
   gtk_box_append (GTK_BOX (self->box), self->stack);
 
-  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->rows, "items-changed", G_CALLBACK (update_state), self);
   update_chips (self);
   ct_queue_page_sort_by (self, _("SLA"), GTK_SORT_DESCENDING);
 }
@@ -840,7 +894,7 @@ ct_queue_page_set_store (CtQueuePage *self,
   /* The areas come from the profile. */
   popover = build_filter_popover (self);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->filter_button), popover);
-  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (store));
+  ct_case_list_model_set_store (self->rows, store);
   ct_queue_page_update (self);
 }
 
@@ -854,7 +908,7 @@ ct_queue_page_set_user_id (CtQueuePage *self,
   self->filter->user_id = user_id;
   if (self->filter->scope == CT_CASE_SCOPE_MINE)
     {
-      gtk_filter_changed (GTK_FILTER (self->list_filter), GTK_FILTER_CHANGE_DIFFERENT);
+      ct_case_list_model_set_filter (self->rows, self->filter);
       ct_queue_page_update (self);
     }
 }
@@ -871,8 +925,7 @@ ct_queue_page_set_filter (CtQueuePage        *self,
   g_free (self->filter->needle);
   self->filter->needle = g_steal_pointer (&needle);
   update_chips (self);
-  update_scope_total (self);
-  gtk_filter_changed (GTK_FILTER (self->list_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ct_case_list_model_set_filter (self->rows, self->filter);
   update_state (self);
 }
 
@@ -887,24 +940,19 @@ ct_queue_page_set_search (CtQueuePage *self,
                           const char  *text)
 {
   g_autofree char *old = g_strdup (self->filter->needle);
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   ct_case_filter_set_search (self->filter, text);
   if (g_strcmp0 (old, self->filter->needle) == 0)
     return;
-  /* Typing one more letter only narrows: the filter model then tests only
-   * the rows it shows. */
-  if (old == NULL || (self->filter->needle != NULL && strstr (self->filter->needle, old) != NULL))
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (self->filter->needle == NULL || strstr (old, self->filter->needle) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
     {
       g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
       g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
     }
-  gtk_filter_changed (GTK_FILTER (self->list_filter), change);
+  /* Typing one more letter only narrows: the model then tests only the
+   * rows it shows. */
+  ct_case_list_model_set_filter (self->rows, self->filter);
   update_state (self);
 }
 
@@ -915,32 +963,47 @@ ct_queue_page_start_search (CtQueuePage *self)
   gtk_widget_grab_focus (self->search_entry);
 }
 
-/* The filter runs at once, not incrementally: measured with ct-bench-gui,
- * GTK 4.8's incremental filtering took seconds to finish 100 000 rows and
- * still cost as much per keystroke. */
+/* The rows follow the store before the next frame by themselves; this
+ * brings them up to date now. */
 void
 ct_queue_page_update (CtQueuePage *self)
 {
-  update_scope_total (self);
+  ct_case_list_model_flush (self->rows);
   update_state (self);
 }
 
+/* The model filters in one pass: never in batches. */
 gboolean
 ct_queue_page_is_filtering (CtQueuePage *self)
 {
-  return gtk_filter_list_model_get_pending (self->filtered) > 0;
+  return FALSE;
 }
 
 GListModel *
 ct_queue_page_get_model (CtQueuePage *self)
 {
-  return G_LIST_MODEL (self->filtered);
+  return G_LIST_MODEL (self->rows);
 }
 
 GtkSelectionModel *
 ct_queue_page_get_selection (CtQueuePage *self)
 {
   return GTK_SELECTION_MODEL (self->selection);
+}
+
+/* The selected rows' cases, in the order shown (element-type CtCase). */
+GPtrArray *
+ct_queue_page_dup_selected_cases (CtQueuePage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *cases = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (cases, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return cases;
 }
 
 const char *

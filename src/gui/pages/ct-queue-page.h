@@ -35,6 +35,8 @@ gboolean            ct_queue_page_is_filtering   (CtQueuePage        *self);
 /* The rows as shown, sorted and filtered. */
 GListModel         *ct_queue_page_get_model      (CtQueuePage        *self);
 GtkSelectionModel  *ct_queue_page_get_selection  (CtQueuePage        *self);
+/* The selected rows' cases (element-type CtCase), for decisions. */
+GPtrArray          *ct_queue_page_dup_selected_cases (CtQueuePage    *self);
 /* "37 of 619" */
 const char         *ct_queue_page_get_count_text (CtQueuePage        *self);
 gboolean            ct_queue_page_is_empty_shown (CtQueuePage        *self);

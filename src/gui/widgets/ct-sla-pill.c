@@ -18,7 +18,10 @@ ct_sla_pill_new (void)
 
   gtk_widget_add_css_class (label, "sla-pill");
   gtk_widget_set_halign (label, GTK_ALIGN_START);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  /* The word is the point of the pill: it is never cut. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   return label;
 }
 
