@@ -146,6 +146,45 @@ ct_window_live_stop (CtWindow *self)
   update_row (self);
 }
 
+/* Whether anything would show a notification: a desktop's notification
+ * server on the session bus (running or startable), or the portal in a
+ * sandbox. GLib warns on every send that finds neither. */
+static gboolean
+desktop_shows_notifications (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) owner = NULL;
+  g_autoptr(GVariant) names = NULL;
+  g_autofree const char **list = NULL;
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return TRUE;
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    return FALSE;
+  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 1000, NULL,
+                                       NULL);
+  if (owner != NULL)
+    {
+      gboolean has_owner = FALSE;
+
+      g_variant_get (owner, "(b)", &has_owner);
+      if (has_owner)
+        return TRUE;
+    }
+  names = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                                       G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, 1000, NULL,
+                                       NULL);
+  if (names == NULL)
+    return FALSE;
+  g_variant_get (names, "(^a&s)", &list);
+  return list != NULL && g_strv_contains (list, "org.freedesktop.Notifications");
+}
+
 /* New breaches and cases newly waiting for the user, as one summary at
  * most once a minute (the policy keeps the rest for later); activating it
  * opens the most urgent case through app.open-case. */
@@ -175,6 +214,11 @@ notify_news (CtWindow *self)
                                            g_get_real_time () / G_USEC_PER_SEC);
   if (content == NULL)
     return;
+  if (!desktop_shows_notifications ())
+    {
+      g_debug ("No notification server for: %s", content->title);
+      return;
+    }
   notification = ct_notification_content_to_notification (content, "app.open-case");
   g_application_send_notification (app, CT_NOTIFICATION_ID, notification);
   view->n_notifications++;
