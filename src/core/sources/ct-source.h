@@ -115,6 +115,12 @@ CtProfile      *ct_source_get_profile        (CtSource     *self);
  * never asks anything. */
 gboolean        ct_source_has_queues         (CtSource     *self);
 
+/* Whether a change to a record of @model (Odoo's bus names one) may change
+ * what this source holds: one of the mechanism's own models, or the model
+ * of one of its queues' records. */
+gboolean        ct_source_watches_model      (CtSource     *self,
+                                              const char   *model);
+
 /* Whether the models the mechanism needs exist for the signed-in user: a
  * source is on only when they do. Not installed (404) and not visible to
  * this user (403) are FALSE with no error, and
