@@ -161,12 +161,14 @@ ct_sync_add_default_sources (CtSync       *self,
   g_autoptr(CtSource) approvals = ct_source_approvals_new (client, self->profile);
   g_autoptr(CtSource) activity = ct_source_activity_new (client, self->profile);
   g_autoptr(CtSource) odoo_incidents = ct_source_odoo_incidents_new (client, self->profile);
+  g_autoptr(CtSource) jobs = ct_source_queue_jobs_new (client, self->profile);
 
   ct_sync_add_source (self, tier);
   ct_sync_add_source (self, dv);
   ct_sync_add_source (self, approvals);
   ct_sync_add_source (self, activity);
   ct_sync_add_source (self, odoo_incidents);
+  ct_sync_add_source (self, jobs);
   if (n8n != NULL && n8n_url != NULL && n8n_api_key != NULL)
     {
       g_autoptr(CtSource) n8n_incidents = ct_source_n8n_incidents_new (n8n, n8n_api_key, n8n_url,

@@ -351,13 +351,10 @@ probe_prefetch (CtSource     *self,
           ct_model_probe_access_async (priv->client, queue->model, cancellable, NULL, NULL);
         }
     }
-  /* The crons' source reads ir.cron's optional fields and whether OCA
-   * queue.job is installed before its first read. */
+  /* The crons' source reads ir.cron's optional fields before its first
+   * read. */
   if (priv->kind == CT_SOURCE_KIND_CRON)
-    {
-      ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
-      ct_model_probe_access_async (priv->client, "queue.job", cancellable, NULL, NULL);
-    }
+    ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
 }
 
 void

@@ -95,8 +95,12 @@ CtSource       *ct_source_double_validation_new (CtOdooClient *client,
                                                  CtProfile    *profile);
 CtSource       *ct_source_activity_new        (CtOdooClient *client,
                                                CtProfile    *profile);
-/* Odoo's integration incidents: ir.cron, and OCA queue.job where installed. */
+/* Odoo's integration incidents: ir.cron (administrators only), and OCA
+ * queue.job where installed (its managers), apart since not the same users
+ * may read them. */
 CtSource       *ct_source_odoo_incidents_new  (CtOdooClient *client,
+                                               CtProfile    *profile);
+CtSource       *ct_source_queue_jobs_new      (CtOdooClient *client,
                                                CtProfile    *profile);
 /* n8n executions. @api_key is kept in memory only, for the requests that
  * read customData (the client's structures do not carry it). */
