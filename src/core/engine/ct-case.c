@@ -691,6 +691,32 @@ node_text (JsonNode *node,
 }
 
 void
+ct_case_fill_party (CtCase              *self,
+                    const CtQueueFields *fields,
+                    JsonObject          *record)
+{
+  const char *text;
+  gint64 id = 0;
+  double v;
+
+  g_return_if_fail (CT_IS_CASE (self));
+  g_return_if_fail (fields != NULL);
+
+  if (record == NULL)
+    return;
+  if (self->amount == 0 && node_number (member (record, fields->amount), &v))
+    self->amount = v;
+  if (self->currency == NULL && (text = node_text (member (record, fields->currency), NULL)) != NULL)
+    ct_case_set_text (&self->currency, text);
+  if (self->partner.name == NULL &&
+      (text = node_text (member (record, fields->partner), &id)) != NULL)
+    {
+      ct_case_set_text (&self->partner.name, text);
+      self->partner.id = id;
+    }
+}
+
+void
 ct_case_fill_from_record (CtCase        *self,
                           CtProfile     *profile,
                           const CtQueue *queue,
