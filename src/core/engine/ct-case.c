@@ -347,6 +347,26 @@ ct_case_dup_label (CtCase *self)
   return g_strdup_printf ("%s · %s", reference, title);
 }
 
+/* Whether @r can be acted on now: Odoo refuses an order's double
+ * validation (button_approve) while a tier review on it is open. */
+static gboolean
+requirement_open_now (CtCase        *self,
+                      CtRequirement *r)
+{
+  if (r->state != CT_APPROVER_STATE_PENDING)
+    return FALSE;
+  if (r->source != CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+    return TRUE;
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *t = self->requirements->pdata[i];
+
+      if (t->source == CT_SOURCE_KIND_TIER_VALIDATION && t->state == CT_APPROVER_STATE_PENDING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ct_case_user_can_act (CtCase *self)
 {
@@ -356,7 +376,7 @@ ct_case_user_can_act (CtCase *self)
     {
       CtRequirement *r = self->requirements->pdata[i];
 
-      if (r->state == CT_APPROVER_STATE_PENDING && r->actor == CT_ACTOR_YOU)
+      if (r->actor == CT_ACTOR_YOU && requirement_open_now (self, r))
         return TRUE;
     }
   return FALSE;
@@ -373,7 +393,7 @@ ct_case_waits_for_others (CtCase *self)
     {
       CtRequirement *r = self->requirements->pdata[i];
 
-      if (r->state != CT_APPROVER_STATE_PENDING)
+      if (!requirement_open_now (self, r))
         continue;
       if (r->actor != CT_ACTOR_SOMEONE_ELSE)
         return FALSE;
