@@ -340,6 +340,19 @@ probe_prefetch (CtSource     *self,
 }
 
 void
+ct_source_probe_ahead (CtSource     *self,
+                       GCancellable *cancellable)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
+    return;
+  for (guint i = 0; priv->required_models[i] != NULL; i++)
+    ct_model_probe_access_async (priv->client, priv->required_models[i], cancellable, NULL, NULL);
+  probe_prefetch (self, cancellable);
+}
+
+void
 ct_source_probe_async (CtSource            *self,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
