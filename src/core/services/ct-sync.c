@@ -1092,7 +1092,9 @@ ct_sync_refresh_async (CtSync              *self,
   r->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->errors = g_string_new (NULL);
   r->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
-  r->tally = ct_http_tally_new (NULL);
+  /* A caller measuring more than the refresh (a connect and the report
+   * after it) gets the refresh's requests in its tally too. */
+  r->tally = ct_http_tally_new (ct_http_tally_get (cancellable));
   r->start_time = g_get_monotonic_time ();
   r->stamp = ++self->refresh_stamp;
   g_task_set_task_data (task, r, (GDestroyNotify)refresh_free);

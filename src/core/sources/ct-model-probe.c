@@ -435,6 +435,19 @@ ct_model_probe_fields_finish (CtOdooClient  *client,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gboolean
+ct_model_probe_lookup_access (CtOdooClient  *client,
+                              const char    *model,
+                              CtModelAccess *access)
+{
+  Entry *entry = g_hash_table_lookup (table_for (client, ASK_ACCESS), model);
+
+  if (entry == NULL || !entry->known)
+    return FALSE;
+  *access = entry->access;
+  return TRUE;
+}
+
 const char *
 ct_model_probe_get_allowed_groups (CtOdooClient *client,
                                    const char   *model)

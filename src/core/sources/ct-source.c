@@ -322,7 +322,13 @@ probe_prefetch (CtSource     *self,
   for (guint i = 0; i < priv->queues->len; i++)
     {
       const CtQueue *queue = priv->queues->pdata[i];
+      CtModelAccess access;
 
+      /* A model known to be missing or hidden has no fields to learn (a
+       * failed fields_get is not kept: it would only be asked again). */
+      if (ct_model_probe_lookup_access (priv->client, queue->model, &access) &&
+          access != CT_MODEL_READABLE)
+        continue;
       if (!g_hash_table_contains (priv->fields, queue->model) &&
           g_hash_table_add (asked, queue->model))
         {
