@@ -357,6 +357,10 @@ send_request (CtOdooClient *client,
 {
   Request *request = request_new (client, what, model);
 
+  /* Sent from the client's "signed-in" too, before the user's language,
+   * time zone and companies are in the context: nothing asked here may
+   * depend on them. A count over no record, field types (not their
+   * translated labels) and ir.module.module (no company rule) do not. */
   if (what == ASK_ACCESS)
     {
       /* No record matches id = 0: the answer is cheap whatever the size
