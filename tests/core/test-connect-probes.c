@@ -200,8 +200,9 @@ test_failed_connect_forgets (Fixture       *fx,
   for (guint i = 0; i < ct_sync_get_n_sources (failed_sync); i++)
     {
       const CtSourceHealth *h = ct_sync_get_health (failed_sync, i);
+      CtSource *source = ct_sync_get_source (failed_sync, i);
 
-      if (h->kind == CT_SOURCE_KIND_N8N || !ct_source_has_queues (ct_sync_get_source (failed_sync, i)))
+      if (h->kind == CT_SOURCE_KIND_N8N || !ct_source_has_queues (source))
         continue;
       odoo_sources++;
       g_assert_false (h->probed);
