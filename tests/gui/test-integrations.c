@@ -281,7 +281,7 @@ health_has_text (gpointer data)
 
 /* A manager, who is no administrator: the page says in Odoo's words why
  * scheduled actions are not shown; a Retry that n8n fails says so; the
- * same Retry then works and is re-read. */
+ * same Retry then works and is re-read; a Requeue Odoo refuses says why. */
 static void
 test_manager_refusal_and_failure (void)
 {
@@ -357,6 +357,29 @@ test_manager_refusal_and_failure (void)
   result = ct_integrations_page_get_result (page, key);
   g_test_message ("retry: %s", result);
   g_assert_true (g_str_has_prefix (result, "Retried: the new run "));
+
+  /* An administrator takes the Job Queue Manager right away from the
+   * manager while the page is open: Requeue is refused by Odoo, said in
+   * Odoo's words with the group that would allow it, and the job stays. */
+  c = find_incident (window, "queue.job", CT_INCIDENT_NONE, NULL);
+  g_assert_nonnull (c);
+  g_free (key);
+  key = g_strdup (c->key);
+  w.key = key;
+  g_assert_true (ct_sim_server_set_user_groups (sim, "manager",
+                                                "base.group_user,purchase.group_purchase_user,"
+                                                "purchase.group_purchase_manager,stock.group_stock_user"));
+  row = ct_integrations_page_get_row (page, key);
+  if (expander_of (row) != NULL)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander_of (row)), TRUE);
+  click (row, "Requeue");
+  g_assert_true (ct_test_gui_wait (action_done, &w, 30000));
+  result = ct_integrations_page_get_result (page, key);
+  g_test_message ("refused requeue: %s", result);
+  g_assert_true (g_str_has_prefix (result, "It did not work: Odoo refused: "));
+  g_assert_nonnull (strstr (result, "Job Queue Manager"));
+  g_assert_null (strstr (result, "Requeued"));
+  g_assert_nonnull (ct_integrations_page_get_row (page, key));
 
   gtk_window_destroy (GTK_WINDOW (window));
   ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "manager", NULL, NULL);

@@ -1167,7 +1167,16 @@ add_approver (CtCaseDetail    *detail,
   a->state = state;
   a->sequence = sequence;
   a->decided_at = decided_at;
+  a->source = via;
   g_ptr_array_add (detail->approvers, a);
+}
+
+/* A tier-validated order reaches its manager's approval (double
+ * validation) only once every tier review is done: a later stage. */
+static guint
+approver_stage (const CtCaseApprover *a)
+{
+  return a->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION ? 1 : 0;
 }
 
 static int
@@ -1177,6 +1186,8 @@ compare_approvers (gconstpointer a,
   const CtCaseApprover *x = *(CtCaseApprover * const *) a;
   const CtCaseApprover *y = *(CtCaseApprover * const *) b;
 
+  if (approver_stage (x) != approver_stage (y))
+    return (approver_stage (x) > approver_stage (y)) - (approver_stage (x) < approver_stage (y));
   return (x->sequence > y->sequence) - (x->sequence < y->sequence);
 }
 
@@ -1187,6 +1198,7 @@ build_approvers (ReadData *data)
   gboolean double_open = data->record != NULL &&
     g_strcmp0 (ct_source_get_string (data->record, "state"), "to approve") == 0;
   GHashTable *sequences = g_hash_table_new (NULL, NULL);
+  gboolean tier_open = FALSE;
 
   for (guint i = 0; data->reviews != NULL && i < json_array_get_length (data->reviews); i++)
     {
@@ -1237,8 +1249,16 @@ build_approvers (ReadData *data)
     }
   g_ptr_array_sort (detail->approvers, compare_approvers);
   for (guint i = 0; i < detail->approvers->len; i++)
-    g_hash_table_add (sequences,
-                      GUINT_TO_POINTER (((CtCaseApprover *) detail->approvers->pdata[i])->sequence));
+    {
+      CtCaseApprover *a = detail->approvers->pdata[i];
+
+      /* Waiting for a tier review: not the managers' turn yet. */
+      if (approver_stage (a) > 0 && a->state == CT_APPROVER_STATE_PENDING && tier_open)
+        a->state = CT_APPROVER_STATE_WAITING;
+      if (a->source == CT_SOURCE_KIND_TIER_VALIDATION && a->state == CT_APPROVER_STATE_PENDING)
+        tier_open = TRUE;
+      g_hash_table_add (sequences, GUINT_TO_POINTER (approver_stage (a) << 24 | a->sequence));
+    }
   detail->sequential = g_hash_table_size (sequences) > 1;
   g_hash_table_unref (sequences);
 }

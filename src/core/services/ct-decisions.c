@@ -268,9 +268,7 @@ pick_requirement (CtDecisions       *self,
 static char *
 format_amount (CtCase *c)
 {
-  g_autofree char *number = ct_format_number (c->amount);
-
-  return g_strdup_printf ("%s %s", number, c->currency ? c->currency : "");
+  return ct_format_money (c->amount, c->currency);
 }
 
 gboolean
