@@ -689,6 +689,26 @@ on_record (GObject      *source,
   part_finish (p);
 }
 
+/* A search_read's rows, or NULL when it failed: then the detail notes
+ * @what could not be read and @p is finished. */
+static JsonArray *
+rows_or_note (Part         *p,
+              GObject      *source,
+              GAsyncResult *result,
+              const char   *what)
+{
+  ReadData *data = g_task_get_task_data (p->task);
+  g_autoptr(GError) error = NULL;
+  JsonArray *rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, &error);
+
+  if (rows == NULL)
+    {
+      add_note (data, what, error);
+      part_finish (p);
+    }
+  return rows;
+}
+
 static void
 on_lines (GObject      *source,
           GAsyncResult *result,
@@ -697,18 +717,12 @@ on_lines (GObject      *source,
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
   const CtLineMapping *m = data->lines;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Lines"));
   double total = 0;
   gboolean has_total = FALSE;
 
   if (rows == NULL)
-    {
-      add_note (data, _("Lines"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -757,16 +771,10 @@ on_messages (GObject      *source,
 {
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Messages"));
 
   if (rows == NULL)
-    {
-      add_note (data, _("Messages"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -895,16 +903,10 @@ on_attachments (GObject      *source,
 {
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Attachments"));
 
   if (rows == NULL)
-    {
-      add_note (data, _("Attachments"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
