@@ -206,6 +206,7 @@ ct_sim_server_new (const CtSimOptions  *options,
           n8n_links[i].model = link->model;
           n8n_links[i].id = link->id;
           n8n_links[i].name = link->name;
+          n8n_links[i].topic = link->topic;
         }
       ct_sim_n8n_set_links (self->n8n, n8n_links, links->len);
     }

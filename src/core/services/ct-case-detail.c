@@ -1285,13 +1285,68 @@ add_reason (CtCaseDetail *detail,
   g_ptr_array_add (detail->reasons, reason);
 }
 
+/* The profile's rules on what the detail read about the partner's credit,
+ * for a case whose own record named no reason (a credit release asked
+ * by an activity on the order: the activity says nothing about credit). */
 static void
-build_reasons (ReadData *data)
+explain_credit (CtProfile *profile,
+                ReadData  *data)
+{
+  const CtCreditExposure *credit = &data->detail->credit;
+  g_autoptr(JsonObject) facts = json_object_new ();
+  JsonObject *partner = json_object_new ();
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  if (data->c->area_id == NULL || credit->partner_id == 0)
+    {
+      json_object_unref (partner);
+      return;
+    }
+  if (data->c->amount > 0)
+    json_object_set_double_member (facts, "amount", data->c->amount);
+  if (!isnan (credit->limit))
+    json_object_set_double_member (partner, "credit_limit", credit->limit);
+  if (!isnan (credit->overdue))
+    json_object_set_double_member (partner, "overdue", credit->overdue);
+  if (!isnan (credit->receivable))
+    {
+      double exposure = credit->receivable + (isnan (credit->open_orders) ? 0 : credit->open_orders);
+
+      json_object_set_double_member (partner, "exposure", exposure);
+      if (!isnan (credit->limit) && credit->limit > 0)
+        json_object_set_double_member (partner, "exposure_ratio", 100.0 * exposure / credit->limit);
+    }
+  json_object_set_object_member (facts, "partner", partner);
+  reasons = ct_profile_explain (profile, data->c->area_id, facts, data->detail->currency);
+  for (guint i = 0; i < reasons->len; i++)
+    add_reason (data->detail, g_strdup (reasons->pdata[i]));
+}
+
+static void
+build_reasons (CtProfile *profile,
+               ReadData  *data)
 {
   CtCaseDetail *detail = data->detail;
 
   for (guint i = 0; data->c->reasons != NULL && i < data->c->reasons->len; i++)
     add_reason (detail, g_strdup (data->c->reasons->pdata[i]));
+  if (data->c->reasons == NULL || data->c->reasons->len == 0)
+    explain_credit (profile, data);
+  /* An approval asked by an activity: what it asks, and of whom. */
+  for (guint i = 0; data->c->requirements != NULL && i < data->c->requirements->len; i++)
+    {
+      CtRequirement *req = data->c->requirements->pdata[i];
+      const char *what = ct_case_get_title (data->c);
+
+      if (req->source != CT_SOURCE_KIND_ACTIVITY || what == NULL)
+        continue;
+      if (req->approver != NULL)
+        /* Translators: "Approval activity “Release credit hold”, assigned to Claire Dubois" */
+        add_reason (detail, g_strdup_printf (_("Approval activity “%s”, assigned to %s"), what,
+                                             req->approver));
+      else
+        add_reason (detail, g_strdup_printf (_("Approval activity “%s”"), what));
+    }
   for (guint i = 0; data->reviews != NULL && i < json_array_get_length (data->reviews); i++)
     {
       JsonObject *r = json_array_get_object_element (data->reviews, i);
@@ -1542,9 +1597,9 @@ finish_read (GTask *task)
     }
   if (detail->currency == NULL && data->c->currency != NULL)
     detail->currency = g_strdup (data->c->currency);
-  build_reasons (data);
   build_approvers (data);
   build_credit (data);
+  build_reasons (self->profile, data);
   build_left_queue (data);
   g_task_return_pointer (task, ct_case_detail_ref (detail), (GDestroyNotify) ct_case_detail_unref);
 }

@@ -467,8 +467,13 @@ journal (Decide *d)
     .verified_state = d->result->state,
   };
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = ct_case_dup_label (d->c);
 
   if (!ct_journal_append (d->self->journal, &entry, &error))
+    g_warning ("%s", error->message);
+  /* The journal page names the case by it once the case has left. */
+  g_clear_error (&error);
+  if (!ct_journal_set_case_name (d->self->journal, d->c->key, name, &error))
     g_warning ("%s", error->message);
 }
 
