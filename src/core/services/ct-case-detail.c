@@ -32,6 +32,21 @@
 
 #define MAX_MESSAGES 50
 #define MAX_LINES    500
+#define MAX_TRACKING 500
+#define MAX_COMPANIES 50
+
+/* What says when a purchase order needs its second approval. */
+static const char *const company_fields[] = {
+  "name", "po_double_validation", "po_double_validation_amount", "currency_id", NULL
+};
+
+/* What a tracking value says; the message it belongs to first, which only
+ * the search beside the messages needs. */
+static const char *const tracking_fields[] = {
+  "mail_message_id", "field_id", "old_value_char", "new_value_char", "old_value_integer",
+  "new_value_integer", "old_value_float", "new_value_float", "old_value_text", "new_value_text",
+  "old_value_datetime", "new_value_datetime", NULL
+};
 
 struct _CtCaseDetailReader
 {
@@ -560,8 +575,11 @@ typedef struct
   JsonArray           *approvers;    /* (owned) (nullable) approval.approver rows */
   JsonObject          *partner;      /* (owned) (nullable) */
   JsonObject          *company;      /* (owned) (nullable) */
+  JsonArray           *companies;    /* (owned) (nullable) searched beside the record */
   GHashTable          *by_message;   /* message id → CtCaseMessage (unowned) */
   GHashTable          *tracking_of;  /* tracking value id → CtCaseMessage (unowned) */
+  JsonArray           *tracking;     /* (owned) (nullable) searched beside the messages */
+  gboolean             tracking_searched;
 } ReadData;
 
 static void
@@ -577,8 +595,10 @@ read_data_free (ReadData *data)
   g_clear_pointer (&data->approvers, json_array_unref);
   g_clear_pointer (&data->partner, json_object_unref);
   g_clear_pointer (&data->company, json_object_unref);
+  g_clear_pointer (&data->companies, json_array_unref);
   g_clear_pointer (&data->by_message, g_hash_table_unref);
   g_clear_pointer (&data->tracking_of, g_hash_table_unref);
+  g_clear_pointer (&data->tracking, json_array_unref);
   g_free (data);
 }
 
@@ -971,6 +991,21 @@ on_one_row (GObject      *source,
   part_finish (p);
 }
 
+/* The companies this user sees, beside the record whose company says
+ * which one's double-validation threshold applies. A failure is left to
+ * the read by id after the record. */
+static void
+on_companies (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Part *p = user_data;
+  ReadData *data = g_task_get_task_data (p->task);
+
+  data->companies = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, NULL);
+  part_finish (p);
+}
+
 static char *
 tracking_row_value (JsonObject *row,
                     const char *prefix)
@@ -1002,6 +1037,36 @@ tracking_row_value (JsonObject *row,
 }
 
 static void
+add_tracking_change (CtCaseMessage *message,
+                     JsonObject    *row)
+{
+  CtTrackingChange *change = g_new0 (CtTrackingChange, 1);
+  char *paren;
+
+  change->field = dup_text (row, "field_id");
+  if (change->field == NULL)
+    change->field = g_strdup ("");
+  /* "Status (Purchase Order)": the chatter route says "Status". */
+  paren = strrchr (change->field, '(');
+  if (paren != NULL && paren > change->field && paren[-1] == ' ' &&
+      g_str_has_suffix (change->field, ")"))
+    paren[-1] = '\0';
+  change->old_value = tracking_row_value (row, "old");
+  change->new_value = tracking_row_value (row, "new");
+  g_ptr_array_add (message->changes, change);
+}
+
+static void
+note_tracking_failed (ReadData *data,
+                      GError   *error)
+{
+  data->detail->tracking_shown = FALSE;
+  g_free (data->detail->tracking_note);
+  data->detail->tracking_note = g_strdup (error->message);
+}
+
+/* The tracking values read by id, after the messages named them. */
+static void
 on_tracking (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1012,40 +1077,51 @@ on_tracking (GObject      *source,
   g_autoptr(JsonArray) rows = ct_odoo_client_read_finish (CT_ODOO_CLIENT (source), result, &error);
 
   if (rows == NULL)
-    {
-      data->detail->tracking_shown = FALSE;
-      g_free (data->detail->tracking_note);
-      data->detail->tracking_note = g_strdup (error->message);
-      part_finish (p);
-      return;
-    }
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+    note_tracking_failed (data, error);
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
-      CtCaseMessage *message;
-      CtTrackingChange *change;
-      char *paren;
+      CtCaseMessage *message = row != NULL ?
+        g_hash_table_lookup (data->tracking_of, GINT_TO_POINTER (ct_source_get_int (row, "id"))) :
+        NULL;
 
-      if (row == NULL)
-        continue;
-      message = g_hash_table_lookup (data->tracking_of,
-                                     GINT_TO_POINTER (ct_source_get_int (row, "id")));
-      if (message == NULL)
-        continue;
-      change = g_new0 (CtTrackingChange, 1);
-      change->field = dup_text (row, "field_id");
-      if (change->field == NULL)
-        change->field = g_strdup ("");
-      /* "Status (Purchase Order)": the chatter route says "Status". */
-      paren = strrchr (change->field, '(');
-      if (paren != NULL && paren > change->field && paren[-1] == ' ' &&
-          g_str_has_suffix (change->field, ")"))
-        paren[-1] = '\0';
-      change->old_value = tracking_row_value (row, "old");
-      change->new_value = tracking_row_value (row, "new");
-      g_ptr_array_add (message->changes, change);
+      if (message != NULL)
+        add_tracking_change (message, row);
     }
   part_finish (p);
+}
+
+/* The tracking values searched beside the messages (by their message's
+ * record): kept until the messages are in too. */
+static void
+on_tracking_rows (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Part *p = user_data;
+  ReadData *data = g_task_get_task_data (p->task);
+  g_autoptr(GError) error = NULL;
+
+  data->tracking = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (data->tracking == NULL)
+    note_tracking_failed (data, error);
+  part_finish (p);
+}
+
+static void
+attach_tracking (ReadData *data)
+{
+  for (guint i = 0; data->tracking != NULL && i < json_array_get_length (data->tracking); i++)
+    {
+      JsonObject *row = json_array_get_object_element (data->tracking, i);
+      CtCaseMessage *message = row != NULL ?
+        g_hash_table_lookup (data->by_message,
+                             GINT_TO_POINTER (ct_source_m2o_id (row, "mail_message_id"))) :
+        NULL;
+
+      if (message != NULL)
+        add_tracking_change (message, row);
+    }
 }
 
 /* ---- phase 3: what follows from the record ---- */
@@ -1089,6 +1165,7 @@ start_follow_ups (GTask *task)
 
   data->phase = PHASE_FOLLOW;
   data->pending++;   /* held while starting */
+  attach_tracking (data);
 
   if (data->record != NULL && data->partner == NULL && data->detail->credit.partner_id == 0)
     {
@@ -1097,14 +1174,9 @@ start_follow_ups (GTask *task)
       if (partner > 0)
         start_partner_read (task, partner);
     }
-  if (g_hash_table_size (data->tracking_of) > 0)
+  if (!data->tracking_searched && g_hash_table_size (data->tracking_of) > 0)
     {
-      static const char *const wanted[] = { "field_id", "old_value_char", "new_value_char",
-                                            "old_value_integer", "new_value_integer",
-                                            "old_value_float", "new_value_float",
-                                            "old_value_text", "new_value_text",
-                                            "old_value_datetime", "new_value_datetime", NULL };
-      g_auto(GStrv) fields = listed_fields (data->fields[FG_TRACKING], wanted);
+      g_auto(GStrv) fields = listed_fields (data->fields[FG_TRACKING], tracking_fields + 1);
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       GHashTableIter iter;
       gpointer key;
@@ -1123,14 +1195,19 @@ start_follow_ups (GTask *task)
   if (data->record != NULL && has_source (data->c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
     {
       gint64 company = ct_source_m2o_id (data->record, "company_id");
-      static const char *const fields[] = { "name", "po_double_validation",
-                                            "po_double_validation_amount", "currency_id", NULL };
 
-      if (company > 0)
+      for (guint i = 0; data->companies != NULL && i < json_array_get_length (data->companies); i++)
+        {
+          JsonObject *row = json_array_get_object_element (data->companies, i);
+
+          if (row != NULL && company > 0 && ct_source_get_int (row, "id") == company)
+            data->company = json_object_ref (row);
+        }
+      if (company > 0 && data->company == NULL)
         {
           data->detail->n_requests++;
-          ct_odoo_client_read_async (self->client, "res.company", &company, 1, fields, cancellable,
-                                     on_one_row, part_new (task, 1));
+          ct_odoo_client_read_async (self->client, "res.company", &company, 1, company_fields,
+                                     cancellable, on_one_row, part_new (task, 1));
         }
     }
   data->pending--;
@@ -1687,7 +1764,21 @@ start_reads (GTask *task)
                                       (const char * const *) fields, "id desc", MAX_MESSAGES,
                                       0, cancellable, on_messages, part_new (task, 0));
     detail->tracking_shown = tracking_readable;
-    if (!tracking_readable && ct_odoo_client_has_web_session (self->client))
+    if (tracking_readable && listed (data->fields[FG_TRACKING], "mail_message_id"))
+      {
+        /* The tracking values by their message's record, beside the
+         * messages rather than after them: one round trip less. */
+        g_autoptr(JsonArray) by_record = domain_for ("mail_message_id.model", c->model,
+                                                     "mail_message_id.res_id", id);
+        g_auto(GStrv) tracked = listed_fields (data->fields[FG_TRACKING], tracking_fields);
+
+        data->tracking_searched = TRUE;
+        detail->n_requests++;
+        ct_odoo_client_search_read_async (self->client, "mail.tracking.value", by_record,
+                                          (const char * const *) tracked, "id", MAX_TRACKING, 0,
+                                          cancellable, on_tracking_rows, part_new (task, 0));
+      }
+    else if (!tracking_readable && ct_odoo_client_has_web_session (self->client))
       {
         g_autoptr(JsonObject) params = json_object_new ();
         JsonObject *fetch = json_object_new ();
@@ -1738,6 +1829,17 @@ start_reads (GTask *task)
     }
   if (c->partner.id > 0)
     start_partner_read (task, c->partner.id);
+  if (has_source (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
+    {
+      /* Which company the order belongs to comes with the record: read
+       * them all (a handful) now rather than the one after it. */
+      g_autoptr(JsonArray) all = json_array_new ();
+
+      detail->n_requests++;
+      ct_odoo_client_search_read_async (self->client, "res.company", all, company_fields, "id",
+                                        MAX_COMPANIES, 0, cancellable, on_companies,
+                                        part_new (task, 0));
+    }
   build_incidents (self, detail);
 
   data->pending--;
