@@ -1,10 +1,12 @@
 /* ct-case-detail.c - What the case view shows, re-read from Odoo when a case opens
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One open costs a fixed number of requests whatever the size of the record:
- * field lists (cached by the client after the first case), then in parallel
- * the record, its lines, messages, attachments, reviews, approvers and the
- * partner, then the tracking values and the company's threshold.
+ * One open costs a fixed number of requests whatever the size of the record,
+ * one round trip deep once the field lists are known (the first case asks
+ * for them): in parallel the record, its lines, messages, their tracking
+ * values, attachments, reviews, approvers, the partner and the companies
+ * (for a double-validation threshold). Only where a search is not possible
+ * does a read by id follow the batch.
  *
  * The recorded servers (tests/data/protocol/README.md) decide the shape:
  * a field fields_get does not list for this user fails a whole read with
