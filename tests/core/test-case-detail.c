@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ct-case-detail.h"
+#include "ct-case-store.h"
 #include "ct-incident.h"
 #include "ct-sim-server.h"
 #include "ct-source.h"
@@ -542,7 +543,9 @@ test_approvers_stages (Fixture       *fx,
   g_assert_true (seen_double);
 }
 
-/* Incidents that hold the case up, from the cases the reader was given. */
+/* Incidents that hold the case up, from the cases the reader was given:
+ * any list model of cases, or the tower's own CtCaseStore (read as an
+ * array). @data is TRUE for the store. */
 static void
 test_linked_incidents (Fixture       *fx,
                        gconstpointer  data)
@@ -550,18 +553,33 @@ test_linked_incidents (Fixture       *fx,
   g_autoptr(CtCase) c = fetch_case (fx, fx->admin, fx->order_id);
   g_autoptr(CtCase) incident = ct_case_new_incident (CT_INCIDENT_N8N_ERROR, "n8n.execution", 77);
   g_autoptr(CtCase) other = ct_case_new_incident (CT_INCIDENT_CRON_FAILING, "ir.cron", 3);
-  g_autoptr(GListStore) store = g_list_store_new (CT_TYPE_CASE);
+  g_autoptr(GListModel) cases = NULL;
   g_autoptr(CtCaseDetailReader) reader = ct_case_detail_reader_new (fx->admin, fx->profile);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtCaseDetail) detail = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
 
   ct_case_add_linked_key (incident, c->key);
   ct_case_add_linked_key (other, "purchase.order:1");
-  g_list_store_append (store, other);
-  g_list_store_append (store, c);
-  g_list_store_append (store, incident);
-  ct_case_detail_reader_set_cases (reader, G_LIST_MODEL (store));
+  g_ptr_array_add (all, g_object_ref (other));
+  g_ptr_array_add (all, g_object_ref (c));
+  g_ptr_array_add (all, g_object_ref (incident));
+  if (GPOINTER_TO_INT (data))
+    {
+      CtCaseStore *store = ct_case_store_new ();
+
+      ct_case_store_replace_all (store, all);
+      cases = G_LIST_MODEL (store);
+    }
+  else
+    {
+      GListStore *store = g_list_store_new (CT_TYPE_CASE);
+
+      g_list_store_splice (store, 0, 0, all->pdata, all->len);
+      cases = G_LIST_MODEL (store);
+    }
+  ct_case_detail_reader_set_cases (reader, cases);
   ct_case_detail_reader_read_async (reader, c, NULL, detail_store_result, &result);
   detail_wait_for (&result);
   detail = ct_case_detail_reader_read_finish (reader, result, &error);
@@ -652,8 +670,10 @@ main (int   argc,
               test_approvers_stages, fixture_tear_down);
   g_test_add ("/ct/core/case-detail/mechanism-reasons", Fixture, NULL, fixture_set_up,
               test_mechanism_reasons, fixture_tear_down);
-  g_test_add ("/ct/core/case-detail/linked-incidents", Fixture, NULL, fixture_set_up,
-              test_linked_incidents, fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/linked-incidents", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_linked_incidents, fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/linked-incidents-store", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_linked_incidents, fixture_tear_down);
   status = g_test_run ();
 
   remove_tree (cache);

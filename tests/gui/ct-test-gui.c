@@ -16,21 +16,34 @@ ct_test_gui_init (int    *argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
 
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Blocks in poll() as an application's main loop does, so a reply or a
+ * frame is handled as soon as it is due (sleeping 1 ms between iterations
+ * added up to a millisecond to every step of a request). A timeout of the
+ * lowest priority wakes the loop every millisecond to look at @condition
+ * again, without ever running before real work. */
 gboolean
 ct_test_gui_wait (gboolean (*condition) (gpointer data),
                   gpointer   data,
                   guint      timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  guint wake = 0;
+  gboolean done;
 
-  while (!condition (data))
+  while (!(done = condition (data)) && g_get_monotonic_time () <= deadline)
     {
-      if (g_get_monotonic_time () > deadline)
-        return condition (data);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      if (wake == 0)
+        wake = g_timeout_add_full (G_PRIORITY_LOW, 1, wake_cb, NULL, NULL);
+      g_main_context_iteration (NULL, TRUE);
     }
-  return TRUE;
+  g_clear_handle_id (&wake, g_source_remove);
+  return done;
 }
 
 static gboolean

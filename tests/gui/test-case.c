@@ -95,6 +95,140 @@ activate_shortcut (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
+/* How many rows the group titled @title shows (0 when there is none). */
+static guint
+rows_in_group (GtkWidget  *page,
+               const char *title)
+{
+  GtkWidget *group = ct_test_gui_find (page, ADW_TYPE_PREFERENCES_GROUP, title);
+  GtkWidget *list = group ? ct_test_gui_find (group, GTK_TYPE_LIST_BOX, NULL) : NULL;
+  guint n = 0;
+
+  for (GtkWidget *row = list ? gtk_widget_get_first_child (list) : NULL; row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n += ADW_IS_PREFERENCES_ROW (row);
+  return n;
+}
+
+static CtCaseDetail *
+open_and_read (CtWindow   *window,
+               const char *key)
+{
+  CtCasePage *page = ct_window_get_case_page (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-case", "s", key);
+  g_assert_true (ct_test_gui_wait (case_read, page, 20000));
+  g_assert_cmpstr (ct_case_page_get_state (page), ==, "detail");
+  ct_test_gui_wait_painted (GTK_WIDGET (window));
+  g_assert_cmpstr (ct_case_page_get_detail (page)->key, ==, key);
+  return ct_case_detail_ref (ct_case_page_get_detail (page));
+}
+
+/* One case opened after another shows the second one's partner, lines and
+ * messages and nothing left of the first (the one with more lines first);
+ * and the sections fill the page's column, as wide as the header. */
+static void
+check_one_after_another (CtWindow *window)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CtCaseDetail) more = NULL;
+  g_autoptr(CtCaseDetail) fewer = NULL;
+  CtCasePage *page = ct_window_get_case_page (window);
+  GPtrArray *cases;
+  guint most = 0, least = G_MAXUINT;
+  const char *most_key = NULL, *least_key = NULL;
+
+  /* Orders with a partner (purchase orders have one line in the demo, sales
+   * orders up to four): the one with the most lines and the one with the
+   * fewest, among the first eight of each. */
+  cases = ct_case_store_get_cases (ct_window_get_store (window));
+  for (guint m = 0; m < 2; m++)
+    for (guint i = 0, n = 0; i < cases->len && n < 8; i++)
+      {
+        CtCase *c = cases->pdata[i];
+
+        if (c->kind == CT_CASE_KIND_APPROVAL && c->partner.id != 0 &&
+            g_strcmp0 (c->model, m == 0 ? "purchase.order" : "sale.order") == 0)
+          {
+            g_ptr_array_add (keys, g_strdup (c->key));
+            n++;
+          }
+      }
+  g_assert_cmpuint (keys->len, >=, 2);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(CtCaseDetail) d = open_and_read (window, keys->pdata[i]);
+
+      if (d->lines->len > most)
+        {
+          most = d->lines->len;
+          most_key = keys->pdata[i];
+        }
+      if (d->lines->len < least)
+        {
+          least = d->lines->len;
+          least_key = keys->pdata[i];
+        }
+    }
+  g_assert_cmpuint (most, >, least);
+  g_test_message ("%s with %u lines, then %s with %u", most_key, most, least_key, least);
+
+  more = open_and_read (window, most_key);
+  /* The lines and their total. */
+  g_assert_cmpuint (rows_in_group (GTK_WIDGET (page), "Lines"), ==, more->lines->len + 1);
+  {
+    GtkWidget *header = gtk_widget_get_first_child (gtk_widget_get_parent (
+      ct_test_gui_find (GTK_WIDGET (page), CT_TYPE_SLA_BAR, NULL)));
+    GtkWidget *sections = gtk_widget_get_parent (
+      ct_test_gui_find (GTK_WIDGET (page), ADW_TYPE_PREFERENCES_GROUP, "Why It Needs Approval"));
+
+    g_assert_cmpint (gtk_widget_get_width (sections), >, 0);
+    g_assert_cmpint (gtk_widget_get_width (sections), ==, gtk_widget_get_width (header));
+  }
+
+  fewer = open_and_read (window, least_key);
+  g_assert_cmpuint (rows_in_group (GTK_WIDGET (page), "Lines"),
+                    ==, fewer->lines->len > 0 ? fewer->lines->len + 1 : 0);
+  for (guint i = 0; i < fewer->lines->len; i++)
+    {
+      const CtCaseLine *l = fewer->lines->pdata[i];
+
+      g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW,
+                                          l->product ? l->product : l->description));
+    }
+  for (guint i = 0; i < more->lines->len; i++)
+    {
+      const CtCaseLine *l = more->lines->pdata[i];
+      const char *product = l->product ? l->product : l->description;
+      gboolean shared = FALSE;
+
+      for (guint j = 0; j < fewer->lines->len; j++)
+        {
+          const CtCaseLine *f = fewer->lines->pdata[j];
+
+          shared |= g_strcmp0 (f->product ? f->product : f->description, product) == 0;
+        }
+      if (!shared)
+        g_assert_null (ct_test_gui_find (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, product));
+    }
+  find_plain_label (GTK_WIDGET (page), fewer->partner);
+  if (g_strcmp0 (more->partner, fewer->partner) != 0)
+    g_assert_null (ct_test_gui_find (GTK_WIDGET (page), GTK_TYPE_LABEL, more->partner));
+  g_assert_cmpuint (rows_in_group (GTK_WIDGET (page), "Trail"),
+                    ==, MAX (fewer->messages->len, 1) + (fewer->tracking_note != NULL));
+  for (guint i = 0; i < more->messages->len; i++)
+    {
+      const CtCaseMessage *m = more->messages->pdata[i];
+      gboolean shared = FALSE;
+
+      for (guint j = 0; j < fewer->messages->len; j++)
+        shared |= g_strcmp0 (((CtCaseMessage *) fewer->messages->pdata[j])->text, m->text) == 0;
+      if (!shared && m->text != NULL && *m->text != '\0')
+        g_assert_null (ct_test_gui_find (GTK_WIDGET (page), GTK_TYPE_LABEL, m->text));
+    }
+  g_assert_cmpuint (rows_in_group (GTK_WIDGET (page), "Approvers"), ==, fewer->approvers->len);
+}
+
 static void
 test_open_case (void)
 {
@@ -195,6 +329,8 @@ test_open_case (void)
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (queue)));
   g_assert_cmpstr (ct_window_get_page (window), ==, "pending");
+
+  check_one_after_another (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (app));

@@ -1,10 +1,12 @@
 /* ct-case-detail.c - What the case view shows, re-read from Odoo when a case opens
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One open costs a fixed number of requests whatever the size of the record:
- * field lists (cached by the client after the first case), then in parallel
- * the record, its lines, messages, attachments, reviews, approvers and the
- * partner, then the tracking values and the company's threshold.
+ * One open costs a fixed number of requests whatever the size of the record,
+ * one round trip deep once the field lists are known (the first case asks
+ * for them): in parallel the record, its lines, messages, their tracking
+ * values, attachments, reviews, approvers, the partner and the companies
+ * (for a double-validation threshold). Only where a search is not possible
+ * does a read by id follow the batch.
  *
  * The recorded servers (tests/data/protocol/README.md) decide the shape:
  * a field fields_get does not list for this user fails a whole read with
@@ -26,11 +28,27 @@
 #include <string.h>
 
 #include "ct-case-detail.h"
+#include "ct-case-store.h"
 #include "ct-incident.h"
 #include "ct-source.h"
 
 #define MAX_MESSAGES 50
 #define MAX_LINES    500
+#define MAX_TRACKING 500
+#define MAX_COMPANIES 50
+
+/* What says when a purchase order needs its second approval. */
+static const char *const company_fields[] = {
+  "name", "po_double_validation", "po_double_validation_amount", "currency_id", NULL
+};
+
+/* What a tracking value says; the message it belongs to first, which only
+ * the search beside the messages needs. */
+static const char *const tracking_fields[] = {
+  "mail_message_id", "field_id", "old_value_char", "new_value_char", "old_value_integer",
+  "new_value_integer", "old_value_float", "new_value_float", "old_value_text", "new_value_text",
+  "old_value_datetime", "new_value_datetime", NULL
+};
 
 struct _CtCaseDetailReader
 {
@@ -39,6 +57,7 @@ struct _CtCaseDetailReader
   CtOdooClient *client;   /* (owned) */
   CtProfile    *profile;  /* (owned) */
   GListModel   *cases;    /* (owned) (nullable) */
+  GHashTable   *fields;   /* (owned) model → its fields_get answer (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseDetailReader, ct_case_detail_reader, G_TYPE_OBJECT)
@@ -547,6 +566,7 @@ typedef struct
   CtCase              *c;            /* (owned) */
   CtCaseDetail        *detail;       /* (owned) */
   const CtLineMapping *lines;        /* (nullable) (unowned) from the profile */
+  const char          *models[N_FG]; /* (nullable) (unowned) whose fields_get each part is */
   Phase                phase;
   guint                pending;
   JsonObject          *fields[N_FG]; /* (owned) (nullable) fields_get answers */
@@ -557,8 +577,11 @@ typedef struct
   JsonArray           *approvers;    /* (owned) (nullable) approval.approver rows */
   JsonObject          *partner;      /* (owned) (nullable) */
   JsonObject          *company;      /* (owned) (nullable) */
+  JsonArray           *companies;    /* (owned) (nullable) searched beside the record */
   GHashTable          *by_message;   /* message id → CtCaseMessage (unowned) */
   GHashTable          *tracking_of;  /* tracking value id → CtCaseMessage (unowned) */
+  JsonArray           *tracking;     /* (owned) (nullable) searched beside the messages */
+  gboolean             tracking_searched;
 } ReadData;
 
 static void
@@ -574,8 +597,10 @@ read_data_free (ReadData *data)
   g_clear_pointer (&data->approvers, json_array_unref);
   g_clear_pointer (&data->partner, json_object_unref);
   g_clear_pointer (&data->company, json_object_unref);
+  g_clear_pointer (&data->companies, json_array_unref);
   g_clear_pointer (&data->by_message, g_hash_table_unref);
   g_clear_pointer (&data->tracking_of, g_hash_table_unref);
+  g_clear_pointer (&data->tracking, json_array_unref);
   g_free (data);
 }
 
@@ -632,12 +657,17 @@ on_fields_get (GObject      *source,
                gpointer      user_data)
 {
   Part *p = user_data;
+  CtCaseDetailReader *self = g_task_get_source_object (p->task);
   ReadData *data = g_task_get_task_data (p->task);
   g_autoptr(GError) error = NULL;
   JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (source), result, &error);
 
   if (fields != NULL)
-    data->fields[p->part] = fields;
+    {
+      data->fields[p->part] = fields;
+      g_hash_table_replace (self->fields, g_strdup (data->models[p->part]),
+                            json_object_ref (fields));
+    }
   part_finish (p);
 }
 
@@ -681,6 +711,26 @@ on_record (GObject      *source,
   part_finish (p);
 }
 
+/* A search_read's rows, or NULL when it failed: then the detail notes
+ * @what could not be read and @p is finished. */
+static JsonArray *
+rows_or_note (Part         *p,
+              GObject      *source,
+              GAsyncResult *result,
+              const char   *what)
+{
+  ReadData *data = g_task_get_task_data (p->task);
+  g_autoptr(GError) error = NULL;
+  JsonArray *rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, &error);
+
+  if (rows == NULL)
+    {
+      add_note (data, what, error);
+      part_finish (p);
+    }
+  return rows;
+}
+
 static void
 on_lines (GObject      *source,
           GAsyncResult *result,
@@ -689,18 +739,12 @@ on_lines (GObject      *source,
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
   const CtLineMapping *m = data->lines;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Lines"));
   double total = 0;
   gboolean has_total = FALSE;
 
   if (rows == NULL)
-    {
-      add_note (data, _("Lines"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -749,16 +793,10 @@ on_messages (GObject      *source,
 {
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Messages"));
 
   if (rows == NULL)
-    {
-      add_note (data, _("Messages"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -887,16 +925,10 @@ on_attachments (GObject      *source,
 {
   Part *p = user_data;
   ReadData *data = g_task_get_task_data (p->task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result,
-                                                                 &error);
+  g_autoptr(JsonArray) rows = rows_or_note (p, source, result, _("Attachments"));
 
   if (rows == NULL)
-    {
-      add_note (data, _("Attachments"), error);
-      part_finish (p);
-      return;
-    }
+    return;
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
@@ -961,6 +993,21 @@ on_one_row (GObject      *source,
   part_finish (p);
 }
 
+/* The companies this user sees, beside the record whose company says
+ * which one's double-validation threshold applies. A failure is left to
+ * the read by id after the record. */
+static void
+on_companies (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Part *p = user_data;
+  ReadData *data = g_task_get_task_data (p->task);
+
+  data->companies = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, NULL);
+  part_finish (p);
+}
+
 static char *
 tracking_row_value (JsonObject *row,
                     const char *prefix)
@@ -992,6 +1039,36 @@ tracking_row_value (JsonObject *row,
 }
 
 static void
+add_tracking_change (CtCaseMessage *message,
+                     JsonObject    *row)
+{
+  CtTrackingChange *change = g_new0 (CtTrackingChange, 1);
+  char *paren;
+
+  change->field = dup_text (row, "field_id");
+  if (change->field == NULL)
+    change->field = g_strdup ("");
+  /* "Status (Purchase Order)": the chatter route says "Status". */
+  paren = strrchr (change->field, '(');
+  if (paren != NULL && paren > change->field && paren[-1] == ' ' &&
+      g_str_has_suffix (change->field, ")"))
+    paren[-1] = '\0';
+  change->old_value = tracking_row_value (row, "old");
+  change->new_value = tracking_row_value (row, "new");
+  g_ptr_array_add (message->changes, change);
+}
+
+static void
+note_tracking_failed (ReadData *data,
+                      GError   *error)
+{
+  data->detail->tracking_shown = FALSE;
+  g_free (data->detail->tracking_note);
+  data->detail->tracking_note = g_strdup (error->message);
+}
+
+/* The tracking values read by id, after the messages named them. */
+static void
 on_tracking (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1002,40 +1079,51 @@ on_tracking (GObject      *source,
   g_autoptr(JsonArray) rows = ct_odoo_client_read_finish (CT_ODOO_CLIENT (source), result, &error);
 
   if (rows == NULL)
-    {
-      data->detail->tracking_shown = FALSE;
-      g_free (data->detail->tracking_note);
-      data->detail->tracking_note = g_strdup (error->message);
-      part_finish (p);
-      return;
-    }
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+    note_tracking_failed (data, error);
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonObject *row = json_array_get_object_element (rows, i);
-      CtCaseMessage *message;
-      CtTrackingChange *change;
-      char *paren;
+      CtCaseMessage *message = row != NULL ?
+        g_hash_table_lookup (data->tracking_of, GINT_TO_POINTER (ct_source_get_int (row, "id"))) :
+        NULL;
 
-      if (row == NULL)
-        continue;
-      message = g_hash_table_lookup (data->tracking_of,
-                                     GINT_TO_POINTER (ct_source_get_int (row, "id")));
-      if (message == NULL)
-        continue;
-      change = g_new0 (CtTrackingChange, 1);
-      change->field = dup_text (row, "field_id");
-      if (change->field == NULL)
-        change->field = g_strdup ("");
-      /* "Status (Purchase Order)": the chatter route says "Status". */
-      paren = strrchr (change->field, '(');
-      if (paren != NULL && paren > change->field && paren[-1] == ' ' &&
-          g_str_has_suffix (change->field, ")"))
-        paren[-1] = '\0';
-      change->old_value = tracking_row_value (row, "old");
-      change->new_value = tracking_row_value (row, "new");
-      g_ptr_array_add (message->changes, change);
+      if (message != NULL)
+        add_tracking_change (message, row);
     }
   part_finish (p);
+}
+
+/* The tracking values searched beside the messages (by their message's
+ * record): kept until the messages are in too. */
+static void
+on_tracking_rows (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Part *p = user_data;
+  ReadData *data = g_task_get_task_data (p->task);
+  g_autoptr(GError) error = NULL;
+
+  data->tracking = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (source), result, &error);
+  if (data->tracking == NULL)
+    note_tracking_failed (data, error);
+  part_finish (p);
+}
+
+static void
+attach_tracking (ReadData *data)
+{
+  for (guint i = 0; data->tracking != NULL && i < json_array_get_length (data->tracking); i++)
+    {
+      JsonObject *row = json_array_get_object_element (data->tracking, i);
+      CtCaseMessage *message = row != NULL ?
+        g_hash_table_lookup (data->by_message,
+                             GINT_TO_POINTER (ct_source_m2o_id (row, "mail_message_id"))) :
+        NULL;
+
+      if (message != NULL)
+        add_tracking_change (message, row);
+    }
 }
 
 /* ---- phase 3: what follows from the record ---- */
@@ -1079,6 +1167,7 @@ start_follow_ups (GTask *task)
 
   data->phase = PHASE_FOLLOW;
   data->pending++;   /* held while starting */
+  attach_tracking (data);
 
   if (data->record != NULL && data->partner == NULL && data->detail->credit.partner_id == 0)
     {
@@ -1087,14 +1176,9 @@ start_follow_ups (GTask *task)
       if (partner > 0)
         start_partner_read (task, partner);
     }
-  if (g_hash_table_size (data->tracking_of) > 0)
+  if (!data->tracking_searched && g_hash_table_size (data->tracking_of) > 0)
     {
-      static const char *const wanted[] = { "field_id", "old_value_char", "new_value_char",
-                                            "old_value_integer", "new_value_integer",
-                                            "old_value_float", "new_value_float",
-                                            "old_value_text", "new_value_text",
-                                            "old_value_datetime", "new_value_datetime", NULL };
-      g_auto(GStrv) fields = listed_fields (data->fields[FG_TRACKING], wanted);
+      g_auto(GStrv) fields = listed_fields (data->fields[FG_TRACKING], tracking_fields + 1);
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       GHashTableIter iter;
       gpointer key;
@@ -1113,14 +1197,19 @@ start_follow_ups (GTask *task)
   if (data->record != NULL && has_source (data->c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
     {
       gint64 company = ct_source_m2o_id (data->record, "company_id");
-      static const char *const fields[] = { "name", "po_double_validation",
-                                            "po_double_validation_amount", "currency_id", NULL };
 
-      if (company > 0)
+      for (guint i = 0; data->companies != NULL && i < json_array_get_length (data->companies); i++)
+        {
+          JsonObject *row = json_array_get_object_element (data->companies, i);
+
+          if (row != NULL && company > 0 && ct_source_get_int (row, "id") == company)
+            data->company = json_object_ref (row);
+        }
+      if (company > 0 && data->company == NULL)
         {
           data->detail->n_requests++;
-          ct_odoo_client_read_async (self->client, "res.company", &company, 1, fields, cancellable,
-                                     on_one_row, part_new (task, 1));
+          ct_odoo_client_read_async (self->client, "res.company", &company, 1, company_fields,
+                                     cancellable, on_one_row, part_new (task, 1));
         }
     }
   data->pending--;
@@ -1516,6 +1605,23 @@ build_left_queue (ReadData *data)
 }
 
 static void
+add_if_linked (CtCaseDetail *detail,
+               CtCase       *c)
+{
+  if (c->kind != CT_CASE_KIND_INCIDENT || c->linked_keys == NULL)
+    return;
+  for (guint j = 0; j < c->linked_keys->len; j++)
+    if (g_strcmp0 (c->linked_keys->pdata[j], detail->key) == 0)
+      {
+        g_ptr_array_add (detail->incident_keys, g_strdup (c->key));
+        return;
+      }
+}
+
+/* The store holds 100 000 cases: read its array (no reference taken per
+ * case, 1-2 ms) rather than the list model (8-25 ms), and do it while the
+ * requests are on the wire. */
+static void
 build_incidents (CtCaseDetailReader *self,
                  CtCaseDetail       *detail)
 {
@@ -1523,19 +1629,20 @@ build_incidents (CtCaseDetailReader *self,
 
   if (self->cases == NULL)
     return;
+  if (CT_IS_CASE_STORE (self->cases))
+    {
+      GPtrArray *cases = ct_case_store_get_cases (CT_CASE_STORE (self->cases));
+
+      for (guint i = 0; i < cases->len; i++)
+        add_if_linked (detail, cases->pdata[i]);
+      return;
+    }
   n = g_list_model_get_n_items (self->cases);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CtCase) c = g_list_model_get_item (self->cases, i);
 
-      if (c->kind != CT_CASE_KIND_INCIDENT || c->linked_keys == NULL)
-        continue;
-      for (guint j = 0; j < c->linked_keys->len; j++)
-        if (g_strcmp0 (c->linked_keys->pdata[j], detail->key) == 0)
-          {
-            g_ptr_array_add (detail->incident_keys, g_strdup (c->key));
-            break;
-          }
+      add_if_linked (detail, c);
     }
 }
 
@@ -1573,7 +1680,6 @@ finish_read (GTask *task)
   build_credit (data);
   build_reasons (self->profile, data);
   build_left_queue (data);
-  build_incidents (self, detail);
   g_task_return_pointer (task, ct_case_detail_ref (detail), (GDestroyNotify) ct_case_detail_unref);
 }
 
@@ -1660,7 +1766,21 @@ start_reads (GTask *task)
                                       (const char * const *) fields, "id desc", MAX_MESSAGES,
                                       0, cancellable, on_messages, part_new (task, 0));
     detail->tracking_shown = tracking_readable;
-    if (!tracking_readable && ct_odoo_client_has_web_session (self->client))
+    if (tracking_readable && listed (data->fields[FG_TRACKING], "mail_message_id"))
+      {
+        /* The tracking values by their message's record, beside the
+         * messages rather than after them: one round trip less. */
+        g_autoptr(JsonArray) by_record = domain_for ("mail_message_id.model", c->model,
+                                                     "mail_message_id.res_id", id);
+        g_auto(GStrv) tracked = listed_fields (data->fields[FG_TRACKING], tracking_fields);
+
+        data->tracking_searched = TRUE;
+        detail->n_requests++;
+        ct_odoo_client_search_read_async (self->client, "mail.tracking.value", by_record,
+                                          (const char * const *) tracked, "id", MAX_TRACKING, 0,
+                                          cancellable, on_tracking_rows, part_new (task, 0));
+      }
+    else if (!tracking_readable && ct_odoo_client_has_web_session (self->client))
       {
         g_autoptr(JsonObject) params = json_object_new ();
         JsonObject *fetch = json_object_new ();
@@ -1711,6 +1831,18 @@ start_reads (GTask *task)
     }
   if (c->partner.id > 0)
     start_partner_read (task, c->partner.id);
+  if (has_source (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
+    {
+      /* Which company the order belongs to comes with the record: read
+       * them all (a handful) now rather than the one after it. */
+      g_autoptr(JsonArray) all = json_array_new ();
+
+      detail->n_requests++;
+      ct_odoo_client_search_read_async (self->client, "res.company", all, company_fields, "id",
+                                        MAX_COMPANIES, 0, cancellable, on_companies,
+                                        part_new (task, 0));
+    }
+  build_incidents (self, detail);
 
   data->pending--;
   if (data->pending == 0)
@@ -1752,6 +1884,7 @@ ct_case_detail_reader_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->profile);
   g_clear_object (&self->cases);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
 
   G_OBJECT_CLASS (ct_case_detail_reader_parent_class)->dispose (object);
 }
@@ -1765,6 +1898,8 @@ ct_case_detail_reader_class_init (CtCaseDetailReaderClass *klass)
 static void
 ct_case_detail_reader_init (CtCaseDetailReader *self)
 {
+  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) json_object_unref);
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -1801,7 +1936,7 @@ ct_case_detail_reader_read_async (CtCaseDetailReader  *self,
 {
   g_autoptr(GTask) task = NULL;
   ReadData *data;
-  const char *models[N_FG] = { NULL, };
+  gboolean known;
 
   g_return_if_fail (CT_IS_CASE_DETAIL_READER (self));
   g_return_if_fail (CT_IS_CASE (c));
@@ -1827,17 +1962,29 @@ ct_case_detail_reader_read_async (CtCaseDetailReader  *self,
       return;
     }
 
-  /* Field lists first: the client keeps them, so from the second case on
-   * this costs nothing. */
+  /* Field lists first. From the second case on they are known: the reads
+   * go out now rather than after a turn of the main loop for answers the
+   * client already had. */
   data = g_task_get_task_data (task);
-  models[FG_RECORD] = c->model;
-  models[FG_LINES] = data->lines != NULL ? data->lines->line_model : NULL;
-  models[FG_PARTNER] = "res.partner";
-  models[FG_MESSAGE] = "mail.message";
-  models[FG_TRACKING] = "mail.tracking.value";
+  data->models[FG_RECORD] = c->model;
+  data->models[FG_LINES] = data->lines != NULL ? data->lines->line_model : NULL;
+  data->models[FG_PARTNER] = "res.partner";
+  data->models[FG_MESSAGE] = "mail.message";
+  data->models[FG_TRACKING] = "mail.tracking.value";
+  known = TRUE;
+  for (guint i = 0; i < N_FG && known; i++)
+    known = data->models[i] == NULL || g_hash_table_contains (self->fields, data->models[i]);
+  if (known)
+    {
+      for (guint i = 0; i < N_FG; i++)
+        if (data->models[i] != NULL)
+          data->fields[i] = json_object_ref (g_hash_table_lookup (self->fields, data->models[i]));
+      start_reads (task);
+      return;
+    }
   for (guint i = 0; i < N_FG; i++)
-    if (models[i] != NULL)
-      ct_odoo_client_fields_get_async (self->client, models[i], cancellable, on_fields_get,
+    if (data->models[i] != NULL)
+      ct_odoo_client_fields_get_async (self->client, data->models[i], cancellable, on_fields_get,
                                        part_new (task, i));
 }
 

@@ -66,6 +66,63 @@ plain_label (const char *text,
   return label;
 }
 
+/* The sections are height-for-width all the way down (wrapping labels in
+ * rows in groups), and GtkStack allocates its visible child after asking
+ * for the child's minimum width *for the height it gets*. A vertical box
+ * answers that with a binary search over widths, measuring every group at
+ * each step, and every wrapping label then searches widths again: one open
+ * re-laid out each label 50 to 200 times (50 000 Pango shapings, most of a
+ * 100 ms frame). The width a column of text needs does not depend on the
+ * height it is given, so this bin answers with the child's plain minimum
+ * width, which GTK already has in its cache. */
+static GtkSizeRequestMode
+width_first_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+width_first_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation,
+                        orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
+                        minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+width_first_allocate (GtkWidget *widget,
+                      int        width,
+                      int        height,
+                      int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static GtkWidget *
+width_first_bin_new (GtkWidget *child)
+{
+  GtkWidget *bin = adw_bin_new ();
+
+  gtk_widget_set_layout_manager (bin, gtk_custom_layout_new (width_first_request_mode,
+                                                             width_first_measure,
+                                                             width_first_allocate));
+  adw_bin_set_child (ADW_BIN (bin), child);
+  return bin;
+}
+
 static GtkWidget *
 text_row (const char *title,
           const char *subtitle)
@@ -807,7 +864,7 @@ ct_case_page_init (CtCasePage *self)
   gtk_stack_add_named (GTK_STACK (self->body_stack), self->error_page, "error");
 
   self->sections = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  gtk_stack_add_named (GTK_STACK (self->body_stack), self->sections, "detail");
+  gtk_stack_add_named (GTK_STACK (self->body_stack), width_first_bin_new (self->sections), "detail");
   gtk_box_append (GTK_BOX (content), self->body_stack);
 
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
