@@ -390,6 +390,21 @@ void            ct_source_fetch_read_pages   (CtSourceFetch       *fetch,
                                               guint                page_size,
                                               CtSourceFetchFunc    page,
                                               CtSourceFetchFunc    then);
+/* Every record of @model matching @domain, for a full read: first the
+ * matching ids with their write_date (pages of 20 000, each shown to
+ * @ids_page, nullable: the cursor is taken there, before the records are
+ * read, so nothing written meanwhile is skipped), then the records in id
+ * ranges of @page_size ids, several requests at once. @page sees the
+ * chunks strictly in id order whatever order the answers come in, then
+ * @then runs with NULL rows. The first failure ends the fetch. */
+void            ct_source_fetch_read_chunks  (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              JsonArray           *domain,
+                                              const char * const  *fields,
+                                              guint                page_size,
+                                              CtSourceFetchFunc    ids_page,
+                                              CtSourceFetchFunc    page,
+                                              CtSourceFetchFunc    then);
 /* Sets @fetch->new_cursor to the newest write_date of @model (the cursor
  * as it was when the model is empty), read before the data it covers, so
  * a change made meanwhile is read again rather than missed. */
