@@ -214,6 +214,27 @@ demo_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
 }
 
+/* A desktop notification's target: the case it announces. */
+static void
+open_case_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  CtApplication *self = user_data;
+  CtWindow *window = ct_application_get_main_window (self);
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = ct_application_get_main_window (self);
+    }
+  if (window == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-case", "s",
+                              g_variant_get_string (parameter, NULL));
+}
+
 static gpointer
 copy_ref (gconstpointer src,
           gpointer      data)
@@ -244,6 +265,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "connect", connect_action },
   { "demo", demo_action },
+  { "open-case", open_case_action, "s" },
   { "preferences", preferences_action },
   { "quit", quit_action },
 };

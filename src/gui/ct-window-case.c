@@ -26,6 +26,9 @@ typedef struct
   char               *key;           /* (owned) (nullable) the case shown */
   char               *back_page;     /* (owned) (nullable) the pages child to return to */
   char               *back_title;    /* (owned) (nullable) */
+  guint               store_idle;    /* the store changed: look at the open case once */
+  GWeakRef            back_focus;    /* what had the focus when the case opened */
+  GCancellable       *quiet;         /* (owned) (nullable) a re-read after a refresh */
 } CaseView;
 
 static void
@@ -35,7 +38,11 @@ case_view_free (gpointer data)
 
   g_cancellable_cancel (view->cancellable);
   g_clear_object (&view->cancellable);
+  g_cancellable_cancel (view->quiet);
+  g_clear_object (&view->quiet);
+  g_clear_handle_id (&view->store_idle, g_source_remove);
   g_clear_object (&view->reader);
+  g_weak_ref_clear (&view->back_focus);
   g_free (view->key);
   g_free (view->back_page);
   g_free (view->back_title);
@@ -65,6 +72,28 @@ ensure_reader (CtWindow *self)
   return view->reader;
 }
 
+/* A read ended: NULL when it was cancelled or the window went (nothing
+ * to do), else the view, with the detail or the error. The view's
+ * cancellable at @cancellable_offset (the read's) is dropped. */
+static CaseView *
+finish_read (GObject        *source,
+             GAsyncResult   *result,
+             CtWindow       *self,
+             gsize           cancellable_offset,
+             CtCaseDetail  **detail,
+             GError        **error)
+{
+  CaseView *view;
+
+  *detail = ct_case_detail_reader_read_finish (CT_CASE_DETAIL_READER (source), result, error);
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  view = case_view (self);
+  if (view != NULL)
+    g_clear_object (&G_STRUCT_MEMBER (GCancellable *, view, cancellable_offset));
+  return view;
+}
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
@@ -73,15 +102,12 @@ read_cb (GObject      *source,
   g_autoptr(CtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CtCaseDetail) detail = NULL;
-  CaseView *view;
+  CaseView *view = finish_read (source, result, self,
+                                G_STRUCT_OFFSET (CaseView, cancellable),
+                                &detail, &error);
 
-  detail = ct_case_detail_reader_read_finish (CT_CASE_DETAIL_READER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  view = case_view (self);
   if (view == NULL)
     return;
-  g_clear_object (&view->cancellable);
   if (detail == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The case could not be read from Odoo: %s"),
@@ -103,6 +129,8 @@ start_read (CtWindow *self,
 
   g_cancellable_cancel (view->cancellable);
   g_clear_object (&view->cancellable);
+  g_cancellable_cancel (view->quiet);
+  g_clear_object (&view->quiet);
   ct_case_page_show_loading (view->page, c, amount);
   ct_window_decisions_update (self);
   if (reader == NULL)
@@ -133,12 +161,16 @@ open_case_action (GtkWidget  *widget,
       gtk_widget_activate_action (widget, "win.toast", "s", text);
       return;
     }
-  if (g_strcmp0 (current, "case") != 0)
+  /* Back from a linked incident to its case: the way back stays the
+   * queue (or page) the case was first opened from. */
+  if (g_strcmp0 (current, "case") != 0 &&
+      !(g_strcmp0 (current, "integrations") == 0 && g_strcmp0 (view->key, key) == 0))
     {
       g_free (view->back_page);
       view->back_page = g_strdup (current);
       g_free (view->back_title);
       view->back_title = g_strdup (adw_window_title_get_title (self->window_title));
+      g_weak_ref_set (&view->back_focus, gtk_root_get_focus (GTK_ROOT (self)));
     }
   g_free (view->key);
   view->key = g_strdup (key);
@@ -183,6 +215,14 @@ close_case_action (GtkWidget  *widget,
       adw_window_title_set_title (self->window_title, view->back_title);
       gtk_window_set_title (GTK_WINDOW (self), view->back_title);
     }
+  /* Back where the keyboard was: the row that opened the case. */
+  {
+    g_autoptr(GtkWidget) focus = g_weak_ref_get (&view->back_focus);
+
+    if (focus != NULL && gtk_widget_get_root (focus) == GTK_ROOT (self) &&
+        gtk_widget_is_visible (focus) && gtk_widget_grab_focus (focus))
+      return;
+  }
   if (g_strcmp0 (view->back_page, "queue") == 0)
     gtk_widget_child_focus (GTK_WIDGET (self->queue_page), GTK_DIR_TAB_FORWARD);
 }
@@ -319,11 +359,85 @@ save_attachment_action (GtkWidget  *widget,
 }
 
 static void
-show_incident_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
+quiet_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  ct_window_show_page (CT_WINDOW (widget), "integrations");
+  g_autoptr(CtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseDetail) detail = NULL;
+  CaseView *view = finish_read (source, result, self,
+                                G_STRUCT_OFFSET (CaseView, quiet),
+                                &detail, &error);
+
+  if (view == NULL)
+    return;
+  /* The page keeps what it showed when the re-read fails: a refresh is no
+   * reason to replace a case with an error. */
+  if (detail == NULL)
+    {
+      g_debug ("Re-reading the open case: %s", error->message);
+      return;
+    }
+  /* The words sit at the top of the page, maybe scrolled away: say it once
+   * where it is seen too. */
+  if (detail->left_queue && ct_case_page_get_left_text (view->page) == NULL)
+    {
+      CtCase *c = ct_case_page_get_case (view->page);
+      g_autofree char *text = g_strdup_printf (_("%s left the queue: %s"),
+                                               c->reference ? c->reference : c->key,
+                                               detail->left_explanation ? detail->left_explanation
+                                               : _("it is no longer waiting for anyone"));
+
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+    }
+  ct_case_page_set_detail (view->page, detail);
+}
+
+/* After a refresh changed the store: the open case stays open, where it
+ * was scrolled to. If its record changed, it is read again quietly; if it
+ * left the queues (decided in Odoo, say), the re-read says how. */
+static gboolean
+store_idle_cb (gpointer data)
+{
+  CtWindow *self = data;
+  CaseView *view = case_view (self);
+  CtCase *shown = ct_case_page_get_case (view->page);
+  CtCase *now;
+  CtCaseDetailReader *reader;
+
+  view->store_idle = 0;
+  if (shown == NULL || view->key == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->pages)), "case") != 0 ||
+      view->cancellable != NULL)
+    return G_SOURCE_REMOVE;
+  now = ct_case_store_lookup (self->store, view->key);
+  if (now == shown || (now != NULL && ct_case_equal (now, shown)))
+    {
+      if (now != NULL && now != shown)
+        ct_case_page_update_case (view->page, now);
+      return G_SOURCE_REMOVE;
+    }
+  if (now != NULL)
+    ct_case_page_update_case (view->page, now);
+  reader = ensure_reader (self);
+  if (reader == NULL)
+    return G_SOURCE_REMOVE;
+  g_cancellable_cancel (view->quiet);
+  g_clear_object (&view->quiet);
+  view->quiet = g_cancellable_new ();
+  ct_case_detail_reader_read_async (reader, now ? now : shown, view->quiet, quiet_read_cb,
+                                    g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CtWindow *self)
+{
+  CaseView *view = case_view (self);
+
+  if (view != NULL && view->store_idle == 0)
+    view->store_idle = g_idle_add_full (G_PRIORITY_LOW, store_idle_cb, self, NULL);
 }
 
 void
@@ -338,7 +452,6 @@ ct_window_case_class_init (GtkWidgetClass *widget_class)
                                    open_attachment_action);
   gtk_widget_class_install_action (widget_class, "win.save-attachment", "x",
                                    save_attachment_action);
-  gtk_widget_class_install_action (widget_class, "win.show-incident", "s", show_incident_action);
 }
 
 /* A read in flight holds the window: end it when the window goes. */
@@ -348,7 +461,11 @@ window_destroy_cb (CtWindow *self)
   CaseView *view = case_view (self);
 
   if (view != NULL)
-    g_cancellable_cancel (view->cancellable);
+    {
+      g_cancellable_cancel (view->cancellable);
+      g_cancellable_cancel (view->quiet);
+      g_clear_handle_id (&view->store_idle, g_source_remove);
+    }
 }
 
 void
@@ -356,7 +473,12 @@ ct_window_case_init (CtWindow *self)
 {
   CaseView *view = g_new0 (CaseView, 1);
 
+  g_weak_ref_init (&view->back_focus, NULL);
+
   view->page = CT_CASE_PAGE (ct_case_page_new ());
+  ct_case_page_set_store (view->page, self->store);
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_stack_add_named (GTK_STACK (self->pages), GTK_WIDGET (view->page), "case");
   g_object_set_data_full (G_OBJECT (self), "ct-case-view", view, case_view_free);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);

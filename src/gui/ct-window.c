@@ -9,9 +9,12 @@
 #include <glib/gi18n.h>
 
 #include "ct-connection.h"
+#include "ct-health-row.h"
 #include "ct-metrics.h"
 #include "ct-secrets.h"
 #include "ct-window-case.h"
+#include "ct-window-integrations.h"
+#include "ct-window-live.h"
 #include "ct-window-decisions.h"
 #include "ct-window-private.h"
 
@@ -52,6 +55,7 @@ session_stop (CtWindow *self)
   g_clear_object (&self->client);
   g_clear_object (&self->n8n);
   g_clear_object (&self->journal);
+  ct_window_live_stop (self);
   g_clear_pointer (&self->connect_error, g_free);
   self->refreshing = FALSE;
   self->refresh_again = FALSE;
@@ -241,29 +245,6 @@ format_when (gint64 t)
   return g_date_time_format (when, "%d %b %H:%M");
 }
 
-static const char *
-health_word (const CtSourceHealth *h,
-             const char          **style)
-{
-  if (!h->probed)
-    {
-      *style = "dim-label";
-      return _("Not read yet");
-    }
-  if (!h->available)
-    {
-      *style = "dim-label";
-      return _("Not installed");
-    }
-  if (h->failures > 0)
-    {
-      *style = h->last_success == 0 ? "error" : "warning";
-      return h->last_success == 0 ? _("Failing") : _("Stale");
-    }
-  *style = "success";
-  return _("Working");
-}
-
 static void
 update_health (CtWindow *self)
 {
@@ -278,11 +259,7 @@ update_health (CtWindow *self)
   for (guint i = 0; self->sync && i < ct_sync_get_n_sources (self->sync); i++)
     {
       const CtSourceHealth *h = ct_sync_get_health (self->sync, i);
-      const char *style = NULL;
-      const char *word = health_word (h, &style);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *dot = gtk_image_new_from_icon_name ("media-record-symbolic");
-      GtkWidget *state = gtk_label_new (word);
       g_autofree char *when = format_when (h->last_success);
       g_autofree char *subtitle = NULL;
 
@@ -320,11 +297,7 @@ update_health (CtWindow *self)
       if (subtitle != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-      gtk_widget_add_css_class (dot, style);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (dot), GTK_ACCESSIBLE_PROPERTY_LABEL, word, -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
-      gtk_widget_add_css_class (state, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      ct_health_row_decorate (ADW_ACTION_ROW (row), h);
       gtk_list_box_append (GTK_LIST_BOX (self->health_list), row);
     }
   gtk_widget_set_visible (self->health_list, self->sync != NULL && ct_sync_get_n_sources (self->sync) > 0);
@@ -388,6 +361,8 @@ update_all (CtWindow *self)
   ct_overview_page_update (self->overview_page, self->profile, self->store, self->sync,
                            unknown, now);
   ct_queue_page_update (self->queue_page);
+  ct_window_integrations_update (self);
+  ct_window_live_update (self);
   ct_window_decisions_update (self);
 }
 
@@ -758,6 +733,10 @@ clock_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void sidebar_row_selected_cb (CtWindow      *self,
+                                     GtkListBoxRow *row,
+                                     GtkListBox    *box);
+
 void
 ct_window_show_page (CtWindow   *self,
                      const char *name)
@@ -768,15 +747,8 @@ ct_window_show_page (CtWindow   *self,
   if (gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar)) != GTK_LIST_BOX_ROW (row))
     gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (row));
   else
-    {
-      g_autoptr(CtCaseFilter) filter = NULL;
-
-      for (guint i = 0; i < G_N_ELEMENTS (sidebar_pages); i++)
-        if (g_str_equal (sidebar_pages[i].name, name) && sidebar_pages[i].scope >= 0)
-          filter = ct_case_filter_new (sidebar_pages[i].scope);
-      if (filter != NULL)
-        ct_queue_page_set_filter (self->queue_page, filter);
-    }
+    /* Chosen again (from an open case, say): show it again. */
+    sidebar_row_selected_cb (self, GTK_LIST_BOX_ROW (row), GTK_LIST_BOX (self->sidebar));
 }
 
 static void
@@ -797,7 +769,9 @@ sidebar_row_selected_cb (CtWindow      *self,
         continue;
       adw_window_title_set_title (self->window_title, _(sidebar_pages[i].label));
       gtk_window_set_title (GTK_WINDOW (self), _(sidebar_pages[i].label));
-      if (sidebar_pages[i].scope >= 0)
+      /* A scope with a page of its own (Integrations) shows that page. */
+      if (sidebar_pages[i].scope >= 0 &&
+          gtk_stack_get_child_by_name (GTK_STACK (self->pages), name) == NULL)
         {
           g_autoptr(CtCaseFilter) filter = ct_case_filter_new (sidebar_pages[i].scope);
 
@@ -939,6 +913,7 @@ ct_window_class_init (CtWindowClass *klass)
 
   ct_window_class_add_actions (widget_class);
   ct_window_case_class_init (widget_class);
+  ct_window_integrations_class_init (widget_class);
   ct_window_decisions_class_init (widget_class);
 }
 
@@ -957,6 +932,8 @@ ct_window_init (CtWindow *self)
   ct_queue_page_set_store (self->queue_page, self->profile, self->store);
   build_sidebar (self);
   ct_window_case_init (self);
+  ct_window_integrations_init (self);
+  ct_window_live_init (self);
   ct_window_decisions_init (self);
   gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar),
                            GTK_LIST_BOX_ROW (sidebar_row (self, "overview")));

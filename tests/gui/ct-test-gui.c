@@ -125,6 +125,24 @@ ct_test_gui_render_png (GtkWidget  *widget,
   return g_steal_pointer (&path);
 }
 
+char *
+ct_test_gui_render_both (GtkWidget  *widget,
+                         const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s-light.png", name);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", name);
+  g_autofree char *light_path = ct_test_gui_render_png (widget, light);
+  g_autofree char *dark_path = NULL;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  ct_test_gui_wait_painted (widget);
+  dark_path = ct_test_gui_render_png (widget, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  ct_test_gui_wait_painted (widget);
+  return g_steal_pointer (&light_path);
+}
+
 static const char *
 widget_text (GtkWidget *widget)
 {
@@ -175,4 +193,17 @@ ct_test_gui_find_window (GType type)
         return window;
     }
   return NULL;
+}
+
+void
+ct_test_gui_reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
 }

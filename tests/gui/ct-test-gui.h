@@ -27,5 +27,11 @@ GtkWidget *ct_test_gui_find            (GtkWidget   *root,
                                         GType        type,
                                         const char  *text);
 GtkWindow *ct_test_gui_find_window     (GType        type);
+/* Renders @widget as <name>-light.png and <name>-dark.png; returns the
+ * light one's path. */
+char      *ct_test_gui_render_both     (GtkWidget   *widget,
+                                        const char  *name);
+/* Every key of the app's settings back to its default. */
+void       ct_test_gui_reset_settings  (void);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _CtPreferencesWindow
   GtkWidget            *call_timeout_spin;
   GtkWidget            *connect_timeout_spin;
   GtkWidget            *interval_spin;
+  GtkWidget            *notifications_switch;
   GtkWidget            *profile_reset_button;
   GtkWidget            *profile_row;
 };
@@ -123,6 +124,7 @@ ct_preferences_window_class_init (CtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, call_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, connect_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, profile_reset_button);
   gtk_widget_class_bind_template_child (widget_class, CtPreferencesWindow, profile_row);
 
@@ -153,6 +155,8 @@ ct_preferences_window_new (GtkWindow *parent,
                    self->connect_timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "call-timeout",
                    self->call_timeout_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "desktop-notifications",
+                   self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb),
                            self, G_CONNECT_SWAPPED);
   update_profile_row (self);

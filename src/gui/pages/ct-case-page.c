@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "ct-case-page.h"
+#include "ct-sla-bar.h"
 #include "ct-decision-bar.h"
 #include "ct-format.h"
 #include "ct-sla-pill.h"
@@ -24,6 +25,7 @@ struct _CtCasePage
 
   CtCase       *c;                /* (owned) (nullable) */
   CtCaseDetail *detail;           /* (owned) (nullable) */
+  CtCaseStore  *store;            /* (owned) (nullable) where linked incidents are looked up */
   guint         spinner_timeout;
 
   GtkWidget    *box;              /* the page's one child */
@@ -33,7 +35,7 @@ struct _CtCasePage
   GtkWidget    *amount;
   GtkWidget    *facts;
   GtkWidget    *sla_pill;
-  GtkWidget    *escalation;
+  GtkWidget    *sla_bar;
   GtkWidget    *left_label;
   GtkWidget    *body_stack;
   GtkWidget    *spinner;
@@ -41,6 +43,7 @@ struct _CtCasePage
   GtkWidget    *sections;
   GtkWidget    *odoo_button;
   GtkWidget    *action_bar;
+  GtkAdjustment *vadjustment;     /* (unowned) the content's scrolling */
   GtkWidget    *decision_bar;
 };
 
@@ -183,7 +186,7 @@ fill_header (CtCasePage *self,
     g_string_append_printf (facts, _("Requested by %s"), c->requester);
   if (c->requested_at > 0)
     {
-      requested = format_time (c->requested_at);
+      requested = g_strstrip (format_time (c->requested_at));
       age = ct_format_duration_short (c->sla.elapsed_seconds > 0 ? c->sla.elapsed_seconds
                                       : MAX (0, g_get_real_time () / G_USEC_PER_SEC - c->requested_at));
       if (facts->len > 0)
@@ -195,13 +198,7 @@ fill_header (CtCasePage *self,
 
   ct_sla_pill_update (self->sla_pill, c);
   gtk_widget_set_visible (self->sla_pill, c->sla.status != CT_SLA_STATUS_NONE);
-  if (c->sla.escalation_level > 0)
-    {
-      g_autofree char *text = g_strdup_printf (_("Escalation level %u"), c->sla.escalation_level);
-
-      gtk_label_set_text (GTK_LABEL (self->escalation), text);
-    }
-  gtk_widget_set_visible (self->escalation, c->sla.escalation_level > 0);
+  ct_sla_bar_update (CT_SLA_BAR (self->sla_bar), c);
 }
 
 static void
@@ -231,6 +228,19 @@ ct_case_page_show_loading (CtCasePage *self,
   gtk_widget_set_opacity (self->spinner, 0);
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   self->spinner_timeout = g_timeout_add_once (250, spinner_cb, self);
+}
+
+/* A refresh brought a newer copy of the case shown: the header follows,
+ * the sections stay until the re-read replaces them. */
+void
+ct_case_page_update_case (CtCasePage *self,
+                          CtCase     *c)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+  g_return_if_fail (CT_IS_CASE (c));
+
+  g_set_object (&self->c, c);
+  fill_header (self, gtk_label_get_text (GTK_LABEL (self->amount)));
 }
 
 static void
@@ -530,11 +540,25 @@ add_incidents (CtCasePage   *self,
   group = add_group (self, _("Linked Incidents"), _("Integrations holding this case up"));
   for (guint i = 0; i < d->incident_keys->len; i++)
     {
-      GtkWidget *row = text_row (d->incident_keys->pdata[i], NULL);
+      const char *key = d->incident_keys->pdata[i];
+      CtCase *incident = self->store ? ct_case_store_lookup (self->store, key) : NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (incident != NULL)
+        {
+          title = g_strdup_printf ("%s %s", ct_case_get_title (incident) ? ct_case_get_title (incident)
+                                                                           : key,
+                                   incident->reference ? incident->reference : "");
+          subtitle = incident->detail ? g_strdup (incident->detail)
+                                      : g_strdup (_("Open it on the Integrations page"));
+        }
+      row = text_row (title ? g_strstrip (title) : key, subtitle);
 
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-incident");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", d->incident_keys->pdata[i]);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", key);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("go-next-symbolic"));
       group_add (group, row);
@@ -558,9 +582,15 @@ void
 ct_case_page_set_detail (CtCasePage   *self,
                          CtCaseDetail *detail)
 {
+  gboolean same;
+  double scroll;
+
   g_return_if_fail (CT_IS_CASE_PAGE (self));
   g_return_if_fail (self->c != NULL);
 
+  /* The same case read again (after a refresh): stay where the reader was. */
+  same = self->detail != NULL && g_strcmp0 (self->detail->key, detail->key) == 0;
+  scroll = gtk_adjustment_get_value (self->vadjustment);
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   g_clear_pointer (&self->detail, ct_case_detail_unref);
   self->detail = ct_case_detail_ref (detail);
@@ -590,6 +620,8 @@ ct_case_page_set_detail (CtCasePage   *self,
   add_incidents (self, detail);
   add_notes (self, detail);
   gtk_stack_set_visible_child_name (GTK_STACK (self->body_stack), "detail");
+  if (same)
+    gtk_adjustment_set_value (self->vadjustment, scroll);
 }
 
 void
@@ -604,6 +636,29 @@ ct_case_page_set_error (CtCasePage *self,
   /* The status page's description is markup in libadwaita 1.2. */
   adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), escaped);
   gtk_stack_set_visible_child_name (GTK_STACK (self->body_stack), "error");
+}
+
+void
+ct_case_page_set_store (CtCasePage  *self,
+                        CtCaseStore *store)
+{
+  g_return_if_fail (CT_IS_CASE_PAGE (self));
+  g_set_object (&self->store, store);
+}
+
+const char *
+ct_case_page_get_left_text (CtCasePage *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->left_label) ? gtk_label_get_text (GTK_LABEL (self->left_label))
+                                                   : NULL;
+}
+
+CtSlaBar *
+ct_case_page_get_sla_bar (CtCasePage *self)
+{
+  g_return_val_if_fail (CT_IS_CASE_PAGE (self), NULL);
+  return CT_SLA_BAR (self->sla_bar);
 }
 
 CtCase *
@@ -642,6 +697,7 @@ ct_case_page_dispose (GObject *object)
   g_clear_handle_id (&self->spinner_timeout, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->c);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->detail, ct_case_detail_unref);
   G_OBJECT_CLASS (ct_case_page_parent_class)->dispose (object);
 }
@@ -712,18 +768,16 @@ ct_case_page_init (CtCasePage *self)
   gtk_widget_set_halign (self->amount, GTK_ALIGN_END);
   self->sla_pill = ct_sla_pill_new ();
   gtk_widget_set_halign (self->sla_pill, GTK_ALIGN_END);
-  self->escalation = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->escalation, "caption");
-  gtk_widget_add_css_class (self->escalation, "warning");
-  gtk_widget_set_halign (self->escalation, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (figures), self->amount);
   gtk_box_append (GTK_BOX (figures), self->sla_pill);
-  gtk_box_append (GTK_BOX (figures), self->escalation);
   gtk_widget_set_valign (figures, GTK_ALIGN_START);
 
   gtk_box_append (GTK_BOX (header), names);
   gtk_box_append (GTK_BOX (header), figures);
   gtk_box_append (GTK_BOX (content), header);
+  /* Due time, business time left or past, escalation: under the header. */
+  self->sla_bar = ct_sla_bar_new ();
+  gtk_box_append (GTK_BOX (content), self->sla_bar);
 
   self->left_label = plain_label (NULL, "card");
   gtk_widget_add_css_class (self->left_label, "ct-case-left");
@@ -758,6 +812,7 @@ ct_case_page_init (CtCasePage *self)
 
   adw_clamp_set_child (ADW_CLAMP (clamp), content);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_box_append (GTK_BOX (self->box), scrolled);
 
   /* The decisions stay at the bottom, outside the scrolled content. */

@@ -154,6 +154,8 @@ update_areas (CtOverviewPage *self,
   header = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (header), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (header), FALSE);
+  /* Column titles, not a control: Tab does not stop on them. */
+  gtk_widget_set_focusable (header, FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (header), table_row (self, _("Area"), headers, NULL, TRUE));
   gtk_list_box_append (GTK_LIST_BOX (self->area_list), header);
 
@@ -397,6 +399,9 @@ update_sources (CtOverviewPage *self,
       gtk_widget_add_css_class (cases, "dim-label");
       gtk_widget_add_css_class (cases, "numeric");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), cases);
+      /* Words to read, nothing to activate: Tab goes past (a screen reader
+       * still reads the rows, and the header's health popover has them). */
+      gtk_widget_set_focusable (row, FALSE);
       gtk_list_box_append (GTK_LIST_BOX (self->source_list), row);
     }
   if (sync == NULL || ct_sync_get_n_sources (sync) == 0)
