@@ -95,7 +95,7 @@ ct_test_gui_render_png (GtkWidget  *widget,
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GskRenderer *renderer;
-  int width, height;
+  int width = 0, height = 0;
 
   /* A widget in the middle of a transition waits for its next layout
    * and gives no image until then: paint again, within a deadline. */
