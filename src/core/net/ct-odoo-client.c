@@ -45,6 +45,8 @@ struct _CtOdooClient
   /* signing in again after "session expired" */
   GPtrArray     *reauth_waiters;      /* (element-type GTask) calls waiting for it */
   guint          session_generation;  /* sign-ins so far */
+
+  guint          thread_decodes;      /* answers handed to a worker to decode */
 };
 
 G_DEFINE_FINAL_TYPE (CtOdooClient, ct_odoo_client, G_TYPE_OBJECT)
@@ -239,6 +241,13 @@ ct_odoo_client_set_company_ids (CtOdooClient *self,
   g_array_append_vals (self->company_ids, ids, n_ids);
 }
 
+guint
+ct_odoo_client_get_thread_decodes (CtOdooClient *self)
+{
+  g_return_val_if_fail (CT_IS_ODOO_CLIENT (self), 0);
+  return self->thread_decodes;
+}
+
 CtHttp *
 ct_odoo_client_get_http (CtOdooClient *self)
 {
@@ -254,40 +263,39 @@ typedef enum
   ROUTE_JSON2,       /* POST /json/2/model/method */
 } Route;
 
+/* Answers at least this large are decoded in a worker thread: parsing a
+ * page of 5 000 orders takes tens of milliseconds that the main loop (the
+ * window, the other sources' answers) should not wait for. Smaller ones
+ * cost less than the hand-over. */
+#define DECODE_IN_THREAD_MIN (64 * 1024)
+
 typedef struct
 {
-  Route  route;
-  char  *label;
+  Route           route;
+  char           *label;
+  CtHttpResponse *response;   /* (owned) (nullable) once answered */
 } RequestData;
 
 static void
 request_data_free (RequestData *data)
 {
   g_free (data->label);
+  g_clear_pointer (&data->response, ct_http_response_free);
   g_free (data);
 }
 
+/* Decodes the answer into the task's result. Pure: it touches nothing but
+ * @data, so it may run in any thread. */
 static void
-on_request_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+request_decode (GTask       *task,
+                RequestData *data)
 {
-  g_autoptr(GTask) task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr(CtHttpResponse) response = NULL;
+  CtHttpResponse *response = data->response;
   GError *error = NULL;
   JsonNode *node = NULL;
   gboolean ok;
   gsize length;
   const char *bytes;
-
-  response = ct_http_send_finish (CT_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      ct_odoo_error_set_request (error, data->label);
-      g_task_return_error (task, error);
-      return;
-    }
 
   bytes = g_bytes_get_data (response->body, &length);
   if (data->route == ROUTE_JSON2)
@@ -303,6 +311,45 @@ on_request_done (GObject      *source,
       return;
     }
   g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/* GTask delivers what the worker returns on the caller's main context; a
+ * request cancelled meanwhile gets G_IO_ERROR_CANCELLED there and the
+ * decoded node is freed with the task. */
+static void
+request_decode_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  request_decode (task, task_data);
+}
+
+static void
+on_request_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->response = ct_http_send_finish (CT_HTTP (source), result, &error);
+  if (data->response == NULL)
+    {
+      ct_odoo_error_set_request (error, data->label);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (data->response->body) >= DECODE_IN_THREAD_MIN)
+    {
+      CT_ODOO_CLIENT (g_task_get_source_object (task))->thread_decodes++;
+      g_task_run_in_thread (task, request_decode_thread);
+    }
+  else
+    request_decode (task, data);
 }
 
 static GBytes *
