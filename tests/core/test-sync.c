@@ -755,8 +755,12 @@ test_deletions_reconciled (Fixture       *fx,
 
 /* ---- a full read in id ranges ---- */
 
-/* @n more orders waiting for the second validation: more than one chunk
- * (5 000) of the full read. */
+/* Orders per range of a full read in these tests (5 000 in the app): the
+ * orders below fill more ranges than go out at once, as 100 000 do. */
+#define CHUNK 10
+#define N_ORDERS 60
+
+/* @n more orders waiting for the second validation. */
 static void
 create_pending_orders (Fixture *fx,
                        guint    n)
@@ -825,14 +829,16 @@ test_full_read_chunks_reordered (Fixture       *fx,
   g_auto(GStrv) reordered_keys = NULL;
   g_autoptr(GError) error = NULL;
 
-  create_pending_orders (fx, 6000);
+  create_pending_orders (fx, N_ORDERS);
   source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
   plain = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (plain->cases->len, >, 6000);
+  g_assert_cmpuint (plain->cases->len, >, N_ORDERS);
 
   g_object_unref (source);
   source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
   /* The ids read and the first chunk wait 500 ms, the second chunk not. */
   g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
                                       "latency@/json/2/purchase.order/search_read:500*2", NULL));
@@ -856,8 +862,9 @@ test_full_read_chunk_fails (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
 
-  create_pending_orders (fx, 6000);
+  create_pending_orders (fx, N_ORDERS);
   source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
   start_full_fetch_held (fx, source, &result);
   /* every chunk from now on answers 500 */
   ct_sim_faults_clear (faults);
@@ -872,7 +879,7 @@ test_full_read_chunk_fails (Fixture       *fx,
   ct_sim_faults_clear (faults);
   batch = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (batch->cases->len, >, 6000);
+  g_assert_cmpuint (batch->cases->len, >, N_ORDERS);
 }
 
 /* An order created after the ids were read is in no chunk; its write_date
@@ -889,8 +896,9 @@ test_full_read_order_created_meanwhile (Fixture       *fx,
   g_autofree char *key = NULL;
   gint64 id;
 
-  create_pending_orders (fx, 6000);
+  create_pending_orders (fx, N_ORDERS);
   source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
   start_full_fetch_held (fx, source, &result);
   id = fixture_create (fx->client, "purchase.order",
                        "[{\"partner_id\": 9, \"state\": \"to approve\"}]");
@@ -898,7 +906,7 @@ test_full_read_order_created_meanwhile (Fixture       *fx,
   wait_for (&result);
   full = ct_source_fetch_finish (source, result, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (full->cases->len, >, 6000);
+  g_assert_cmpuint (full->cases->len, >, N_ORDERS);
   g_assert_null (batch_find (full, key));
 
   next = fixture_fetch (source, full->cursor, &error);

@@ -33,6 +33,7 @@ typedef struct
   guint          rows_unreadable;
   GHashTable    *unreadable;
   GHashTable    *reconcile_known;  /* (unowned) for the fetch_async being called */
+  guint          chunk_size;       /* 0: the size each full read asks for */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -180,6 +181,16 @@ ct_source_get_http (CtSource *self)
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
 
   return priv->http;
+}
+
+void
+ct_source_set_chunk_size (CtSource *self,
+                          guint     ids)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_SOURCE (self));
+  priv->chunk_size = ids;
 }
 
 CtProfile *
@@ -2024,6 +2035,12 @@ ct_source_fetch_read_chunks (CtSourceFetch      *fetch,
   chunks->domain = json_array_ref (domain);
   chunks->fields = g_strdupv ((char **)fields);
   chunks->page_size = page_size > 0 ? page_size : 2000;
+  {
+    CtSourcePrivate *priv = ct_source_get_instance_private (fetch->source);
+
+    if (priv->chunk_size > 0)
+      chunks->page_size = priv->chunk_size;
+  }
   chunks->queue = fetch->queue;
   chunks->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   chunks->answers = g_ptr_array_new ();

@@ -111,6 +111,11 @@ CtSourceKind    ct_source_get_kind           (CtSource     *self);
 /* The HTTP transport the source's requests go through (for --stats). */
 CtHttp         *ct_source_get_http           (CtSource     *self);
 CtProfile      *ct_source_get_profile        (CtSource     *self);
+/* How many ids one request of a full read in id ranges covers, instead of
+ * the source's own size (5 000 orders); 0 goes back to it. Tests make it
+ * small to see many ranges on a small dataset. */
+void            ct_source_set_chunk_size     (CtSource     *self,
+                                              guint         ids);
 /* Whether the profile has a queue of this kind at all: a source with none
  * never asks anything. */
 gboolean        ct_source_has_queues         (CtSource     *self);
