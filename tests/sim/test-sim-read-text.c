@@ -4,7 +4,7 @@
  * The simulator answers search_read and read by writing JSON straight into
  * the body instead of building a node per record. What a client receives
  * must not change by a byte: every record of every model of both datasets,
- * as each user reads it, is compared with json_to_string() of the tree the
+ * as the administrator and users with fewer rights read it, is compared with json_to_string() of the tree the
  * simulator built before, and the escaping with json-glib's own for every
  * ASCII character and for UTF-8.
  */
@@ -118,11 +118,18 @@ compare_dataset (CtSimOdoo *odoo,
   CtSimDb *db = ct_sim_odoo_get_db (odoo);
   GPtrArray *users = ct_sim_odoo_get_users (odoo);
 
+  /* The administrator reads every field; the others are refused some
+   * (resolve_fields leaves them out the same way for both writers). */
+  static const char *const logins[] = { "admin", "purchaser", "noright", NULL };
+
   for (guint u = 0; u < users->len; u++)
     {
       CtSimUser *user = g_ptr_array_index (users, u);
       GHashTableIter iter;
       gpointer value;
+
+      if (!g_strv_contains (logins, user->login))
+        continue;
 
       db->current_uid = user->uid;
       db->current_groups = user->groups;
@@ -167,10 +174,10 @@ test_distributor (void)
   g_autoptr(GArray) links = g_array_new (FALSE, TRUE, sizeof (CtSimLink));
   Counts counts = { 0 };
 
-  ct_sim_dataset_distributor (odoo, 7, 300, links);
+  ct_sim_dataset_distributor (odoo, 7, 60, links);
   compare_dataset (odoo, &counts);
   g_test_message ("%u model reads, %u records", counts.models, counts.records);
-  g_assert_cmpuint (counts.records, >, 1000);
+  g_assert_cmpuint (counts.records, >, 500);
   for (guint i = 0; i < links->len; i++)
     {
       g_free (g_array_index (links, CtSimLink, i).model);
