@@ -1577,6 +1577,15 @@ search_read_data_free (SearchReadData *data)
 static void search_read_page (GTask *task);
 
 static void
+append_records (JsonArray *records,
+                JsonArray *page,
+                guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (records, json_node_ref (json_array_get_element (page, i)));
+}
+
+static void
 on_search_read_page (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -1608,25 +1617,27 @@ on_search_read_page (GObject      *source,
   /* never more than asked for, even from a server that ignores the limit */
   n = MIN (n, asked);
   for (guint i = 0; i < n; i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (page, i)))
+      {
+        g_task_return_error (task, wrong_type_error ("search_read record"));
+        return;
+      }
+  /* A short page is the last one. */
+  if (n < asked || n == 0 || (data->limit > 0 && data->offset + n >= data->limit))
     {
-      JsonNode *record = json_array_get_element (page, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (record))
+      /* The only page, as a full read's ranges are: it is the answer. */
+      if (data->offset == 0 && n == json_array_get_length (page))
         {
-          g_task_return_error (task, wrong_type_error ("search_read record"));
+          g_task_return_pointer (task, json_array_ref (page), (GDestroyNotify) json_array_unref);
           return;
         }
-      json_array_add_element (data->records, json_node_ref (record));
-    }
-  data->offset += n;
-
-  /* A short page is the last one. */
-  if (n < asked || n == 0 || (data->limit > 0 && data->offset >= data->limit))
-    {
+      append_records (data->records, page, n);
       g_task_return_pointer (task, json_array_ref (data->records),
                              (GDestroyNotify) json_array_unref);
       return;
     }
+  append_records (data->records, page, n);
+  data->offset += n;
   search_read_page (g_steal_pointer (&task));
 }
 
