@@ -3,8 +3,10 @@
  *
  * The sync refreshes on the settings' interval by itself. Where the
  * connection has a web session (a password sign-in), the Odoo bus also
- * says when a record changed: the window then refreshes at once (one
- * incremental pass for the notifications of a second). The health popover
+ * says when a record changed: the window then refreshes at once the
+ * sources that record concerns (one incremental pass for the
+ * notifications of a second; a change no source reads asks nothing). The
+ * health popover
  * says which of the two is in use, and why when it is polling.
  */
 
@@ -26,6 +28,7 @@ typedef struct
   CtOdooBus    *bus;          /* (owned) (nullable) */
   CtOdooClient *bus_client;   /* (unowned) what @bus listens with, only compared */
   guint         bus_timeout;  /* a refresh the bus asked for, coalesced */
+  GHashTable   *bus_models;   /* (owned) the models it named meanwhile */
   guint         n_bus_refreshes;
   GtkWidget    *updates_row;  /* (unowned) in the popover's connection list */
 
@@ -49,6 +52,7 @@ live_view_free (gpointer data)
   LiveView *view = data;
 
   g_clear_handle_id (&view->bus_timeout, g_source_remove);
+  g_clear_pointer (&view->bus_models, g_hash_table_unref);
   if (view->bus != NULL)
     {
       g_signal_handlers_disconnect_matched (view->bus, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, NULL);
@@ -99,11 +103,15 @@ bus_refresh_cb (gpointer data)
 {
   CtWindow *self = data;
   LiveView *view = live_view (self);
+  g_autofree const char **models = NULL;
 
   view->bus_timeout = 0;
   view->n_bus_refreshes++;
-  g_debug ("Refresh for the bus");
-  ct_window_start_refresh (self);
+  models = (const char **)g_hash_table_get_keys_as_array (view->bus_models, NULL);
+  g_debug ("Refresh for the bus: %u models", g_hash_table_size (view->bus_models));
+  ct_window_start_refresh_models (self, models);
+  /* The names stay valid until the refresh has copied what it needs. */
+  g_hash_table_remove_all (view->bus_models);
   return G_SOURCE_REMOVE;
 }
 
@@ -116,6 +124,12 @@ bus_changed_cb (CtWindow   *self,
   LiveView *view = live_view (self);
 
   g_debug ("Bus: %s %" G_GINT64_FORMAT " changed", model, id);
+  /* A partner's or a product's chatter: nothing the tower shows. */
+  if (self->sync == NULL || !ct_sync_refreshes_model (self->sync, model))
+    return;
+  if (view->bus_models == NULL)
+    view->bus_models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (view->bus_models, g_strdup (model));
   if (view->bus_timeout == 0)
     view->bus_timeout = g_timeout_add (BUS_COALESCE_MS, bus_refresh_cb, self);
 }
@@ -134,6 +148,7 @@ ct_window_live_stop (CtWindow *self)
   if (view == NULL)
     return;
   g_clear_handle_id (&view->bus_timeout, g_source_remove);
+  g_clear_pointer (&view->bus_models, g_hash_table_unref);
   if (view->bus != NULL)
     {
       g_signal_handlers_disconnect_by_data (view->bus, self);

@@ -73,6 +73,9 @@ struct _CtWindow
 void ct_window_class_add_actions (GtkWidgetClass *widget_class);
 void ct_window_update_actions    (CtWindow       *self);
 void ct_window_start_refresh     (CtWindow       *self);
+/* Refreshes only the sources a change to @models concerns (the bus). */
+void ct_window_start_refresh_models (CtWindow           *self,
+                                     const char * const *models);
 void ct_window_update_page       (CtWindow       *self);
 
 G_END_DECLS

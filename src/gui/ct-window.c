@@ -437,6 +437,18 @@ ct_window_start_refresh (CtWindow *self)
                          g_object_ref (self));
 }
 
+void
+ct_window_start_refresh_models (CtWindow           *self,
+                                const char * const *models)
+{
+  if (self->sync == NULL)
+    return;
+  g_debug ("Refresh asked for the sources of %s", models[0]);
+  set_refreshing (self, TRUE);
+  ct_sync_refresh_models_async (self->sync, models, self->session_cancellable, refresh_done_cb,
+                                g_object_ref (self));
+}
+
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,

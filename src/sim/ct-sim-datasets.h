@@ -15,9 +15,10 @@ void   ct_sim_dataset_recorded    (CtSimOdoo   *odoo);
 
 typedef struct
 {
-  char   *model;
-  gint64  id;
-  char   *name;
+  char       *model;
+  gint64      id;
+  char       *name;
+  const char *topic;   /* (nullable) static: only the workflows about it point here */
 } CtSimLink;
 
 /* database "distribution": deterministic per @seed. Fills @links (CtSimLink)

@@ -127,6 +127,11 @@ typedef struct
   gint64      picking_type[N_REGIONS];
   /* Business minutes before now, every 5 minutes back (office calendar). */
   GArray     *business;
+  /* The longest-waiting credit releases (sale order rows, oldest first):
+   * what the failing credit bureau check holds up. */
+  guint       credit_rows[3];
+  gint64      credit_created[3];
+  guint       n_credit;
 } Gen;
 
 const char *
@@ -211,13 +216,35 @@ fmt (Gen        *g,
   return ct_sim_db_intern (g->db, buf);
 }
 
+/* Keeps @row among the three oldest pending credit releases. */
+static void
+note_credit_release (Gen    *g,
+                     guint   row,
+                     gint64  created)
+{
+  guint at = g->n_credit;
+
+  while (at > 0 && g->credit_created[at - 1] > created)
+    at--;
+  if (at >= G_N_ELEMENTS (g->credit_rows))
+    return;
+  for (guint i = MIN (g->n_credit, G_N_ELEMENTS (g->credit_rows) - 1); i > at; i--)
+    {
+      g->credit_rows[i] = g->credit_rows[i - 1];
+      g->credit_created[i] = g->credit_created[i - 1];
+    }
+  g->credit_rows[at] = row;
+  g->credit_created[at] = created;
+  g->n_credit = MIN (g->n_credit + 1, G_N_ELEMENTS (g->credit_rows));
+}
+
 static void
 add_link (Gen        *g,
           const char *model,
           gint64      id,
           const char *name)
 {
-  CtSimLink link = { g_strdup (model), id, g_strdup (name) };
+  CtSimLink link = { g_strdup (model), id, g_strdup (name), NULL };
 
   if (g->links != NULL && g->links->len < 400)
     g_array_append_val (g->links, link);
@@ -787,7 +814,11 @@ make_case (Gen    *g,
                             ct_sim_model_get_float (g->sales, row, "amount_total"),
                             customer, ct_sim_model_get_str (g->sales, row, "name"), t);
         else
-          approval_activity (g, g->sales, row, "Release credit hold", t);
+          {
+            approval_activity (g, g->sales, row, "Release credit hold", t);
+            if (t->pending)
+              note_credit_release (g, row, t->created);
+          }
       }
       break;
     case AREA_PROCUREMENT:
@@ -1382,6 +1413,16 @@ ct_sim_dataset_distributor (CtSimOdoo *odoo,
           t.escalated = g_rand_int_range (g->rand, 0, 100) < 6;
         }
       make_case (g, i, &t);
+    }
+  /* The credit bureau check fails on the orders that have waited longest
+   * for their credit release: what holds them up. */
+  for (guint i = 0; links != NULL && i < g->n_credit; i++)
+    {
+      CtSimLink link = { g_strdup ("sale.order"), ct_sim_model_row_id (g->sales, g->credit_rows[i]),
+                         g_strdup (ct_sim_model_get_str (g->sales, g->credit_rows[i], "name")),
+                         "credit-check" };
+
+      g_array_append_val (links, link);
     }
   add_jobs (g);
   ct_sim_dataset_add_crons (db, TRUE);

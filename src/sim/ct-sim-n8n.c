@@ -103,6 +103,7 @@ typedef struct
   guint       n_errors;
   guint       retry_success_permille;
   const char *link_model;   /* Odoo model its runs are about (nullable) */
+  const char *link_topic;   /* (nullable) which of those records: the links of this topic */
 } WorkflowDef;
 
 typedef struct
@@ -378,6 +379,7 @@ static const WorkflowDef generated_workflows[] = {
         "automatically (in the node settings)", 0, "503", "bureau maintenance window",
         "{\"error\":\"bureau maintenance window\"}" },
     }, .n_errors = 2, .retry_success_permille = 700, .link_model = "sale.order",
+    .link_topic = "credit-check",
   },
   {
     .name = "Carrier booking (DHL Freight)", .mode = "webhook", .path = "carrier-booking",
@@ -1045,6 +1047,7 @@ find_link (CtSimN8n        *self,
            char           **owned_name)
 {
   const char *model = execution->workflow->def->link_model;
+  const char *topic = execution->workflow->def->link_topic;
   guint n_matching = 0;
 
   *owned_name = NULL;
@@ -1053,7 +1056,13 @@ find_link (CtSimN8n        *self,
 
   if (self->links->len > 0)
     {
-      for (guint i = 0; i < self->links->len; i++)
+      /* A workflow about some of the records (a credit check: the orders
+       * on credit hold) points at those where the Odoo side named them. */
+      for (guint i = 0; i < self->links->len && topic != NULL; i++)
+        n_matching += g_strcmp0 (g_array_index (self->links, CtSimN8nLink, i).topic, topic) == 0;
+      if (n_matching == 0)
+        topic = NULL;
+      for (guint i = 0; i < self->links->len && topic == NULL; i++)
         if (g_strcmp0 (g_array_index (self->links, CtSimN8nLink, i).model, model) == 0)
           n_matching++;
 
@@ -1065,7 +1074,8 @@ find_link (CtSimN8n        *self,
             {
               const CtSimN8nLink *link = &g_array_index (self->links, CtSimN8nLink, i);
 
-              if (g_strcmp0 (link->model, model) != 0)
+              if (topic != NULL ? g_strcmp0 (link->topic, topic) != 0
+                                : g_strcmp0 (link->model, model) != 0)
                 continue;
               if (pick-- == 0)
                 {
@@ -2701,7 +2711,8 @@ ct_sim_n8n_set_links (CtSimN8n           *self,
   g_array_set_size (self->links, 0);
   for (guint i = 0; i < n_links; i++)
     {
-      CtSimN8nLink copy = { g_strdup (links[i].model), links[i].id, g_strdup (links[i].name) };
+      CtSimN8nLink copy = { g_strdup (links[i].model), links[i].id, g_strdup (links[i].name),
+                            links[i].topic };
 
       if (copy.model == NULL)
         {

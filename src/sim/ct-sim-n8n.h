@@ -18,6 +18,8 @@ typedef struct
   const char *model;   /* "sale.order", "purchase.order", "res.partner", ... */
   gint64      id;
   const char *name;    /* display name, e.g. "S00042" */
+  const char *topic;   /* (nullable) static: only a workflow with this link topic points here
+                        * ("credit-check": the orders waiting for a credit release) */
 } CtSimN8nLink;
 
 /* @dataset: "generated" (default) or "recorded" (the workflows and executions of

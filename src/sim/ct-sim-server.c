@@ -206,6 +206,7 @@ ct_sim_server_new (const CtSimOptions  *options,
           n8n_links[i].model = link->model;
           n8n_links[i].id = link->id;
           n8n_links[i].name = link->name;
+          n8n_links[i].topic = link->topic;
         }
       ct_sim_n8n_set_links (self->n8n, n8n_links, links->len);
     }
@@ -562,4 +563,61 @@ ct_sim_server_close_websockets (CtSimServer *self)
 
   if (self->context != NULL)
     g_main_context_invoke (self->context, close_websockets_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  CtSimServer *self;
+  const char  *login;
+  const char  *groups;
+  gboolean     found;
+  gboolean     done;
+  GMutex       mutex;
+  GCond        cond;
+} SetGroups;
+
+static gboolean
+set_user_groups_cb (gpointer data)
+{
+  SetGroups *call = data;
+  CtSimUser *user = ct_sim_odoo_find_user (call->self->odoo, call->login);
+
+  if (user != NULL)
+    {
+      g_strfreev (user->groups);
+      user->groups = g_strsplit (call->groups, ",", -1);
+    }
+  g_mutex_lock (&call->mutex);
+  call->found = user != NULL;
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+ct_sim_server_set_user_groups (CtSimServer *self,
+                               const char  *login,
+                               const char  *groups)
+{
+  SetGroups call = { self, login, groups, FALSE, FALSE };
+
+  g_return_val_if_fail (CT_IS_SIM_SERVER (self), FALSE);
+  g_return_val_if_fail (login != NULL && groups != NULL, FALSE);
+
+  if (self->thread == NULL)
+    {
+      set_user_groups_cb (&call);
+      return call.found;
+    }
+  g_mutex_init (&call.mutex);
+  g_cond_init (&call.cond);
+  g_main_context_invoke (self->context, set_user_groups_cb, &call);
+  g_mutex_lock (&call.mutex);
+  while (!call.done)
+    g_cond_wait (&call.cond, &call.mutex);
+  g_mutex_unlock (&call.mutex);
+  g_mutex_clear (&call.mutex);
+  g_cond_clear (&call.cond);
+  return call.found;
 }

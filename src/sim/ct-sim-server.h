@@ -56,6 +56,13 @@ char        *ct_sim_server_dup_credentials_json (CtSimServer *self);
 /* Drops every open bus websocket, as a restarting Odoo would (for tests of
  * the app's fallback to polling). Returns before they are closed. */
 void         ct_sim_server_close_websockets (CtSimServer  *self);
+/* Replaces the groups of @login (comma-separated xml ids), as an
+ * administrator changing a user's rights while the app runs; the next call
+ * of that user is checked against them. Returns once the server has them;
+ * FALSE when there is no such user. */
+gboolean     ct_sim_server_set_user_groups (CtSimServer *self,
+                                            const char  *login,
+                                            const char  *groups);
 /* The PEM of the self-signed certificate when serving TLS (for pinning tests). */
 const char  *ct_sim_server_get_certificate_pem (CtSimServer *self);
 

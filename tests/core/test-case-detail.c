@@ -12,6 +12,7 @@
 #include "ct-incident.h"
 #include "ct-sim-server.h"
 #include "ct-source.h"
+#include "ct-sync.h"
 #include "test-detail-fixture.h"
 
 typedef struct
@@ -479,6 +480,68 @@ test_mechanism_reasons (Fixture       *fx,
   g_assert_cmpuint (request_detail->notes->len, ==, 0);
 }
 
+static gboolean
+has_open (CtCase       *c,
+          CtSourceKind  kind)
+{
+  for (guint i = 0; c->requirements != NULL && i < c->requirements->len; i++)
+    {
+      CtRequirement *r = c->requirements->pdata[i];
+
+      if (r->source == kind && r->state == CT_APPROVER_STATE_PENDING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An order under tier validation and double validation: the tier
+ * reviewers come first, then the purchase managers, whose turn it is not
+ * yet while a review is open (Odoo refuses their approval until then). */
+static void
+test_approvers_stages (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(CtCaseStore) store = ct_case_store_new ();
+  g_autoptr(CtSync) sync = ct_sync_new (fx->profile, store);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtCaseDetail) detail = NULL;
+  GPtrArray *cases;
+  CtCase *both = NULL;
+  gboolean seen_double = FALSE;
+
+  ct_sync_add_default_sources (sync, fx->admin, NULL, NULL, NULL);
+  ct_sync_refresh_async (sync, FALSE, NULL, detail_store_result, &result);
+  detail_wait_for (&result);
+  g_assert_true (ct_sync_refresh_finish (sync, result, &error));
+  g_assert_no_error (error);
+  cases = ct_case_store_get_cases (store);
+  for (guint i = 0; i < cases->len && both == NULL; i++)
+    if (has_open (cases->pdata[i], CT_SOURCE_KIND_TIER_VALIDATION) &&
+        has_open (cases->pdata[i], CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION))
+      both = cases->pdata[i];
+  g_assert_nonnull (both);
+
+  detail = read_detail (fx, fx->admin, both);
+  g_assert_true (detail->sequential);
+  g_assert_cmpint (((CtCaseApprover *) detail->approvers->pdata[0])->source, ==,
+                   CT_SOURCE_KIND_TIER_VALIDATION);
+  for (guint i = 0; i < detail->approvers->len; i++)
+    {
+      CtCaseApprover *a = detail->approvers->pdata[i];
+
+      g_test_message ("%u. %s (%s): %d", i + 1, a->name, a->via, a->state);
+      if (a->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+        {
+          seen_double = TRUE;
+          g_assert_cmpint (a->state, ==, CT_APPROVER_STATE_WAITING);
+        }
+      else
+        g_assert_false (seen_double);
+    }
+  g_assert_true (seen_double);
+}
+
 /* Incidents that hold the case up, from the cases the reader was given. */
 static void
 test_linked_incidents (Fixture       *fx,
@@ -585,6 +648,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ct/core/case-detail/batched", Fixture, NULL, fixture_set_up, test_batched,
               fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/approvers-stages", Fixture, NULL, fixture_set_up,
+              test_approvers_stages, fixture_tear_down);
   g_test_add ("/ct/core/case-detail/mechanism-reasons", Fixture, NULL, fixture_set_up,
               test_mechanism_reasons, fixture_tear_down);
   g_test_add ("/ct/core/case-detail/linked-incidents", Fixture, NULL, fixture_set_up,

@@ -142,11 +142,21 @@ test_format_number (void)
     { 1234567, "1 234 567" }, { 3.5, "3.5" }, { -1500, "-1 500" }, { 2.96, "3" },
     { 1999.95, "2 000" }, { 12.25, "12.2" }, { 1e300, "1e+300" }, { -2.5e16, "-2.5e+16" },
   };
+  /* Amounts keep their cents. */
+  struct { double v; const char *s; } money[] = {
+    { 10498.6, "10 498.60" }, { 12400, "12 400" }, { 0.004, "0" }, { -0.004, "0" },
+    { 999.999, "1 000" }, { -1234.5, "-1 234.50" }, { 5000.01, "5 000.01" },
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *s = ct_format_number (cases[i].v);
       g_assert_cmpstr (s, ==, cases[i].s);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (money); i++)
+    {
+      g_autofree char *s = ct_format_number_decimals (money[i].v, 2);
+      g_assert_cmpstr (s, ==, money[i].s);
     }
 }
 

@@ -296,6 +296,8 @@ test_odoo_incidents (Fixture       *fx,
                      gconstpointer  data)
 {
   g_autoptr(CtSource) source = ct_source_odoo_incidents_new (fx->client, fx->profile);
+  g_autoptr(CtSource) jobs = ct_source_queue_jobs_new (fx->client, fx->profile);
+  g_autoptr(CtSourceBatch) jobs_batch = NULL;
   g_autoptr(CtSourceBatch) before = NULL;
   g_autoptr(CtSourceBatch) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -330,6 +332,11 @@ test_odoo_incidents (Fixture       *fx,
                   " \"date_started\": \"2026-11-26 10:00:00\"}");
   after = fixture_fetch (source, NULL, &error);
   g_assert_no_error (error);
+  jobs_batch = fixture_fetch (jobs, NULL, &error);
+  g_assert_no_error (error);
+  /* Each source reads its own model only. */
+  g_assert_null (batch_find (after, "queue.job:1"));
+  g_assert_null (batch_find (jobs_batch, "ir.cron:1"));
   c = batch_find (after, "ir.cron:1");
   g_assert_nonnull (c);
   g_assert_cmpint (c->kind, ==, CT_CASE_KIND_INCIDENT);
@@ -337,7 +344,7 @@ test_odoo_incidents (Fixture       *fx,
   c = batch_find (after, "ir.cron:2");
   g_assert_nonnull (c);
   g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_CRON_FAILING);
-  c = batch_find (after, "queue.job:1");
+  c = batch_find (jobs_batch, "queue.job:1");
   g_assert_nonnull (c);
   g_assert_cmpint (c->incident_kind, ==, CT_INCIDENT_QUEUE_JOB_FAILED);
   /* The job holds up the order it worked on. */

@@ -150,6 +150,17 @@ fixture_create (CtOdooClient *client,
   return json_node_get_int (node);
 }
 
+/* The health of @sync's source of @kind. */
+static inline const CtSourceHealth *
+health_of (CtSync       *sync,
+           CtSourceKind  kind)
+{
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    if (ct_sync_get_health (sync, i)->kind == kind)
+      return ct_sync_get_health (sync, i);
+  g_assert_not_reached ();
+}
+
 static inline CtSourceBatch *
 fixture_fetch (CtSource   *source,
                const char *cursor,

@@ -72,16 +72,6 @@ make_sync (Fixture     *fx,
   return sync;
 }
 
-static const CtSourceHealth *
-health_of (CtSync       *sync,
-           CtSourceKind  kind)
-{
-  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
-    if (ct_sync_get_health (sync, i)->kind == kind)
-      return ct_sync_get_health (sync, i);
-  g_assert_not_reached ();
-}
-
 /* Nothing (a refresh, a timer, a source) keeps the sync or the store it
  * fills alive once their owner lets go. */
 static void

@@ -302,6 +302,10 @@ def main(binary):
 
     row = tab_until("a queue row", in_queue, 40)
     note("queue row: %s (%s)" % (name_of(row), role_of(row)))
+    # A row reads as its case (reference, title, service level, amount),
+    # not as GTK's class name.
+    if not name_of(row).startswith(held_reference + ", "):
+        fail("the queue row reads %r, not the case %s" % (name_of(row), held_reference))
 
     press("Return")
     reference = wait_for("the case to open", lambda: name_of(frame()) != "All Pending" and

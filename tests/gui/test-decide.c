@@ -347,6 +347,20 @@ test_decide_by_keyboard (void)
   g_assert_nonnull (strstr (ct_journal_page_get_chain_text (journal), "holds"));
   g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), GTK_TYPE_LABEL, "Verified"));
   g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), GTK_TYPE_LABEL, "Not applied"));
+  /* The approved case has left the tower: the journal still names it as
+   * it was, not by model and id. */
+  g_assert_true (ct_test_gui_wait (demo_synced, window, 30000));
+  ct_journal_page_set_search (journal, "");
+  ct_journal_page_set_search (journal, "framework agreement");
+  {
+    g_autofree char *label = ct_case_dup_label (c);
+    g_autofree char *title = g_strdup_printf ("%s · %s", ct_decision_outcome_label (CT_DECISION_APPROVE),
+                                              label);
+
+    g_test_message ("journal row: %s (in the tower: %s)", title,
+                    ct_case_store_lookup (ct_window_get_store (window), c->key) ? "yes" : "no");
+    g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (journal), ADW_TYPE_ACTION_ROW, title));
+  }
   png = ct_test_gui_render_png (GTK_WIDGET (window), "decide-journal.png");
   g_clear_pointer (&png, g_free);
   {

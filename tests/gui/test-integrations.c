@@ -9,6 +9,7 @@
 #include "ct-application.h"
 #include "ct-case-page.h"
 #include "ct-integrations-page.h"
+#include "ct-n8n-client.h"
 #include "ct-secrets.h"
 #include "ct-sim-faults.h"
 #include "ct-sim-server.h"
@@ -246,6 +247,150 @@ test_demo_retry (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The run @id as n8n has it now, read apart from the app. */
+static char *
+n8n_status_of (const char *id)
+{
+  CtSimServer *sim = ct_application_get_demo_sim (the_app);
+  g_autofree char *url = ct_sim_server_dup_url (sim);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtN8nClient) n8n = ct_n8n_client_new (url, ct_sim_server_get_n8n_api_key (sim), FALSE,
+                                                  &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  CtN8nExecution *run;
+  char *status;
+
+  g_assert_no_error (error);
+  ct_n8n_client_get_execution_async (n8n, id, FALSE, NULL, store_result, &result);
+  g_assert_true (ct_test_gui_wait (have_result, &result, 20000));
+  run = ct_n8n_client_get_execution_finish (n8n, result, &error);
+  g_assert_no_error (error);
+  status = g_strdup (run->status);
+  ct_n8n_execution_free (run);
+  return status;
+}
+
+/* What the issue asks of someone who has never seen the app: in the demo,
+ * the oldest breached credit release; why it is held and what blocks it
+ * (the failing credit bureau check, linked from the case); that incident
+ * on the Integrations page; Retry; and the page says what the new run did,
+ * as n8n has it. */
+static void
+test_oldest_credit_release (void)
+{
+  CtWindow *window = ct_test_window_open (&the_app);
+  CtIntegrationsPage *page = ct_window_get_integrations_page (window);
+  CtCasePage *case_page = ct_window_get_case_page (window);
+  GPtrArray *cases;
+  CtCase *oldest = NULL;
+  CtCase *bureau = NULL;
+  CtCaseDetail *detail;
+  GtkWidget *group, *linked, *row;
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *run = NULL;
+  g_autofree char *status = NULL;
+  Waiting w = { page, NULL };
+  const char *result;
+
+  g_action_group_activate_action (G_ACTION_GROUP (the_app), "demo", NULL);
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
+  ct_window_update_now (window);
+
+  cases = ct_case_store_get_cases (ct_window_get_store (window));
+  for (guint i = 0; i < cases->len; i++)
+    {
+      CtCase *c = cases->pdata[i];
+
+      if (c->kind == CT_CASE_KIND_APPROVAL && g_strcmp0 (c->area_id, "credit") == 0 &&
+          c->sla.status == CT_SLA_STATUS_BREACHED &&
+          (oldest == NULL || c->sla.breached_seconds > oldest->sla.breached_seconds))
+        oldest = c;
+    }
+  g_assert_nonnull (oldest);
+  key = g_strdup (oldest->key);
+  g_test_message ("oldest breached credit release: %s (%s)", oldest->reference, key);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-case", "s", key);
+  g_assert_true (ct_test_gui_wait (case_read, case_page, 20000));
+  g_assert_cmpstr (ct_case_page_get_state (case_page), ==, "detail");
+  detail = ct_case_page_get_detail (case_page);
+
+  /* Why it is held, and the integration that blocks it. */
+  g_assert_nonnull (ct_test_gui_find (GTK_WIDGET (case_page), ADW_TYPE_PREFERENCES_GROUP,
+                                      "Why It Needs Approval"));
+  g_assert_cmpuint (detail->reasons->len, >, 0);
+  group = ct_test_gui_find (GTK_WIDGET (case_page), ADW_TYPE_PREFERENCES_GROUP,
+                            "Linked Incidents");
+  g_assert_nonnull (group);
+  for (guint i = 0; detail->incident_keys != NULL && i < detail->incident_keys->len; i++)
+    {
+      CtCase *incident = ct_case_store_lookup (ct_window_get_store (window),
+                                               detail->incident_keys->pdata[i]);
+
+      if (incident != NULL && strstr (ct_case_get_title (incident), "Credit bureau check") != NULL)
+        bureau = incident;
+    }
+  g_assert_nonnull (bureau);
+  w.key = bureau->key;
+  title = g_strdup_printf ("%s %s", ct_case_get_title (bureau),
+                           bureau->reference ? bureau->reference : "");
+  linked = ct_test_gui_find (group, ADW_TYPE_ACTION_ROW, g_strstrip (title));
+  g_assert_nonnull (linked);
+  png = ct_test_gui_render_both (GTK_WIDGET (window), "credit-release");
+
+  /* To the incident, and Retry. */
+  g_signal_emit_by_name (linked, "activate");
+  g_assert_cmpstr (ct_window_get_page (window), ==, "integrations");
+  row = ct_integrations_page_get_row (page, bureau->key);
+  g_assert_nonnull (row);
+  g_assert_true (ct_test_gui_wait (details_shown, &w, 20000));
+  row = ct_integrations_page_get_row (page, bureau->key);
+  g_test_message ("incident: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  click (row, "Retry");
+  g_assert_true (ct_test_gui_wait (action_done, &w, 30000));
+  result = ct_integrations_page_get_result (page, bureau->key);
+  g_test_message ("retry: %s", result);
+  g_assert_true (g_str_has_prefix (result, "Retried: the new run "));
+  g_free (png);
+  png = ct_test_gui_render_both (GTK_WIDGET (window), "credit-release-retried");
+
+  /* The truth: what the page says the new run did is what n8n has. */
+  run = g_strndup (result + strlen ("Retried: the new run "),
+                   strcspn (result + strlen ("Retried: the new run "), " "));
+  status = n8n_status_of (run);
+  g_test_message ("n8n says run %s: %s", run, status);
+  if (g_str_equal (status, "success"))
+    g_assert_nonnull (strstr (result, " succeeded."));
+  else if (g_str_equal (status, "error") || g_str_equal (status, "crashed"))
+    g_assert_nonnull (strstr (result, " failed again"));
+  else if (g_str_equal (status, "waiting"))
+    g_assert_nonnull (strstr (result, " is waiting."));
+  else
+    g_assert_nonnull (strstr (result, " is still running."));
+
+  /* Back to the case it came from. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.incident-back", NULL);
+  ct_test_gui_wait_painted (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (case_page)));
+  g_assert_cmpstr (ct_case_get_key (ct_case_page_get_case (case_page)), ==, key);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Saves a connection to @sim for @login with that user's own key. */
 static void
 save_connection (CtSimServer *sim,
@@ -281,7 +426,7 @@ health_has_text (gpointer data)
 
 /* A manager, who is no administrator: the page says in Odoo's words why
  * scheduled actions are not shown; a Retry that n8n fails says so; the
- * same Retry then works and is re-read. */
+ * same Retry then works and is re-read; a Requeue Odoo refuses says why. */
 static void
 test_manager_refusal_and_failure (void)
 {
@@ -357,6 +502,29 @@ test_manager_refusal_and_failure (void)
   result = ct_integrations_page_get_result (page, key);
   g_test_message ("retry: %s", result);
   g_assert_true (g_str_has_prefix (result, "Retried: the new run "));
+
+  /* An administrator takes the Job Queue Manager right away from the
+   * manager while the page is open: Requeue is refused by Odoo, said in
+   * Odoo's words with the group that would allow it, and the job stays. */
+  c = find_incident (window, "queue.job", CT_INCIDENT_NONE, NULL);
+  g_assert_nonnull (c);
+  g_free (key);
+  key = g_strdup (c->key);
+  w.key = key;
+  g_assert_true (ct_sim_server_set_user_groups (sim, "manager",
+                                                "base.group_user,purchase.group_purchase_user,"
+                                                "purchase.group_purchase_manager,stock.group_stock_user"));
+  row = ct_integrations_page_get_row (page, key);
+  if (expander_of (row) != NULL)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander_of (row)), TRUE);
+  click (row, "Requeue");
+  g_assert_true (ct_test_gui_wait (action_done, &w, 30000));
+  result = ct_integrations_page_get_result (page, key);
+  g_test_message ("refused requeue: %s", result);
+  g_assert_true (g_str_has_prefix (result, "It did not work: Odoo refused: "));
+  g_assert_nonnull (strstr (result, "Job Queue Manager"));
+  g_assert_null (strstr (result, "Requeued"));
+  g_assert_nonnull (ct_integrations_page_get_row (page, key));
 
   gtk_window_destroy (GTK_WINDOW (window));
   ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "manager", NULL, NULL);
@@ -458,6 +626,7 @@ main (int   argc,
                    test_manager_refusal_and_failure);
   /* The demo stays on for the rest of the process. */
   g_test_add_func ("/ct/gui/integrations/demo-retry", test_demo_retry);
+  g_test_add_func ("/ct/gui/integrations/oldest-credit-release", test_oldest_credit_release);
   g_test_add_func ("/ct/gui/integrations/screenshots", test_screenshots);
 
   {

@@ -168,8 +168,9 @@ check_one (CtAnomalyDetector       *self,
   if (fabs (score) < settings->threshold)
     return FALSE;
 
-  v = ct_format_number (value);
-  m = ct_format_number (b.median);
+  /* Discounts with one decimal, amounts with their cents. */
+  v = ct_format_number_decimals (value, g_str_has_prefix (code, "discount") ? 1 : 2);
+  m = ct_format_number_decimals (b.median, g_str_has_prefix (code, "discount") ? 1 : 2);
   if (strcmp (code, "discount-vs-salesperson") == 0)
     text = g_strdup_printf (score > 0
                               ? _("Discount %s %% is far above this salesperson’s usual %s %% "

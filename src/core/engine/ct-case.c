@@ -332,6 +332,21 @@ ct_case_dup_display_title (CtCase *self)
   return NULL;
 }
 
+char *
+ct_case_dup_label (CtCase *self)
+{
+  g_autofree char *title = NULL;
+  const char *reference;
+
+  g_return_val_if_fail (CT_IS_CASE (self), NULL);
+
+  reference = self->reference != NULL && *self->reference != '\0' ? self->reference : self->key;
+  title = ct_case_dup_display_title (self);
+  if (title == NULL || *title == '\0' || g_strcmp0 (title, reference) == 0)
+    return g_strdup (reference);
+  return g_strdup_printf ("%s · %s", reference, title);
+}
+
 gboolean
 ct_case_user_can_act (CtCase *self)
 {

@@ -197,6 +197,9 @@ CtRequirement   *ct_case_add_requirement        (CtCase         *self,
  * the case: what "My Queue" and decisions offer. */
 gboolean         ct_case_user_can_act           (CtCase         *self);
 char            *ct_case_dup_display_title      (CtCase         *self);
+/* "P00013 · Delta Dairy — order 16 066 EUR ≥ 5 000 EUR": the reference and
+ * the display title, or the reference (the key) alone. */
+char            *ct_case_dup_label              (CtCase         *self);
 /* Whether every open requirement waits for someone else (known, none for
  * the user). */
 gboolean         ct_case_waits_for_others       (CtCase         *self);

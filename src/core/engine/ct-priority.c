@@ -43,11 +43,11 @@ ct_priority_compute (CtProfile *profile,
     {
       double ref = confirm > 1 ? confirm : 10000;
       double share = MIN (1.0, log1p (c->amount) / log1p (ref));
-      g_autofree char *amount = ct_format_number (c->amount);
-      const char *currency = c->currency ? c->currency : ct_profile_get_currency (profile);
+      g_autofree char *amount =
+        ct_format_money (c->amount, c->currency ? c->currency : ct_profile_get_currency (profile));
 
-      add_component (c, "value", w->value_weight * share,
-                     g_strdup_printf (_("Value %s %s"), amount, currency));
+      /* TRANSLATORS: "Value 12 400 EUR" */
+      add_component (c, "value", w->value_weight * share, g_strdup_printf (_("Value %s"), amount));
     }
 
   if (c->shipment_cutoff > 0 && w->cutoff_weight > 0)

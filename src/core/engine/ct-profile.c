@@ -1667,23 +1667,23 @@ lookup_number (JsonObject *facts,
 }
 
 char *
-ct_format_number (double value)
+ct_format_number_decimals (double value,
+                           guint  decimals)
 {
-  GString *s = g_string_new (NULL);
-  double a = fabs (value);
-  gboolean integral = fabs (a - round (a)) < 0.005;
-  char digits[64];
+  GString *s;
+  char digits[512];
+  const char *point;
   gsize n, first;
 
   /* Beyond 10¹⁵ digits stop meaning anything to a reader. */
-  if (a >= 1e15 || isnan (value))
-    {
-      g_string_free (s, TRUE);
-      return g_strdup_printf ("%g", value);
-    }
-  g_snprintf (digits, sizeof digits, "%.0f", integral ? round (a) : floor (a));
-  n = strlen (digits);
-  if (value < 0 && a >= 0.005)
+  if (fabs (value) >= 1e15 || !isfinite (value))
+    return g_strdup_printf ("%g", value);
+  g_snprintf (digits, sizeof digits, "%.*f", (int) MIN (decimals, 6), fabs (value));
+  point = strchr (digits, '.');
+  n = point != NULL ? (gsize) (point - digits) : strlen (digits);
+  s = g_string_new (NULL);
+  /* Rounded to nothing, -0.001 is 0. */
+  if (value < 0 && strspn (digits, "0.") != strlen (digits))
     g_string_append_c (s, '-');
   first = n % 3 ? n % 3 : 3;
   g_string_append_len (s, digits, first);
@@ -1693,20 +1693,27 @@ ct_format_number (double value)
       g_string_append_c (s, ' ');
       g_string_append_len (s, digits + i, 3);
     }
-  if (!integral)
-    {
-      char frac[16];
-      double f = a - floor (a);
-
-      g_snprintf (frac, sizeof frac, "%.1f", f);
-      if (g_str_has_prefix (frac, "1."))
-        {
-          g_string_free (s, TRUE);
-          return ct_format_number (value < 0 ? -ceil (a) : ceil (a));
-        }
-      g_string_append (s, frac + 1);
-    }
+  /* Whole numbers without their zeros: "12 400", not "12 400.00". */
+  if (point != NULL && strspn (point + 1, "0") != strlen (point + 1))
+    g_string_append (s, point);
   return g_string_free (s, FALSE);
+}
+
+char *
+ct_format_number (double value)
+{
+  return ct_format_number_decimals (value, 1);
+}
+
+char *
+ct_format_money (double      value,
+                 const char *currency)
+{
+  g_autofree char *number = ct_format_number_decimals (value, 2);
+
+  if (currency == NULL || *currency == '\0')
+    return g_steal_pointer (&number);
+  return g_strdup_printf ("%s %s", number, currency);
 }
 
 static gboolean
@@ -1751,14 +1758,17 @@ ct_profile_explain_record (CtProfile  *self,
       g_autofree char *value = NULL;
       g_autofree char *limit = NULL;
       GString *msg;
+      gboolean money;
       double v;
 
       if (r->areas != NULL && !g_strv_contains ((const char * const *) r->areas, area_id))
         continue;
       if (!lookup_number (facts, record, r->field, &v) || !rule_holds (r, v))
         continue;
-      value = ct_format_number (v);
-      limit = ct_format_number (r->limit);
+      /* An amount has its cents: "10 498.60 EUR"; a percentage one decimal. */
+      money = strstr (r->message, "{currency}") != NULL;
+      value = ct_format_number_decimals (v, money ? 2 : 1);
+      limit = ct_format_number_decimals (r->limit, money ? 2 : 1);
       msg = g_string_new (r->message);
       g_string_replace (msg, "{value}", value, 0);
       g_string_replace (msg, "{limit}", limit, 0);

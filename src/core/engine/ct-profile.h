@@ -237,7 +237,14 @@ gboolean            ct_profile_needs_confirmation   (CtProfile       *self,
 const char         *ct_source_kind_to_string        (CtSourceKind     kind);
 gboolean            ct_source_kind_from_string      (const char      *str,
                                                      CtSourceKind    *kind);
-/* "12 400" / "3.5": how numbers appear in reasons. */
+/* "12 400" / "3.5": how numbers appear in reasons (one decimal at most). */
 char               *ct_format_number                (double           value);
+/* The same with up to @decimals decimals, none when they are all zeros:
+ * "10 498.60", "12 400". */
+char               *ct_format_number_decimals       (double           value,
+                                                     guint            decimals);
+/* "10 498.60 EUR": an amount with its cents and currency (none when NULL). */
+char               *ct_format_money                 (double           value,
+                                                     const char      *currency);
 
 G_END_DECLS

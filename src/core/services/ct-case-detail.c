@@ -1166,7 +1166,16 @@ add_approver (CtCaseDetail    *detail,
   a->state = state;
   a->sequence = sequence;
   a->decided_at = decided_at;
+  a->source = via;
   g_ptr_array_add (detail->approvers, a);
+}
+
+/* A tier-validated order reaches its manager's approval (double
+ * validation) only once every tier review is done: a later stage. */
+static guint
+approver_stage (const CtCaseApprover *a)
+{
+  return a->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION ? 1 : 0;
 }
 
 static int
@@ -1176,6 +1185,8 @@ compare_approvers (gconstpointer a,
   const CtCaseApprover *x = *(CtCaseApprover * const *) a;
   const CtCaseApprover *y = *(CtCaseApprover * const *) b;
 
+  if (approver_stage (x) != approver_stage (y))
+    return (approver_stage (x) > approver_stage (y)) - (approver_stage (x) < approver_stage (y));
   return (x->sequence > y->sequence) - (x->sequence < y->sequence);
 }
 
@@ -1186,6 +1197,7 @@ build_approvers (ReadData *data)
   gboolean double_open = data->record != NULL &&
     g_strcmp0 (ct_source_get_string (data->record, "state"), "to approve") == 0;
   GHashTable *sequences = g_hash_table_new (NULL, NULL);
+  gboolean tier_open = FALSE;
 
   for (guint i = 0; data->reviews != NULL && i < json_array_get_length (data->reviews); i++)
     {
@@ -1236,8 +1248,16 @@ build_approvers (ReadData *data)
     }
   g_ptr_array_sort (detail->approvers, compare_approvers);
   for (guint i = 0; i < detail->approvers->len; i++)
-    g_hash_table_add (sequences,
-                      GUINT_TO_POINTER (((CtCaseApprover *) detail->approvers->pdata[i])->sequence));
+    {
+      CtCaseApprover *a = detail->approvers->pdata[i];
+
+      /* Waiting for a tier review: not the managers' turn yet. */
+      if (approver_stage (a) > 0 && a->state == CT_APPROVER_STATE_PENDING && tier_open)
+        a->state = CT_APPROVER_STATE_WAITING;
+      if (a->source == CT_SOURCE_KIND_TIER_VALIDATION && a->state == CT_APPROVER_STATE_PENDING)
+        tier_open = TRUE;
+      g_hash_table_add (sequences, GUINT_TO_POINTER (approver_stage (a) << 24 | a->sequence));
+    }
   detail->sequential = g_hash_table_size (sequences) > 1;
   g_hash_table_unref (sequences);
 }
@@ -1255,13 +1275,68 @@ add_reason (CtCaseDetail *detail,
   g_ptr_array_add (detail->reasons, reason);
 }
 
+/* The profile's rules on what the detail read about the partner's credit,
+ * for a case whose own record named no reason (a credit release asked
+ * by an activity on the order: the activity says nothing about credit). */
 static void
-build_reasons (ReadData *data)
+explain_credit (CtProfile *profile,
+                ReadData  *data)
+{
+  const CtCreditExposure *credit = &data->detail->credit;
+  g_autoptr(JsonObject) facts = json_object_new ();
+  JsonObject *partner = json_object_new ();
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  if (data->c->area_id == NULL || credit->partner_id == 0)
+    {
+      json_object_unref (partner);
+      return;
+    }
+  if (data->c->amount > 0)
+    json_object_set_double_member (facts, "amount", data->c->amount);
+  if (!isnan (credit->limit))
+    json_object_set_double_member (partner, "credit_limit", credit->limit);
+  if (!isnan (credit->overdue))
+    json_object_set_double_member (partner, "overdue", credit->overdue);
+  if (!isnan (credit->receivable))
+    {
+      double exposure = credit->receivable + (isnan (credit->open_orders) ? 0 : credit->open_orders);
+
+      json_object_set_double_member (partner, "exposure", exposure);
+      if (!isnan (credit->limit) && credit->limit > 0)
+        json_object_set_double_member (partner, "exposure_ratio", 100.0 * exposure / credit->limit);
+    }
+  json_object_set_object_member (facts, "partner", partner);
+  reasons = ct_profile_explain (profile, data->c->area_id, facts, data->detail->currency);
+  for (guint i = 0; i < reasons->len; i++)
+    add_reason (data->detail, g_strdup (reasons->pdata[i]));
+}
+
+static void
+build_reasons (CtProfile *profile,
+               ReadData  *data)
 {
   CtCaseDetail *detail = data->detail;
 
   for (guint i = 0; data->c->reasons != NULL && i < data->c->reasons->len; i++)
     add_reason (detail, g_strdup (data->c->reasons->pdata[i]));
+  if (data->c->reasons == NULL || data->c->reasons->len == 0)
+    explain_credit (profile, data);
+  /* An approval asked by an activity: what it asks, and of whom. */
+  for (guint i = 0; data->c->requirements != NULL && i < data->c->requirements->len; i++)
+    {
+      CtRequirement *req = data->c->requirements->pdata[i];
+      const char *what = ct_case_get_title (data->c);
+
+      if (req->source != CT_SOURCE_KIND_ACTIVITY || what == NULL)
+        continue;
+      if (req->approver != NULL)
+        /* Translators: "Approval activity “Release credit hold”, assigned to Claire Dubois" */
+        add_reason (detail, g_strdup_printf (_("Approval activity “%s”, assigned to %s"), what,
+                                             req->approver));
+      else
+        add_reason (detail, g_strdup_printf (_("Approval activity “%s”"), what));
+    }
   for (guint i = 0; data->reviews != NULL && i < json_array_get_length (data->reviews); i++)
     {
       JsonObject *r = json_array_get_object_element (data->reviews, i);
@@ -1494,9 +1569,9 @@ finish_read (GTask *task)
     }
   if (detail->currency == NULL && data->c->currency != NULL)
     detail->currency = g_strdup (data->c->currency);
-  build_reasons (data);
   build_approvers (data);
   build_credit (data);
+  build_reasons (self->profile, data);
   build_left_queue (data);
   build_incidents (self, detail);
   g_task_return_pointer (task, ct_case_detail_ref (detail), (GDestroyNotify) ct_case_detail_unref);

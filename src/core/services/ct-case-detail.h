@@ -73,6 +73,7 @@ typedef struct
   CtApproverState  state;
   guint            sequence;
   gint64           decided_at;/* 0 unless decided */
+  CtSourceKind     source;    /* the mechanism that asks for this approval */
 } CtCaseApprover;
 
 /* The partner's credit exposure. Figures the user may not read are NAN and

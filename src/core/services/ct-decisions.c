@@ -268,9 +268,7 @@ pick_requirement (CtDecisions       *self,
 static char *
 format_amount (CtCase *c)
 {
-  g_autofree char *number = ct_format_number (c->amount);
-
-  return g_strdup_printf ("%s %s", number, c->currency ? c->currency : "");
+  return ct_format_money (c->amount, c->currency);
 }
 
 gboolean
@@ -469,8 +467,13 @@ journal (Decide *d)
     .verified_state = d->result->state,
   };
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = ct_case_dup_label (d->c);
 
   if (!ct_journal_append (d->self->journal, &entry, &error))
+    g_warning ("%s", error->message);
+  /* The journal page names the case by it once the case has left. */
+  g_clear_error (&error);
+  if (!ct_journal_set_case_name (d->self->journal, d->c->key, name, &error))
     g_warning ("%s", error->message);
 }
 

@@ -54,7 +54,10 @@ static const char journal_schema[] =
   "  case_key TEXT PRIMARY KEY, outcome TEXT NOT NULL, comment TEXT, conditions TEXT,"
   "  failure TEXT, updated_at INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS revisions (case_key TEXT PRIMARY KEY, since INTEGER NOT NULL,"
-  "  baseline INTEGER NOT NULL DEFAULT 0);";
+  "  baseline INTEGER NOT NULL DEFAULT 0);"
+  /* How a decided case was named ("P00013 · Delta Dairy"): it leaves the
+   * tower, its journal entries stay. Not part of the chained entries. */
+  "CREATE TABLE IF NOT EXISTS case_names (case_key TEXT PRIMARY KEY, name TEXT NOT NULL);";
 
 /* Columns added after the first release of the table: each entry is chained
  * to the previous one by its SHA-256 and carries the state read back. */
@@ -794,6 +797,48 @@ ct_journal_set_revision (CtJournal   *self,
       sqlite3_bind_int64 (stmt, 3, baseline);
     }
   return run_write (self, stmt, rc, error);
+}
+
+gboolean
+ct_journal_set_case_name (CtJournal   *self,
+                          const char  *case_key,
+                          const char  *name,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (case_key != NULL && name != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (self->journal, "INSERT OR REPLACE INTO case_names (case_key, name)"
+                           " VALUES (?, ?)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      bind_text (stmt, 2, name);
+    }
+  return run_write (self, stmt, rc, error);
+}
+
+char *
+ct_journal_dup_case_name (CtJournal  *self,
+                          const char *case_key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *name = NULL;
+
+  g_return_val_if_fail (CT_IS_JOURNAL (self), NULL);
+  if (case_key != NULL &&
+      sqlite3_prepare_v2 (self->journal, "SELECT name FROM case_names WHERE case_key = ?", -1,
+                          &stmt, NULL) == SQLITE_OK)
+    {
+      bind_text (stmt, 1, case_key);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  return name;
 }
 
 gint64

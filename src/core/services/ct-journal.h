@@ -134,6 +134,15 @@ gboolean    ct_journal_discard_draft        (CtJournal       *self,
                                              const char      *case_key,
                                              GError         **error);
 
+/* The name a decided case had ("P00013 · Delta Dairy"), kept beside the
+ * entries for when the case has left the tower. NULL when none was kept. */
+gboolean    ct_journal_set_case_name        (CtJournal       *self,
+                                             const char      *case_key,
+                                             const char      *name,
+                                             GError         **error);
+char       *ct_journal_dup_case_name        (CtJournal       *self,
+                                             const char      *case_key);
+
 /* Revisions asked of a requester: the case waits for them (its SLA clock
  * paused) from @since until the record's write_date, on the server's
  * clock, moves past @baseline. */

@@ -625,12 +625,9 @@ append_csv (GString    *out,
 static char *
 format_amount (CtCase *c)
 {
-  g_autofree char *number = NULL;
-
   if (c->amount == 0)
     return g_strdup ("");
-  number = ct_format_number (c->amount);
-  return g_strdup_printf ("%s %s", number, c->currency ? c->currency : "");
+  return ct_format_money (c->amount, c->currency);
 }
 
 static char *

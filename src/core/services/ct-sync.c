@@ -161,12 +161,14 @@ ct_sync_add_default_sources (CtSync       *self,
   g_autoptr(CtSource) approvals = ct_source_approvals_new (client, self->profile);
   g_autoptr(CtSource) activity = ct_source_activity_new (client, self->profile);
   g_autoptr(CtSource) odoo_incidents = ct_source_odoo_incidents_new (client, self->profile);
+  g_autoptr(CtSource) jobs = ct_source_queue_jobs_new (client, self->profile);
 
   ct_sync_add_source (self, tier);
   ct_sync_add_source (self, dv);
   ct_sync_add_source (self, approvals);
   ct_sync_add_source (self, activity);
   ct_sync_add_source (self, odoo_incidents);
+  ct_sync_add_source (self, jobs);
   if (n8n != NULL && n8n_url != NULL && n8n_api_key != NULL)
     {
       g_autoptr(CtSource) n8n_incidents = ct_source_n8n_incidents_new (n8n, n8n_api_key, n8n_url,
@@ -473,6 +475,7 @@ typedef struct
   CtHttpTally   *tally;          /* (owned) */
   gint64         start_time;
   gboolean       done;
+  gboolean       skipped;        /* a refresh of other models' sources: asks nothing */
   gboolean       probe_failed;   /* the probe itself failed: availability unknown */
   CtSourceBatch *batch;          /* (owned) (nullable) */
   GError        *error;          /* (owned) (nullable) */
@@ -791,6 +794,8 @@ commit_slot (Refresh *r,
 {
   SourceState *state = slot->state;
 
+  if (slot->skipped)
+    return;
   if (slot->probe_failed)
     {
       state->health.available = TRUE;   /* unknown: count the failure against it */
@@ -997,6 +1002,11 @@ slot_start (GTask *task,
   state->health.bytes = 0;
   state->health.depth = 0;
   state->health.elapsed_us = 0;
+  if (slot->skipped)
+    {
+      slot->done = TRUE;
+      return;
+    }
   if (!ct_source_has_queues (state->source))
     {
       state->health.probed = TRUE;
@@ -1018,12 +1028,27 @@ slot_start (GTask *task,
     slot_fetch (task, slot);
 }
 
-void
-ct_sync_refresh_async (CtSync              *self,
-                       gboolean             full,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+/* Whether @state's source is one a change to @models concerns (every
+ * source when @models is NULL). */
+static gboolean
+source_concerned (SourceState        *state,
+                  const char * const *models)
+{
+  if (models == NULL)
+    return TRUE;
+  for (guint i = 0; models[i] != NULL; i++)
+    if (ct_source_watches_model (state->source, models[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+refresh_start (CtSync              *self,
+               gboolean             full,
+               const char * const  *models,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Refresh *r;
@@ -1041,8 +1066,9 @@ ct_sync_refresh_async (CtSync              *self,
   r->full = full || self->last_full == 0;
   /* Now and then, what was deleted outright (no write_date left to read)
    * is found by checking the held cases' ids: a full read where a source
-   * cannot. */
-  r->reconcile = !r->full &&
+   * cannot. Not in a refresh of some sources only: the others would miss
+   * their turn. */
+  r->reconcile = !r->full && models == NULL &&
                  (self->reconcile_requested ||
                   (self->reconcile_interval > 0 &&
                    now - self->last_full >= self->reconcile_interval));
@@ -1070,6 +1096,7 @@ ct_sync_refresh_async (CtSync              *self,
       Slot *slot = g_new0 (Slot, 1);
 
       slot->state = self->sources->pdata[i];
+      slot->skipped = !r->full && !source_concerned (slot->state, models);
       slot->tally = ct_http_tally_new (r->tally);
       slot->cancellable = g_cancellable_new ();
       ct_http_tally_attach (slot->cancellable, slot->tally);
@@ -1086,6 +1113,43 @@ ct_sync_refresh_async (CtSync              *self,
   for (guint i = 0; i < r->slots->len; i++)
     slot_start (task, r->slots->pdata[i]);
   refresh_advance (task);
+}
+
+void
+ct_sync_refresh_async (CtSync              *self,
+                       gboolean             full,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  refresh_start (self, full, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+ct_sync_refreshes_model (CtSync     *self,
+                         const char *model)
+{
+  const char *models[] = { model, NULL };
+
+  g_return_val_if_fail (CT_IS_SYNC (self), FALSE);
+
+  for (guint i = 0; i < self->sources->len; i++)
+    if (source_concerned (self->sources->pdata[i], models))
+      return TRUE;
+  return FALSE;
+}
+
+void
+ct_sync_refresh_models_async (CtSync              *self,
+                              const char * const  *models,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (CT_IS_SYNC (self));
+  g_return_if_fail (models != NULL);
+
+  refresh_start (self, FALSE, models, cancellable, callback, user_data);
 }
 
 gboolean

@@ -134,6 +134,18 @@ void            ct_sync_refresh_async      (CtSync              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+/* The same for the sources a change to a record of one of @models concerns
+ * (ct_source_watches_model): what Odoo's bus names. The other sources ask
+ * nothing and keep what they hold; no reconciliation runs. Finish with
+ * ct_sync_refresh_finish. */
+void            ct_sync_refresh_models_async (CtSync              *self,
+                                              const char * const  *models,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* Whether a change to a record of @model concerns any source. */
+gboolean        ct_sync_refreshes_model    (CtSync              *self,
+                                            const char          *model);
 gboolean        ct_sync_refresh_finish     (CtSync              *self,
                                             GAsyncResult        *result,
                                             GError             **error);

@@ -45,8 +45,8 @@ struct _CtSourceIncidents
 
   gboolean     listed_once;  /* failed runs were listed with their data once */
 
-  /* Odoo side */
-  int          has_queue_job;     /* -1 unknown */
+  /* Odoo side: one source reads the crons, another the queue jobs (not
+   * the same users may read them) */
   int          has_failure_count; /* -1 unknown */
 };
 
@@ -657,7 +657,30 @@ crons_done (GObject      *object,
   add_incidents (user_data, result, ct_incident_from_cron);
 }
 
-/* The crons and the queue jobs, at once. */
+/* OCA queue jobs that failed or seem stuck. */
+static void
+jobs_read (GTask *task)
+{
+  CtSource *self = g_task_get_source_object (task);
+  g_autoptr(JsonArray) domain = json_array_new ();
+  JsonArray *states = json_array_new ();
+  static const char *const fields[] = {
+    "id", "uuid", "name", "state", "model_name", "method_name", "func_string", "record_ids",
+    "exc_name", "exc_message", "date_created", "date_enqueued", "date_started", NULL
+  };
+
+  phase_begin (task, return_cases);
+  json_array_add_string_element (states, "failed");
+  json_array_add_string_element (states, "started");
+  ct_source_domain_add (domain, "state", "in", json_node_init_array (json_node_alloc (), states));
+  json_array_unref (states);
+  ct_odoo_client_search_read_async (ct_source_get_client (self), "queue.job", domain, fields, "id",
+                                    2000, 500, g_task_get_cancellable (task), jobs_done,
+                                    phase_ref (task));
+  phase_done (g_object_ref (task), NULL);
+}
+
+/* The crons that may be an incident. */
 static void
 odoo_read (GTask *task)
 {
@@ -708,23 +731,6 @@ odoo_read (GTask *task)
   ct_odoo_client_search_read_async (client, "ir.cron", domain, (const char * const *)fields, "id",
                                     0, 500, g_task_get_cancellable (task), crons_done,
                                     phase_ref (task));
-  if (self->has_queue_job == 1)
-    {
-      g_autoptr(JsonArray) job_domain = json_array_new ();
-      g_autoptr(JsonArray) states = json_array_new ();
-      static const char *const job_fields[] = {
-        "id", "uuid", "name", "state", "model_name", "method_name", "func_string", "record_ids",
-        "exc_name", "exc_message", "date_created", "date_enqueued", "date_started", NULL
-      };
-
-      json_array_add_string_element (states, "failed");
-      json_array_add_string_element (states, "started");
-      ct_source_domain_add (job_domain, "state", "in",
-                            json_node_init_array (json_node_alloc (), states));
-      ct_odoo_client_search_read_async (client, "queue.job", job_domain, job_fields, "id", 2000,
-                                        500, g_task_get_cancellable (task), jobs_done,
-                                        phase_ref (task));
-    }
   phase_done (g_object_ref (task), NULL);
 }
 
@@ -742,21 +748,6 @@ cron_fields_done (GObject      *object,
   /* failure_count exists from 18.0 on. */
   if (fields != NULL)
     self->has_failure_count = json_object_has_member (fields, "failure_count");
-  phase_done (task, error);
-}
-
-static void
-queue_model_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  CtSourceIncidents *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  CtModelAccess access;
-
-  if (ct_model_probe_access_finish (CT_ODOO_CLIENT (object), result, &access, &error))
-    self->has_queue_job = access == CT_MODEL_READABLE;
   phase_done (task, error);
 }
 
@@ -781,12 +772,15 @@ ct_source_incidents_fetch_async (CtSource            *source,
       g_object_unref (task);
       return;
     }
-  /* What this database has, learnt once (shared with every source), at
-   * the same time; then the reads. */
+  if (ct_source_get_kind (source) == CT_SOURCE_KIND_QUEUE_JOB)
+    {
+      jobs_read (task);
+      g_object_unref (task);
+      return;
+    }
+  /* Which optional fields ir.cron has, learnt once (shared with every
+   * source); then the read. */
   phase_begin (task, odoo_read);
-  if (self->has_queue_job < 0)
-    ct_model_probe_access_async (client, "queue.job", g_task_get_cancellable (task),
-                                 queue_model_done, phase_ref (task));
   if (self->has_failure_count < 0)
     ct_model_probe_fields_async (client, "ir.cron", g_task_get_cancellable (task),
                                  cron_fields_done, phase_ref (task));
@@ -821,7 +815,6 @@ ct_source_incidents_init (CtSourceIncidents *self)
   self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify)json_object_unref);
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->has_queue_job = -1;
   self->has_failure_count = -1;
 }
 
@@ -833,6 +826,17 @@ ct_source_odoo_incidents_new (CtOdooClient *client,
   static const char *const models[] = { "ir.cron", NULL };
 
   ct_source_setup (self, CT_SOURCE_KIND_CRON, client, NULL, profile, models);
+  return self;
+}
+
+CtSource *
+ct_source_queue_jobs_new (CtOdooClient *client,
+                          CtProfile    *profile)
+{
+  CtSource *self = g_object_new (ct_source_incidents_get_type (), NULL);
+  static const char *const models[] = { "queue.job", NULL };
+
+  ct_source_setup (self, CT_SOURCE_KIND_QUEUE_JOB, client, NULL, profile, models);
   return self;
 }
 

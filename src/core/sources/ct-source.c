@@ -229,6 +229,27 @@ ct_source_has_queues (CtSource *self)
   return priv->queues->len > 0;
 }
 
+gboolean
+ct_source_watches_model (CtSource   *self,
+                         const char *model)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  g_return_val_if_fail (CT_IS_SOURCE (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  /* n8n is another server: Odoo's bus says nothing about it. */
+  if (priv->kind == CT_SOURCE_KIND_N8N)
+    return FALSE;
+  if (priv->required_models != NULL && g_strv_contains ((const char * const *)priv->required_models,
+                                                        model))
+    return TRUE;
+  for (guint i = 0; i < priv->queues->len; i++)
+    if (g_strcmp0 (((CtQueue *)priv->queues->pdata[i])->model, model) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- probe ---- */
 
 /* Whether the models exist for this user: a search_count on each, which
@@ -341,13 +362,10 @@ probe_prefetch (CtSource     *self,
           ct_model_probe_access_async (priv->client, queue->model, cancellable, NULL, NULL);
         }
     }
-  /* The crons' source reads ir.cron's optional fields and whether OCA
-   * queue.job is installed before its first read. */
+  /* The crons' source reads ir.cron's optional fields before its first
+   * read. */
   if (priv->kind == CT_SOURCE_KIND_CRON)
-    {
-      ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
-      ct_model_probe_access_async (priv->client, "queue.job", cancellable, NULL, NULL);
-    }
+    ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
 }
 
 void

@@ -95,8 +95,12 @@ CtSource       *ct_source_double_validation_new (CtOdooClient *client,
                                                  CtProfile    *profile);
 CtSource       *ct_source_activity_new        (CtOdooClient *client,
                                                CtProfile    *profile);
-/* Odoo's integration incidents: ir.cron, and OCA queue.job where installed. */
+/* Odoo's integration incidents: ir.cron (administrators only), and OCA
+ * queue.job where installed (its managers), apart since not the same users
+ * may read them. */
 CtSource       *ct_source_odoo_incidents_new  (CtOdooClient *client,
+                                               CtProfile    *profile);
+CtSource       *ct_source_queue_jobs_new      (CtOdooClient *client,
                                                CtProfile    *profile);
 /* n8n executions. @api_key is kept in memory only, for the requests that
  * read customData (the client's structures do not carry it). */
@@ -119,6 +123,12 @@ void            ct_source_set_chunk_size     (CtSource     *self,
 /* Whether the profile has a queue of this kind at all: a source with none
  * never asks anything. */
 gboolean        ct_source_has_queues         (CtSource     *self);
+
+/* Whether a change to a record of @model (Odoo's bus names one) may change
+ * what this source holds: one of the mechanism's own models, or the model
+ * of one of its queues' records. */
+gboolean        ct_source_watches_model      (CtSource     *self,
+                                              const char   *model);
 
 /* Whether the models the mechanism needs exist for the signed-in user: a
  * source is on only when they do. Not installed (404) and not visible to

@@ -128,7 +128,7 @@ format_time (gint64 unix_seconds)
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_seconds);
 
   /* TRANSLATORS: a date and time in the case view, see g_date_time_format */
-  return dt ? g_date_time_format (dt, _("%e %b %Y, %H:%M")) : g_strdup ("");
+  return dt ? g_date_time_format (dt, _("%-e %b %Y, %H:%M")) : g_strdup ("");
 }
 
 static const char *

@@ -80,8 +80,14 @@ case_name (CtJournalPage *self,
            const char    *key)
 {
   CtCase *c = self->store && key ? ct_case_store_lookup (self->store, key) : NULL;
+  char *kept = NULL;
 
-  return g_strdup (c && c->reference ? c->reference : key);
+  if (c != NULL)
+    return ct_case_dup_label (c);
+  /* Decided and gone from the tower: the name it had then. */
+  if (self->journal != NULL && (kept = ct_journal_dup_case_name (self->journal, key)) != NULL)
+    return kept;
+  return g_strdup (key);
 }
 
 static GtkWidget *

@@ -295,7 +295,7 @@ update_charts (CtOverviewPage *self,
       g_autoptr(GDateTime) day = g_date_time_new_from_unix_local (now - (gint64) (CT_OVERVIEW_TREND_DAYS - 1 - i) * 86400);
 
       /* Every other day's date, so the labels never collide. */
-      day_names[i] = (CT_OVERVIEW_TREND_DAYS - 1 - i) % 2 == 0 ? g_date_time_format (day, "%e") : NULL;
+      day_names[i] = (CT_OVERVIEW_TREND_DAYS - 1 - i) % 2 == 0 ? g_date_time_format (day, "%-e") : NULL;
       labels[i] = day_names[i];
       emphasis[i] = TRUE;
       total += trend[i];

@@ -273,6 +273,42 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (label), "ct-list-item", item);
 }
 
+/* GTK 4.8's column view reads a row out as its class name: the row
+ * (the reference cell's grandparent) gets the case's reference, title,
+ * service level and amount as its name instead. */
+static void
+name_row (CtQueuePage *self,
+          GtkWidget   *label,
+          CtCase      *c)
+{
+  GtkWidget *cell = gtk_widget_get_parent (label);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  g_autoptr(GString) name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *sla = NULL;
+  g_autofree char *amount = NULL;
+
+  if (row == NULL || g_strcmp0 (gtk_widget_get_css_name (row), "row") != 0)
+    return;
+  if (c == NULL)
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      return;
+    }
+  name = g_string_new (c->reference ? c->reference : c->key);
+  title = ct_queue_page_case_title (self, c);
+  sla = ct_sla_pill_text (c);
+  amount = format_amount (self, c);
+  if (title != NULL && *title != '\0')
+    g_string_append_printf (name, ", %s", title);
+  if (sla != NULL && *sla != '\0')
+    g_string_append_printf (name, ", %s", sla);
+  if (amount != NULL && *amount != '\0')
+    g_string_append_printf (name, ", %s", amount);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
+                                  -1);
+}
+
 static void
 render_cell (GtkListItem *item,
              CtCaseRow   *row)
@@ -283,6 +319,8 @@ render_cell (GtkListItem *item,
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
 
+  if (column == &columns[0])
+    name_row (self, label, c);
   /* A row kept while the queue is empty, behind the empty state. */
   if (c == NULL)
     {
