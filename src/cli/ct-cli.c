@@ -459,6 +459,7 @@ run_report (CliTarget     *target,
   CtReportFormat format = CT_REPORT_FORMAT_TABLE;
   const char *n8n_url = target->connection->n8n_url;
   g_autoptr(CtReportGaps) gaps = NULL;
+  g_autoptr(GError) n8n_error = NULL;
   gboolean n8n_failed = FALSE;
   int status = 0;
 
@@ -469,6 +470,17 @@ run_report (CliTarget     *target,
     ct_odoo_client_set_timeouts (client, g_settings_get_uint (settings, "connect-timeout") * 1000,
                                  g_settings_get_uint (settings, "call-timeout") * 1000);
 
+  if (n8n_url != NULL && *n8n_url != '\0' && target->n8n_api_key != NULL)
+    {
+      n8n = ct_n8n_client_new (n8n_url, target->n8n_api_key,
+                               target->connection->allow_insecure_http, &n8n_error);
+      n8n_failed = n8n == NULL;
+    }
+  /* The sources are there before the connect: their probes go out as soon
+   * as Odoo accepted the sign-in, beside the rest of the connect. */
+  sync = ct_sync_new (profile, store);
+  ct_sync_add_default_sources (sync, client, n8n, n8n_url, target->n8n_api_key);
+
   ct_odoo_client_connect_async (client, target->connection, target->secret, NULL, task_done_cb,
                                 &result);
   wait_result (&result);
@@ -478,21 +490,9 @@ run_report (CliTarget     *target,
       return 1;
     }
   g_clear_object (&result);
+  if (n8n_failed)
+    g_printerr ("control-tower: n8n: %s\n", n8n_error->message);
 
-  if (n8n_url != NULL && *n8n_url != '\0' && target->n8n_api_key != NULL)
-    {
-      n8n = ct_n8n_client_new (n8n_url, target->n8n_api_key,
-                               target->connection->allow_insecure_http, &error);
-      if (n8n == NULL)
-        {
-          g_printerr ("control-tower: n8n: %s\n", error->message);
-          g_clear_error (&error);
-          n8n_failed = TRUE;
-        }
-    }
-
-  sync = ct_sync_new (profile, store);
-  ct_sync_add_default_sources (sync, client, n8n, n8n_url, target->n8n_api_key);
   ct_sync_refresh_async (sync, TRUE, NULL, task_done_cb, &result);
   wait_result (&result);
   if (!ct_sync_refresh_finish (sync, result, &error))

@@ -542,6 +542,28 @@ test_user_can_act (void)
   g_assert_cmpint (r->actor, ==, CT_ACTOR_SOMEONE_ELSE);
   g_assert_cmpint (r->state, ==, CT_APPROVER_STATE_PENDING);
 
+  /* The user is a purchase manager, but a tier review by someone else is
+   * open: Odoo refuses the order's approval until it is done, so it is not
+   * the user's to act on yet, and waits for the reviewer. */
+  {
+    g_autoptr(CtCase) order = ct_case_new ("purchase.order", 111);
+
+    ct_case_add_requirement (order, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION, "dv", 0,
+                             "Purchase managers", CT_APPROVER_STATE_PENDING, 0)->actor = CT_ACTOR_YOU;
+    order->status = CT_CASE_STATUS_PENDING;
+    g_assert_true (ct_case_user_can_act (order));
+    ct_case_add_requirement (order, CT_SOURCE_KIND_TIER_VALIDATION, "tier.review:4", 9,
+                             "Sofia Costa", CT_APPROVER_STATE_PENDING, 1)->actor =
+      CT_ACTOR_SOMEONE_ELSE;
+    g_assert_false (ct_case_user_can_act (order));
+    g_assert_true (ct_case_waits_for_others (order));
+    g_assert_false (ct_case_in_scope (order, CT_CASE_SCOPE_MINE, 0));
+    /* Reviewed: now it is. */
+    ((CtRequirement *) order->requirements->pdata[1])->state = CT_APPROVER_STATE_APPROVED;
+    g_assert_true (ct_case_user_can_act (order));
+    g_assert_false (ct_case_waits_for_others (order));
+  }
+
   /* A change of who can act is a change of the case. */
   r->actor = CT_ACTOR_UNKNOWN;
   g_assert_false (ct_case_equal (c, back));

@@ -281,6 +281,38 @@ test_activity (Fixture       *fx,
   g_assert_cmpstr (c->title, ==, "Approve <b>P00014</b>");
   g_assert_cmpuint (c->requirements->len, ==, 1);
   g_assert_cmpstr (((CtRequirement *)c->requirements->pdata[0])->approver, ==, "Paula Purchaser");
+  /* The order's amount and partner, which the activity does not carry,
+   * read from the order as the purchase queues map it. */
+  {
+    g_autoptr(JsonArray) domain = json_array_new ();
+    g_autoptr(JsonArray) rows = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+    static const char *const fields[] = { "amount_total", "partner_id", NULL };
+    JsonObject *order;
+    g_autoptr(CtSourceBatch) again = NULL;
+
+    ct_source_domain_add (domain, "id", "=", json_node_init_int (json_node_alloc (), 14));
+    ct_odoo_client_search_read_async (fx->client, "purchase.order", domain, fields, "id", 0, 0,
+                                      NULL, store_result, &result);
+    wait_for (&result);
+    rows = ct_odoo_client_search_read_finish (fx->client, result, &error);
+    g_assert_no_error (error);
+    order = json_array_get_object_element (rows, 0);
+    g_assert_cmpfloat (c->amount, ==, json_object_get_double_member (order, "amount_total"));
+    g_assert_cmpfloat (c->amount, >, 0);
+    g_assert_cmpstr (c->partner.name, ==,
+                     json_array_get_string_element (json_object_get_array_member (order,
+                                                                                  "partner_id"), 1));
+    /* Known now: the next read asks for the activities only. */
+    ct_sim_server_reset_counts (fx->sim);
+    again = fixture_fetch (source, NULL, &error);
+    g_assert_no_error (error);
+    c = batch_find (again, "purchase.order:14");
+    g_assert_nonnull (c);
+    g_assert_cmpfloat (c->amount, >, 0);
+    g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/json/2/purchase.order"), ==, 0);
+    g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/json/2/mail.activity"), ==, 1);
+  }
 
   /* Marked done in Odoo: Odoo deletes the activity; a full read notices. */
   json_object_set_string_member (feedback, "feedback", "ok");

@@ -32,14 +32,12 @@ store_result (GObject      *object,
   *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
-static inline CtOdooClient *
-fixture_connect (Fixture    *fx,
-                 const char *login)
+/* The simulator's address and database, @login with an API key. */
+static inline CtConnection *
+fixture_connection (Fixture    *fx,
+                    const char *login)
 {
-  g_autoptr(CtConnection) connection = ct_connection_new ();
-  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  CtConnection *connection = ct_connection_new ();
 
   g_free (connection->odoo_url);
   connection->odoo_url = g_strdup (fx->url);
@@ -48,6 +46,18 @@ fixture_connect (Fixture    *fx,
   g_free (connection->login);
   connection->login = g_strdup (login);
   connection->secret_kind = CT_SECRET_KIND_API_KEY;
+  return connection;
+}
+
+static inline CtOdooClient *
+fixture_connect (Fixture    *fx,
+                 const char *login)
+{
+  g_autoptr(CtConnection) connection = fixture_connection (fx, login);
+  g_autoptr(CtOdooClient) client = ct_odoo_client_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
   ct_odoo_client_set_retry_backoff (client, 10);
   ct_odoo_client_set_read_attempts (client, 1);
   ct_odoo_client_connect_async (client, connection, ct_sim_server_get_api_key (fx->sim, login),

@@ -347,6 +347,26 @@ ct_case_dup_label (CtCase *self)
   return g_strdup_printf ("%s · %s", reference, title);
 }
 
+/* Whether @r can be acted on now: Odoo refuses an order's double
+ * validation (button_approve) while a tier review on it is open. */
+static gboolean
+requirement_open_now (CtCase        *self,
+                      CtRequirement *r)
+{
+  if (r->state != CT_APPROVER_STATE_PENDING)
+    return FALSE;
+  if (r->source != CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+    return TRUE;
+  for (guint i = 0; i < self->requirements->len; i++)
+    {
+      CtRequirement *t = self->requirements->pdata[i];
+
+      if (t->source == CT_SOURCE_KIND_TIER_VALIDATION && t->state == CT_APPROVER_STATE_PENDING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ct_case_user_can_act (CtCase *self)
 {
@@ -356,7 +376,7 @@ ct_case_user_can_act (CtCase *self)
     {
       CtRequirement *r = self->requirements->pdata[i];
 
-      if (r->state == CT_APPROVER_STATE_PENDING && r->actor == CT_ACTOR_YOU)
+      if (r->actor == CT_ACTOR_YOU && requirement_open_now (self, r))
         return TRUE;
     }
   return FALSE;
@@ -373,7 +393,7 @@ ct_case_waits_for_others (CtCase *self)
     {
       CtRequirement *r = self->requirements->pdata[i];
 
-      if (r->state != CT_APPROVER_STATE_PENDING)
+      if (!requirement_open_now (self, r))
         continue;
       if (r->actor != CT_ACTOR_SOMEONE_ELSE)
         return FALSE;
@@ -688,6 +708,32 @@ node_text (JsonNode *node,
         return json_node_get_string (name);
     }
   return NULL;
+}
+
+void
+ct_case_fill_party (CtCase              *self,
+                    const CtQueueFields *fields,
+                    JsonObject          *record)
+{
+  const char *text;
+  gint64 id = 0;
+  double v;
+
+  g_return_if_fail (CT_IS_CASE (self));
+  g_return_if_fail (fields != NULL);
+
+  if (record == NULL)
+    return;
+  if (self->amount == 0 && node_number (member (record, fields->amount), &v))
+    self->amount = v;
+  if (self->currency == NULL && (text = node_text (member (record, fields->currency), NULL)) != NULL)
+    ct_case_set_text (&self->currency, text);
+  if (self->partner.name == NULL &&
+      (text = node_text (member (record, fields->partner), &id)) != NULL)
+    {
+      ct_case_set_text (&self->partner.name, text);
+      self->partner.id = id;
+    }
 }
 
 void

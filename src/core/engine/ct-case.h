@@ -233,6 +233,12 @@ void             ct_case_fill_from_record       (CtCase         *self,
                                                  CtProfile      *profile,
                                                  const CtQueue  *queue,
                                                  JsonObject     *record);
+/* For a case asked about another record (an activity on an order): the
+ * amount, currency and partner of that record, as @fields name them, where
+ * the case has none yet. Nothing else (reference, area, reasons) changes. */
+void             ct_case_fill_party             (CtCase              *self,
+                                                 const CtQueueFields *fields,
+                                                 JsonObject          *record);
 
 /* Why a row cannot be read (a counted skip, never a silent drop). */
 typedef enum

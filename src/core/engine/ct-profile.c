@@ -1499,6 +1499,23 @@ ct_profile_find_queue (CtProfile  *self,
   return NULL;
 }
 
+const CtQueue *
+ct_profile_find_queue_for_model (CtProfile  *self,
+                                 const char *model)
+{
+  /* The first queue on @model that maps an amount or a partner. */
+  for (guint i = 0; model && i < self->queues->len; i++)
+    {
+      const CtQueue *queue = self->queues->pdata[i];
+
+      if (g_strcmp0 (queue->model, model) == 0 && queue->kind != CT_SOURCE_KIND_ACTIVITY &&
+          ((queue->fields.amount != NULL && *queue->fields.amount != '\0') ||
+           (queue->fields.partner != NULL && *queue->fields.partner != '\0')))
+        return queue;
+    }
+  return NULL;
+}
+
 CtCalendar *
 ct_profile_find_calendar (CtProfile  *self,
                           const char *id)

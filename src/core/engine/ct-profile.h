@@ -194,6 +194,10 @@ const CtQueue      *ct_profile_get_queue            (CtProfile       *self,
                                                      guint            index);
 const CtQueue      *ct_profile_find_queue           (CtProfile       *self,
                                                      const char      *id);
+/* A queue (of another mechanism) on records of @model whose mapping names
+ * their amount or partner: how to read a record an activity sits on. */
+const CtQueue      *ct_profile_find_queue_for_model (CtProfile       *self,
+                                                     const char      *model);
 CtCalendar         *ct_profile_find_calendar        (CtProfile       *self,
                                                      const char      *id);
 const CtEscalationChain *ct_profile_find_escalation (CtProfile       *self,

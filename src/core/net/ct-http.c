@@ -130,6 +130,12 @@ ct_http_tally_unref (CtHttpTally *tally)
   g_rc_box_release_full (tally, (GDestroyNotify) tally_clear);
 }
 
+CtHttpTally *
+ct_http_tally_get (GCancellable *cancellable)
+{
+  return cancellable != NULL ? g_object_get_qdata (G_OBJECT (cancellable), tally_quark ()) : NULL;
+}
+
 void
 ct_http_tally_attach (GCancellable *cancellable,
                       CtHttpTally  *tally)

@@ -106,6 +106,8 @@ void            ct_http_tally_unref         (CtHttpTally         *tally);
  * tally attached before); @tally NULL detaches. */
 void            ct_http_tally_attach        (GCancellable        *cancellable,
                                              CtHttpTally         *tally);
+/* The tally attached to @cancellable (nullable), or NULL. */
+CtHttpTally    *ct_http_tally_get           (GCancellable        *cancellable);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtHttpTally, ct_http_tally_unref)
 
 /* Totals since creation, for the benchmark and the tests. */

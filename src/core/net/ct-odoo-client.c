@@ -29,6 +29,7 @@ struct _CtOdooClient
   CtSecretKind   secret_kind;
   gboolean       connected;
   gboolean       cookie_session;
+  guint          connect_serial;  /* connect_async calls so far */
 
   /* what connecting found */
   CtOdooDialect  dialect;
@@ -50,6 +51,14 @@ struct _CtOdooClient
 };
 
 G_DEFINE_FINAL_TYPE (CtOdooClient, ct_odoo_client, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const char * const read_methods[] = {
   "search_read", "read", "search_count", "fields_get", "formatted_read_group",
@@ -99,6 +108,11 @@ static void
 ct_odoo_client_class_init (CtOdooClientClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ct_odoo_client_finalize;
+
+  /* See ct-odoo-client.h: the argument is the connect's cancellable. */
+  signals[SIGNAL_SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_CANCELLABLE);
 }
 
 static void
@@ -173,6 +187,12 @@ gboolean
 ct_odoo_client_is_connected (CtOdooClient *self)
 {
   return self->connected;
+}
+
+guint
+ct_odoo_client_get_connect_serial (CtOdooClient *self)
+{
+  return self->connect_serial;
 }
 
 CtOdooDialect
@@ -748,6 +768,7 @@ typedef struct
   gboolean       reauth_only;
   gboolean       company_only;   /* company_ids could not be read */
   gboolean       by_login;       /* the companies were asked by login, before the uid */
+  gboolean       signed_in;      /* the sign-in was accepted: "signed-in" is to be emitted */
   guint          pending;        /* answers of the current round still out */
   CtOdooDialect  round_dialect;  /* the dialect the round's sign-in was asked in */
   JsonNode      *answers[CONNECT_DONE];
@@ -873,6 +894,7 @@ on_authenticate (CtOdooClient  *self,
           return CONNECT_DONE;
         }
       self->connected = TRUE;
+      data->signed_in = !data->reauth_only;
       return data->reauth_only ? CONNECT_DONE : CONNECT_COMPANIES;
     }
   /* common.authenticate answers false for a wrong login or password
@@ -891,6 +913,7 @@ on_authenticate (CtOdooClient  *self,
     }
   self->uid = json_node_get_int (node);
   self->connected = TRUE;
+  data->signed_in = !data->reauth_only;
   return data->reauth_only ? CONNECT_DONE : CONNECT_CONTEXT;
 }
 
@@ -1022,6 +1045,22 @@ typedef struct
 
 static void connect_send_round (GTask *task);
 
+/* Tells, once per connect, that the sign-in was accepted: with JSON-RPC
+ * before the context and the companies are asked, so that what needs only
+ * the uid and the secret goes out beside them (see ct-odoo-client.h). */
+static void
+connect_tell_signed_in (GTask *task)
+{
+  CtOdooClient *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (!data->signed_in || g_cancellable_is_cancelled (cancellable))
+    return;
+  data->signed_in = FALSE;
+  g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0, cancellable);
+}
+
 /* Handles the answers in, in the steps' order, as far as they go; then
  * asks what is still missing, or ends. Takes @task. */
 static void
@@ -1063,10 +1102,12 @@ connect_advance (GTask *task)
   if (data->step == CONNECT_DONE)
     {
       self->session_generation++;
+      connect_tell_signed_in (task);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
+  connect_tell_signed_in (task);
   connect_send_round (task);
 }
 
@@ -1294,6 +1335,7 @@ ct_odoo_client_connect_async (CtOdooClient        *self,
 
   self->connected = FALSE;
   self->cookie_session = FALSE;
+  self->connect_serial++;
   g_free (self->url);
   self->url = g_steal_pointer (&url);
   g_free (self->database);

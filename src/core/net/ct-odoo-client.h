@@ -57,6 +57,22 @@ gboolean       ct_odoo_client_connect_finish     (CtOdooClient        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* Signal "signed-in" (GCancellable *cancellable, nullable: the connect's):
+ * emitted once per connect_async, as soon as Odoo accepted the login and
+ * the uid is known — with JSON-RPC before the user's context and companies
+ * are asked, so that what needs only the uid and the secret can go out
+ * beside them, on @cancellable. Calls made from then on carry no language,
+ * time zone or companies in their context: only what does not depend on
+ * those belongs there. Never emitted for a refused login, nor for an
+ * answer asked in a dialect the version then ruled out. The connect may
+ * still fail afterwards; what was learnt then belongs to a failed connect
+ * (see ct_odoo_client_get_connect_serial). */
+
+/* Grows with each connect_async: what was learnt about the server under
+ * one connect (a cache kept on the client) is not trusted under another;
+ * with ct_odoo_client_is_connected() FALSE, under none. */
+guint          ct_odoo_client_get_connect_serial (CtOdooClient        *self);
+
 /* A cookie session through /web/session/authenticate (password only), for
  * the bus. With JSON-RPC, later calls then go through
  * /web/dataset/call_kw on that session (the password no longer travels with

@@ -136,11 +136,41 @@ ct_sync_new (CtProfile   *profile,
   return self;
 }
 
+static void restore_schemas (CtSync *self);
+
+/* @client accepted the sign-in of a connect: the sources' probes go out
+ * now, beside the user's context and companies (JSON-RPC), rather than
+ * one round trip after them; the first refresh finds them answered or in
+ * flight. Nothing is kept on the sources: should the connect fail, the
+ * answers are dropped with it (ct-model-probe.c). */
+static void
+client_signed_in_cb (CtOdooClient *client,
+                     GCancellable *cancellable,
+                     CtSync       *self)
+{
+  restore_schemas (self);
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      SourceState *state = self->sources->pdata[i];
+
+      if (ct_source_get_client (state->source) == client && !state->health.probed &&
+          ct_source_has_queues (state->source))
+        ct_source_probe_ahead (state->source, cancellable);
+    }
+}
+
 void
 ct_sync_add_source (CtSync   *self,
                     CtSource *source)
 {
   SourceState *state = g_new0 (SourceState, 1);
+  CtOdooClient *client = ct_source_get_client (source);
+  gboolean watched = FALSE;
+
+  for (guint i = 0; i < self->sources->len && client != NULL; i++)
+    watched |= ct_source_get_client (((SourceState *) self->sources->pdata[i])->source) == client;
+  if (client != NULL && !watched)
+    g_signal_connect_object (client, "signed-in", G_CALLBACK (client_signed_in_cb), self, 0);
 
   state->source = g_object_ref (source);
   state->health.name = ct_source_get_name (source);
@@ -611,6 +641,18 @@ save_schemas (CtSync *self)
   self->schemas_saved = g_steal_pointer (&json);
 }
 
+/* The first refresh of a session (or its probes, sent ahead) starts from
+ * the schemas a former one kept, if the database proves unchanged. */
+static void
+restore_schemas (CtSync *self)
+{
+  if (self->schemas_restored || self->journal == NULL || odoo_client (self) == NULL)
+    return;
+  self->schemas_restored = TRUE;
+  self->schemas_saved = ct_journal_read_schemas (self->journal);
+  ct_model_probe_restore (odoo_client (self), self->schemas_saved);
+}
+
 static void
 snapshot_written (GObject      *object,
                   GAsyncResult *result,
@@ -1076,20 +1118,15 @@ refresh_start (CtSync              *self,
   r->affected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->errors = g_string_new (NULL);
   r->slots = g_ptr_array_new_with_free_func ((GDestroyNotify)slot_free);
-  r->tally = ct_http_tally_new (NULL);
+  /* A caller measuring more than the refresh (a connect and the report
+   * after it) gets the refresh's requests in its tally too. */
+  r->tally = ct_http_tally_new (ct_http_tally_get (cancellable));
   r->start_time = g_get_monotonic_time ();
   r->stamp = ++self->refresh_stamp;
   g_task_set_task_data (task, r, (GDestroyNotify)refresh_free);
   self->refreshing = TRUE;
 
-  /* The first refresh of a session starts from the schemas a former one
-   * kept, if the database proves unchanged. */
-  if (!self->schemas_restored && self->journal != NULL && odoo_client (self) != NULL)
-    {
-      self->schemas_restored = TRUE;
-      self->schemas_saved = ct_journal_read_schemas (self->journal);
-      ct_model_probe_restore (odoo_client (self), self->schemas_saved);
-    }
+  restore_schemas (self);
 
   for (guint i = 0; i < self->sources->len; i++)
     {

@@ -64,7 +64,10 @@ CtSync         *ct_sync_new                (CtProfile    *profile,
                                             CtCaseStore  *store);
 /* Sources are fetched at once; what they bring is applied in the order
  * they were added, whichever answers first, and when several have the same
- * record, the first one's view is the base of the merged case. */
+ * record, the first one's view is the base of the merged case. Sources
+ * added before their Odoo client connects send their probes as soon as
+ * it has signed in (its "signed-in"), beside the rest of the connect: the
+ * first refresh then starts with its reads. */
 void            ct_sync_add_source         (CtSync       *self,
                                             CtSource     *source);
 /* The usual set: tier validation, double validation, approvals, activities,

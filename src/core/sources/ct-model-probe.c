@@ -20,6 +20,7 @@ typedef struct
 
 typedef struct
 {
+  guint       serial;   /* the client's connect this was learnt under */
   GHashTable *access;   /* model → Entry */
   GHashTable *fields;   /* model → Entry */
 
@@ -60,34 +61,13 @@ cache_free (Cache *cache)
   g_free (cache);
 }
 
-static Cache *
-get_cache (CtOdooClient *client)
+/* Forgets what this database told (not what a former session kept). */
+static void
+forget_learnt (Cache *cache)
 {
-  Cache *cache = g_object_get_data (G_OBJECT (client), "ct-model-probe");
-
-  if (cache == NULL)
-    {
-      cache = g_new0 (Cache, 1);
-      cache->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) entry_free);
-      cache->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) entry_free);
-      cache->fingerprint_waiting = g_ptr_array_new_with_free_func (g_free);
-      g_object_set_data_full (G_OBJECT (client), "ct-model-probe", cache,
-                              (GDestroyNotify) cache_free);
-    }
-  return cache;
-}
-
-void
-ct_model_probe_forget (CtOdooClient *client)
-{
-  Cache *cache = get_cache (client);
   GHashTableIter iter;
   gpointer value;
 
-  g_clear_pointer (&cache->saved_fields, json_object_unref);
-  g_clear_pointer (&cache->saved_fingerprint, g_free);
   g_clear_pointer (&cache->fingerprint, g_free);
   cache->fingerprint_asked = FALSE;
   /* Entries with askers waiting stay: their answer is still coming. */
@@ -98,6 +78,52 @@ ct_model_probe_forget (CtOdooClient *client)
         if (((Entry *) value)->waiting == NULL)
           g_hash_table_iter_remove (&iter);
     }
+}
+
+/* Whether an answer asked under connect @serial may be kept: not once the
+ * client connected again (perhaps as another user), nor when that connect
+ * failed after the sign-in (the probes go out beside its last round). */
+static gboolean
+is_current (CtOdooClient *client,
+            guint         serial)
+{
+  return serial == ct_odoo_client_get_connect_serial (client) &&
+         ct_odoo_client_is_connected (client);
+}
+
+static Cache *
+get_cache (CtOdooClient *client)
+{
+  Cache *cache = g_object_get_data (G_OBJECT (client), "ct-model-probe");
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (Cache, 1);
+      cache->serial = ct_odoo_client_get_connect_serial (client);
+      cache->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) entry_free);
+      cache->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) entry_free);
+      cache->fingerprint_waiting = g_ptr_array_new_with_free_func (g_free);
+      g_object_set_data_full (G_OBJECT (client), "ct-model-probe", cache,
+                              (GDestroyNotify) cache_free);
+    }
+  if (!is_current (client, cache->serial))
+    {
+      forget_learnt (cache);
+      cache->serial = ct_odoo_client_get_connect_serial (client);
+    }
+  return cache;
+}
+
+void
+ct_model_probe_forget (CtOdooClient *client)
+{
+  Cache *cache = get_cache (client);
+
+  g_clear_pointer (&cache->saved_fields, json_object_unref);
+  g_clear_pointer (&cache->saved_fingerprint, g_free);
+  forget_learnt (cache);
 }
 
 static void ask (CtOdooClient *client,
@@ -169,8 +195,46 @@ typedef struct
 {
   CtOdooClient *client;   /* (owned) */
   Ask           what;
-  char         *model;
+  char         *model;    /* (nullable) NULL for the fingerprint */
+  guint         serial;   /* the connect it was asked under */
+  gboolean      signed_in; /* and whether it was signed in then (else the client refused it) */
 } Request;
+
+static Request *
+request_new (CtOdooClient *client,
+             Ask           what,
+             const char   *model)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->client = g_object_ref (client);
+  request->what = what;
+  request->model = g_strdup (model);
+  request->serial = ct_odoo_client_get_connect_serial (client);
+  request->signed_in = ct_odoo_client_is_connected (client);
+  return request;
+}
+
+/* An answer to a connect that is over (or failed) is not kept: its askers
+ * that still want one ask again, as after a cancelled shared request. So
+ * do those of a request the client refused (not signed in) when it has
+ * signed in since; while it has not, the refusal is the answer. */
+static gboolean
+drop_if_stale (Request  *request,
+               GError  **error)
+{
+  gboolean stale = request->signed_in ? !is_current (request->client, request->serial)
+                                      : ct_odoo_client_is_connected (request->client);
+
+  if (!stale)
+    return FALSE;
+  g_debug ("%s: answered for another connect than the client's",
+           request->model != NULL ? request->model : "ir.module.module");
+  g_clear_error (error);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       "asked under a connect that is over");
+  return TRUE;
+}
 
 static void
 request_free (Request *request)
@@ -193,7 +257,8 @@ on_count (GObject      *object,
   CtModelAccess access = CT_MODEL_READABLE;
   char *groups = NULL;
 
-  if (!ct_odoo_client_search_count_finish (request->client, result, &count, &error))
+  if (!ct_odoo_client_search_count_finish (request->client, result, &count, &error) &&
+      !drop_if_stale (request, &error))
     {
       if (g_error_matches (error, CT_ODOO_ERROR, CT_ODOO_ERROR_NOT_FOUND))
         access = CT_MODEL_MISSING;
@@ -209,6 +274,7 @@ on_count (GObject      *object,
           g_clear_error (&error);
         }
     }
+  drop_if_stale (request, &error);
   answered (request->client, ASK_ACCESS, request->model, access, NULL, groups, error);
 }
 
@@ -224,6 +290,7 @@ on_fields (GObject      *object,
   if (error == NULL && (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)))
     error = g_error_new (CT_ODOO_ERROR, CT_ODOO_ERROR_PROTOCOL,
                          "fields_get of %s did not answer an object", request->model);
+  drop_if_stale (request, &error);
   answered (request->client, ASK_FIELDS, request->model, CT_MODEL_READABLE,
             error == NULL ? json_node_get_object (node) : NULL, NULL, error);
 }
@@ -288,12 +355,12 @@ send_request (CtOdooClient *client,
               const char   *model,
               GCancellable *cancellable)
 {
-  Request *request;
+  Request *request = request_new (client, what, model);
 
-  request = g_new0 (Request, 1);
-  request->client = g_object_ref (client);
-  request->what = what;
-  request->model = g_strdup (model);
+  /* Sent from the client's "signed-in" too, before the user's language,
+   * time zone and companies are in the context: nothing asked here may
+   * depend on them. A count over no record, field types (not their
+   * translated labels) and ir.module.module (no company rule) do not. */
   if (what == ASK_ACCESS)
     {
       /* No record matches id = 0: the answer is cheap whatever the size
@@ -372,6 +439,19 @@ ct_model_probe_fields_finish (CtOdooClient  *client,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gboolean
+ct_model_probe_lookup_access (CtOdooClient  *client,
+                              const char    *model,
+                              CtModelAccess *access)
+{
+  Entry *entry = g_hash_table_lookup (table_for (client, ASK_ACCESS), model);
+
+  if (entry == NULL || !entry->known)
+    return FALSE;
+  *access = entry->access;
+  return TRUE;
+}
+
 const char *
 ct_model_probe_get_allowed_groups (CtOdooClient *client,
                                    const char   *model)
@@ -425,11 +505,14 @@ on_fingerprint (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(CtOdooClient) client = user_data;
+  g_autoptr(Request) request = user_data;
+  CtOdooClient *client = request->client;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) rows = ct_odoo_client_search_read_finish (client, result, &error);
   g_autofree char *fingerprint = NULL;
 
+  if (drop_if_stale (request, &error))
+    g_clear_pointer (&rows, json_array_unref);
   if (rows != NULL)
     {
       JsonNode *row = json_array_get_length (rows) > 0 ? json_array_get_element (rows, 0) : NULL;
@@ -480,7 +563,7 @@ ask_fingerprint (CtOdooClient *client,
   cache->fingerprint_asked = TRUE;
   ct_odoo_client_search_read_async (client, "ir.module.module", domain, fields,
                                     "write_date desc", 1, 1, cancellable, on_fingerprint,
-                                    g_object_ref (client));
+                                    request_new (client, ASK_FIELDS, NULL));
 }
 
 void

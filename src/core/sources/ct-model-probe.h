@@ -33,6 +33,12 @@ gboolean        ct_model_probe_access_finish  (CtOdooClient        *client,
                                                CtModelAccess       *access,
                                                GError             **error);
 
+/* Whether @model's access is known on @client (without asking): TRUE
+ * and *@access set when it is. */
+gboolean        ct_model_probe_lookup_access  (CtOdooClient        *client,
+                                               const char          *model,
+                                               CtModelAccess       *access);
+
 /* After an access probe found @model forbidden: the groups Odoo said may
  * read it ("Purchase/User, Inventory/User"), or NULL when it did not say. */
 const char     *ct_model_probe_get_allowed_groups (CtOdooClient *client,

@@ -354,7 +354,13 @@ probe_prefetch (CtSource     *self,
   for (guint i = 0; i < priv->queues->len; i++)
     {
       const CtQueue *queue = priv->queues->pdata[i];
+      CtModelAccess access;
 
+      /* A model known to be missing or hidden has no fields to learn (a
+       * failed fields_get is not kept: it would only be asked again). */
+      if (ct_model_probe_lookup_access (priv->client, queue->model, &access) &&
+          access != CT_MODEL_READABLE)
+        continue;
       if (!g_hash_table_contains (priv->fields, queue->model) &&
           g_hash_table_add (asked, queue->model))
         {
@@ -366,6 +372,19 @@ probe_prefetch (CtSource     *self,
    * read. */
   if (priv->kind == CT_SOURCE_KIND_CRON)
     ct_model_probe_fields_async (priv->client, "ir.cron", cancellable, NULL, NULL);
+}
+
+void
+ct_source_probe_ahead (CtSource     *self,
+                       GCancellable *cancellable)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  if (priv->client == NULL || priv->required_models == NULL || priv->required_models[0] == NULL)
+    return;
+  for (guint i = 0; priv->required_models[i] != NULL; i++)
+    ct_model_probe_access_async (priv->client, priv->required_models[i], cancellable, NULL, NULL);
+  probe_prefetch (self, cancellable);
 }
 
 void

@@ -144,6 +144,14 @@ gboolean        ct_source_probe_finish       (CtSource            *self,
                                               gboolean            *available,
                                               GError             **error);
 
+/* Sends what the probe and the fetch ask first about the database (the
+ * models' access and field types, ct-model-probe.h), without waiting: the
+ * answers are kept on the client for the probe to find. Needs only the
+ * uid and the secret — not the user's context or companies — so it may
+ * run from the client's "signed-in", beside the rest of the connect. */
+void            ct_source_probe_ahead        (CtSource            *self,
+                                              GCancellable        *cancellable);
+
 /* After a probe that found the source off: why, in a sentence naming the
  * model and the Odoo right that would show it. NULL otherwise. */
 const char     *ct_source_get_unavailable_reason (CtSource         *self);
