@@ -754,6 +754,257 @@ ct_sim_model_value_to_json (CtSimModel *model,
     }
 }
 
+/* json-glib 1.6 escapes the quote, the backslash, the control characters
+ * below 0x1f (five of them by name) and DEL, and writes everything else,
+ * 0x1f and UTF-8 included, as it is. */
+static gboolean
+json_byte_escaped (guchar c)
+{
+  return c == '"' || c == '\\' || (c > 0 && c < 0x1f) || c == 0x7f;
+}
+
+void
+ct_sim_json_write_string (GString    *out,
+                          const char *text)
+{
+  const guchar *p = (const guchar *) text;
+
+  g_string_append_c (out, '"');
+  while (*p != '\0')
+    {
+      const guchar *run = p;
+
+      while (*p != '\0' && !json_byte_escaped (*p))
+        p++;
+      g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", *p); break;
+        }
+      p++;
+    }
+  g_string_append_c (out, '"');
+}
+
+/* g_string_append_printf() allocates for every number; ids are most of a read. */
+static void
+write_int (GString *out,
+           gint64   value)
+{
+  char buf[24];
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+  guint i = sizeof buf;
+
+  do
+    {
+      buf[--i] = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+  if (value < 0)
+    buf[--i] = '-';
+  g_string_append_len (out, buf + i, sizeof buf - i);
+}
+
+void
+ct_sim_json_write (GString  *out,
+                   JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            ct_sim_json_write_string (out, name);
+            g_string_append_c (out, ':');
+            ct_sim_json_write (out, member);
+          }
+        g_string_append_c (out, '}');
+        return;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            ct_sim_json_write (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        return;
+      }
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      return;
+    case JSON_NODE_VALUE:
+      break;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      write_int (out, json_node_get_int (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      break;
+    case G_TYPE_STRING:
+      ct_sim_json_write_string (out, json_node_get_string (node));
+      break;
+    case G_TYPE_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node));
+        g_string_append (out, buf);
+        /* json-glib marks a double without a point as one, even 1e+20. */
+        if (strchr (buf, '.') == NULL)
+          g_string_append (out, ".0");
+        break;
+      }
+    default:
+      {
+        g_autofree char *text = json_to_string (node, FALSE);
+
+        g_string_append (out, text);
+        break;
+      }
+    }
+}
+
+
+void
+ct_sim_model_value_write (CtSimModel *model,
+                          guint       row,
+                          CtSimField *field,
+                          GString    *out)
+{
+  CtSimValue v;
+
+  /* The values computed per model, the JSON fields and non-integral
+   * amounts are few: they go through the node, written the same way. */
+  if ((model->compute != NULL && (!field->store || row >= field->column_len) &&
+       field->index != 0) ||
+      field->type == CT_SIM_FIELD_JSON)
+    {
+      g_autoptr(JsonNode) node = ct_sim_model_value_to_json (model, row, field);
+
+      ct_sim_json_write (out, node);
+      return;
+    }
+  if (g_strcmp0 (field->name, "display_name") == 0)
+    {
+      g_autofree char *name = ct_sim_model_display_name (model, row);
+
+      if (name == NULL)
+        g_string_append (out, "false");
+      else
+        ct_sim_json_write_string (out, name);
+      return;
+    }
+
+  v = ct_sim_model_get (model, row, field);
+  switch (field->type)
+    {
+    case CT_SIM_FIELD_INTEGER:
+    case CT_SIM_FIELD_MANY2ONE_REFERENCE:
+      write_int (out, v.i);
+      break;
+    case CT_SIM_FIELD_FLOAT:
+    case CT_SIM_FIELD_MONETARY:
+      if (v.f == (double) (gint64) v.f && v.f < 1e15 && v.f > -1e15)
+        write_int (out, (gint64) v.f);
+      else
+        {
+          g_autoptr(JsonNode) node = ct_sim_model_value_to_json (model, row, field);
+
+          ct_sim_json_write (out, node);
+        }
+      break;
+    case CT_SIM_FIELD_BOOLEAN:
+      g_string_append (out, v.i != 0 ? "true" : "false");
+      break;
+    case CT_SIM_FIELD_MANY2ONE:
+      {
+        CtSimModel *comodel = ct_sim_db_get_model (model->db, field->relation);
+        g_autofree char *name = NULL;
+        guint crow;
+
+        if (v.i == 0 || comodel == NULL || !ct_sim_model_lookup (comodel, v.i, &crow))
+          {
+            g_string_append (out, "false");
+            break;
+          }
+        name = ct_sim_model_display_name (comodel, crow);
+        g_string_append_c (out, '[');
+        write_int (out, v.i);
+        g_string_append_c (out, ',');
+        if (name != NULL)
+          ct_sim_json_write_string (out, name);
+        else
+          g_string_append (out, "false");
+        g_string_append_c (out, ']');
+        break;
+      }
+    case CT_SIM_FIELD_ONE2MANY:
+    case CT_SIM_FIELD_MANY2MANY:
+      {
+        CtSimModel *comodel = ct_sim_db_get_model (model->db, field->relation);
+        CtSimField *active = comodel != NULL && comodel->has_active &&
+          field->type == CT_SIM_FIELD_ONE2MANY ? ct_sim_model_get_field (comodel, "active") : NULL;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; v.ids != NULL && i < v.ids->len; i++)
+          {
+            gint64 id = g_array_index (v.ids, gint64, i);
+            guint crow;
+
+            /* The same records as ct_sim_model_value_to_json() keeps. */
+            if (comodel == NULL ||
+                (ct_sim_model_lookup (comodel, id, &crow) &&
+                 (active == NULL || ct_sim_model_get (comodel, crow, active).i != 0)))
+              {
+                if (!first)
+                  g_string_append_c (out, ',');
+                first = FALSE;
+                write_int (out, id);
+              }
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    default:
+      if (v.s == NULL)
+        g_string_append (out, "false");
+      else
+        ct_sim_json_write_string (out, v.s);
+      break;
+    }
+}
+
 static gboolean
 type_error (GError    **error,
             CtSimField *field,
@@ -1162,7 +1413,7 @@ ct_sim_py_repr (GString  *out,
       g_string_append (out, json_node_get_boolean (node) ? "True" : "False");
       break;
     case G_TYPE_INT64:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      write_int (out, json_node_get_int (node));
       break;
     case G_TYPE_DOUBLE:
       {

@@ -238,6 +238,18 @@ char       *ct_sim_model_display_name  (CtSimModel   *model,
 JsonNode   *ct_sim_model_value_to_json (CtSimModel   *model,
                                         guint         row,
                                         CtSimField   *field);
+/* Appends the same value as compact JSON text, byte for byte what
+ * json-glib would generate from ct_sim_model_value_to_json(). */
+void        ct_sim_model_value_write   (CtSimModel   *model,
+                                        guint         row,
+                                        CtSimField   *field,
+                                        GString      *out);
+/* Appends @text as a JSON string literal, escaped as json-glib does. */
+void        ct_sim_json_write_string   (GString      *out,
+                                        const char   *text);
+/* Appends @node as compact JSON text, byte for byte json_to_string (@node, FALSE). */
+void        ct_sim_json_write          (GString      *out,
+                                        JsonNode     *node);
 /* Sets a field from a JSON value as write()/create() receive it (x2many
  * commands included). */
 gboolean    ct_sim_model_set_from_json (CtSimModel   *model,

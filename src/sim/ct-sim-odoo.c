@@ -240,6 +240,18 @@ ct_sim_odoo_owns_path (const char *path)
 /* Answers */
 
 static void
+set_json_text (SoupServerMessage *msg,
+               guint              status,
+               GString           *text)   /* (transfer full) */
+{
+  gsize len = text->len;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_string_free (text, FALSE), len);
+}
+
+static void
 set_json_body (SoupServerMessage *msg,
                guint              status,
                JsonNode          *root)
@@ -355,6 +367,27 @@ jsonrpc_answer (SoupServerMessage *msg,
 
   json_node_set_object (node, root);
   set_json_body (msg, SOUP_STATUS_OK, node);
+}
+
+/* A successful answer whose result a method wrote as text: the envelope
+ * jsonrpc_answer() would give, members in the same order. */
+static void
+jsonrpc_answer_text (SoupServerMessage *msg,
+                     JsonNode          *id,
+                     GString           *result)   /* (transfer full) */
+{
+  GString *body = g_string_sized_new (result->len + 64);
+
+  g_string_append (body, "{\"jsonrpc\":\"2.0\",\"id\":");
+  if (id != NULL)
+    ct_sim_json_write (body, id);
+  else
+    g_string_append (body, "null");
+  g_string_append (body, ",\"result\":");
+  g_string_append_len (body, result->str, result->len);
+  g_string_append_c (body, '}');
+  g_string_free (result, TRUE);
+  set_json_text (msg, SOUP_STATUS_OK, body);
 }
 
 static guint
@@ -726,6 +759,7 @@ dispatch_object (CtSimOdoo   *self,
                  const char  *method,
                  JsonArray   *args,
                  gboolean    *none,
+                 GString     *text,
                  GError     **error)
 {
   guint n = args != NULL ? json_array_get_length (args) : 0;
@@ -806,9 +840,9 @@ dispatch_object (CtSimOdoo   *self,
     for (guint i = 5; i < n; i++)
       json_array_add_element (positional, json_node_copy (json_array_get_element (args, i)));
 
-  result = ct_sim_odoo_call (self, user, json_array_get_string_element (args, 3),
-                             json_array_get_string_element (args, 4), positional, kwargs, FALSE,
-                             &local);
+  result = ct_sim_odoo_call_text (self, user, json_array_get_string_element (args, 3),
+                                  json_array_get_string_element (args, 4), positional, kwargs,
+                                  FALSE, text, &local);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -832,9 +866,13 @@ route_jsonrpc (gpointer      data,
   JsonArray *args = NULL;
   JsonNode *result = NULL;
   gboolean none = FALSE;
+  GString *text = g_string_new (NULL);
 
   if (!read_jsonrpc (msg, &root, &id, &params))
-    return;
+    {
+      g_string_free (text, TRUE);
+      return;
+    }
   service = get_string (params, "service");
   method = get_string (params, "method");
   if (params != NULL && json_object_has_member (params, "args") &&
@@ -844,10 +882,16 @@ route_jsonrpc (gpointer      data,
   if (g_strcmp0 (service, "common") == 0)
     result = dispatch_common (self, method, args, &error);
   else if (g_strcmp0 (service, "object") == 0)
-    result = dispatch_object (self, method, args, &none, &error);
+    result = dispatch_object (self, method, args, &none, text, &error);
   else
     g_set_error_literal (&error, CT_SIM_ODOO_ERROR, CT_SIM_ODOO_KEY_ERROR,
                          service != NULL ? service : "service");
+  if (error == NULL && text->len > 0)
+    {
+      jsonrpc_answer_text (msg, id, text);
+      return;
+    }
+  g_string_free (text, TRUE);
 
   if (error == NULL && result == NULL && !none)
     result = json_node_init_boolean (json_node_alloc (), FALSE);
@@ -1037,6 +1081,7 @@ call_kw (CtSimOdoo         *self,
   JsonObject *kwargs = NULL;
   CtSimUser *user;
   JsonNode *result;
+  GString *text;
   const char *model;
 
   if (!read_jsonrpc (msg, &root, &id, &params))
@@ -1060,13 +1105,24 @@ call_kw (CtSimOdoo         *self,
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "kwargs")))
     kwargs = json_object_get_object_member (params, "kwargs");
 
-  result = ct_sim_odoo_call (self, user, model, get_string (params, "method"), args, kwargs,
-                             FALSE, &error);
+  /* A button's answer is looked at below: only call_kw takes text. */
+  text = button ? NULL : g_string_new (NULL);
+  result = ct_sim_odoo_call_text (self, user, model, get_string (params, "method"), args, kwargs,
+                                  FALSE, text, &error);
   if (error != NULL)
     {
+      if (text != NULL)
+        g_string_free (text, TRUE);
       jsonrpc_answer (msg, id, NULL, error);
       return;
     }
+  if (text != NULL && text->len > 0)
+    {
+      jsonrpc_answer_text (msg, id, text);
+      return;
+    }
+  if (text != NULL)
+    g_string_free (text, TRUE);
   if (button)
     {
       /* call_button: an action dict gets its type filled in; anything else is False. */
@@ -1118,6 +1174,7 @@ route_json2 (gpointer      data,
   CtSimUser *user;
   CtSimUser *cookie_user;
   JsonNode *result;
+  GString *answer;
 
   if (g_strv_length (parts) != 2 || parts[0][0] == '\0' || parts[1][0] == '\0')
     {
@@ -1202,13 +1259,21 @@ route_json2 (gpointer      data,
       json2_error (msg, 404, "werkzeug.exceptions.NotFound", text, TRUE);
       return;
     }
-  result = ct_sim_odoo_call (self, user, parts[0], parts[1], NULL, json_node_get_object (body),
-                             TRUE, &error);
+  answer = g_string_new (NULL);
+  result = ct_sim_odoo_call_text (self, user, parts[0], parts[1], NULL,
+                                  json_node_get_object (body), TRUE, answer, &error);
   if (error != NULL)
     {
+      g_string_free (answer, TRUE);
       json2_gerror (msg, error);
       return;
     }
+  if (answer->len > 0)
+    {
+      set_json_text (msg, SOUP_STATUS_OK, answer);
+      return;
+    }
+  g_string_free (answer, TRUE);
   if (result == NULL)
     result = json_node_init_null (json_node_alloc ());
   set_json_body (msg, SOUP_STATUS_OK, result);
@@ -1656,6 +1721,21 @@ ct_sim_odoo_call (CtSimOdoo   *self,
                   gboolean     json2,
                   GError     **error)
 {
+  return ct_sim_odoo_call_text (self, user, model_name, method_name, args, kwargs, json2, NULL,
+                                error);
+}
+
+JsonNode *
+ct_sim_odoo_call_text (CtSimOdoo   *self,
+                       CtSimUser   *user,
+                       const char  *model_name,
+                       const char  *method_name,
+                       JsonArray   *args,
+                       JsonObject  *kwargs,
+                       gboolean     json2,
+                       GString     *text,
+                       GError     **error)
+{
   CtSimModel *model = ct_sim_db_get_model (self->db, model_name);
   const CtSimMethod *method;
   g_auto(GStrv) params = NULL;
@@ -1829,5 +1909,6 @@ ct_sim_odoo_call (CtSimOdoo   *self,
   call.kwargs = bound;
   call.context = context;
   call.json2 = json2;
+  call.text = text;
   return method->func (&call, error);
 }

@@ -71,5 +71,17 @@ JsonNode   *ct_sim_odoo_call           (CtSimOdoo    *self,
                                         JsonObject   *kwargs,
                                         gboolean      json2,
                                         GError      **error);
+/* The same, except that a method that can (a read of records) appends its
+ * answer to @text (nullable) as JSON text, the bytes json-glib would write
+ * for its node, and returns NULL: the answer is in @text when it grew. */
+JsonNode   *ct_sim_odoo_call_text      (CtSimOdoo    *self,
+                                        CtSimUser    *user,
+                                        const char   *model,
+                                        const char   *method,
+                                        JsonArray    *args,
+                                        JsonObject   *kwargs,
+                                        gboolean      json2,
+                                        GString      *text,
+                                        GError      **error);
 
 G_END_DECLS

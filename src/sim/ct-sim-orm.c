@@ -304,7 +304,59 @@ ct_sim_orm_read_rows (CtSimModel  *model,
   return ct_sim_json_array (array);
 }
 
+gboolean
+ct_sim_orm_write_rows (CtSimModel  *model,
+                       GArray      *rows,
+                       JsonNode    *fields,
+                       GString     *out,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) resolved = resolve_fields (model, fields, error);
+
+  if (resolved == NULL)
+    return FALSE;
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+
+      /* read_row()'s members in its order: the id, then the fields. */
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, ct_sim_model_row_id (model, row));
+      for (guint f = 0; f < resolved->len; f++)
+        {
+          CtSimField *field = g_ptr_array_index (resolved, f);
+
+          if (field->index == 0)
+            continue;
+          g_string_append_c (out, ',');
+          ct_sim_json_write_string (out, field->name);
+          g_string_append_c (out, ':');
+          ct_sim_model_value_write (model, row, field, out);
+        }
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+  return TRUE;
+}
+
 /* search, search_count, search_read, read */
+
+/* The read records as a node, or as text when the caller takes it. */
+static JsonNode *
+answer_rows (CtSimCall  *call,
+             GArray     *rows,
+             GError    **error)
+{
+  JsonNode *fields = ct_sim_orm_kwarg (call, "fields");
+
+  if (call->text != NULL)
+    {
+      ct_sim_orm_write_rows (call->model, rows, fields, call->text, error);
+      return NULL;
+    }
+  return ct_sim_orm_read_rows (call->model, rows, fields, error);
+}
 
 static JsonNode *
 m_search (CtSimCall  *call,
@@ -376,7 +428,7 @@ m_search_read (CtSimCall  *call,
                                  kwarg_int (call, "limit", -1), error);
   if (rows == NULL)
     return NULL;
-  return ct_sim_orm_read_rows (call->model, rows, ct_sim_orm_kwarg (call, "fields"), error);
+  return answer_rows (call, rows, error);
 }
 
 static JsonNode *
@@ -396,7 +448,7 @@ m_read (CtSimCall  *call,
       if (ct_sim_model_lookup (call->model, g_array_index (call->ids, gint64, i), &row))
         g_array_append_val (rows, row);
     }
-  return ct_sim_orm_read_rows (call->model, rows, ct_sim_orm_kwarg (call, "fields"), error);
+  return answer_rows (call, rows, error);
 }
 
 /* create, write, unlink */

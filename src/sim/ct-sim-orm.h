@@ -19,6 +19,10 @@ typedef struct
   JsonObject  *kwargs;   /* bound parameters by name */
   JsonObject  *context;  /* (nullable) */
   gboolean     json2;
+  /* (nullable) Where a method that can may write its answer as JSON text
+   * instead of returning a node: reads of many records, whose trees
+   * would cost more than the search. */
+  GString     *text;
 } CtSimCall;
 
 typedef JsonNode *(*CtSimMethodFunc) (CtSimCall *call, GError **error);
@@ -75,6 +79,13 @@ GArray   *ct_sim_orm_search_rows       (CtSimModel  *model,
 JsonNode *ct_sim_orm_read_rows         (CtSimModel  *model,
                                         GArray      *rows,
                                         JsonNode    *fields,
+                                        GError     **error);
+/* The same answer as ct_sim_orm_read_rows(), appended to @out as the
+ * JSON text json-glib would generate from it. */
+gboolean  ct_sim_orm_write_rows        (CtSimModel  *model,
+                                        GArray      *rows,
+                                        JsonNode    *fields,
+                                        GString     *out,
                                         GError     **error);
 /* create() of one record from a JSON object of values. Returns the row. */
 gboolean  ct_sim_orm_create_one        (CtSimCall   *call,

@@ -121,6 +121,24 @@ test_fill_from_record (void)
     g_assert_cmpuint (credit->reasons->len, ==, 1);
     g_assert_cmpstr (credit->reasons->pdata[0], ==, "credit exposure 125 % of the limit");
   }
+
+  /* A rule on a field of the record itself (write_off), beside what the
+   * case adds: the case's "partner" figures hide a record member of that
+   * name, and the record is read where the case adds nothing. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(CtCase) write_off = ct_case_new ("approval.request", 5);
+
+    g_assert_true (json_parser_load_from_data (parser,
+      "{\"id\": 5, \"name\": \"WO/0005\", \"category_id\": [3, \"Write-off\"],"
+      " \"amount\": 80, \"write_off\": 2500, \"partner\": {\"overdue\": 900},"
+      " \"currency_id\": [1, \"EUR\"]}", -1, NULL));
+    ct_case_fill_from_record (write_off, p, ct_profile_find_queue (p, "approvals"),
+                              json_node_get_object (json_parser_get_root (parser)));
+    g_assert_cmpstr (write_off->area_id, ==, "inventory");
+    g_assert_cmpuint (write_off->reasons->len, ==, 1);
+    g_assert_cmpstr (write_off->reasons->pdata[0], ==, "write-off 2 500 EUR > 1 000 EUR");
+  }
 }
 
 static void

@@ -1078,6 +1078,58 @@ test_cancel_mid_call (Fixture       *fx,
   g_clear_error (&state.error);
 }
 
+/* A large answer is decoded in a worker thread. Cancelled after the body
+ * arrived but before its result came back to the caller (still parsing,
+ * or parsed and waiting for the main loop), the call ends in
+ * G_IO_ERROR_CANCELLED exactly once and the parsed tree is freed (the
+ * sanitizer run checks the leak). */
+static void
+test_cancel_while_decoding (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CancelState state = { 0, };
+  gboolean waited = FALSE;
+  g_autoptr(JsonObject) kwargs = all_records ();
+  guint before = ct_odoo_client_get_thread_decodes (fx->client);
+  guint64 bytes = ct_http_get_bytes_received (ct_odoo_client_get_http (fx->client));
+
+  if (test_server_is_replay (fx->server))
+    {
+      g_test_skip ("needs the simulator's full purchase orders");
+      return;
+    }
+  /* Every field of every order: several hundred KB. */
+  ct_odoo_client_call_async (fx->client, "purchase.order", "search_read", NULL, kwargs, NULL,
+                             cancellable, on_cancel_test_done, &state);
+  WAIT_UNTIL (ct_odoo_client_get_thread_decodes (fx->client) > before || state.calls > 0);
+  g_assert_cmpuint (state.calls, ==, 0);
+  g_assert_cmpuint (ct_http_get_bytes_received (ct_odoo_client_get_http (fx->client)) - bytes,
+                    >=, 64 * 1024);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL (state.calls > 0);
+  g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (state.got_result);
+
+  g_timeout_add (200, set_true, &waited);
+  test_wait (&waited);
+  g_assert_cmpuint (state.calls, ==, 1);
+  g_clear_error (&state.error);
+
+  /* Not cancelled, the same answer arrives whole. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = call_sync (fx, "purchase.order", "search_read", NULL,
+                                          all_records (), &error);
+
+    g_assert_no_error (error);
+
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), >, 0);
+    g_assert_cmpuint (ct_odoo_client_get_thread_decodes (fx->client), ==, before + 2);
+  }
+}
+
 /* ---- TLS ------------------------------------------------------------------------ */
 
 static char *
@@ -1372,6 +1424,8 @@ main (int argc, char **argv)
   ADD ("json2/faults", &json2_admin, fixture_setup, test_faults);
   ADD ("jsonrpc/cancel-mid-call", &rpc_admin, fixture_setup, test_cancel_mid_call);
   ADD ("json2/cancel-mid-call", &json2_admin, fixture_setup, test_cancel_mid_call);
+  ADD ("jsonrpc/cancel-while-decoding", &rpc_admin, fixture_setup, test_cancel_while_decoding);
+  ADD ("json2/cancel-while-decoding", &json2_admin, fixture_setup, test_cancel_while_decoding);
   g_test_add_func ("/ct/core/odoo-client/common/tls", test_tls);
   g_test_add_func ("/ct/core/odoo-client/common/read-group-legacy-shape",
                    test_read_group_legacy_shape);

@@ -743,6 +743,167 @@ test_deletions_reconciled (Fixture       *fx,
                     40 * 12);
 }
 
+/* ---- a full read in id ranges ---- */
+
+/* Orders per range of a full read in these tests (5 000 in the app): the
+ * orders below fill more ranges than go out at once, as 100 000 do. */
+#define CHUNK 10
+#define N_ORDERS 60
+
+/* @n more orders waiting for the second validation. */
+static void
+create_pending_orders (Fixture *fx,
+                       guint    n)
+{
+  for (guint done = 0; done < n;)
+    {
+      guint batch = MIN (2000, n - done);
+      g_autoptr(JsonObject) kwargs = json_object_new ();
+      JsonArray *vals = json_array_new ();
+      g_autoptr(JsonNode) ids = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < batch; i++)
+        {
+          JsonObject *order = json_object_new ();
+
+          json_object_set_int_member (order, "partner_id", 9 + (done + i) % 7);
+          json_object_set_string_member (order, "state", "to approve");
+          json_array_add_object_element (vals, order);
+        }
+      json_object_set_array_member (kwargs, "vals_list", vals);
+      ids = fixture_call (fx->client, "purchase.order", "create", NULL, kwargs, &error);
+      g_assert_no_error (error);
+      done += batch;
+    }
+}
+
+/* The keys of @batch's cases, in the batch's order. */
+static GStrv
+batch_keys (CtSourceBatch *batch)
+{
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+
+  for (guint i = 0; i < batch->cases->len; i++)
+    g_strv_builder_add (keys, ((CtCase *)batch->cases->pdata[i])->key);
+  return g_strv_builder_end (keys);
+}
+
+/* Holds the answer to the ids read of purchase.order, starts a full fetch
+ * of @source and comes back once the simulator has computed that answer
+ * (the chunks are not asked for yet). */
+static void
+start_full_fetch_held (Fixture        *fx,
+                       CtSource       *source,
+                       GAsyncResult  **result)
+{
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+
+  g_assert_true (ct_sim_faults_parse (faults, "latency@/json/2/purchase.order/search_read:800*1",
+                                      NULL));
+  ct_sim_server_reset_counts (fx->sim);
+  ct_source_fetch_async (source, NULL, NULL, store_result, result);
+  WAIT_UNTIL (ct_sim_server_count_requests (fx->sim, "/json/2/purchase.order/search_read") >= 1);
+}
+
+/* Answers that come back out of order (the first chunk held back, the
+ * second not) give the same cases in the same order as answers in order. */
+static void
+test_full_read_chunks_reordered (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) plain = NULL;
+  g_autoptr(CtSourceBatch) reordered = NULL;
+  g_auto(GStrv) plain_keys = NULL;
+  g_auto(GStrv) reordered_keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  create_pending_orders (fx, N_ORDERS);
+  source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
+  plain = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain->cases->len, >, N_ORDERS);
+
+  g_object_unref (source);
+  source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
+  /* The ids read and the first chunk wait 500 ms, the second chunk not. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
+                                      "latency@/json/2/purchase.order/search_read:500*2", NULL));
+  reordered = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  plain_keys = batch_keys (plain);
+  reordered_keys = batch_keys (reordered);
+  g_assert_true (g_strv_equal ((const char * const *)plain_keys,
+                               (const char * const *)reordered_keys));
+}
+
+/* A chunk that fails fails the fetch, with the server's error; the answers
+ * of the other chunks are dropped, and the next fetch reads everything. */
+static void
+test_full_read_chunk_fails (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) batch = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+
+  create_pending_orders (fx, N_ORDERS);
+  source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
+  start_full_fetch_held (fx, source, &result);
+  /* every chunk from now on answers 500 */
+  ct_sim_faults_clear (faults);
+  g_assert_true (ct_sim_faults_parse (faults, "http500@/json/2/purchase.order/search_read",
+                                      NULL));
+  wait_for (&result);
+  batch = ct_source_fetch_finish (source, result, &error);
+  g_assert_null (batch);
+  g_assert_error (error, CT_ODOO_ERROR, CT_ODOO_ERROR_SERVER);
+  g_clear_error (&error);
+
+  ct_sim_faults_clear (faults);
+  batch = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->cases->len, >, N_ORDERS);
+}
+
+/* An order created after the ids were read is in no chunk; its write_date
+ * is not older than the cursor, so the next incremental read brings it. */
+static void
+test_full_read_order_created_meanwhile (Fixture       *fx,
+                                        gconstpointer  data)
+{
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) full = NULL;
+  g_autoptr(CtSourceBatch) next = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  gint64 id;
+
+  create_pending_orders (fx, N_ORDERS);
+  source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, CHUNK);
+  start_full_fetch_held (fx, source, &result);
+  id = fixture_create (fx->client, "purchase.order",
+                       "[{\"partner_id\": 9, \"state\": \"to approve\"}]");
+  key = g_strdup_printf ("purchase.order:%" G_GINT64_FORMAT, id);
+  wait_for (&result);
+  full = ct_source_fetch_finish (source, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->cases->len, >, N_ORDERS);
+  g_assert_null (batch_find (full, key));
+
+  next = fixture_fetch (source, full->cursor, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch_find (next, key));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +928,9 @@ main (int   argc,
   ADD ("/ct/core/sync/same-second-writes", test_same_second_writes);
   ADD ("/ct/core/sync/deletions-reconciled", test_deletions_reconciled);
   ADD ("/ct/core/sync/schemas-kept-between-sessions", test_schemas_kept_between_sessions);
+  ADD ("/ct/core/sync/full-read-chunks-reordered", test_full_read_chunks_reordered);
+  ADD ("/ct/core/sync/full-read-chunk-fails", test_full_read_chunk_fails);
+  ADD ("/ct/core/sync/full-read-order-created-meanwhile", test_full_read_order_created_meanwhile);
 #undef ADD
 
   return g_test_run ();

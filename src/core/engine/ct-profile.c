@@ -1649,14 +1649,18 @@ ct_profile_area_for_record (CtProfile     *self,
 }
 
 static gboolean
-lookup_number (JsonObject *record,
+lookup_number (JsonObject *facts,
+               JsonObject *record,
                const char *field,
                double     *out)
 {
   g_auto(GStrv) parts = g_strsplit (field, ".", 8);
-  JsonObject *obj = record;
+  JsonObject *obj = facts;
   JsonNode *node = NULL;
 
+  /* What @facts does not hold comes from the record. */
+  if (parts[0] != NULL && (facts == NULL || !json_object_has_member (facts, parts[0])))
+    obj = record;
   for (guint i = 0; parts[i]; i++)
     {
       node = obj ? json_object_get_member (obj, parts[i]) : NULL;
@@ -1751,11 +1755,21 @@ ct_profile_explain (CtProfile  *self,
                     JsonObject *record,
                     const char *currency)
 {
+  return ct_profile_explain_record (self, area_id, NULL, record, currency);
+}
+
+GPtrArray *
+ct_profile_explain_record (CtProfile  *self,
+                           const char *area_id,
+                           JsonObject *facts,
+                           JsonObject *record,
+                           const char *currency)
+{
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
   if (currency == NULL)
     currency = self->currency;
-  for (guint i = 0; record && i < self->reasons->len; i++)
+  for (guint i = 0; (record || facts) && i < self->reasons->len; i++)
     {
       const CtReasonRule *r = self->reasons->pdata[i];
       g_autofree char *value = NULL;
@@ -1766,7 +1780,7 @@ ct_profile_explain (CtProfile  *self,
 
       if (r->areas != NULL && !g_strv_contains ((const char * const *) r->areas, area_id))
         continue;
-      if (!lookup_number (record, r->field, &v) || !rule_holds (r, v))
+      if (!lookup_number (facts, record, r->field, &v) || !rule_holds (r, v))
         continue;
       /* An amount has its cents: "10 498.60 EUR"; a percentage one decimal. */
       money = strstr (r->message, "{currency}") != NULL;

@@ -226,6 +226,14 @@ GPtrArray          *ct_profile_explain              (CtProfile       *self,
                                                      const char      *area_id,
                                                      JsonObject      *record,
                                                      const char      *currency);
+/* The same for @record seen through @facts (nullable): a rule field whose
+ * first part @facts holds is read there, any other in @record, as if
+ * @facts' members were set on a copy of @record, without the copy. */
+GPtrArray          *ct_profile_explain_record       (CtProfile       *self,
+                                                     const char      *area_id,
+                                                     JsonObject      *facts,
+                                                     JsonObject      *record,
+                                                     const char      *currency);
 /* Whether approving @amount asks for a confirmation first. */
 gboolean            ct_profile_needs_confirmation   (CtProfile       *self,
                                                      double           amount);

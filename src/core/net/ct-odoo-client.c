@@ -46,6 +46,8 @@ struct _CtOdooClient
   /* signing in again after "session expired" */
   GPtrArray     *reauth_waiters;      /* (element-type GTask) calls waiting for it */
   guint          session_generation;  /* sign-ins so far */
+
+  guint          thread_decodes;      /* answers handed to a worker to decode */
 };
 
 G_DEFINE_FINAL_TYPE (CtOdooClient, ct_odoo_client, G_TYPE_OBJECT)
@@ -259,6 +261,13 @@ ct_odoo_client_set_company_ids (CtOdooClient *self,
   g_array_append_vals (self->company_ids, ids, n_ids);
 }
 
+guint
+ct_odoo_client_get_thread_decodes (CtOdooClient *self)
+{
+  g_return_val_if_fail (CT_IS_ODOO_CLIENT (self), 0);
+  return self->thread_decodes;
+}
+
 CtHttp *
 ct_odoo_client_get_http (CtOdooClient *self)
 {
@@ -274,40 +283,39 @@ typedef enum
   ROUTE_JSON2,       /* POST /json/2/model/method */
 } Route;
 
+/* Answers at least this large are decoded in a worker thread: parsing a
+ * page of 5 000 orders takes tens of milliseconds that the main loop (the
+ * window, the other sources' answers) should not wait for. Smaller ones
+ * cost less than the hand-over. */
+#define DECODE_IN_THREAD_MIN (64 * 1024)
+
 typedef struct
 {
-  Route  route;
-  char  *label;
+  Route           route;
+  char           *label;
+  CtHttpResponse *response;   /* (owned) (nullable) once answered */
 } RequestData;
 
 static void
 request_data_free (RequestData *data)
 {
   g_free (data->label);
+  g_clear_pointer (&data->response, ct_http_response_free);
   g_free (data);
 }
 
+/* Decodes the answer into the task's result. Pure: it touches nothing but
+ * @data, so it may run in any thread. */
 static void
-on_request_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+request_decode (GTask       *task,
+                RequestData *data)
 {
-  g_autoptr(GTask) task = user_data;
-  RequestData *data = g_task_get_task_data (task);
-  g_autoptr(CtHttpResponse) response = NULL;
+  CtHttpResponse *response = data->response;
   GError *error = NULL;
   JsonNode *node = NULL;
   gboolean ok;
   gsize length;
   const char *bytes;
-
-  response = ct_http_send_finish (CT_HTTP (source), result, &error);
-  if (response == NULL)
-    {
-      ct_odoo_error_set_request (error, data->label);
-      g_task_return_error (task, error);
-      return;
-    }
 
   bytes = g_bytes_get_data (response->body, &length);
   if (data->route == ROUTE_JSON2)
@@ -323,6 +331,45 @@ on_request_done (GObject      *source,
       return;
     }
   g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/* GTask delivers what the worker returns on the caller's main context; a
+ * request cancelled meanwhile gets G_IO_ERROR_CANCELLED there and the
+ * decoded node is freed with the task. */
+static void
+request_decode_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  request_decode (task, task_data);
+}
+
+static void
+on_request_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->response = ct_http_send_finish (CT_HTTP (source), result, &error);
+  if (data->response == NULL)
+    {
+      ct_odoo_error_set_request (error, data->label);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (data->response->body) >= DECODE_IN_THREAD_MIN)
+    {
+      CT_ODOO_CLIENT (g_task_get_source_object (task))->thread_decodes++;
+      g_task_run_in_thread (task, request_decode_thread);
+    }
+  else
+    request_decode (task, data);
 }
 
 static GBytes *
@@ -1572,6 +1619,15 @@ search_read_data_free (SearchReadData *data)
 static void search_read_page (GTask *task);
 
 static void
+append_records (JsonArray *records,
+                JsonArray *page,
+                guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (records, json_node_ref (json_array_get_element (page, i)));
+}
+
+static void
 on_search_read_page (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -1603,25 +1659,27 @@ on_search_read_page (GObject      *source,
   /* never more than asked for, even from a server that ignores the limit */
   n = MIN (n, asked);
   for (guint i = 0; i < n; i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (page, i)))
+      {
+        g_task_return_error (task, wrong_type_error ("search_read record"));
+        return;
+      }
+  /* A short page is the last one. */
+  if (n < asked || n == 0 || (data->limit > 0 && data->offset + n >= data->limit))
     {
-      JsonNode *record = json_array_get_element (page, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (record))
+      /* The only page, as a full read's ranges are: it is the answer. */
+      if (data->offset == 0 && n == json_array_get_length (page))
         {
-          g_task_return_error (task, wrong_type_error ("search_read record"));
+          g_task_return_pointer (task, json_array_ref (page), (GDestroyNotify) json_array_unref);
           return;
         }
-      json_array_add_element (data->records, json_node_ref (record));
-    }
-  data->offset += n;
-
-  /* A short page is the last one. */
-  if (n < asked || n == 0 || (data->limit > 0 && data->offset >= data->limit))
-    {
+      append_records (data->records, page, n);
       g_task_return_pointer (task, json_array_ref (data->records),
                              (GDestroyNotify) json_array_unref);
       return;
     }
+  append_records (data->records, page, n);
+  data->offset += n;
   search_read_page (g_steal_pointer (&task));
 }
 

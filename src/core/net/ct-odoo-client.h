@@ -118,6 +118,9 @@ void           ct_odoo_client_set_company_ids    (CtOdooClient        *self,
                                                   const gint64        *ids,
                                                   guint                n_ids);
 CtHttp        *ct_odoo_client_get_http           (CtOdooClient        *self);
+/* How many answers were large enough to be decoded in a worker thread (the
+ * rest are decoded on the caller's thread), for the benchmark and tests. */
+guint          ct_odoo_client_get_thread_decodes (CtOdooClient        *self);
 
 /* Calls @method on @model. JSON-2 only takes named arguments, so a call is
  * always (ids, kwargs): @ids (nullable) are the records for a record

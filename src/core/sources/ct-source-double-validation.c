@@ -107,25 +107,38 @@ queue_done (CtSourceFetch *f,
   next_queue (f);
 }
 
+/* The cursor is the newest write_date of @rows, and the orders read at
+ * that second are left out of the next read. */
 static void
-open_page (CtSourceFetch *f,
-           JsonArray     *rows)
+cursor_page (CtSourceFetch *f,
+             JsonArray     *rows)
 {
   CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
 
   for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *row = json_array_get_element (rows, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (row))
-        continue;
-      add_order (f, json_node_get_object (row));
-      if (f->key == NULL)
-        ct_source_track_cursor (&f->new_cursor, json_node_get_object (row));
-    }
-  for (guint i = 0; f->key == NULL && i < json_array_get_length (rows); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      ct_source_track_cursor (&f->new_cursor, json_array_get_object_element (rows, i));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
     if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
       note_seen (self, f->new_cursor, json_array_get_object_element (rows, i));
+}
+
+static void
+orders_page (CtSourceFetch *f,
+             JsonArray     *rows)
+{
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      add_order (f, json_array_get_object_element (rows, i));
+}
+
+static void
+open_page (CtSourceFetch *f,
+           JsonArray     *rows)
+{
+  orders_page (f, rows);
+  if (f->key == NULL)
+    cursor_page (f, rows);
 }
 
 static void
@@ -332,9 +345,18 @@ next_queue (CtSourceFetch *f)
   if ((domain = ct_source_fetch_queue_domain (f)) == NULL)
     return;
   if (f->key != NULL)
-    ct_source_domain_add (domain, "id", "=", json_node_init_int (json_node_alloc (), f->key_id));
-  ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
-                              open_page, queue_done);
+    {
+      ct_source_domain_add (domain, "id", "=", json_node_init_int (json_node_alloc (), f->key_id));
+      ct_source_fetch_read_pages (f, queue->model, domain, (const char * const *)fields, 5000,
+                                  open_page, queue_done);
+      return;
+    }
+  /* A full read: the ids and their write_dates first (the cursor, as of
+   * before the orders are read: an order written meanwhile is newer and
+   * comes with the next refresh), then the orders in id ranges, several at
+   * once, so the server builds a chunk while the client reads another. */
+  ct_source_fetch_read_chunks (f, queue->model, domain, (const char * const *)fields, 5000,
+                               cursor_page, orders_page, queue_done);
 }
 
 

@@ -33,6 +33,7 @@ typedef struct
   guint          rows_unreadable;
   GHashTable    *unreadable;
   GHashTable    *reconcile_known;  /* (unowned) for the fetch_async being called */
+  guint          chunk_size;       /* 0: the size each full read asks for */
 } CtSourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CtSource, ct_source, G_TYPE_OBJECT)
@@ -180,6 +181,16 @@ ct_source_get_http (CtSource *self)
   CtSourcePrivate *priv = ct_source_get_instance_private (self);
 
   return priv->http;
+}
+
+void
+ct_source_set_chunk_size (CtSource *self,
+                          guint     ids)
+{
+  CtSourcePrivate *priv = ct_source_get_instance_private (self);
+
+  g_return_if_fail (CT_IS_SOURCE (self));
+  priv->chunk_size = ids;
 }
 
 CtProfile *
@@ -1192,6 +1203,8 @@ ct_source_note_seen (char       **seen_second,
 
 typedef struct _Check Check;
 static void check_free (Check *check);
+typedef struct _Chunks Chunks;
+static void chunks_unref (Chunks *chunks);
 
 /* The task owns the state; the fetch holds the task until it returns or
  * fails, and every read in flight holds it too, so reads that answer after
@@ -1203,6 +1216,7 @@ typedef struct
   gboolean        over;       /* returned or failed: later answers are dropped */
   GDestroyNotify  data_free;
   struct _Check  *check;      /* (owned) (nullable) a reconciliation's check in flight */
+  struct _Chunks *chunks;     /* (owned) (nullable) a chunked read's ids read in flight */
 } FetchState;
 
 static void
@@ -1218,6 +1232,7 @@ fetch_state_free (FetchState *state)
   g_hash_table_unref (f->read);
   g_clear_pointer (&f->known, g_hash_table_unref);
   g_clear_pointer (&state->check, check_free);
+  g_clear_pointer (&state->chunks, chunks_unref);
   if (state->data_free != NULL && f->data != NULL)
     state->data_free (f->data);
   g_free (state);
@@ -1635,6 +1650,7 @@ typedef struct
   guint              page_size;
   guint              queue;
   gint64             last_id;
+  gboolean           uncounted;  /* unreadable rows are left to the caller */
 } Pages;
 
 static void
@@ -1650,6 +1666,13 @@ pages_free (Pages *pages)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pages, pages_free)
 
 static void pages_next (Pages *pages);
+
+/* The id of a row, 0 when it has none. */
+static gint64
+row_id (JsonNode *row)
+{
+  return JSON_NODE_HOLDS_OBJECT (row) ? ct_source_get_int (json_node_get_object (row), "id") : 0;
+}
 
 static void
 pages_done (GObject      *object,
@@ -1679,9 +1702,7 @@ pages_done (GObject      *object,
   previous = pages->last_id;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *row = json_array_get_element (rows, i);
-      gint64 id = JSON_NODE_HOLDS_OBJECT (row)
-                  ? ct_source_get_int (json_node_get_object (row), "id") : 0;
+      gint64 id = row_id (json_array_get_element (rows, i));
 
       pages->last_id = MAX (pages->last_id, id);
     }
@@ -1702,8 +1723,10 @@ pages_done (GObject      *object,
       return;
     }
   /* The page size was decided on what the server sent; then drop what
-   * cannot be read. */
-  ct_source_keep_readable (pages->fetch->source, pages->model, rows);
+   * cannot be read (a chunked read's ids: the records' own read counts
+   * them, once; a row without an id is counted by the ids' reader). */
+  if (!pages->uncounted)
+    ct_source_keep_readable (pages->fetch->source, pages->model, rows);
   if (n < pages->page_size)
     {
       CtSourceFetchFunc then = pages->then;
@@ -1745,16 +1768,19 @@ pages_next (Pages *pages)
                                     pages);
 }
 
-void
-ct_source_fetch_read_pages (CtSourceFetch      *fetch,
-                            const char         *model,
-                            JsonArray          *domain,
-                            const char * const *fields,
-                            guint               page_size,
-                            CtSourceFetchFunc   page,
-                            CtSourceFetchFunc   then)
+static void
+read_pages (CtSourceFetch      *fetch,
+            const char         *model,
+            JsonArray          *domain,
+            const char * const *fields,
+            guint               page_size,
+            gboolean            uncounted,
+            CtSourceFetchFunc   page,
+            CtSourceFetchFunc   then)
 {
   Pages *pages = g_new0 (Pages, 1);
+
+  pages->uncounted = uncounted;
 
   ct_source_fetch_hold (fetch);
   pages->fetch = fetch;
@@ -1766,6 +1792,300 @@ ct_source_fetch_read_pages (CtSourceFetch      *fetch,
   pages->fields = g_strdupv ((char **)fields);
   pages->page_size = page_size > 0 ? page_size : 2000;
   pages_next (pages);
+}
+
+void
+ct_source_fetch_read_pages (CtSourceFetch      *fetch,
+                            const char         *model,
+                            JsonArray          *domain,
+                            const char * const *fields,
+                            guint               page_size,
+                            CtSourceFetchFunc   page,
+                            CtSourceFetchFunc   then)
+{
+  read_pages (fetch, model, domain, fields, page_size, FALSE, page, then);
+}
+
+/* ---- a full read in id ranges, several at once ---- */
+
+/* Chunks asked for and not yet given to @page: the server builds the next
+ * ones while the client digests one. */
+#define CT_SOURCE_CHUNKS_AHEAD 4
+
+typedef struct _Chunks
+{
+  guint              ref;
+  CtSourceFetch     *fetch;     /* (unowned): each request in flight holds it */
+  CtSourceFetchFunc  ids_page;  /* (nullable) */
+  CtSourceFetchFunc  page;
+  CtSourceFetchFunc  then;
+  char              *model;
+  JsonArray         *domain;
+  GStrv              fields;
+  guint              page_size;
+  guint              queue;
+  GArray            *ids;       /* (element-type gint64) ascending, from the ids read */
+  gboolean           ids_done;  /* all of them */
+  GPtrArray         *answers;   /* (element-type JsonArray) (nullable) one per chunk sent */
+  guint              sent;
+  guint              given;
+  gboolean           ended;     /* @then ran */
+} Chunks;
+
+static Chunks *
+chunks_ref (Chunks *chunks)
+{
+  chunks->ref++;
+  return chunks;
+}
+
+static void
+chunks_unref (Chunks *chunks)
+{
+  if (--chunks->ref > 0)
+    return;
+  g_free (chunks->model);
+  json_array_unref (chunks->domain);
+  g_strfreev (chunks->fields);
+  g_array_unref (chunks->ids);
+  /* answers not given: the fetch ended first */
+  for (guint i = 0; i < chunks->answers->len; i++)
+    g_clear_pointer (&chunks->answers->pdata[i], json_array_unref);
+  g_ptr_array_unref (chunks->answers);
+  g_free (chunks);
+}
+
+/* A chunk asked for: which one. */
+typedef struct
+{
+  Chunks *chunks;   /* (owned) */
+  guint   index;
+} ChunkStep;
+
+static guint
+chunk_first (Chunks *chunks,
+             guint   index)
+{
+  return index * chunks->page_size;
+}
+
+static guint
+chunk_last (Chunks *chunks,
+            guint   index)
+{
+  return MIN (chunk_first (chunks, index) + chunks->page_size, chunks->ids->len) - 1;
+}
+
+/* Every row of @rows has an id in chunk @index's range (or none: that is
+ * counted as unreadable later). */
+static gboolean
+chunk_in_range (Chunks    *chunks,
+                guint      index,
+                JsonArray *rows)
+{
+  gint64 low = g_array_index (chunks->ids, gint64, chunk_first (chunks, index));
+  gint64 high = g_array_index (chunks->ids, gint64, chunk_last (chunks, index));
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      gint64 id = row_id (json_array_get_element (rows, i));
+
+      if (id > 0 && (id < low || id > high))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void chunk_done (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data);
+
+static void
+chunk_send (Chunks *chunks)
+{
+  guint index = chunks->sent++;
+  guint count = chunk_last (chunks, index) - chunk_first (chunks, index) + 1;
+  g_autoptr(JsonArray) domain = json_array_sized_new (json_array_get_length (chunks->domain) + 2);
+  ChunkStep *step = g_new0 (ChunkStep, 1);
+
+  for (guint i = 0; i < json_array_get_length (chunks->domain); i++)
+    json_array_add_element (domain, json_node_copy (json_array_get_element (chunks->domain, i)));
+  ct_source_domain_add (domain, "id", ">=",
+                        json_node_init_int (json_node_alloc (),
+                                            g_array_index (chunks->ids, gint64,
+                                                           chunk_first (chunks, index))));
+  ct_source_domain_add (domain, "id", "<=",
+                        json_node_init_int (json_node_alloc (),
+                                            g_array_index (chunks->ids, gint64,
+                                                           chunk_last (chunks, index))));
+  g_ptr_array_add (chunks->answers, NULL);
+  ct_source_fetch_hold (chunks->fetch);
+  step->chunks = chunks_ref (chunks);
+  step->index = index;
+  /* One request per chunk, never paged by offset (a server that ignores
+   * the range would answer the same page for ever). The room is for
+   * records that came into the range since the ids were read; any beyond
+   * it were written after the cursor and come with the next refresh. */
+  ct_odoo_client_search_read_async (ct_source_get_client (chunks->fetch->source), chunks->model,
+                                    domain, (const char * const *)chunks->fields, "id",
+                                    2 * count + 16, 2 * count + 16,
+                                    ct_source_fetch_get_cancellable (chunks->fetch), chunk_done,
+                                    step);
+}
+
+/* Asks for the chunks whose ids are known, up to CT_SOURCE_CHUNKS_AHEAD
+ * beyond the last one given: the first go out while the ids are still
+ * being read. */
+static void
+chunks_top_up (Chunks *chunks)
+{
+  guint known = chunks->ids_done
+                ? (chunks->ids->len + chunks->page_size - 1) / chunks->page_size
+                : chunks->ids->len / chunks->page_size;
+
+  while (chunks->sent < known && chunks->sent < chunks->given + CT_SOURCE_CHUNKS_AHEAD)
+    chunk_send (chunks);
+}
+
+static void
+chunks_give (Chunks *chunks)
+{
+  CtSourceFetch *fetch = chunks->fetch;
+
+  /* Strictly in chunk order, whichever answer came first: the merge does
+   * not depend on the network. */
+  while (chunks->given < chunks->answers->len && chunks->answers->pdata[chunks->given] != NULL)
+    {
+      g_autoptr(JsonArray) rows = g_steal_pointer (&chunks->answers->pdata[chunks->given]);
+
+      chunks->given++;
+      chunks_top_up (chunks);
+      fetch->queue = chunks->queue;
+      chunks->page (fetch, rows);
+      if (ct_source_fetch_is_over (fetch))
+        return;
+    }
+  chunks_top_up (chunks);
+  if (chunks->ids_done && !chunks->ended && chunks->given == chunks->sent &&
+      chunks->given == chunks->answers->len &&
+      chunk_first (chunks, chunks->given) >= chunks->ids->len)
+    {
+      chunks->ended = TRUE;
+      fetch->queue = chunks->queue;
+      chunks->then (fetch, NULL);
+    }
+}
+
+static void
+chunk_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autofree ChunkStep *step = user_data;
+  Chunks *chunks = step->chunks;
+  CtSourceFetch *fetch = chunks->fetch;
+  GError *error = NULL;
+  JsonArray *rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result, &error);
+
+  if (ct_source_fetch_is_over (fetch))
+    {
+      /* another chunk failed first, or the fetch was cancelled */
+      g_clear_error (&error);
+      g_clear_pointer (&rows, json_array_unref);
+    }
+  else if (rows == NULL)
+    ct_source_fetch_fail (fetch, error);
+  else if (!chunk_in_range (chunks, step->index, rows))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Odoo answered with %s records outside the range of ids they were "
+                           "asked for, as if it ignored the condition; reading stopped there."),
+                         chunks->model);
+
+      json_array_unref (rows);
+      ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message, 200,
+                                                           -1, NULL, NULL, NULL));
+    }
+  else
+    {
+      ct_source_keep_readable (fetch->source, chunks->model, rows);
+      chunks->answers->pdata[step->index] = rows;
+      chunks_give (chunks);
+    }
+  chunks_unref (chunks);
+  ct_source_fetch_release (fetch);
+}
+
+static void
+chunks_ids_page (CtSourceFetch *fetch,
+                 JsonArray     *rows)
+{
+  Chunks *chunks = ((FetchState *)fetch)->chunks;
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      gint64 id = row_id (json_array_get_element (rows, i));
+
+      if (id > 0)
+        g_array_append_val (chunks->ids, id);
+      else
+        ct_source_count_unreadable (fetch->source, CT_ROW_WRONG_TYPE, "id");
+    }
+  if (chunks->ids_page != NULL)
+    chunks->ids_page (fetch, rows);
+  if (!ct_source_fetch_is_over (fetch))
+    chunks_top_up (chunks);
+}
+
+static void
+chunks_ids_done (CtSourceFetch *fetch,
+                 JsonArray     *rows)
+{
+  Chunks *chunks = g_steal_pointer (&((FetchState *)fetch)->chunks);
+
+  chunks->ids_done = TRUE;
+  chunks_give (chunks);
+  chunks_unref (chunks);
+}
+
+void
+ct_source_fetch_read_chunks (CtSourceFetch      *fetch,
+                             const char         *model,
+                             JsonArray          *domain,
+                             const char * const *fields,
+                             guint               page_size,
+                             CtSourceFetchFunc   ids_page,
+                             CtSourceFetchFunc   page,
+                             CtSourceFetchFunc   then)
+{
+  FetchState *state = (FetchState *)fetch;
+  Chunks *chunks = g_new0 (Chunks, 1);
+  static const char *const id_fields[] = { "id", "write_date", NULL };
+
+  g_return_if_fail (state->chunks == NULL);
+  chunks->ref = 1;
+  chunks->fetch = fetch;
+  chunks->ids_page = ids_page;
+  chunks->page = page;
+  chunks->then = then;
+  chunks->model = g_strdup (model);
+  chunks->domain = json_array_ref (domain);
+  chunks->fields = g_strdupv ((char **)fields);
+  chunks->page_size = page_size > 0 ? page_size : 2000;
+  {
+    CtSourcePrivate *priv = ct_source_get_instance_private (fetch->source);
+
+    if (priv->chunk_size > 0)
+      chunks->page_size = priv->chunk_size;
+  }
+  chunks->queue = fetch->queue;
+  chunks->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  chunks->answers = g_ptr_array_new ();
+  /* Owned by the fetch while its ids are read (a failure there frees it). */
+  state->chunks = chunks;
+  /* The ids first, as cheap as the reconciliation's check; the first
+   * chunks go out as soon as their ids are known. */
+  read_pages (fetch, model, domain, id_fields, 20000, TRUE, chunks_ids_page, chunks_ids_done);
 }
 
 /* ---- a reconciliation's check, ids only ---- */

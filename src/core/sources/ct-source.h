@@ -115,6 +115,11 @@ CtSourceKind    ct_source_get_kind           (CtSource     *self);
 /* The HTTP transport the source's requests go through (for --stats). */
 CtHttp         *ct_source_get_http           (CtSource     *self);
 CtProfile      *ct_source_get_profile        (CtSource     *self);
+/* How many ids one request of a full read in id ranges covers, instead of
+ * the source's own size (5 000 orders); 0 goes back to it. Tests make it
+ * small to see many ranges on a small dataset. */
+void            ct_source_set_chunk_size     (CtSource     *self,
+                                              guint         ids);
 /* Whether the profile has a queue of this kind at all: a source with none
  * never asks anything. */
 gboolean        ct_source_has_queues         (CtSource     *self);
@@ -406,6 +411,21 @@ void            ct_source_fetch_read_pages   (CtSourceFetch       *fetch,
                                               JsonArray           *domain,
                                               const char * const  *fields,
                                               guint                page_size,
+                                              CtSourceFetchFunc    page,
+                                              CtSourceFetchFunc    then);
+/* Every record of @model matching @domain, for a full read: first the
+ * matching ids with their write_date (pages of 20 000, each shown to
+ * @ids_page, nullable: the cursor is taken there, before the records are
+ * read, so nothing written meanwhile is skipped), then the records in id
+ * ranges of @page_size ids, several requests at once. @page sees the
+ * chunks strictly in id order whatever order the answers come in, then
+ * @then runs with NULL rows. The first failure ends the fetch. */
+void            ct_source_fetch_read_chunks  (CtSourceFetch       *fetch,
+                                              const char          *model,
+                                              JsonArray           *domain,
+                                              const char * const  *fields,
+                                              guint                page_size,
+                                              CtSourceFetchFunc    ids_page,
                                               CtSourceFetchFunc    page,
                                               CtSourceFetchFunc    then);
 /* Sets @fetch->new_cursor to the newest write_date of @model (the cursor
