@@ -230,6 +230,13 @@ test_overview (Fixture       *fixture,
   g_assert_cmpstr (ct_kpi_tile_get_value (CT_KPI_TILE (ct_overview_page_get_tile (overview, "pending"))),
                    ==, expected);
 
+  /* No source reads decided cases: the cycle time says it is not measured
+   * rather than that nothing was decided. */
+  g_assert_cmpstr (ct_kpi_tile_get_value (CT_KPI_TILE (ct_overview_page_get_tile (overview, "cycle"))),
+                   ==, "—");
+  g_assert_nonnull (ct_test_gui_find (ct_overview_page_get_tile (overview, "cycle"), GTK_TYPE_LABEL,
+                                      "Not measured: only open cases are read"));
+
   /* The ageing histogram adds up to the pending cases and says so in words. */
   ageing = CT_BAR_CHART (ct_overview_page_get_chart (overview, "ageing"));
   for (guint i = 0; i < ct_bar_chart_get_n_bars (ageing); i++)

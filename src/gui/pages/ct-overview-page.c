@@ -254,9 +254,13 @@ update_tiles (CtOverviewPage *self,
 
       ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "cycle"), median, decided, NULL);
     }
-  else
+  else if (t->decided_90d > 0)
     ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "cycle"), "—",
                            _("No decisions in the last 30 days"), NULL);
+  else
+    /* The sources read what is open; saying "no decisions" would be false. */
+    ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "cycle"), "—",
+                           _("Not measured: only open cases are read"), NULL);
 }
 
 static void
