@@ -805,13 +805,8 @@ ct_case_fill_from_record (CtCase        *self,
   json_object_set_double_member (facts, "amount", self->amount);
   if (isfinite (self->discount))
     json_object_set_double_member (facts, "discount", self->discount);
-  partner = json_object_new ();
-  json_object_set_double_member (partner, "credit_limit", self->partner.credit_limit);
-  json_object_set_double_member (partner, "exposure", self->partner.exposure);
-  json_object_set_double_member (partner, "overdue", self->partner.overdue);
-  if (self->partner.credit_limit > 0)
-    json_object_set_double_member (partner, "exposure_ratio",
-                                   100.0 * self->partner.exposure / self->partner.credit_limit);
+  partner = ct_profile_partner_facts (self->partner.credit_limit, self->partner.exposure,
+                                      self->partner.overdue);
   json_object_set_object_member (facts, "partner", partner);
 
   reasons = ct_profile_explain_record (profile, area->id, facts, record, self->currency);

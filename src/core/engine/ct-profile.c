@@ -1733,6 +1733,24 @@ ct_format_money (double      value,
   return g_strdup_printf ("%s %s", number, currency);
 }
 
+JsonObject *
+ct_profile_partner_facts (double credit_limit,
+                          double exposure,
+                          double overdue)
+{
+  JsonObject *partner = json_object_new ();
+
+  if (!isnan (credit_limit))
+    json_object_set_double_member (partner, "credit_limit", credit_limit);
+  if (!isnan (exposure))
+    json_object_set_double_member (partner, "exposure", exposure);
+  if (!isnan (overdue))
+    json_object_set_double_member (partner, "overdue", overdue);
+  if (!isnan (exposure) && !isnan (credit_limit) && credit_limit > 0)
+    json_object_set_double_member (partner, "exposure_ratio", 100.0 * exposure / credit_limit);
+  return partner;
+}
+
 static gboolean
 rule_holds (const CtReasonRule *r,
             double              v)

@@ -234,6 +234,12 @@ GPtrArray          *ct_profile_explain_record       (CtProfile       *self,
                                                      JsonObject      *facts,
                                                      JsonObject      *record,
                                                      const char      *currency);
+/* The "partner" object the rules see (partner.credit_limit, .exposure,
+ * .overdue, .exposure_ratio in % of the limit): a figure that is NAN (not
+ * readable) is left out, and so is the ratio without a positive limit. */
+JsonObject         *ct_profile_partner_facts        (double           credit_limit,
+                                                     double           exposure,
+                                                     double           overdue);
 /* Whether approving @amount asks for a confirmation first. */
 gboolean            ct_profile_needs_confirmation   (CtProfile       *self,
                                                      double           amount);

@@ -1372,30 +1372,21 @@ explain_credit (CtProfile *profile,
                 ReadData  *data)
 {
   const CtCreditExposure *credit = &data->detail->credit;
-  g_autoptr(JsonObject) facts = json_object_new ();
-  JsonObject *partner = json_object_new ();
+  g_autoptr(JsonObject) facts = NULL;
   g_autoptr(GPtrArray) reasons = NULL;
 
   if (data->c->area_id == NULL || credit->partner_id == 0)
-    {
-      json_object_unref (partner);
-      return;
-    }
+    return;
+  facts = json_object_new ();
   if (data->c->amount > 0)
     json_object_set_double_member (facts, "amount", data->c->amount);
-  if (!isnan (credit->limit))
-    json_object_set_double_member (partner, "credit_limit", credit->limit);
-  if (!isnan (credit->overdue))
-    json_object_set_double_member (partner, "overdue", credit->overdue);
-  if (!isnan (credit->receivable))
-    {
-      double exposure = credit->receivable + (isnan (credit->open_orders) ? 0 : credit->open_orders);
-
-      json_object_set_double_member (partner, "exposure", exposure);
-      if (!isnan (credit->limit) && credit->limit > 0)
-        json_object_set_double_member (partner, "exposure_ratio", 100.0 * exposure / credit->limit);
-    }
-  json_object_set_object_member (facts, "partner", partner);
+  /* Exposure as the case's own figures count it: receivables and open orders. */
+  json_object_set_object_member (facts, "partner",
+                                 ct_profile_partner_facts (credit->limit,
+                                                           credit->receivable +
+                                                           (isnan (credit->open_orders) ? 0 :
+                                                            credit->open_orders),
+                                                           credit->overdue));
   reasons = ct_profile_explain (profile, data->c->area_id, facts, data->detail->currency);
   for (guint i = 0; i < reasons->len; i++)
     add_reason (data->detail, g_strdup (reasons->pdata[i]));
