@@ -50,7 +50,8 @@ procs = []
 
 
 def spawn(argv, env):
-    p = subprocess.Popen(argv, env=env)
+    # What the daemons and the app print is not TAP: it goes to stderr.
+    p = subprocess.Popen(argv, env=env, stdout=sys.stderr)
     procs.append(p)
     return p
 
