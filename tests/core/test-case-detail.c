@@ -11,6 +11,7 @@
 #include "ct-case-detail.h"
 #include "ct-case-store.h"
 #include "ct-incident.h"
+#include "ct-sim-faults.h"
 #include "ct-sim-server.h"
 #include "ct-source.h"
 #include "ct-sync.h"
@@ -328,9 +329,14 @@ test_tracking_with_session (Fixture       *fx,
 {
   g_autoptr(CtOdooClient) manager = detail_connect (fx->sim, "manager", TRUE);
   g_autoptr(CtCase) c = fetch_case (fx, manager, fx->order_id);
-  g_autoptr(CtCaseDetail) detail = read_detail (fx, manager, c);
+  g_autoptr(CtCaseDetail) detail = NULL;
   CtTrackingChange *change;
 
+  /* The chatter route answers before the messages it annotates. */
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (fx->sim),
+                                      "latency@/web/dataset/call_kw/mail.message:300", NULL));
+  detail = read_detail (fx, manager, c);
+  ct_sim_faults_clear (ct_sim_server_get_faults (fx->sim));
   g_assert_true (detail->tracking_shown);
   g_assert_null (detail->tracking_note);
   change = find_state_change (detail);

@@ -581,6 +581,7 @@ typedef struct
   GHashTable          *by_message;   /* message id → CtCaseMessage (unowned) */
   GHashTable          *tracking_of;  /* tracking value id → CtCaseMessage (unowned) */
   JsonArray           *tracking;     /* (owned) (nullable) searched beside the messages */
+  JsonArray           *thread;       /* (owned) (nullable) the chatter route's messages, beside them too */
   gboolean             tracking_searched;
 } ReadData;
 
@@ -601,6 +602,7 @@ read_data_free (ReadData *data)
   g_clear_pointer (&data->by_message, g_hash_table_unref);
   g_clear_pointer (&data->tracking_of, g_hash_table_unref);
   g_clear_pointer (&data->tracking, json_array_unref);
+  g_clear_pointer (&data->thread, json_array_unref);
   g_free (data);
 }
 
@@ -880,41 +882,10 @@ on_thread_messages (GObject      *source,
       part_finish (p);
       return;
     }
+  /* Attached once the messages are in too: either may answer first. */
   data->detail->tracking_shown = TRUE;
   g_clear_pointer (&data->detail->tracking_note, g_free);
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *row = json_array_get_object_element (list, i);
-      CtCaseMessage *message;
-      JsonNode *values;
-
-      if (row == NULL)
-        continue;
-      message = g_hash_table_lookup (data->by_message,
-                                     GINT_TO_POINTER (ct_source_get_int (row, "id")));
-      values = json_object_get_member (row, "trackingValues");
-      if (message == NULL || values == NULL || !JSON_NODE_HOLDS_ARRAY (values))
-        continue;
-      for (guint j = 0; j < json_array_get_length (json_node_get_array (values)); j++)
-        {
-          JsonObject *value = json_array_get_object_element (json_node_get_array (values), j);
-          JsonObject *info;
-          CtTrackingChange *change;
-
-          if (value == NULL)
-            continue;
-          info = json_object_has_member (value, "fieldInfo") &&
-                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (value, "fieldInfo")) ?
-                 json_object_get_object_member (value, "fieldInfo") : NULL;
-          change = g_new0 (CtTrackingChange, 1);
-          change->field = dup_text (info, "changedField");
-          if (change->field == NULL)
-            change->field = g_strdup ("");
-          change->old_value = tracking_value_text (json_object_get_member (value, "oldValue"));
-          change->new_value = tracking_value_text (json_object_get_member (value, "newValue"));
-          g_ptr_array_add (message->changes, change);
-        }
-    }
+  data->thread = json_array_ref (list);
   part_finish (p);
 }
 
@@ -1110,6 +1081,46 @@ on_tracking_rows (GObject      *source,
   part_finish (p);
 }
 
+/* The chatter route's field changes, on the messages read beside them. */
+static void
+attach_thread_tracking (ReadData  *data,
+                        JsonArray *list)
+{
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *row = json_array_get_object_element (list, i);
+      CtCaseMessage *message;
+      JsonNode *values;
+
+      if (row == NULL)
+        continue;
+      message = g_hash_table_lookup (data->by_message,
+                                     GINT_TO_POINTER (ct_source_get_int (row, "id")));
+      values = json_object_get_member (row, "trackingValues");
+      if (message == NULL || values == NULL || !JSON_NODE_HOLDS_ARRAY (values))
+        continue;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (values)); j++)
+        {
+          JsonObject *value = json_array_get_object_element (json_node_get_array (values), j);
+          JsonObject *info;
+          CtTrackingChange *change;
+
+          if (value == NULL)
+            continue;
+          info = json_object_has_member (value, "fieldInfo") &&
+                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (value, "fieldInfo")) ?
+                 json_object_get_object_member (value, "fieldInfo") : NULL;
+          change = g_new0 (CtTrackingChange, 1);
+          change->field = dup_text (info, "changedField");
+          if (change->field == NULL)
+            change->field = g_strdup ("");
+          change->old_value = tracking_value_text (json_object_get_member (value, "oldValue"));
+          change->new_value = tracking_value_text (json_object_get_member (value, "newValue"));
+          g_ptr_array_add (message->changes, change);
+        }
+    }
+}
+
 static void
 attach_tracking (ReadData *data)
 {
@@ -1168,6 +1179,8 @@ start_follow_ups (GTask *task)
   data->phase = PHASE_FOLLOW;
   data->pending++;   /* held while starting */
   attach_tracking (data);
+  if (data->thread != NULL)
+    attach_thread_tracking (data, data->thread);
 
   if (data->record != NULL && data->partner == NULL && data->detail->credit.partner_id == 0)
     {
