@@ -904,6 +904,67 @@ test_full_read_order_created_meanwhile (Fixture       *fx,
   g_assert_nonnull (batch_find (next, key));
 }
 
+/* The cases of a full read are built where the chunks are decoded, in a
+ * worker for large ones: they are the cases the main thread builds from
+ * the same order read alone, down to who may approve them. */
+static void
+test_full_read_built_off_main_thread (Fixture       *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(CtSource) source = NULL;
+  g_autoptr(CtSourceBatch) full = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = ct_odoo_client_get_thread_decodes (fx->client);
+  guint compared = 0;
+
+  create_pending_orders (fx, 1200);
+  source = ct_source_double_validation_new (fx->client, fx->profile);
+  ct_source_set_chunk_size (source, 400);
+  full = fixture_fetch (source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (full->cases->len, >, 1200);
+  /* three chunks of 400 orders, each well over the 64 KB decoded apart */
+  g_assert_cmpuint (ct_odoo_client_get_thread_decodes (fx->client), >=, before + 3);
+
+  for (guint i = 0; i < full->cases->len; i += 97)
+    {
+      CtCase *built = full->cases->pdata[i];
+      g_autoptr(CtSource) alone = ct_source_double_validation_new (fx->client, fx->profile);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(CtCase) c = NULL;
+      CtRequirement *a, *b;
+
+      ct_source_fetch_case_async (alone, built->key, NULL, store_result, &result);
+      wait_for (&result);
+      c = ct_source_fetch_case_finish (alone, result, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (c);
+      g_assert_cmpstr (c->reference, ==, built->reference);
+      g_assert_cmpstr (c->partner.name, ==, built->partner.name);
+      g_assert_cmpfloat (c->amount, ==, built->amount);
+      g_assert_cmpstr (c->area_id, ==, built->area_id);
+      g_assert_cmpstr (c->queue_id, ==, built->queue_id);
+      g_assert_cmpint (c->requested_at, ==, built->requested_at);
+      g_assert_cmpint (c->status, ==, built->status);
+      g_assert_cmpstr (c->search_text, ==, built->search_text);
+      g_assert_cmpuint (c->reasons->len, ==, built->reasons->len);
+      for (guint j = 0; j < c->reasons->len; j++)
+        g_assert_cmpstr (c->reasons->pdata[j], ==, built->reasons->pdata[j]);
+      g_assert_cmpuint (built->requirements->len, ==, 1);
+      g_assert_cmpuint (c->requirements->len, ==, 1);
+      a = c->requirements->pdata[0];
+      b = built->requirements->pdata[0];
+      g_assert_cmpstr (a->source_ref, ==, b->source_ref);
+      g_assert_cmpstr (a->approver, ==, b->approver);
+      /* the administrator is a purchase manager: known once has_group
+       * answered, whichever came first */
+      g_assert_cmpint (b->actor, ==, CT_ACTOR_YOU);
+      g_assert_cmpint (a->actor, ==, b->actor);
+      compared++;
+    }
+  g_assert_cmpuint (compared, >, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -931,6 +992,7 @@ main (int   argc,
   ADD ("/ct/core/sync/full-read-chunks-reordered", test_full_read_chunks_reordered);
   ADD ("/ct/core/sync/full-read-chunk-fails", test_full_read_chunk_fails);
   ADD ("/ct/core/sync/full-read-order-created-meanwhile", test_full_read_order_created_meanwhile);
+  ADD ("/ct/core/sync/full-read-built-off-main-thread", test_full_read_built_off_main_thread);
 #undef ADD
 
   return g_test_run ();

@@ -291,9 +291,11 @@ typedef enum
 
 typedef struct
 {
-  Route           route;
-  char           *label;
-  CtHttpResponse *response;   /* (owned) (nullable) once answered */
+  Route             route;
+  char             *label;
+  CtHttpResponse   *response;      /* (owned) (nullable) once answered */
+  CtOdooDecodeFunc  decode_func;   /* (nullable) run where the answer is decoded */
+  gpointer          decode_data;
 } RequestData;
 
 static void
@@ -330,6 +332,8 @@ request_decode (GTask       *task,
       g_task_return_error (task, error);
       return;
     }
+  if (data->decode_func != NULL && node != NULL)
+    data->decode_func (node, data->decode_data);
   g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
@@ -387,15 +391,17 @@ node_to_bytes (JsonNode *node)
 /* Sends @payload and decodes the answer; the task's pointer is the result
  * node (NULL for None). */
 static void
-request_async (CtOdooClient        *self,
-               Route                route,
-               const char          *path,
-               JsonNode            *payload,
-               const char          *label,
-               guint                attempts,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
+request_full_async (CtOdooClient        *self,
+                    Route                route,
+                    const char          *path,
+                    JsonNode            *payload,
+                    const char          *label,
+                    guint                attempts,
+                    CtOdooDecodeFunc     decode_func,
+                    gpointer             decode_data,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   RequestData *data = g_new0 (RequestData, 1);
@@ -407,8 +413,10 @@ request_async (CtOdooClient        *self,
 
   data->route = route;
   data->label = g_strdup (label);
+  data->decode_func = decode_func;
+  data->decode_data = decode_data;
   g_task_set_task_data (task, data, (GDestroyNotify) request_data_free);
-  g_task_set_source_tag (task, request_async);
+  g_task_set_source_tag (task, request_full_async);
 
   /* Without the database header every /jsonrpc call makes real Odoo list
    * its databases first (about 45 ms each). */
@@ -429,6 +437,21 @@ request_async (CtOdooClient        *self,
                       cancellable, on_request_done, task);
   if (bearer != NULL)
     explicit_bzero (bearer, strlen (bearer));
+}
+
+static void
+request_async (CtOdooClient        *self,
+               Route                route,
+               const char          *path,
+               JsonNode            *payload,
+               const char          *label,
+               guint                attempts,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  request_full_async (self, route, path, payload, label, attempts, NULL, NULL, cancellable,
+                      callback, user_data);
 }
 
 static JsonNode *
@@ -547,6 +570,8 @@ typedef struct
   char       *label;
   gboolean    reauthenticated;
   guint       generation;     /* the sign-in the call was last sent under */
+  CtOdooDecodeFunc decode_func;
+  gpointer         decode_data;
 } CallData;
 
 static void
@@ -650,8 +675,9 @@ call_send (GTask *task)
         json_object_set_array_member (kwargs, "ids", json_array_ref (data->ids));
       payload = json_node_init_object (json_node_alloc (), kwargs);
       json_object_unref (kwargs);
-      request_async (self, ROUTE_JSON2, path, payload, data->label, attempts,
-                     g_task_get_cancellable (task), on_call_done, task);
+      request_full_async (self, ROUTE_JSON2, path, payload, data->label, attempts,
+                          data->decode_func, data->decode_data, g_task_get_cancellable (task),
+                          on_call_done, task);
     }
   else if (self->cookie_session)
     {
@@ -671,8 +697,9 @@ call_send (GTask *task)
       json_object_set_object_member (params, "kwargs", kwargs);
       payload = web_envelope (self, params);
       json_object_unref (params);
-      request_async (self, ROUTE_WEB, path, payload, data->label, attempts,
-                     g_task_get_cancellable (task), on_call_done, task);
+      request_full_async (self, ROUTE_WEB, path, payload, data->label, attempts,
+                          data->decode_func, data->decode_data, g_task_get_cancellable (task),
+                          on_call_done, task);
     }
   else
     {
@@ -690,8 +717,9 @@ call_send (GTask *task)
       json_array_add_object_element (args, kwargs);
       payload = jsonrpc_envelope (self, "object", "execute_kw", args);
       json_array_unref (args);
-      request_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, data->label, attempts,
-                     g_task_get_cancellable (task), on_call_done, task);
+      request_full_async (self, ROUTE_JSONRPC, "/jsonrpc", payload, data->label, attempts,
+                          data->decode_func, data->decode_data, g_task_get_cancellable (task),
+                          on_call_done, task);
     }
 }
 
@@ -705,6 +733,23 @@ ct_odoo_client_call_async (CtOdooClient        *self,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
+{
+  ct_odoo_client_call_full_async (self, model, method, ids, kwargs, context, NULL, NULL,
+                                  cancellable, callback, user_data);
+}
+
+void
+ct_odoo_client_call_full_async (CtOdooClient        *self,
+                                const char          *model,
+                                const char          *method,
+                                JsonArray           *ids,
+                                JsonObject          *kwargs,
+                                JsonObject          *context,
+                                CtOdooDecodeFunc     decode_func,
+                                gpointer             decode_data,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   GTask *task;
   CallData *data;
@@ -729,6 +774,8 @@ ct_odoo_client_call_async (CtOdooClient        *self,
   data->kwargs = kwargs ? json_object_ref (kwargs) : NULL;
   data->context = context ? json_object_ref (context) : NULL;
   data->label = g_strdup_printf ("%s.%s", model, method);
+  data->decode_func = decode_func;
+  data->decode_data = decode_data;
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
   call_send (task);
 }

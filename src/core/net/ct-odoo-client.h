@@ -144,6 +144,29 @@ JsonNode      *ct_odoo_client_call_finish        (CtOdooClient        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* Runs on a call's decoded @result (never NULL) where it was decoded: in a
+ * worker thread for a large answer, else in the caller's. It may change
+ * @result in place and keep what it makes in @user_data, and must touch
+ * nothing the caller's thread may use meanwhile (json-glib's arrays and
+ * objects count their references without atomics). It does not run for an
+ * error, and at most once per call. */
+typedef void (*CtOdooDecodeFunc) (JsonNode *result,
+                                  gpointer  user_data);
+
+/* ct_odoo_client_call_async() with @decode_func run on the answer where it
+ * is decoded; @decode_data must live until the call completes. */
+void           ct_odoo_client_call_full_async    (CtOdooClient        *self,
+                                                  const char          *model,
+                                                  const char          *method,
+                                                  JsonArray           *ids,
+                                                  JsonObject          *kwargs,
+                                                  JsonObject          *context,
+                                                  CtOdooDecodeFunc     decode_func,
+                                                  gpointer             decode_data,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+
 /* Reads every matching record in pages of @page_size (0: 500), up to
  * @limit (0: all). @order (nullable) defaults to "id" so pages are stable. */
 void           ct_odoo_client_search_read_async  (CtOdooClient        *self,

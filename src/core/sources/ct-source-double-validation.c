@@ -57,30 +57,69 @@ changes_free (Changes *changes)
   g_free (changes);
 }
 
-static void
-add_order (CtSourceFetch *f,
-           JsonObject    *row)
+/* The case of one order: pure, so a full read builds it in a worker;
+ * whether the user is a purchase manager is filled in on the main thread
+ * (set_actors). */
+static CtCase *
+build_order (CtProfile     *profile,
+             const CtQueue *queue,
+             JsonObject    *row,
+             gpointer       data)
 {
-  const CtQueue *queue = ct_source_fetch_queue (f);
   gint64 id = ct_source_get_int (row, "id");
   CtCase *c;
-  g_autofree char *ref = NULL;
+  char ref[128];
   JsonNode *when;
 
   if (id <= 0)
-    return;
-  c = ct_source_fetch_add_case (f, queue->model, id, row);
+    return NULL;
+  c = ct_source_new_case (profile, queue, queue->model, id, row);
   /* When the order went to approval is not on the record; its confirmation
    * date (date_order) is the closest, then its creation. */
   when = json_object_get_member (row, "date_order");
   c->requested_at = when ? ct_parse_odoo_datetime (when) : 0;
   if (c->requested_at == 0 && (when = json_object_get_member (row, "create_date")) != NULL)
     c->requested_at = ct_parse_odoo_datetime (when);
-  ref = g_strdup_printf ("%s:%" G_GINT64_FORMAT ":double-validation", queue->model, id);
+  g_snprintf (ref, sizeof ref, "%s:%" G_GINT64_FORMAT ":double-validation", queue->model, id);
   ct_case_add_requirement (c, CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION, ref, 0,
                            _("Purchase managers"), CT_APPROVER_STATE_PENDING, 0)->actor =
-    ((CtSourceDoubleValidation *)f->source)->manager;
+    CT_ACTOR_UNKNOWN;
   ct_case_update_search_text (c);
+  return c;
+}
+
+static void
+add_order (CtSourceFetch *f,
+           JsonObject    *row)
+{
+  CtCase *c = build_order (ct_source_get_profile (f->source), ct_source_fetch_queue (f), row,
+                           NULL);
+
+  if (c != NULL)
+    g_hash_table_replace (f->open, c->key, c);
+}
+
+/* Who may approve the orders read: known once has_group answered. */
+static void
+set_actors (CtSourceFetch *f)
+{
+  CtSourceDoubleValidation *self = CT_SOURCE_DOUBLE_VALIDATION (f->source);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, f->open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CtCase *c = value;
+
+      for (guint i = 0; i < c->requirements->len; i++)
+        {
+          CtRequirement *req = c->requirements->pdata[i];
+
+          if (req->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
+            req->actor = self->manager;
+        }
+    }
 }
 
 static void
@@ -200,7 +239,10 @@ fetch_end (CtSourceFetch *f)
     f->new_cursor = g_strdup (f->cursor);
   changes->read_all = TRUE;
   if (!changes->asking)
-    ct_source_fetch_return (f);
+    {
+      set_actors (f);
+      ct_source_fetch_return (f);
+    }
 }
 
 static void
@@ -356,7 +398,7 @@ next_queue (CtSourceFetch *f)
    * comes with the next refresh), then the orders in id ranges, several at
    * once, so the server builds a chunk while the client reads another. */
   ct_source_fetch_read_chunks (f, queue->model, domain, (const char * const *)fields, 5000,
-                               cursor_page, orders_page, queue_done);
+                               cursor_page, build_order, NULL, queue_done);
 }
 
 
@@ -370,8 +412,6 @@ has_group_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   Changes *changes;
-  GHashTableIter iter;
-  gpointer value;
 
   answer = ct_odoo_client_call_finish (CT_ODOO_CLIENT (object), result, &error);
   /* A bare boolean (08-26). Anything else leaves it unknown: the orders are
@@ -389,24 +429,14 @@ has_group_cb (GObject      *object,
       ct_source_fetch_release (f);
       return;
     }
-  /* The orders read meanwhile learn who may approve them. */
+  /* The orders read meanwhile learn who may approve them when all are in. */
   changes = f->data;
   changes->asking = FALSE;
-  g_hash_table_iter_init (&iter, f->open);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      CtCase *c = value;
-
-      for (guint i = 0; i < c->requirements->len; i++)
-        {
-          CtRequirement *req = c->requirements->pdata[i];
-
-          if (req->source == CT_SOURCE_KIND_PURCHASE_DOUBLE_VALIDATION)
-            req->actor = self->manager;
-        }
-    }
   if (changes->read_all)
-    ct_source_fetch_return (f);
+    {
+      set_actors (f);
+      ct_source_fetch_return (f);
+    }
   ct_source_fetch_release (f);
 }
 

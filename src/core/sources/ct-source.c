@@ -1310,18 +1310,30 @@ ct_source_fetch_queue_domain (CtSourceFetch *fetch)
 }
 
 CtCase *
+ct_source_new_case (CtProfile     *profile,
+                    const CtQueue *queue,
+                    const char    *model,
+                    gint64         id,
+                    JsonObject    *row)
+{
+  CtCase *c = ct_case_new (model, id);
+
+  ct_case_fill_from_record (c, profile, queue, row);
+  g_free (c->queue_id);
+  c->queue_id = g_strdup (queue->id);
+  c->status = CT_CASE_STATUS_PENDING;
+  return c;
+}
+
+CtCase *
 ct_source_fetch_add_case (CtSourceFetch *fetch,
                           const char    *model,
                           gint64         id,
                           JsonObject    *row)
 {
-  const CtQueue *queue = ct_source_fetch_queue (fetch);
-  CtCase *c = ct_case_new (model, id);
+  CtCase *c = ct_source_new_case (ct_source_get_profile (fetch->source),
+                                  ct_source_fetch_queue (fetch), model, id, row);
 
-  ct_case_fill_from_record (c, ct_source_get_profile (fetch->source), queue, row);
-  g_free (c->queue_id);
-  c->queue_id = g_strdup (queue->id);
-  c->status = CT_CASE_STATUS_PENDING;
   g_hash_table_replace (fetch->open, c->key, c);
   return c;
 }
@@ -1817,7 +1829,8 @@ typedef struct _Chunks
   guint              ref;
   CtSourceFetch     *fetch;     /* (unowned): each request in flight holds it */
   CtSourceFetchFunc  ids_page;  /* (nullable) */
-  CtSourceFetchFunc  page;
+  CtSourceBuildFunc  build;
+  gpointer           build_data;
   CtSourceFetchFunc  then;
   char              *model;
   JsonArray         *domain;
@@ -1826,7 +1839,7 @@ typedef struct _Chunks
   guint              queue;
   GArray            *ids;       /* (element-type gint64) ascending, from the ids read */
   gboolean           ids_done;  /* all of them */
-  GPtrArray         *answers;   /* (element-type JsonArray) (nullable) one per chunk sent */
+  GPtrArray         *answers;   /* (element-type GPtrArray of CtCase) (nullable) one per chunk sent */
   guint              sent;
   guint              given;
   gboolean           ended;     /* @then ran */
@@ -1850,17 +1863,59 @@ chunks_unref (Chunks *chunks)
   g_array_unref (chunks->ids);
   /* answers not given: the fetch ended first */
   for (guint i = 0; i < chunks->answers->len; i++)
-    g_clear_pointer (&chunks->answers->pdata[i], json_array_unref);
+    g_clear_pointer (&chunks->answers->pdata[i], g_ptr_array_unref);
   g_ptr_array_unref (chunks->answers);
   g_free (chunks);
 }
 
-/* A chunk asked for: which one. */
+/* A row a chunk could not read, found in the worker. */
 typedef struct
 {
-  Chunks *chunks;   /* (owned) */
-  guint   index;
+  CtRowProblem  problem;
+  char         *field;
+} ChunkProblem;
+
+static void
+chunk_problem_clear (ChunkProblem *problem)
+{
+  g_free (problem->field);
+}
+
+/* A chunk asked for. The worker that decodes its answer reads the first
+ * part and writes the second; the main thread reads that only once the
+ * answer is delivered. */
+typedef struct
+{
+  Chunks        *chunks;       /* (owned) */
+  guint          index;
+  /* for the worker, read-only there */
+  CtProfile     *profile;      /* (owned) */
+  const CtQueue *queue;
+  JsonObject    *fields;       /* (owned) (nullable) the model's field types; ref'd here only */
+  CtSourceBuildFunc build;
+  gpointer       build_data;
+  gint64         low, high;    /* the ids asked for */
+  guint          limit;
+  /* from the worker */
+  gboolean       decoded;
+  gboolean       not_records;  /* an element that is not a record */
+  gboolean       out_of_range; /* a record outside low..high */
+  guint          checked;
+  GPtrArray     *cases;        /* (element-type CtCase) (owned) (nullable) */
+  GArray        *problems;     /* (element-type ChunkProblem) (owned) (nullable) */
 } ChunkStep;
+
+static void
+chunk_step_free (ChunkStep *step)
+{
+  g_clear_object (&step->profile);
+  g_clear_pointer (&step->fields, json_object_unref);
+  g_clear_pointer (&step->cases, g_ptr_array_unref);
+  g_clear_pointer (&step->problems, g_array_unref);
+  g_free (step);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChunkStep, chunk_step_free)
 
 static guint
 chunk_first (Chunks *chunks,
@@ -1876,24 +1931,66 @@ chunk_last (Chunks *chunks,
   return MIN (chunk_first (chunks, index) + chunks->page_size, chunks->ids->len) - 1;
 }
 
-/* Every row of @rows has an id in chunk @index's range (or none: that is
- * counted as unreadable later). */
-static gboolean
-chunk_in_range (Chunks    *chunks,
-                guint      index,
-                JsonArray *rows)
+/* Runs where the chunk's answer is decoded (a worker thread for all but
+ * the smallest): checks the rows, builds their cases and frees the rows,
+ * so that neither the check, nor the cases, nor freeing 5 000 parsed
+ * records holds up the main loop. Touches only @result and the step. */
+static void
+chunk_decoded (JsonNode *result,
+               gpointer  user_data)
 {
-  gint64 low = g_array_index (chunks->ids, gint64, chunk_first (chunks, index));
-  gint64 high = g_array_index (chunks->ids, gint64, chunk_last (chunks, index));
+  ChunkStep *step = user_data;
+  JsonArray *rows;
+  guint n;
 
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+  if (!JSON_NODE_HOLDS_ARRAY (result))
+    return;
+  step->decoded = TRUE;
+  rows = json_node_get_array (result);
+  /* never more than asked for, even from a server that ignores the limit */
+  n = MIN (json_array_get_length (rows), step->limit);
+  for (guint i = 0; i < n; i++)
+    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, i)))
+      {
+        step->not_records = TRUE;
+        return;
+      }
+  /* Every row has an id in the range asked for, or none (that is counted
+   * as unreadable below). */
+  for (guint i = 0; i < n; i++)
     {
       gint64 id = row_id (json_array_get_element (rows, i));
 
-      if (id > 0 && (id < low || id > high))
-        return FALSE;
+      if (id > 0 && (id < step->low || id > step->high))
+        {
+          step->out_of_range = TRUE;
+          return;
+        }
     }
-  return TRUE;
+  step->cases = g_ptr_array_new_full (n, g_object_unref);
+  step->problems = g_array_new (FALSE, FALSE, sizeof (ChunkProblem));
+  g_array_set_clear_func (step->problems, (GDestroyNotify) chunk_problem_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *field = "id";
+      CtRowProblem problem = ct_case_check_record (row, step->fields, &field);
+      CtCase *c;
+
+      step->checked++;
+      if (problem != CT_ROW_READABLE)
+        {
+          ChunkProblem p = { problem, g_strdup (field) };
+
+          g_array_append_val (step->problems, p);
+          continue;
+        }
+      c = step->build (step->profile, step->queue, row, step->build_data);
+      if (c != NULL)
+        g_ptr_array_add (step->cases, c);
+    }
+  for (guint i = json_array_get_length (rows); i-- > 0;)
+    json_array_remove_element (rows, i);
 }
 
 static void chunk_done (GObject      *object,
@@ -1903,34 +2000,49 @@ static void chunk_done (GObject      *object,
 static void
 chunk_send (Chunks *chunks)
 {
+  CtSource *source = chunks->fetch->source;
+  CtSourcePrivate *priv = ct_source_get_instance_private (source);
   guint index = chunks->sent++;
   guint count = chunk_last (chunks, index) - chunk_first (chunks, index) + 1;
   g_autoptr(JsonArray) domain = json_array_sized_new (json_array_get_length (chunks->domain) + 2);
+  g_autoptr(JsonObject) kwargs = json_object_new ();
+  JsonArray *fields = json_array_new ();
   ChunkStep *step = g_new0 (ChunkStep, 1);
+  JsonObject *types = g_hash_table_lookup (priv->fields, chunks->model);
+  GPtrArray *queues = ct_source_get_queues (source);
+
+  step->chunks = chunks_ref (chunks);
+  step->index = index;
+  step->profile = g_object_ref (ct_source_get_profile (source));
+  step->queue = queues->pdata[chunks->queue];
+  step->fields = types != NULL ? json_object_ref (types) : NULL;
+  step->build = chunks->build;
+  step->build_data = chunks->build_data;
+  step->low = g_array_index (chunks->ids, gint64, chunk_first (chunks, index));
+  step->high = g_array_index (chunks->ids, gint64, chunk_last (chunks, index));
+  /* The room is for records that came into the range since the ids were
+   * read; any beyond it were written after the cursor and come with the
+   * next refresh. */
+  step->limit = 2 * count + 16;
 
   for (guint i = 0; i < json_array_get_length (chunks->domain); i++)
     json_array_add_element (domain, json_node_copy (json_array_get_element (chunks->domain, i)));
-  ct_source_domain_add (domain, "id", ">=",
-                        json_node_init_int (json_node_alloc (),
-                                            g_array_index (chunks->ids, gint64,
-                                                           chunk_first (chunks, index))));
-  ct_source_domain_add (domain, "id", "<=",
-                        json_node_init_int (json_node_alloc (),
-                                            g_array_index (chunks->ids, gint64,
-                                                           chunk_last (chunks, index))));
+  ct_source_domain_add (domain, "id", ">=", json_node_init_int (json_node_alloc (), step->low));
+  ct_source_domain_add (domain, "id", "<=", json_node_init_int (json_node_alloc (), step->high));
+  for (guint i = 0; chunks->fields[i] != NULL; i++)
+    json_array_add_string_element (fields, chunks->fields[i]);
+  json_object_set_array_member (kwargs, "domain", json_array_ref (domain));
+  json_object_set_array_member (kwargs, "fields", fields);
+  json_object_set_string_member (kwargs, "order", "id");
+  json_object_set_int_member (kwargs, "limit", step->limit);
   g_ptr_array_add (chunks->answers, NULL);
   ct_source_fetch_hold (chunks->fetch);
-  step->chunks = chunks_ref (chunks);
-  step->index = index;
   /* One request per chunk, never paged by offset (a server that ignores
-   * the range would answer the same page for ever). The room is for
-   * records that came into the range since the ids were read; any beyond
-   * it were written after the cursor and come with the next refresh. */
-  ct_odoo_client_search_read_async (ct_source_get_client (chunks->fetch->source), chunks->model,
-                                    domain, (const char * const *)chunks->fields, "id",
-                                    2 * count + 16, 2 * count + 16,
-                                    ct_source_fetch_get_cancellable (chunks->fetch), chunk_done,
-                                    step);
+   * the range would answer the same page for ever). */
+  ct_odoo_client_call_full_async (ct_source_get_client (source), chunks->model, "search_read",
+                                  NULL, kwargs, NULL, chunk_decoded, step,
+                                  ct_source_fetch_get_cancellable (chunks->fetch), chunk_done,
+                                  step);
 }
 
 /* Asks for the chunks whose ids are known, up to CT_SOURCE_CHUNKS_AHEAD
@@ -1956,14 +2068,16 @@ chunks_give (Chunks *chunks)
    * not depend on the network. */
   while (chunks->given < chunks->answers->len && chunks->answers->pdata[chunks->given] != NULL)
     {
-      g_autoptr(JsonArray) rows = g_steal_pointer (&chunks->answers->pdata[chunks->given]);
+      g_autoptr(GPtrArray) cases = g_steal_pointer (&chunks->answers->pdata[chunks->given]);
 
       chunks->given++;
       chunks_top_up (chunks);
-      fetch->queue = chunks->queue;
-      chunks->page (fetch, rows);
-      if (ct_source_fetch_is_over (fetch))
-        return;
+      for (guint i = 0; i < cases->len; i++)
+        {
+          CtCase *c = cases->pdata[i];
+
+          g_hash_table_replace (fetch->open, c->key, g_object_ref (c));
+        }
     }
   chunks_top_up (chunks);
   if (chunks->ids_done && !chunks->ended && chunks->given == chunks->sent &&
@@ -1981,35 +2095,42 @@ chunk_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autofree ChunkStep *step = user_data;
+  g_autoptr(ChunkStep) step = user_data;
   Chunks *chunks = step->chunks;
   CtSourceFetch *fetch = chunks->fetch;
   GError *error = NULL;
-  JsonArray *rows = ct_odoo_client_search_read_finish (CT_ODOO_CLIENT (object), result, &error);
+  g_autoptr(JsonNode) node = ct_odoo_client_call_finish (CT_ODOO_CLIENT (object), result, &error);
 
   if (ct_source_fetch_is_over (fetch))
-    {
-      /* another chunk failed first, or the fetch was cancelled */
-      g_clear_error (&error);
-      g_clear_pointer (&rows, json_array_unref);
-    }
-  else if (rows == NULL)
+    /* another chunk failed first, or the fetch was cancelled */
+    g_clear_error (&error);
+  else if (error != NULL)
     ct_source_fetch_fail (fetch, error);
-  else if (!chunk_in_range (chunks, step->index, rows))
+  else if (!step->decoded || step->not_records)
+    ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL,
+                                                         _("Odoo sent an answer of an unexpected type."),
+                                                         200, -1, NULL, "search_read", NULL));
+  else if (step->out_of_range)
     {
       g_autofree char *message =
         g_strdup_printf (_("Odoo answered with %s records outside the range of ids they were "
                            "asked for, as if it ignored the condition; reading stopped there."),
                          chunks->model);
 
-      json_array_unref (rows);
       ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message, 200,
                                                            -1, NULL, NULL, NULL));
     }
   else
     {
-      ct_source_keep_readable (fetch->source, chunks->model, rows);
-      chunks->answers->pdata[step->index] = rows;
+      for (guint i = 0; i < step->checked - step->problems->len; i++)
+        ct_source_count_unreadable (fetch->source, CT_ROW_READABLE, NULL);
+      for (guint i = 0; i < step->problems->len; i++)
+        {
+          ChunkProblem *p = &g_array_index (step->problems, ChunkProblem, i);
+
+          ct_source_count_unreadable (fetch->source, p->problem, p->field);
+        }
+      chunks->answers->pdata[step->index] = g_steal_pointer (&step->cases);
       chunks_give (chunks);
     }
   chunks_unref (chunks);
@@ -2055,7 +2176,8 @@ ct_source_fetch_read_chunks (CtSourceFetch      *fetch,
                              const char * const *fields,
                              guint               page_size,
                              CtSourceFetchFunc   ids_page,
-                             CtSourceFetchFunc   page,
+                             CtSourceBuildFunc   build,
+                             gpointer            build_data,
                              CtSourceFetchFunc   then)
 {
   FetchState *state = (FetchState *)fetch;
@@ -2066,7 +2188,8 @@ ct_source_fetch_read_chunks (CtSourceFetch      *fetch,
   chunks->ref = 1;
   chunks->fetch = fetch;
   chunks->ids_page = ids_page;
-  chunks->page = page;
+  chunks->build = build;
+  chunks->build_data = build_data;
   chunks->then = then;
   chunks->model = g_strdup (model);
   chunks->domain = json_array_ref (domain);

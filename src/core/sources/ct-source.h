@@ -355,6 +355,13 @@ CtCase         *ct_source_fetch_add_case     (CtSourceFetch       *fetch,
                                               const char          *model,
                                               gint64               id,
                                               JsonObject          *row);
+/* A new pending case for @model:@id of @queue filled from @row, touching
+ * nothing else: it may be built in any thread. */
+CtCase         *ct_source_new_case           (CtProfile           *profile,
+                                              const CtQueue       *queue,
+                                              const char          *model,
+                                              gint64               id,
+                                              JsonObject          *row);
 /* Notes that @model:@id was read as changed: gone unless open. */
 void            ct_source_fetch_note_read    (CtSourceFetch       *fetch,
                                               const char          *model,
@@ -413,20 +420,31 @@ void            ct_source_fetch_read_pages   (CtSourceFetch       *fetch,
                                               guint                page_size,
                                               CtSourceFetchFunc    page,
                                               CtSourceFetchFunc    then);
+/* Builds the case of a readable @row of @queue, or returns NULL to leave
+ * it out. It runs in a worker thread: it may read @profile, @queue, @row
+ * and @data, and nothing else. */
+typedef CtCase *(*CtSourceBuildFunc) (CtProfile     *profile,
+                                      const CtQueue *queue,
+                                      JsonObject    *row,
+                                      gpointer       data);
+
 /* Every record of @model matching @domain, for a full read: first the
  * matching ids with their write_date (pages of 20 000, each shown to
  * @ids_page, nullable: the cursor is taken there, before the records are
  * read, so nothing written meanwhile is skipped), then the records in id
- * ranges of @page_size ids, several requests at once. @page sees the
- * chunks strictly in id order whatever order the answers come in, then
- * @then runs with NULL rows. The first failure ends the fetch. */
+ * ranges of @page_size ids, several requests at once. Each chunk's rows
+ * are checked and turned into cases by @build (with @build_data) where the
+ * answer is decoded, off the main thread for a large one, and the cases
+ * join @fetch->open strictly in id order whatever order the answers come
+ * in; then @then runs with NULL rows. The first failure ends the fetch. */
 void            ct_source_fetch_read_chunks  (CtSourceFetch       *fetch,
                                               const char          *model,
                                               JsonArray           *domain,
                                               const char * const  *fields,
                                               guint                page_size,
                                               CtSourceFetchFunc    ids_page,
-                                              CtSourceFetchFunc    page,
+                                              CtSourceBuildFunc    build,
+                                              gpointer             build_data,
                                               CtSourceFetchFunc    then);
 /* Sets @fetch->new_cursor to the newest write_date of @model (the cursor
  * as it was when the model is empty), read before the data it covers, so
