@@ -28,8 +28,9 @@
 typedef struct
 {
   CtDecisions      *decisions;    /* (owned) (nullable) */
-  CtOdooClient     *client;       /* (unowned) what @decisions was made for, only compared */
-  CtJournal        *made_with;    /* (unowned) likewise */
+  guint             session;      /* the session @decisions was made for (a freed client's
+                                   * address may come back as the next one's) */
+  CtJournal        *made_with;    /* (unowned) what it was made with, only compared */
   CtJournal        *demo_journal; /* (owned) (nullable) the demo keeps none on disk */
   char             *demo_dir;     /* (owned) (nullable) removed with the window */
   CtDecisionDialog *dialog;       /* (unowned) (nullable) the open one */
@@ -142,13 +143,13 @@ ensure_decisions (CtWindow *self)
       g_clear_object (&view->decisions);
       return NULL;
     }
-  if (view->decisions == NULL || view->client != self->client || view->made_with != j)
+  if (view->decisions == NULL || view->session != self->n_sessions || view->made_with != j)
     {
       g_autofree char *login = dup_login (self);
 
       g_clear_object (&view->decisions);
       view->decisions = ct_decisions_new (self->client, self->profile, j, self->sync, login);
-      view->client = self->client;
+      view->session = self->n_sessions;
       view->made_with = j;
     }
   return view->decisions;

@@ -420,12 +420,31 @@ refresh_done_cb (GObject      *object,
   g_debug ("Refresh done: %s", error ? error->message : "ok");
 }
 
+static gboolean
+signed_in (CtWindow *self)
+{
+  return self->client != NULL && ct_odoo_client_is_connected (self->client);
+}
+
+/* Whether the sign-in is on its way (the keyring, then Odoo): the sources
+ * are there already, and its first refresh follows once Odoo accepted it. */
+static gboolean
+signing_in (CtWindow *self)
+{
+  return self->sync != NULL && !signed_in (self) && self->connect_error == NULL;
+}
+
 void
 ct_window_start_refresh (CtWindow *self)
 {
-  if (self->sync == NULL)
+  if (signing_in (self))
     {
-      /* No connection yet: try again from the start. */
+      g_debug ("Refresh asked while signing in: the sign-in's refresh follows");
+      return;
+    }
+  if (self->sync == NULL || !signed_in (self))
+    {
+      /* No connection, or the sign-in failed: try again from the start. */
       g_clear_pointer (&self->connect_error, g_free);
       g_object_set_data (G_OBJECT (self), "session-key", NULL);
       ct_window_update_page (self);
@@ -441,7 +460,7 @@ void
 ct_window_start_refresh_models (CtWindow           *self,
                                 const char * const *models)
 {
-  if (self->sync == NULL)
+  if (self->sync == NULL || !signed_in (self))
     return;
   g_debug ("Refresh asked for the sources of %s", models[0]);
   set_refreshing (self, TRUE);
@@ -457,8 +476,6 @@ connected_cb (GObject      *object,
   g_autoptr(CtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   CtOdooClient *client = CT_ODOO_CLIENT (object);
-  const char *n8n_url = g_object_get_data (object, "n8n-url");
-  const char *n8n_key = g_object_get_data (object, "n8n-key");
 
   if (!ct_odoo_client_connect_finish (client, result, &error))
     {
@@ -475,8 +492,6 @@ connected_cb (GObject      *object,
 
   self->user_id = ct_odoo_client_get_uid (client);
   ct_queue_page_set_user_id (self->queue_page, self->user_id);
-  ct_sync_add_default_sources (self->sync, client, self->n8n, n8n_url, n8n_key);
-  g_object_set_data (object, "n8n-key", NULL);
   ct_sync_start (self->sync);
   queue_update (self);
 }
@@ -514,10 +529,10 @@ session_connect (CtWindow     *self,
                                  g_settings_get_uint (self->settings, "call-timeout") * 1000);
   if (!self->demo && pinned != NULL && *pinned != '\0')
     ct_odoo_client_set_pinned_certificate (self->client, pinned);
-  g_object_set_data_full (G_OBJECT (self->client), "n8n-url", g_strdup (connection->n8n_url), g_free);
-  if (n8n_key != NULL)
-    g_object_set_data_full (G_OBJECT (self->client), "n8n-key", g_strdup (n8n_key),
-                            (GDestroyNotify) ct_secrets_free);
+  /* The sources are there before the connect: their probes go out as soon
+   * as Odoo accepted the sign-in, beside the rest of the connect, and the
+   * first refresh is a round trip shorter. They are read once connected. */
+  ct_sync_add_default_sources (self->sync, self->client, self->n8n, connection->n8n_url, n8n_key);
   ct_odoo_client_connect_async (self->client, connection, secret, self->session_cancellable,
                                 connected_cb, g_object_ref (self));
 }
