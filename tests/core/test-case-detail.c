@@ -435,6 +435,34 @@ test_batched (Fixture       *fx,
   g_assert_cmpuint (big_detail->n_requests, ==, big_requests);
 }
 
+/* The companies are searched beside the record; when that search fails,
+ * the record's company is read by id once the record is in, and the
+ * double-validation threshold is still there. */
+static void
+test_company_read_by_id (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CtCase) c = fetch_case (fx, fx->admin, fx->order_id);
+  g_autoptr(CtCaseDetail) warm = read_detail (fx, fx->admin, c);
+  g_autoptr(CtCaseDetail) detail = NULL;
+  CtSimFaults *faults = ct_sim_server_get_faults (fx->sim);
+  gboolean threshold = FALSE;
+
+  g_assert_true (ct_sim_faults_parse (faults, "http500@/json/2/res.company/search_read", NULL));
+  ct_sim_server_reset_counts (fx->sim);
+  detail = read_detail (fx, fx->admin, c);
+  ct_sim_faults_clear (faults);
+  g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/json/2/res.company/search_read"),
+                    >=, 1);
+  g_assert_cmpuint (ct_sim_server_count_requests (fx->sim, "/json/2/res.company/read"), ==, 1);
+  for (guint i = 0; i < detail->reasons->len; i++)
+    threshold |= strstr (detail->reasons->pdata[i], "Purchase double validation") != NULL;
+  g_assert_true (threshold);
+  /* the failed search is not a note: the read by id answered it */
+  g_assert_cmpuint (detail->notes->len, ==, 0);
+  g_assert_cmpuint (detail->n_requests, ==, warm->n_requests + 1);
+}
+
 /* The first case a source has, as a full fetch gives it. */
 static CtCase *
 first_case_of (CtSource *source)
@@ -672,6 +700,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ct/core/case-detail/batched", Fixture, NULL, fixture_set_up, test_batched,
               fixture_tear_down);
+  g_test_add ("/ct/core/case-detail/company-read-by-id", Fixture, NULL, fixture_set_up,
+              test_company_read_by_id, fixture_tear_down);
   g_test_add ("/ct/core/case-detail/approvers-stages", Fixture, NULL, fixture_set_up,
               test_approvers_stages, fixture_tear_down);
   g_test_add ("/ct/core/case-detail/mechanism-reasons", Fixture, NULL, fixture_set_up,
