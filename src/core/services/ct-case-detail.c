@@ -581,7 +581,7 @@ typedef struct
   GHashTable          *by_message;   /* message id → CtCaseMessage (unowned) */
   GHashTable          *tracking_of;  /* tracking value id → CtCaseMessage (unowned) */
   JsonArray           *tracking;     /* (owned) (nullable) searched beside the messages */
-  JsonArray           *thread;       /* (owned) (nullable) the chatter route's messages, beside them too */
+  JsonArray           *thread;       /* (owned) (nullable) the chatter route's messages */
   gboolean             tracking_searched;
 } ReadData;
 

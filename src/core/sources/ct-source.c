@@ -1839,7 +1839,7 @@ typedef struct _Chunks
   guint              queue;
   GArray            *ids;       /* (element-type gint64) ascending, from the ids read */
   gboolean           ids_done;  /* all of them */
-  GPtrArray         *answers;   /* (element-type GPtrArray of CtCase) (nullable) one per chunk sent */
+  GPtrArray         *answers;   /* (element-type GPtrArray) (nullable) each sent chunk's cases */
   guint              sent;
   guint              given;
   gboolean           ended;     /* @then ran */
@@ -2107,9 +2107,12 @@ chunk_done (GObject      *object,
   else if (error != NULL)
     ct_source_fetch_fail (fetch, error);
   else if (!step->decoded || step->not_records)
-    ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL,
-                                                         _("Odoo sent an answer of an unexpected type."),
-                                                         200, -1, NULL, "search_read", NULL));
+    {
+      const char *message = _("Odoo sent an answer of an unexpected type.");
+
+      ct_source_fetch_fail (fetch, ct_odoo_error_new_full (CT_ODOO_ERROR_PROTOCOL, message, 200,
+                                                           -1, NULL, "search_read", NULL));
+    }
   else if (step->out_of_range)
     {
       g_autofree char *message =
