@@ -109,7 +109,8 @@ scope_unknown (CtWindow *self,
 {
   if (self->sync == NULL)
     return ct_case_store_get_n_cases (self->store) == 0;
-  if (ct_sync_get_synced_at (self->sync) == 0 && self->connect_error != NULL)
+  /* Nothing read yet, not even a snapshot (signing in, or it failed). */
+  if (ct_sync_get_synced_at (self->sync) == 0)
     return TRUE;
   for (guint i = 0; i < ct_sync_get_n_sources (self->sync); i++)
     {
@@ -416,7 +417,14 @@ refresh_done_cb (GObject      *object,
    * what the user asked for is what they see. */
   if (!ct_sync_refresh_finish (CT_SYNC (object), result, &error) &&
       g_error_matches (error, CT_SYNC_ERROR, CT_SYNC_ERROR_BUSY) && CT_SYNC (object) == self->sync)
-    self->refresh_again = TRUE;
+    {
+      /* The refusal comes a turn of the loop later: the refresh it met
+       * may have ended meanwhile, and then nothing would run it again. */
+      if (ct_sync_is_refreshing (self->sync))
+        self->refresh_again = TRUE;
+      else
+        ct_window_start_refresh (self);
+    }
   g_debug ("Refresh done: %s", error ? error->message : "ok");
 }
 

@@ -10,6 +10,7 @@
 #include "ct-case-page.h"
 #include "ct-queue-page.h"
 #include "ct-secrets.h"
+#include "ct-sim-faults.h"
 #include "ct-sim-server.h"
 #include "ct-test-gui.h"
 #include "ct-test-window.h"
@@ -142,6 +143,27 @@ selected_key (GtkSelectionModel *selection)
   return g_strdup (c->key);
 }
 
+/* Points the window at @sim as admin, with the password or the API key
+ * in the keyring. */
+static void
+sign_in_as_admin (GSettings   *settings,
+                  CtSimServer *sim,
+                  const char  *url,
+                  gboolean     password)
+{
+  g_assert_true (ct_secrets_store_sync (password ? CT_SECRET_ODOO_PASSWORD : CT_SECRET_ODOO_API_KEY,
+                                        url, "admin",
+                                        password ? ct_sim_server_get_password (sim, "admin")
+                                                 : ct_sim_server_get_api_key (sim, "admin"),
+                                        NULL, NULL));
+  g_settings_delay (settings);
+  g_settings_set_string (settings, "odoo-url", url);
+  g_settings_set_string (settings, "odoo-database", ct_sim_server_get_database (sim));
+  g_settings_set_string (settings, "odoo-login", "admin");
+  g_settings_set_string (settings, "odoo-secret-kind", password ? "password" : "api-key");
+  g_settings_apply (settings);
+}
+
 /* A password sign-in listens on the Odoo bus. While a case is open and a
  * queue row selected and scrolled to, the order is cancelled in Odoo: the
  * bus brings the refresh, the case says it left the queue and who cancelled
@@ -171,14 +193,7 @@ test_bus_keeps_place (void)
   g_assert_true (ct_sim_server_start (sim, &error));
   url = ct_sim_server_dup_url (sim);
   window = ct_test_window_open (&the_app);
-  g_assert_true (ct_secrets_store_sync (CT_SECRET_ODOO_PASSWORD, url, "admin",
-                                        ct_sim_server_get_password (sim, "admin"), NULL, NULL));
-  g_settings_delay (settings);
-  g_settings_set_string (settings, "odoo-url", url);
-  g_settings_set_string (settings, "odoo-database", ct_sim_server_get_database (sim));
-  g_settings_set_string (settings, "odoo-login", "admin");
-  g_settings_set_string (settings, "odoo-secret-kind", "password");
-  g_settings_apply (settings);
+  sign_in_as_admin (settings, sim, url, TRUE);
   g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
   if (!ct_test_gui_wait (bus_live, window, 20000))
     g_test_message ("bus %p: %s", ct_window_get_bus (window), ct_window_live_get_updates_text (window));
@@ -249,6 +264,77 @@ test_bus_keeps_place (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   ct_secrets_clear_sync (CT_SECRET_ODOO_PASSWORD, url, "admin", NULL, NULL);
+  ct_sim_server_stop (sim);
+}
+
+/* Counts the sources that had failed when a refresh ended. */
+static void
+count_failed_cb (CtSync *sync,
+                 guint  *failed)
+{
+  for (guint i = 0; i < ct_sync_get_n_sources (sync); i++)
+    if (ct_sync_get_health (sync, i)->failures > 0)
+      {
+        g_test_message ("%s failed: %s", ct_sync_get_health (sync, i)->name,
+                        ct_sync_get_health (sync, i)->last_error);
+        (*failed)++;
+      }
+}
+
+static gboolean
+signing_in (gpointer data)
+{
+  return ct_window_get_sync (data) != NULL && ct_sync_get_n_sources (ct_window_get_sync (data)) > 0;
+}
+
+/* With Odoo a second away the sign-in takes a while. Meanwhile the
+ * sources are there, listed as not read yet, the counts say unknown rather
+ * than 0, and a refresh asked then (F5) waits for the sign-in's own: no
+ * source fails with "Not signed in", and the first refresh brings the
+ * cases. */
+static void
+test_refresh_while_signing_in (void)
+{
+  CtSimOptions options = { .seed = 7, .n_cases = 200 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CtSimServer) sim = ct_sim_server_new (&options, &error);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *url = NULL;
+  g_autofree char *png = NULL;
+  CtWindow *window;
+  CtSync *sync;
+  guint failed = 0;
+
+  g_assert_true (ct_sim_server_start (sim, &error));
+  g_assert_true (ct_sim_faults_parse (ct_sim_server_get_faults (sim), "latency:1000", NULL));
+  url = ct_sim_server_dup_url (sim);
+  window = ct_test_window_open (&the_app);
+  sign_in_as_admin (settings, sim, url, FALSE);
+
+  g_assert_true (ct_test_gui_wait (signing_in, window, 10000));
+  sync = ct_window_get_sync (window);
+  g_signal_connect (sync, "refreshed", G_CALLBACK (count_failed_cb), &failed);
+  g_assert_cmpint (ct_window_get_user_id (window), ==, 0);
+  ct_window_update_now (window);
+  ct_test_gui_wait_painted (GTK_WIDGET (window));
+  png = ct_test_gui_render_png (GTK_WIDGET (window), "signing-in.png");
+  /* Nothing read yet is not "nothing pending": no count says 0. */
+  g_assert_cmpstr (ct_window_get_count_text (window, "pending"), ==, "—");
+  g_assert_cmpstr (ct_window_get_count_text (window, "integrations"), ==, "—");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+
+  g_assert_true (ct_test_gui_wait (ct_test_window_synced, window, 60000));
+  g_assert_true (ct_window_get_sync (window) == sync);
+  g_assert_cmpint (ct_window_get_user_id (window), >, 0);
+  g_assert_cmpuint (failed, ==, 0);
+  ct_window_update_now (window);
+  g_assert_cmpstr (ct_window_get_count_text (window, "pending"), !=, "—");
+  count_failed_cb (sync, &failed);
+  g_assert_cmpuint (failed, ==, 0);
+
+  g_signal_handlers_disconnect_by_func (sync, count_failed_cb, &failed);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL);
   ct_sim_server_stop (sim);
 }
 
@@ -468,6 +554,7 @@ main (int   argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   g_test_add_func ("/ct/gui/live/bus-keeps-place", test_bus_keeps_place);
+  g_test_add_func ("/ct/gui/live/refresh-while-signing-in", test_refresh_while_signing_in);
   /* The demo stays on for the rest of the process. */
   g_test_add_func ("/ct/gui/live/notifications", test_notifications);
 

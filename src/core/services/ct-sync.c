@@ -328,6 +328,13 @@ ct_sync_get_synced_at (CtSync *self)
 }
 
 gboolean
+ct_sync_is_refreshing (CtSync *self)
+{
+  g_return_val_if_fail (CT_IS_SYNC (self), FALSE);
+  return self->refreshing;
+}
+
+gboolean
 ct_sync_case_is_stale (CtSync *self,
                        CtCase *c)
 {

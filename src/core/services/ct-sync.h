@@ -121,6 +121,8 @@ gboolean        ct_sync_is_stale           (CtSync       *self);
 /* When the store was last brought up to date from the servers (or the
  * snapshot's time), Unix seconds, 0 never. */
 gint64          ct_sync_get_synced_at      (CtSync       *self);
+/* Whether a refresh is running (another one asked now is refused as busy). */
+gboolean        ct_sync_is_refreshing      (CtSync       *self);
 /* Whether @c may be out of date: it comes from the snapshot, or a source
  * that has it failed at its last refresh. The UI allows no decision then. */
 gboolean        ct_sync_case_is_stale      (CtSync       *self,

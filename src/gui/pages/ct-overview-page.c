@@ -188,7 +188,8 @@ static void
 update_tiles (CtOverviewPage *self,
               CtMetrics      *metrics,
               GPtrArray      *cases,
-              const gboolean *unknown)
+              const gboolean *unknown,
+              gboolean        never_read)
 {
   const CtMetricsGroup *t = metrics->total;
   gboolean approvals_unknown = unknown[CT_CASE_SCOPE_ALL_PENDING];
@@ -216,7 +217,8 @@ update_tiles (CtOverviewPage *self,
   if (t->pending > 0)
     share = g_strdup_printf (_("%u on track, %u awaiting revision"), t->on_track, t->awaiting_revision);
   ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "pending"), pending,
-                         approvals_unknown ? _("Some sources could not be read") : share, NULL);
+                         never_read ? _("Not read yet")
+                         : approvals_unknown ? _("Some sources could not be read") : share, NULL);
   g_clear_pointer (&share, g_free);
   if (t->pending > 0)
     share = g_strdup_printf (_("%.0f %% of pending"), 100.0 * t->at_risk / t->pending);
@@ -224,11 +226,12 @@ update_tiles (CtOverviewPage *self,
                          t->at_risk > 0 ? "warning" : NULL);
   escalated = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u escalated", "%u escalated", t->escalated),
                                t->escalated);
-  ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "breached"), breached, escalated,
-                         t->breached > 0 ? "error" : NULL);
+  ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "breached"), breached,
+                         never_read ? NULL : escalated, t->breached > 0 ? "error" : NULL);
   ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "integrations"), stalled,
-                         unknown[CT_CASE_SCOPE_INCIDENTS] ? _("A source could not be read")
-                                                          : _("Failed, stuck or overdue"),
+                         never_read ? _("Not read yet")
+                         : unknown[CT_CASE_SCOPE_INCIDENTS] ? _("A source could not be read")
+                                                            : _("Failed, stuck or overdue"),
                          incidents > 0 ? "error" : NULL);
 
   if (oldest != NULL)
@@ -243,7 +246,7 @@ update_tiles (CtOverviewPage *self,
     }
   else
     ct_kpi_tile_set_value (g_hash_table_lookup (self->tile_by_name, "oldest"), "—",
-                           _("Nothing pending"), NULL);
+                           never_read ? _("Not read yet") : _("Nothing pending"), NULL);
 
   if (!isnan (t->cycle_p50_30d))
     {
@@ -428,7 +431,7 @@ ct_overview_page_update (CtOverviewPage *self,
   GPtrArray *cases = ct_case_store_get_cases (store);
   g_autoptr(CtMetrics) metrics = ct_metrics_compute (profile, cases, NULL, now);
 
-  update_tiles (self, metrics, cases, unknown);
+  update_tiles (self, metrics, cases, unknown, sync != NULL && ct_sync_get_synced_at (sync) == 0);
   update_areas (self, metrics, unknown);
   update_charts (self, metrics, cases, now);
   update_sources (self, sync);
