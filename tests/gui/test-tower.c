@@ -766,6 +766,21 @@ bar_revealed (gpointer data)
   return bar != NULL && gtk_info_bar_get_revealed (GTK_INFO_BAR (bar));
 }
 
+typedef struct
+{
+  CtWindow *window;
+  guint     sessions;   /* before Retry */
+} RetryState;
+
+static gboolean
+signed_in_again_and_failed (gpointer data)
+{
+  RetryState *state = data;
+
+  return ct_window_get_n_sessions (state->window) > state->sessions &&
+         bar_revealed (state->window) && !ct_window_is_refreshing (state->window);
+}
+
 static gboolean
 refreshed_once (gpointer data)
 {
@@ -901,6 +916,16 @@ test_stale_snapshot (Fixture       *fixture,
   /* Every source is away: the window shows the snapshot and says so. */
   g_assert_nonnull (strstr (subtitle, "offline — snapshot"));
   png = render_both (GTK_WIDGET (window), "stale");
+
+  /* Retry signs in again (the sign-in failed, so a refresh alone would
+   * read nothing), and the snapshot stays while Odoo is still away. */
+  {
+    RetryState state = { window, ct_window_get_n_sessions (window) };
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+    g_assert_true (ct_test_gui_wait (signed_in_again_and_failed, &state, 30000));
+    g_assert_cmpuint (ct_case_store_get_n_cases (ct_window_get_store (window)), ==, n);
+  }
   ct_secrets_clear_sync (CT_SECRET_ODOO_API_KEY, url, "admin", NULL, NULL);
 }
 
