@@ -485,6 +485,14 @@ test_fields_get_cached (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_true (second == first);
   g_assert_cmpuint (test_server_count_requests (fx->server, NULL), ==, before);
+  /* What the cache holds can be looked up without a turn of the loop... */
+  g_assert_true (ct_odoo_client_lookup_fields (fx->client, "purchase.order") == first);
+  g_assert_null (ct_odoo_client_lookup_fields (fx->client, "res.partner"));
+  /* ...and belongs to the connection: another sign-in (perhaps another
+   * user, who sees other fields) starts without it. */
+  fixture_connect (fx, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (ct_odoo_client_lookup_fields (fx->client, "purchase.order"));
 }
 
 static void
@@ -1130,6 +1138,89 @@ test_cancel_while_decoding (Fixture       *fx,
   }
 }
 
+typedef struct
+{
+  GThread *caller;      /* the thread that sent the call */
+  guint    runs;
+  gboolean in_worker;   /* ran in another thread */
+  guint    seen;        /* the records the function saw */
+} DecodeSeen;
+
+/* Keeps the first record only: what the caller gets is what it left. */
+static void
+keep_first (JsonNode *result,
+            gpointer  user_data)
+{
+  DecodeSeen *seen = user_data;
+  JsonArray *rows = json_node_get_array (result);
+
+  seen->runs++;
+  seen->in_worker = g_thread_self () != seen->caller;
+  seen->seen = json_array_get_length (rows);
+  while (json_array_get_length (rows) > 1)
+    json_array_remove_element (rows, json_array_get_length (rows) - 1);
+}
+
+/* A call's decode function runs once, where the answer is decoded: in a
+ * worker for a large one, in the caller's thread for a small one, not at
+ * all for an error; the caller gets the result as the function left it. */
+static void
+test_decode_func (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) small = json_object_new ();
+  JsonArray *id_only = json_array_new ();
+  GAsyncResult *result = NULL;
+  DecodeSeen seen = { g_thread_self (), };
+
+  if (test_server_is_replay (fx->server))
+    {
+      g_test_skip ("needs the simulator's full purchase orders");
+      return;
+    }
+  /* Large: every field of every order. */
+  ct_odoo_client_call_full_async (fx->client, "purchase.order", "search_read", NULL,
+                                  all_records (), NULL, keep_first, &seen, NULL, on_done,
+                                  &result);
+  node = ct_odoo_client_call_finish (fx->client, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.runs, ==, 1);
+  g_assert_true (seen.in_worker);
+  g_assert_cmpuint (seen.seen, >, 1);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* Small: one field of two orders, decoded where it was received. */
+  seen = (DecodeSeen) { g_thread_self (), };
+  json_array_add_string_element (id_only, "id");
+  json_object_set_array_member (small, "domain", json_array_new ());
+  json_object_set_array_member (small, "fields", id_only);
+  json_object_set_int_member (small, "limit", 2);
+  ct_odoo_client_call_full_async (fx->client, "purchase.order", "search_read", NULL, small, NULL,
+                                  keep_first, &seen, NULL, on_done, &result);
+  node = ct_odoo_client_call_finish (fx->client, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.runs, ==, 1);
+  g_assert_false (seen.in_worker);
+  g_assert_cmpuint (seen.seen, ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* An error: the function does not run. */
+  seen = (DecodeSeen) { g_thread_self (), };
+  ct_odoo_client_call_full_async (fx->client, "no.such.model", "search_read", NULL, small, NULL,
+                                  keep_first, &seen, NULL, on_done, &result);
+  node = ct_odoo_client_call_finish (fx->client, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_nonnull (error);
+  g_assert_null (node);
+  g_assert_cmpuint (seen.runs, ==, 0);
+}
+
 /* ---- TLS ------------------------------------------------------------------------ */
 
 static char *
@@ -1426,6 +1517,8 @@ main (int argc, char **argv)
   ADD ("json2/cancel-mid-call", &json2_admin, fixture_setup, test_cancel_mid_call);
   ADD ("jsonrpc/cancel-while-decoding", &rpc_admin, fixture_setup, test_cancel_while_decoding);
   ADD ("json2/cancel-while-decoding", &json2_admin, fixture_setup, test_cancel_while_decoding);
+  ADD ("jsonrpc/decode-func", &rpc_admin, fixture_setup, test_decode_func);
+  ADD ("json2/decode-func", &json2_admin, fixture_setup, test_decode_func);
   g_test_add_func ("/ct/core/odoo-client/common/tls", test_tls);
   g_test_add_func ("/ct/core/odoo-client/common/read-group-legacy-shape",
                    test_read_group_legacy_shape);

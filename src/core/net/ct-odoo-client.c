@@ -2021,6 +2021,14 @@ ct_odoo_client_fields_get_finish (CtOdooClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+JsonObject *
+ct_odoo_client_lookup_fields (CtOdooClient *self,
+                              const char   *model)
+{
+  g_return_val_if_fail (CT_IS_ODOO_CLIENT (self), NULL);
+  return model != NULL ? g_hash_table_lookup (self->fields_cache, model) : NULL;
+}
+
 /* grouped reads */
 
 typedef struct

@@ -216,6 +216,10 @@ void           ct_odoo_client_fields_get_async   (CtOdooClient        *self,
 JsonObject    *ct_odoo_client_fields_get_finish  (CtOdooClient        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* The definitions fields_get gave for @model on this connection, or NULL
+ * when not asked yet (transfer none): what the next fields_get answers. */
+JsonObject    *ct_odoo_client_lookup_fields      (CtOdooClient        *self,
+                                                  const char          *model);
 
 /* Grouped totals: formatted_read_group on 19+, read_group before. Both give
  * the same shape, an array of objects:

@@ -57,7 +57,6 @@ struct _CtCaseDetailReader
   CtOdooClient *client;   /* (owned) */
   CtProfile    *profile;  /* (owned) */
   GListModel   *cases;    /* (owned) (nullable) */
-  GHashTable   *fields;   /* (owned) model → its fields_get answer (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (CtCaseDetailReader, ct_case_detail_reader, G_TYPE_OBJECT)
@@ -566,7 +565,6 @@ typedef struct
   CtCase              *c;            /* (owned) */
   CtCaseDetail        *detail;       /* (owned) */
   const CtLineMapping *lines;        /* (nullable) (unowned) from the profile */
-  const char          *models[N_FG]; /* (nullable) (unowned) whose fields_get each part is */
   Phase                phase;
   guint                pending;
   JsonObject          *fields[N_FG]; /* (owned) (nullable) fields_get answers */
@@ -659,17 +657,12 @@ on_fields_get (GObject      *source,
                gpointer      user_data)
 {
   Part *p = user_data;
-  CtCaseDetailReader *self = g_task_get_source_object (p->task);
   ReadData *data = g_task_get_task_data (p->task);
   g_autoptr(GError) error = NULL;
   JsonObject *fields = ct_odoo_client_fields_get_finish (CT_ODOO_CLIENT (source), result, &error);
 
   if (fields != NULL)
-    {
-      data->fields[p->part] = fields;
-      g_hash_table_replace (self->fields, g_strdup (data->models[p->part]),
-                            json_object_ref (fields));
-    }
+    data->fields[p->part] = fields;
   part_finish (p);
 }
 
@@ -1888,7 +1881,6 @@ ct_case_detail_reader_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->profile);
   g_clear_object (&self->cases);
-  g_clear_pointer (&self->fields, g_hash_table_unref);
 
   G_OBJECT_CLASS (ct_case_detail_reader_parent_class)->dispose (object);
 }
@@ -1902,8 +1894,6 @@ ct_case_detail_reader_class_init (CtCaseDetailReaderClass *klass)
 static void
 ct_case_detail_reader_init (CtCaseDetailReader *self)
 {
-  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) json_object_unref);
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -1940,6 +1930,7 @@ ct_case_detail_reader_read_async (CtCaseDetailReader  *self,
 {
   g_autoptr(GTask) task = NULL;
   ReadData *data;
+  const char *models[N_FG] = { NULL, };
   gboolean known;
 
   g_return_if_fail (CT_IS_CASE_DETAIL_READER (self));
@@ -1970,25 +1961,27 @@ ct_case_detail_reader_read_async (CtCaseDetailReader  *self,
    * go out now rather than after a turn of the main loop for answers the
    * client already had. */
   data = g_task_get_task_data (task);
-  data->models[FG_RECORD] = c->model;
-  data->models[FG_LINES] = data->lines != NULL ? data->lines->line_model : NULL;
-  data->models[FG_PARTNER] = "res.partner";
-  data->models[FG_MESSAGE] = "mail.message";
-  data->models[FG_TRACKING] = "mail.tracking.value";
+  models[FG_RECORD] = c->model;
+  models[FG_LINES] = data->lines != NULL ? data->lines->line_model : NULL;
+  models[FG_PARTNER] = "res.partner";
+  models[FG_MESSAGE] = "mail.message";
+  models[FG_TRACKING] = "mail.tracking.value";
   known = TRUE;
   for (guint i = 0; i < N_FG && known; i++)
-    known = data->models[i] == NULL || g_hash_table_contains (self->fields, data->models[i]);
+    known = models[i] == NULL ||
+            ct_odoo_client_lookup_fields (self->client, models[i]) != NULL;
   if (known)
     {
       for (guint i = 0; i < N_FG; i++)
-        if (data->models[i] != NULL)
-          data->fields[i] = json_object_ref (g_hash_table_lookup (self->fields, data->models[i]));
+        if (models[i] != NULL)
+          data->fields[i] = json_object_ref (ct_odoo_client_lookup_fields (self->client,
+                                                                           models[i]));
       start_reads (task);
       return;
     }
   for (guint i = 0; i < N_FG; i++)
-    if (data->models[i] != NULL)
-      ct_odoo_client_fields_get_async (self->client, data->models[i], cancellable, on_fields_get,
+    if (models[i] != NULL)
+      ct_odoo_client_fields_get_async (self->client, models[i], cancellable, on_fields_get,
                                        part_new (task, i));
 }
 

@@ -96,7 +96,7 @@ add_order (CtSourceFetch *f,
                            NULL);
 
   if (c != NULL)
-    g_hash_table_replace (f->open, c->key, c);
+    ct_source_fetch_take_case (f, c);
 }
 
 /* Who may approve the orders read: known once has_group answered. */

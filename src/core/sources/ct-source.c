@@ -1325,6 +1325,13 @@ ct_source_new_case (CtProfile     *profile,
   return c;
 }
 
+void
+ct_source_fetch_take_case (CtSourceFetch *fetch,
+                           CtCase        *c)
+{
+  g_hash_table_replace (fetch->open, c->key, c);
+}
+
 CtCase *
 ct_source_fetch_add_case (CtSourceFetch *fetch,
                           const char    *model,
@@ -1334,7 +1341,7 @@ ct_source_fetch_add_case (CtSourceFetch *fetch,
   CtCase *c = ct_source_new_case (ct_source_get_profile (fetch->source),
                                   ct_source_fetch_queue (fetch), model, id, row);
 
-  g_hash_table_replace (fetch->open, c->key, c);
+  ct_source_fetch_take_case (fetch, c);
   return c;
 }
 
@@ -2076,7 +2083,7 @@ chunks_give (Chunks *chunks)
         {
           CtCase *c = cases->pdata[i];
 
-          g_hash_table_replace (fetch->open, c->key, g_object_ref (c));
+          ct_source_fetch_take_case (fetch, g_object_ref (c));
         }
     }
   chunks_top_up (chunks);

@@ -355,6 +355,9 @@ CtCase         *ct_source_fetch_add_case     (CtSourceFetch       *fetch,
                                               const char          *model,
                                               gint64               id,
                                               JsonObject          *row);
+/* Files @c (transfer full) in @fetch->open, in place of one with its key. */
+void            ct_source_fetch_take_case    (CtSourceFetch       *fetch,
+                                              CtCase              *c);
 /* A new pending case for @model:@id of @queue filled from @row, touching
  * nothing else: it may be built in any thread. */
 CtCase         *ct_source_new_case           (CtProfile           *profile,
