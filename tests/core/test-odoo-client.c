@@ -1170,6 +1170,7 @@ test_decode_func (Fixture       *fx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) large = all_records ();
   g_autoptr(JsonObject) small = json_object_new ();
   JsonArray *id_only = json_array_new ();
   GAsyncResult *result = NULL;
@@ -1181,9 +1182,8 @@ test_decode_func (Fixture       *fx,
       return;
     }
   /* Large: every field of every order. */
-  ct_odoo_client_call_full_async (fx->client, "purchase.order", "search_read", NULL,
-                                  all_records (), NULL, keep_first, &seen, NULL, on_done,
-                                  &result);
+  ct_odoo_client_call_full_async (fx->client, "purchase.order", "search_read", NULL, large,
+                                  NULL, keep_first, &seen, NULL, on_done, &result);
   node = ct_odoo_client_call_finish (fx->client, wait_result (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
